@@ -1,0 +1,52 @@
+package io.vertable.shared;
+
+/**
+ * Every event-bus address Vertable uses (DESIGN §4). Browsers may only reach the {@code vtt.in.*} commands and the
+ * {@code vtt.room.*} / {@code vtt.user.*} streams; {@code vtt.svc.*} is internal and never bridged.
+ */
+public final class Addresses {
+
+    /** Prefix of inbound commands a browser may send through the bridge. */
+    public static final String INBOUND_PREFIX = "vtt.in.";
+
+    public static final String IN_ROOM = "vtt.in.room";
+    public static final String IN_MAP = "vtt.in.map";
+    public static final String IN_DICE = "vtt.in.dice";
+    public static final String IN_CHAT = "vtt.in.chat";
+    public static final String IN_LIVE = "vtt.in.live";
+
+    /** Prefix of internal service addresses; the bridge never lets a browser near them. */
+    public static final String INTERNAL_PREFIX = "vtt.svc.";
+
+    /** Persistence answers with a trivial database round trip; readiness uses it. */
+    public static final String PERSIST_PING = "vtt.svc.persist.ping";
+
+    private static final String ROOM_PREFIX = "vtt.room.";
+    private static final String USER_PREFIX = "vtt.user.";
+
+    private Addresses() {}
+
+    /** Stream every member of the room receives. */
+    public static String room(String roomId) {
+        return ROOM_PREFIX + roomId;
+    }
+
+    /** Stream only the room's GMs receive. */
+    public static String roomGm(String roomId) {
+        return ROOM_PREFIX + roomId + ".gm";
+    }
+
+    /** Stream one user receives. */
+    public static String user(String userId) {
+        return USER_PREFIX + userId;
+    }
+
+    /** Where a verticle kind answers "who are you and where do you run" — used by readiness and the cluster view. */
+    public static String status(VerticleName verticle) {
+        return INTERNAL_PREFIX + verticle.configName() + ".status";
+    }
+
+    public static boolean isInternal(String address) {
+        return address.startsWith(INTERNAL_PREFIX);
+    }
+}

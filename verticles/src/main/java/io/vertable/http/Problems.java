@@ -1,0 +1,30 @@
+package io.vertable.http;
+
+import io.vertable.shared.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** RFC 9457 problem bodies carrying the catalog code (DESIGN §6). */
+final class Problems {
+
+    static final String CONTENT_TYPE = "application/problem+json";
+
+    private Problems() {}
+
+    static JsonObject body(ErrorCode code, String detail, String instance) {
+        return new JsonObject()
+                .put("type", "urn:vertable:error:" + code.name())
+                .put("title", code.meaning())
+                .put("status", code.httpStatus())
+                .put("code", code.name())
+                .put("detail", detail == null ? code.meaning() : detail)
+                .put("instance", instance);
+    }
+
+    static void send(RoutingContext ctx, ErrorCode code, String detail) {
+        ctx.response()
+                .setStatusCode(code.httpStatus())
+                .putHeader("content-type", CONTENT_TYPE)
+                .end(body(code, detail, ctx.request().path()).encode());
+    }
+}

@@ -1,0 +1,49 @@
+package io.vertable.node;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Entry point: reads the configuration, starts the node, and turns SIGTERM/SIGINT into a graceful shutdown that
+ * exits 0. A bad configuration or a failed start prints one line and exits non-zero (2 = configuration, 1 = start).
+ */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        NodeConfig config;
+        try {
+            config = NodeConfig.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println("vertable: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        AtomicReference<Node> running = new AtomicReference<>();
+        installSignalHandlers(running);
+        try {
+            running.set(Node.start(config));
+        } catch (StartupException e) {
+            System.err.println("vertable: cannot start: " + e.getMessage());
+            LOG.debug("start-up failure", e);
+            System.exit(1);
+        }
+    }
+
+    private static void installSignalHandlers(AtomicReference<Node> running) {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), received -> new Thread(() -> stop(running.get(), received), "shutdown").start());
+        }
+    }
+
+    private static void stop(Node node, Signal signal) {
+        LOG.info("received SIG{}", signal.getName());
+        boolean clean = node == null || node.shutdown();
+        System.exit(clean ? 0 : 1);
+    }
+}

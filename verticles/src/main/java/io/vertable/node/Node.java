@@ -1,0 +1,233 @@
+package io.vertable.node;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertable.node.bus.BalancedConsumers;
+import io.vertable.node.storage.EmbeddedStorage;
+import io.vertable.node.storage.Migrations;
+import io.vertable.node.storage.PgUrl;
+import io.vertable.shared.VerticleName;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Vertable node: its storage (embedded or external), its Vert.x instance (clustered or standalone) and
+ * the verticles of its deployment plan. {@link #start} either returns a fully started node or cleans up everything
+ * it started and throws one {@link StartupException} line.
+ */
+public final class Node implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final long DEPLOY_TIMEOUT_S = 60;
+
+    private final NodeContext context;
+    private final Vertx vertx;
+    private final List<EmbeddedStorage> embedded;
+    private final Map<VerticleName, List<String>> deployments;
+    private boolean closed;
+
+    private Node(
+            NodeContext context,
+            Vertx vertx,
+            List<EmbeddedStorage> embedded,
+            Map<VerticleName, List<String>> deployments) {
+        this.context = context;
+        this.vertx = vertx;
+        this.embedded = embedded;
+        this.deployments = deployments;
+    }
+
+    /** Starts a node; call from a plain thread (main, a test), never from an event loop. */
+    public static Node start(NodeConfig requested) {
+        List<EmbeddedStorage> embedded = new ArrayList<>();
+        Vertx vertx = null;
+        try {
+            NodeConfig config = prepareStorage(requested, embedded);
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            vertx = createVertx(config, metrics);
+            ClusterManager clusterManager = config.clustered() ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() : null;
+            var context = new NodeContext(config, Instant.now(), clusterManager, metrics, new BalancedConsumers(vertx));
+            Map<VerticleName, List<String>> deployments = deploy(vertx, context);
+            var node = new Node(context, vertx, embedded, deployments);
+            LOG.info(
+                    "node ready node={} url=http://127.0.0.1:{}/ plan={} cluster={} members={}",
+                    config.nodeId(),
+                    node.httpPort(),
+                    config.plan(),
+                    config.clustered() ? config.section("cluster").getString("name") : "standalone",
+                    context.clusterMembers());
+            return node;
+        } catch (Throwable failure) {
+            closeQuietly(vertx, embedded);
+            throw asStartupException(failure);
+        }
+    }
+
+    /** Resolves where PostgreSQL and Redis are: configured URLs, or embedded servers in the data folder. */
+    private static NodeConfig prepareStorage(NodeConfig config, List<EmbeddedStorage> embedded) {
+        DeploymentPlan plan = config.plan();
+        String pgUrl = config.section("postgres").getString("url");
+        if (plan.runs(VerticleName.PERSISTENCE)) {
+            if (pgUrl.isEmpty()) {
+                EmbeddedStorage pg = EmbeddedStorage.startPostgres(
+                        config.dataDir(), config.section("postgres").getInteger("embeddedPort"));
+                embedded.add(pg);
+                pgUrl = pg.pgUrl().url();
+            }
+            Migrations.apply(new PgUrl(pgUrl));
+        }
+        String redisUrl = config.section("redis").getString("url");
+        boolean needsRedis = plan.runs(VerticleName.HTTP) || plan.runs(VerticleName.BRIDGE);
+        if (needsRedis && redisUrl.isEmpty()) {
+            EmbeddedStorage redis = EmbeddedStorage.startRedis(
+                    config.dataDir(), config.section("redis").getInteger("embeddedPort"));
+            embedded.add(redis);
+            redisUrl = redis.redisUrl();
+        }
+        return config.with("postgres", "url", pgUrl).with("redis", "url", redisUrl);
+    }
+
+    private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics) {
+        var options = new VertxOptions()
+                .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+        var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics));
+        if (!config.clustered()) return builder.with(options).build();
+        String host = config.section("cluster").getString("host");
+        options.setEventBusOptions(new EventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0));
+        try {
+            return builder.with(options)
+                    .withClusterManager(new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)))
+                    .buildClustered()
+                    .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new StartupException("cluster: did not join within " + DEPLOY_TIMEOUT_S + " s");
+        } catch (RuntimeException e) {
+            throw new StartupException("cluster: cannot join (" + rootMessage(e) + ")", e);
+        }
+    }
+
+    /** Deploys the plan kind by kind in {@link Verticles#START_ORDER}; the instances of one kind start together. */
+    private static Map<VerticleName, List<String>> deploy(Vertx vertx, NodeContext context) {
+        Map<VerticleName, List<String>> deployments = new EnumMap<>(VerticleName.class);
+        for (VerticleName name : Verticles.START_ORDER) {
+            int instances = context.plan().instancesOf(name);
+            if (instances == 0) continue;
+            var options = new DeploymentOptions().setInstances(instances).setConfig(context.config().json());
+            try {
+                String id = vertx.deployVerticle(Verticles.factory(name, context), options)
+                        .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+                deployments.put(name, new ArrayList<>(List.of(id)));
+            } catch (TimeoutException e) {
+                throw new StartupException(name.configName() + ": did not start within " + DEPLOY_TIMEOUT_S + " s");
+            } catch (StartupException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                Throwable cause = e.getCause() instanceof StartupException s ? s : e;
+                if (cause instanceof StartupException s) throw s;
+                throw new StartupException(name.configName() + ": failed to start (" + rootMessage(e) + ")", e);
+            }
+        }
+        return deployments;
+    }
+
+    public NodeContext context() {
+        return context;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public String id() {
+        return context.nodeId();
+    }
+
+    /** The HTTP port actually bound, or -1 when this node runs no http verticle. */
+    public int httpPort() {
+        Object port = vertx.sharedData().getLocalMap(NodeContext.LOCAL_FACTS).get(NodeContext.HTTP_PORT);
+        return port == null ? -1 : (Integer) port;
+    }
+
+    /**
+     * Graceful stop: undeploys the plan backwards (the doors close first, so no new work comes in while services
+     * finish), leaves the cluster, then stops embedded servers. Blocks up to {@code shutdown.graceSeconds}.
+     *
+     * @return true when everything stopped within the grace period
+     */
+    public synchronized boolean shutdown() {
+        if (closed) return true;
+        closed = true;
+        long graceMs = context.config().section("shutdown").getInteger("graceSeconds") * 1000L;
+        long deadline = System.currentTimeMillis() + Math.max(graceMs, 1000);
+        LOG.info("node stopping node={}", id());
+        boolean clean = true;
+        List<VerticleName> order = new ArrayList<>(Verticles.START_ORDER);
+        java.util.Collections.reverse(order);
+        for (VerticleName name : order) {
+            for (String id : deployments.getOrDefault(name, List.of())) {
+                clean &= awaitUntil(vertx.undeploy(id), deadline, "undeploy " + name.configName());
+            }
+        }
+        clean &= awaitUntil(vertx.close(), deadline, "leave the cluster");
+        embedded.forEach(EmbeddedStorage::close);
+        LOG.info("node stopped node={} clean={}", id(), clean);
+        return clean;
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    private boolean awaitUntil(Future<?> future, long deadline, String what) {
+        try {
+            future.await(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            LOG.warn("shutdown step timed out node={} step={}", id(), what);
+        } catch (RuntimeException e) {
+            LOG.warn("shutdown step failed node={} step={}: {}", id(), what, rootMessage(e));
+        }
+        return false;
+    }
+
+    private static void closeQuietly(Vertx vertx, List<EmbeddedStorage> embedded) {
+        if (vertx != null) {
+            try {
+                vertx.close().await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("vert.x did not close cleanly after a failed start: {}", rootMessage(e));
+            }
+        }
+        embedded.forEach(EmbeddedStorage::close);
+    }
+
+    private static StartupException asStartupException(Throwable failure) {
+        if (failure instanceof StartupException s) return s;
+        if (failure instanceof ConfigException c) return new StartupException(c.getMessage(), c);
+        return new StartupException("node failed to start: " + rootMessage(failure), failure);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse("").trim();
+    }
+}

@@ -1,0 +1,64 @@
+package io.vertable.persistence;
+
+import io.vertable.node.NodeContext;
+import io.vertable.node.ServiceVerticle;
+import io.vertable.node.storage.PgUrl;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.VerticleName;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The only verticle that talks to PostgreSQL (DESIGN §3); each instance owns a bounded pool. */
+public final class PersistenceVerticle extends ServiceVerticle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
+
+    private Pool pool;
+
+    public PersistenceVerticle(NodeContext node) {
+        super(VerticleName.PERSISTENCE, node);
+    }
+
+    @Override
+    protected Future<?> startService() {
+        JsonObject pg = node.config().section("postgres");
+        pool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(pg.getInteger("poolSize")).setName("vertable-" + deploymentID()))
+                .connectingTo(new PgUrl(pg.getString("url")).connectOptions())
+                .using(vertx)
+                .build();
+        return checkDatabase().compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing));
+    }
+
+    @Override
+    public Future<?> stop() {
+        return super.stop().eventually(() -> pool.close());
+    }
+
+    private Future<Void> checkDatabase() {
+        return pool.query("SELECT 1").execute().mapEmpty();
+    }
+
+    private void answerPing(Message<Object> message) {
+        long started = System.nanoTime();
+        pool.query("SELECT count(*) FROM flyway_schema_history WHERE success")
+                .execute()
+                .onSuccess(rows -> message.reply(new JsonObject()
+                        .put("node", node.nodeId())
+                        .put("migrations", rows.iterator().next().getLong(0))
+                        .put("ms", (System.nanoTime() - started) / 1_000_000.0)))
+                .onFailure(e -> {
+                    LOG.warn("database check failed node={}: {}", node.nodeId(), e.getMessage());
+                    message.fail(
+                            ErrorCode.SERVICE_UNAVAILABLE.httpStatus(),
+                            ErrorCode.SERVICE_UNAVAILABLE.toJson("database: " + e.getMessage()).encode());
+                });
+    }
+}
