@@ -70,9 +70,11 @@ public final class HttpVerticle extends ServiceVerticle {
         return vertx.createHttpServer()
                 .requestHandler(router)
                 .listen(port, http.getString("host"))
-                .recover(e -> Future.failedFuture(e instanceof BindException
-                        ? new StartupException("http.port " + port + ": already in use (" + e.getMessage() + ")")
-                        : e))
+                .recover(e -> Future.failedFuture(
+                        e instanceof BindException
+                                ? new StartupException(
+                                        "http.port " + port + ": already in use (" + e.getMessage() + ")")
+                                : e))
                 .onSuccess(this::announcePort);
     }
 
@@ -87,15 +89,20 @@ public final class HttpVerticle extends ServiceVerticle {
     }
 
     private void ready(RoutingContext ctx) {
-        readiness.report().onSuccess(report -> json(ctx, "DOWN".equals(report.getString("status")) ? 503 : 200, report));
+        readiness
+                .report()
+                .onSuccess(report -> json(ctx, "DOWN".equals(report.getString("status")) ? 503 : 200, report));
     }
 
     private void clientConfig(RoutingContext ctx) {
         JsonObject bridge = node.config().section("bridge");
-        json(ctx, 200, new JsonObject()
-                .put("node", node.nodeId())
-                .put("bridgePort", bridge.getInteger("port"))
-                .put("bridgePath", "/eventbus"));
+        json(
+                ctx,
+                200,
+                new JsonObject()
+                        .put("node", node.nodeId())
+                        .put("bridgePort", bridge.getInteger("port"))
+                        .put("bridgePath", "/eventbus"));
     }
 
     private void failed(RoutingContext ctx) {

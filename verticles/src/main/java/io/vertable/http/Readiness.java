@@ -50,10 +50,12 @@ final class Readiness {
             return Future.succeededFuture(new JsonObject()
                     .put("status", overall(results))
                     .put("node", node.nodeId())
-                    .put("uptimeSeconds", Duration.between(node.startedAt(), Instant.now()).toSeconds())
-                    .put("cluster", new JsonObject()
-                            .put("enabled", node.clustered())
-                            .put("members", node.clusterMembers()))
+                    .put(
+                            "uptimeSeconds",
+                            Duration.between(node.startedAt(), Instant.now()).toSeconds())
+                    .put(
+                            "cluster",
+                            new JsonObject().put("enabled", node.clustered()).put("members", node.clusterMembers()))
                     .put("plan", node.plan().toJson())
                     .put("checks", results));
         });
@@ -73,7 +75,8 @@ final class Readiness {
         var options = new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS);
         return vertx.eventBus()
                 .<JsonObject>request(Addresses.PERSIST_PING, null, options)
-                .map(reply -> up().put("via", reply.body().getString("node")).put("ms", reply.body().getDouble("ms")))
+                .map(reply -> up().put("via", reply.body().getString("node"))
+                        .put("ms", reply.body().getDouble("ms")))
                 .recover(e -> Future.succeededFuture(down(postgresProblem(e))));
     }
 

@@ -28,7 +28,9 @@ final class ClusterSetup {
         if (!cluster.getString("hazelcastConfig").isEmpty()) return hz;
 
         hz.setClusterName(cluster.getString("name"));
-        hz.setProperty("hazelcast.max.no.heartbeat.seconds", cluster.getInteger("heartbeatSeconds").toString());
+        hz.setProperty(
+                "hazelcast.max.no.heartbeat.seconds",
+                cluster.getInteger("heartbeatSeconds").toString());
         hz.setProperty("hazelcast.socket.bind.any", "false");
         NetworkConfig network = hz.getNetworkConfig();
         network.setPort(cluster.getInteger("port")).setPortAutoIncrement(true).setPortCount(20);
@@ -48,8 +50,8 @@ final class ClusterSetup {
         } catch (FileNotFoundException e) {
             throw new ConfigException("cluster.hazelcastConfig: no such file " + file);
         } catch (RuntimeException e) {
-            throw new ConfigException("cluster.hazelcastConfig " + file + ": not a valid Hazelcast config ("
-                    + e.getMessage() + ")");
+            throw new ConfigException(
+                    "cluster.hazelcastConfig " + file + ": not a valid Hazelcast config (" + e.getMessage() + ")");
         }
     }
 }

@@ -50,7 +50,9 @@ public record DeploymentPlan(Map<VerticleName, Integer> instances) {
         var counts = new EnumMap<VerticleName, Integer>(VerticleName.class);
         for (String name : json.fieldNames()) {
             Object value = json.getValue(name);
-            String text = value instanceof Number n && n.doubleValue() == n.longValue() ? Long.toString(n.longValue()) : String.valueOf(value);
+            String text = value instanceof Number n && n.doubleValue() == n.longValue()
+                    ? Long.toString(n.longValue())
+                    : String.valueOf(value);
             counts.put(verticle(name, source), instances(text, source + "." + name));
         }
         return new DeploymentPlan(counts);
@@ -99,7 +101,11 @@ public record DeploymentPlan(Map<VerticleName, Integer> instances) {
     public String toString() {
         var text = new StringBuilder();
         instances.forEach((verticle, count) -> {
-            if (count > 0) text.append(text.isEmpty() ? "" : ",").append(verticle.configName()).append(':').append(count);
+            if (count > 0)
+                text.append(text.isEmpty() ? "" : ",")
+                        .append(verticle.configName())
+                        .append(':')
+                        .append(count);
         });
         return text.isEmpty() ? "(nothing)" : text.toString();
     }

@@ -37,7 +37,8 @@ public final class Main {
 
     private static void installSignalHandlers(AtomicReference<Node> running) {
         for (String signal : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(signal), received -> new Thread(() -> stop(running.get(), received), "shutdown").start());
+            Signal.handle(new Signal(signal), received -> new Thread(() -> stop(running.get(), received), "shutdown")
+                    .start());
         }
     }
 

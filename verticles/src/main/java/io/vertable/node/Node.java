@@ -61,14 +61,15 @@ public final class Node implements AutoCloseable {
             NodeConfig config = prepareStorage(requested, embedded);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             vertx = createVertx(config, metrics);
-            ClusterManager clusterManager = config.clustered() ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() : null;
+            ClusterManager clusterManager =
+                    config.clustered() ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() : null;
             var context = new NodeContext(config, Instant.now(), clusterManager, metrics, new BalancedConsumers(vertx));
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
             LOG.info(
-                    "node ready node={} url=http://127.0.0.1:{}/ plan={} cluster={} members={}",
+                    "node ready node={} url={} plan={} cluster={} members={}",
                     config.nodeId(),
-                    node.httpPort(),
+                    node.httpPort() < 0 ? "(no http)" : "http://127.0.0.1:" + node.httpPort() + "/",
                     config.plan(),
                     config.clustered() ? config.section("cluster").getString("name") : "standalone",
                     context.clusterMembers());
@@ -105,11 +106,13 @@ public final class Node implements AutoCloseable {
 
     private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics) {
         var options = new VertxOptions()
-                .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+                .setMetricsOptions(
+                        new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
         var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics));
         if (!config.clustered()) return builder.with(options).build();
         String host = config.section("cluster").getString("host");
-        options.setEventBusOptions(new EventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0));
+        options.setEventBusOptions(
+                new EventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0));
         try {
             return builder.with(options)
                     .withClusterManager(new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)))
@@ -128,7 +131,9 @@ public final class Node implements AutoCloseable {
         for (VerticleName name : Verticles.START_ORDER) {
             int instances = context.plan().instancesOf(name);
             if (instances == 0) continue;
-            var options = new DeploymentOptions().setInstances(instances).setConfig(context.config().json());
+            var options = new DeploymentOptions()
+                    .setInstances(instances)
+                    .setConfig(context.config().json());
             try {
                 String id = vertx.deployVerticle(Verticles.factory(name, context), options)
                         .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
@@ -228,6 +233,8 @@ public final class Node implements AutoCloseable {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String message = root.getMessage();
-        return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse("").trim();
+        return message == null
+                ? root.getClass().getSimpleName()
+                : message.lines().findFirst().orElse("").trim();
     }
 }

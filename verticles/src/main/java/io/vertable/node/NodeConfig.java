@@ -50,7 +50,8 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_PUBLIC_URL", "http.publicUrl", "URL users reach the node at"),
             new EnvironmentVariable("VTT_BRIDGE_HOST", "bridge.host", "SockJS bridge listen address"),
             new EnvironmentVariable("VTT_BRIDGE_PORT", "bridge.port", "SockJS bridge port"),
-            new EnvironmentVariable("VTT_PG_URL", "postgres.url", "postgresql://user:pass@host:port/db; empty = embedded"),
+            new EnvironmentVariable(
+                    "VTT_PG_URL", "postgres.url", "postgresql://user:pass@host:port/db; empty = embedded"),
             new EnvironmentVariable("VTT_PG_POOL_SIZE", "postgres.poolSize", "connections per persistence instance"),
             new EnvironmentVariable("VTT_PG_EMBEDDED_PORT", "postgres.embeddedPort", "port of the embedded PostgreSQL"),
             new EnvironmentVariable("VTT_REDIS_URL", "redis.url", "redis://host:port; empty = embedded"),
@@ -129,7 +130,8 @@ public final class NodeConfig {
     private static String jsonProblem(DecodeException e) {
         String message = String.valueOf(e.getMessage()).replaceFirst("^Failed to decode:\\s*", "");
         String position = "";
-        var matcher = java.util.regex.Pattern.compile("line: (\\d+), column: (\\d+)").matcher(message);
+        var matcher =
+                java.util.regex.Pattern.compile("line: (\\d+), column: (\\d+)").matcher(message);
         if (matcher.find()) position = "line " + matcher.group(1) + ", column " + matcher.group(2) + ": ";
         int cut = message.indexOf('\n');
         return position + (cut < 0 ? message : message.substring(0, cut)).trim();
@@ -147,7 +149,8 @@ public final class NodeConfig {
             Object value = source.getValue(field);
             if (key.equals("deploy")) {
                 // The plan replaces the default plan: a node runs what its plan names, nothing more.
-                if (!(value instanceof JsonObject plan)) throw new ConfigException(where(key, origin) + ": must be an object of verticle: instances");
+                if (!(value instanceof JsonObject plan))
+                    throw new ConfigException(where(key, origin) + ": must be an object of verticle: instances");
                 target.put(field, plan.copy());
                 origins.put(key, origin);
                 continue;
@@ -275,7 +278,8 @@ public final class NodeConfig {
         }
         host = host.replaceAll("[^A-Za-z0-9-]", "-");
         if (host.length() > 40) host = host.substring(0, 40);
-        return host + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        return host + "-"
+                + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     }
 
     private static String where(String key, String origin) {

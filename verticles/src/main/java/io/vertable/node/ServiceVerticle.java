@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Base of every Vertable verticle: knows its node, answers on its status address ("which node, which instance"),
@@ -20,6 +21,7 @@ public abstract class ServiceVerticle extends VerticleBase {
     protected final NodeContext node;
     private final VerticleName name;
     private final List<BalancedConsumers.Registration> registrations = new ArrayList<>();
+    private final String instanceId = UUID.randomUUID().toString();
 
     protected ServiceVerticle(VerticleName name, NodeContext node) {
         this.name = name;
@@ -36,7 +38,9 @@ public abstract class ServiceVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return Future.all(registrations.stream().map(BalancedConsumers.Registration::unregister).toList());
+        return Future.all(registrations.stream()
+                .map(BalancedConsumers.Registration::unregister)
+                .toList());
     }
 
     /** Registers a point-to-point handler whose work is balanced across the cluster by instance count. */
@@ -51,6 +55,7 @@ public abstract class ServiceVerticle extends VerticleBase {
         message.reply(new JsonObject()
                 .put("verticle", name.configName())
                 .put("node", node.nodeId())
-                .put("deployment", deploymentID()));
+                .put("deployment", deploymentID())
+                .put("instance", instanceId));
     }
 }

@@ -58,7 +58,9 @@ public final class PersistenceVerticle extends ServiceVerticle {
                     LOG.warn("database check failed node={}: {}", node.nodeId(), e.getMessage());
                     message.fail(
                             ErrorCode.SERVICE_UNAVAILABLE.httpStatus(),
-                            ErrorCode.SERVICE_UNAVAILABLE.toJson("database: " + e.getMessage()).encode());
+                            ErrorCode.SERVICE_UNAVAILABLE
+                                    .toJson("database: " + e.getMessage())
+                                    .encode());
                 });
     }
 }

@@ -113,9 +113,8 @@ public final class BalancedConsumers {
 
         Future<Void> stop() {
             Promise<Void> stopped = Promise.promise();
-            ballastContext.runOnContext(v -> registered.future()
-                    .compose(done -> consumer.unregister())
-                    .onComplete(stopped));
+            ballastContext.runOnContext(v ->
+                    registered.future().compose(done -> consumer.unregister()).onComplete(stopped));
             return stopped.future();
         }
 
@@ -133,7 +132,8 @@ public final class BalancedConsumers {
             bus.request(target, message.body(), options).onComplete(reply -> {
                 if (reply.succeeded()) {
                     message.reply(
-                            reply.result().body(), new DeliveryOptions().setHeaders(reply.result().headers()));
+                            reply.result().body(),
+                            new DeliveryOptions().setHeaders(reply.result().headers()));
                 } else if (reply.cause() instanceof ReplyException refusal) {
                     message.fail(refusal.failureCode(), refusal.getMessage());
                 } else {

@@ -44,7 +44,10 @@ public final class EmbeddedStorage implements AutoCloseable {
                 dir.resolve("postmaster.pid"),
                 "PostgreSQL",
                 "point this node at it with VTT_PG_URL, or give it its own VTT_DATA_DIR");
-        requireFree(chosen, "postgres.embeddedPort", "VTT_PG_URL=postgresql://postgres@127.0.0.1:" + chosen + "/" + DATABASE);
+        requireFree(
+                chosen,
+                "postgres.embeddedPort",
+                "VTT_PG_URL=postgresql://postgres@127.0.0.1:" + chosen + "/" + DATABASE);
         try {
             Files.createDirectories(dir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -59,8 +62,8 @@ public final class EmbeddedStorage implements AutoCloseable {
             LOG.info("embedded PostgreSQL started url={} dir={}", url, dir);
             return new EmbeddedStorage(pg, url, null, null);
         } catch (IOException | SQLException e) {
-            throw new StartupException("postgres: the embedded PostgreSQL did not start in " + dir + " ("
-                    + e.getMessage() + ")", e);
+            throw new StartupException(
+                    "postgres: the embedded PostgreSQL did not start in " + dir + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -86,7 +89,8 @@ public final class EmbeddedStorage implements AutoCloseable {
             LOG.info("embedded Redis started url={} dir={}", url, dir);
             return new EmbeddedStorage(null, null, server, url);
         } catch (IOException | RuntimeException e) {
-            throw new StartupException("redis: the embedded Redis did not start in " + dir + " (" + e.getMessage() + ")", e);
+            throw new StartupException(
+                    "redis: the embedded Redis did not start in " + dir + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -27,7 +27,8 @@ final class Leftovers {
      * @param shareHint what the operator should set instead of starting a second server on the same folder
      */
     static void clear(Path pidFile, String what, String shareHint) {
-        Optional<ProcessHandle> server = readPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> server =
+                readPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
         if (server.isEmpty()) return;
         ProcessHandle process = server.get();
         boolean orphan = process.parent().map(p -> p.pid() == 1).orElse(true);
@@ -48,7 +49,9 @@ final class Leftovers {
         try {
             if (!Files.isRegularFile(pidFile)) return Optional.empty();
             List<String> lines = Files.readAllLines(pidFile);
-            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(Long.parseLong(lines.get(0).trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -1,0 +1,77 @@
+package io.vertable.testing;
+
+import io.vertable.node.DeploymentPlan;
+import io.vertable.node.Node;
+import io.vertable.node.NodeConfig;
+import io.vertable.node.storage.PgUrl;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/** Builds in-process nodes for tests: port 0 everywhere, shared test storage, optional loopback cluster. */
+public final class TestNodes {
+
+    private TestNodes() {}
+
+    /** Overrides for a standalone node using the shared test PostgreSQL database and Redis. */
+    public static JsonObject standalone(String nodeId, String plan, PgUrl database) {
+        return new JsonObject()
+                .put("node", new JsonObject().put("id", nodeId))
+                .put("deploy", DeploymentPlan.parse(plan, "test").toJson())
+                .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+                .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+                .put("postgres", new JsonObject().put("url", database.url()))
+                .put("redis", new JsonObject().put("url", TestStorage.redisUrl()))
+                .put("shutdown", new JsonObject().put("graceSeconds", 5));
+    }
+
+    /** A loopback cluster of its own: a unique name and member ports no other test class uses. */
+    public record TestCluster(String name, int basePort, int size) {
+
+        public static TestCluster create(int size) {
+            return new TestCluster("test-" + UUID.randomUUID(), freePortBlock(size), size);
+        }
+
+        public JsonObject clusterSection() {
+            var members = new JsonArray();
+            IntStream.range(0, size).forEach(i -> members.add("127.0.0.1:" + (basePort + i)));
+            return new JsonObject()
+                    .put("enabled", true)
+                    .put("name", name)
+                    .put("host", "127.0.0.1")
+                    .put("port", basePort)
+                    .put("members", members)
+                    .put("heartbeatSeconds", 5);
+        }
+
+        public Node start(String nodeId, String plan, PgUrl database) {
+            return Node.start(config(standalone(nodeId, plan, database).put("cluster", clusterSection())));
+        }
+    }
+
+    public static NodeConfig config(JsonObject overrides) {
+        return NodeConfig.load(Map.of(), overrides);
+    }
+
+    /** A run of free consecutive ports (best effort: free now, not reserved). */
+    static int freePortBlock(int size) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20000 + (int) (Math.random() * 30000);
+            if (IntStream.range(0, size + 3).allMatch(i -> isFree(base + i))) return base;
+        }
+        throw new IllegalStateException("no block of " + size + " free ports");
+    }
+
+    private static boolean isFree(int port) {
+        try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
