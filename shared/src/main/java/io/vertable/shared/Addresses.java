@@ -21,6 +21,21 @@ public final class Addresses {
     /** Persistence answers with a trivial database round trip; readiness uses it. */
     public static final String PERSIST_PING = "vtt.svc.persist.ping";
 
+    /** Accounts: register, find for login, get (body {@code {"op": …}}). */
+    public static final String PERSIST_ACCOUNTS = "vtt.svc.persist.accounts";
+
+    /** Rooms, members and invites (body {@code {"op": …}}). */
+    public static final String PERSIST_ROOMS = "vtt.svc.persist.rooms";
+
+    /**
+     * Published to every bridge instance in the cluster: a revoked session ({@code {"type":"revoked","jti","userId"}})
+     * or a changed membership ({@code {"type":"membership","roomId","userId"}}) closes the affected sockets at once.
+     */
+    public static final String BRIDGE_CONTROL = "vtt.svc.bridge.control";
+
+    /** Prefix of the addresses Vert.x uses for replies; browsers may only answer ones delivered to them. */
+    public static final String REPLY_PREFIX = "__vertx.reply.";
+
     private static final String ROOM_PREFIX = "vtt.room.";
     private static final String USER_PREFIX = "vtt.user.";
 

@@ -8,11 +8,29 @@ import io.vertx.core.json.JsonObject;
  */
 public enum ErrorCode {
     BAD_REQUEST(400, "The request is malformed or a field is invalid."),
+    BODY_NOT_JSON(400, "The message body must be a JSON object."),
+    ROOM_REQUIRED(400, "The command must name its room."),
+    WEAK_PASSWORD(400, "The password is too short or too common."),
     UNAUTHENTICATED(401, "Sign in first, or the session has expired."),
+    INVALID_CREDENTIALS(401, "Wrong username or password."),
+    TOKEN_REVOKED(401, "This session was ended; sign in again."),
     FORBIDDEN(403, "You are not allowed to do that."),
+    NOT_A_MEMBER(403, "You are not a member of this room."),
+    GM_ONLY(403, "Only the room's GMs may do that."),
+    BANNED(403, "You are banned from this room."),
+    KICKED(403, "You were removed from this room."),
+    ORIGIN_NOT_ALLOWED(403, "This page's origin may not connect to the table."),
+    ADDRESS_NOT_ALLOWED(403, "That event-bus address is not open to browsers."),
+    REPLY_ADDRESS_NOT_OWNED(403, "That reply address belongs to another connection."),
     NOT_FOUND(404, "There is no such thing."),
+    INVITE_INVALID(404, "This invite link does not exist or was revoked."),
     CONFLICT(409, "That conflicts with the current state; reload and try again."),
+    USERNAME_TAKEN(409, "That username is taken."),
+    INVITE_EXPIRED(410, "This invite link has expired; ask the GM for a new one."),
+    INVITE_EXHAUSTED(410, "This invite link has been used up; ask the GM for a new one."),
     PAYLOAD_TOO_LARGE(413, "The request is larger than allowed."),
+    ADDRESS_TOO_LONG(414, "The event-bus address is longer than allowed."),
+    TOO_MANY_HANDLERS(429, "This connection listens to too many addresses."),
     RATE_LIMITED(429, "Too many requests; wait a moment and try again."),
     INTERNAL(500, "Something went wrong on the server; it has been logged."),
     SERVICE_UNAVAILABLE(503, "A service this needs is not reachable right now; try again shortly."),
@@ -32,6 +50,11 @@ public enum ErrorCode {
 
     public String meaning() {
         return meaning;
+    }
+
+    public static java.util.Optional<ErrorCode> fromName(String name) {
+        for (ErrorCode code : values()) if (code.name().equals(name)) return java.util.Optional.of(code);
+        return java.util.Optional.empty();
     }
 
     /** The failure body of an event-bus reply or bridge error: {@code {"code": …, "message": …}}. */

@@ -1,16 +1,51 @@
 package io.vertable.bridge;
 
+import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
+import io.vertable.node.StartupException;
+import io.vertable.security.Identity;
+import io.vertable.security.Security;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.Failure;
 import io.vertable.shared.VerticleName;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import java.net.BindException;
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The SockJS event-bus bridge: the browsers' door to the bus (DESIGN §6).
- *
- * <p>So far it joins the node's plan and answers on its status address; its own work arrives with its issue.
+ * The SockJS event-bus bridge on its own port (DESIGN §6): the browsers' door to the bus. The socket authenticates on
+ * connect with the session token in the query string, its page's Origin must be allowed, and {@link BridgeGate}
+ * decides every message. Presence of room members lives here too.
  */
 public final class BridgeVerticle extends ServiceVerticle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeVerticle.class);
+    public static final String PATH = "/eventbus";
+
+    private Security security;
+    private BridgeGate gate;
+    private MessageConsumer<JsonObject> control;
+    private long presenceTimer = -1;
 
     public BridgeVerticle(NodeContext node) {
         super(VerticleName.BRIDGE, node);
@@ -18,6 +53,128 @@ public final class BridgeVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
-        return Future.succeededFuture();
+        JsonObject bridge = node.config().section("bridge");
+        long presenceTtlMs = node.config().section("presence").getInteger("ttlSeconds") * 1000L;
+        return Security.create(vertx, config()).compose(kit -> {
+            security = kit;
+            var presence = new Presence(vertx, security.redis(), presenceTtlMs);
+            gate = new BridgeGate(vertx, security.limiter(), presence, node.nodeId(), bridge);
+            control = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> gate.control(message.body()));
+            presenceTimer = vertx.setPeriodic(presenceTtlMs / 3, id -> presence.refresh(gate.presenceEntries()));
+            return control.completion().compose(registered -> listen(routes(bridge), bridge));
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (presenceTimer >= 0) vertx.cancelTimer(presenceTimer);
+        return super.stop()
+                .eventually(() -> control == null ? Future.succeededFuture() : control.unregister())
+                .eventually(() -> security == null ? Future.succeededFuture() : security.close());
+    }
+
+    private Router routes(JsonObject bridge) {
+        int maxMessage = bridge.getInteger("maxMessageBytes");
+        var options = new SockJSBridgeOptions()
+                .addInboundPermitted(new PermittedOptions().setAddressRegex("vtt\\.in\\.[a-z]+"))
+                .addOutboundPermitted(new PermittedOptions().setAddressRegex("vtt\\.(room|user)\\.[A-Za-z0-9_.-]+"))
+                .setMaxAddressLength(bridge.getInteger("maxAddressLength"))
+                // The gate counts stream registrations itself; the bridge's own count also includes pending replies.
+                .setMaxHandlersPerSocket(bridge.getInteger("maxHandlersPerSocket") + 64);
+        var sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
+        Router router = Router.router(vertx);
+        router.route(PATH + "/*").handler(this::checkOrigin);
+        router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(maxMessage * 2L));
+        router.route(PATH + "/*").handler(SimpleAuthenticationHandler.create().authenticate(this::authenticate));
+        router.route(PATH + "/*").subRouter(sockJs.bridge(options, gate));
+        router.route().failureHandler(this::refused);
+        return router;
+    }
+
+    private Future<?> listen(Router router, JsonObject bridge) {
+        int port = bridge.getInteger("port");
+        int maxMessage = bridge.getInteger("maxMessageBytes");
+        // Frames far over the limit are cut by the server; frames a little over get the gate's PAYLOAD_TOO_LARGE.
+        var options = new HttpServerOptions()
+                .setMaxWebSocketFrameSize(maxMessage * 4)
+                .setMaxWebSocketMessageSize(maxMessage * 4);
+        return vertx.createHttpServer(options)
+                .requestHandler(router)
+                .listen(port, bridge.getString("host"))
+                .recover(e -> Future.failedFuture(
+                        e instanceof BindException
+                                ? new StartupException(
+                                        "bridge.port " + port + ": already in use (" + e.getMessage() + ")")
+                                : e))
+                .onSuccess(server -> vertx.sharedData()
+                        .getLocalMap(NodeContext.LOCAL_FACTS)
+                        .put(NodeContext.BRIDGE_PORT, server.actualPort()));
+    }
+
+    /** Cross-site WebSocket hijacking guard: a browser page may connect only from an allowed origin. */
+    private void checkOrigin(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("origin");
+        if (origin == null || allowedOrigins().contains(origin)) {
+            ctx.next();
+            return;
+        }
+        LOG.info(
+                "socket refused node={} origin={}",
+                node.nodeId(),
+                origin.length() > 100 ? origin.substring(0, 100) : origin);
+        problem(ctx, Failure.of(ErrorCode.ORIGIN_NOT_ALLOWED, null));
+    }
+
+    /** Configured origins, the public URL's, and this node's own HTTP origins (the page usually comes from there). */
+    private Set<String> allowedOrigins() {
+        Set<String> origins = new LinkedHashSet<>();
+        JsonArray configured = node.config().section("bridge").getJsonArray("allowedOrigins");
+        configured.forEach(origin -> origins.add((String) origin));
+        String publicUrl = node.config().section("http").getString("publicUrl");
+        if (!publicUrl.isEmpty()) {
+            URI uri = URI.create(publicUrl);
+            origins.add(uri.getScheme() + "://" + uri.getRawAuthority());
+        }
+        Object httpPort =
+                vertx.sharedData().getLocalMap(NodeContext.LOCAL_FACTS).get(NodeContext.HTTP_PORT);
+        int port = httpPort instanceof Integer p
+                ? p
+                : node.config().section("http").getInteger("port");
+        origins.add("http://localhost:" + port);
+        origins.add("http://127.0.0.1:" + port);
+        return origins;
+    }
+
+    private Future<User> authenticate(RoutingContext ctx) {
+        return security.tokens().verify(ctx.queryParams().get("token")).map(Identity::toUser);
+    }
+
+    private void refused(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        Throwable cause = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
+        if (cause instanceof FailureException refusal) {
+            problem(ctx, refusal.failure());
+        } else if (ctx.statusCode() == 401) {
+            problem(ctx, Failure.of(ErrorCode.UNAUTHENTICATED, null));
+        } else if (ctx.statusCode() == 413) {
+            problem(ctx, Failure.of(ErrorCode.PAYLOAD_TOO_LARGE, null));
+        } else {
+            LOG.warn("bridge request failed node={} status={}", node.nodeId(), ctx.statusCode(), failure);
+            problem(ctx, Failure.of(ErrorCode.INTERNAL, null));
+        }
+    }
+
+    private static void problem(RoutingContext ctx, Failure failure) {
+        if (ctx.response().ended()) return;
+        ctx.response()
+                .setStatusCode(failure.code().httpStatus())
+                .putHeader("content-type", "application/problem+json")
+                .end(new JsonObject()
+                        .put("type", "urn:vertable:error:" + failure.code().name())
+                        .put("title", failure.code().meaning())
+                        .put("status", failure.code().httpStatus())
+                        .put("code", failure.code().name())
+                        .put("detail", failure.message())
+                        .encode());
     }
 }

@@ -3,6 +3,8 @@ package io.vertable.http;
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
 import io.vertable.node.StartupException;
+import io.vertable.security.Passwords;
+import io.vertable.security.Security;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.VerticleName;
 import io.vertx.core.Future;
@@ -10,11 +12,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
 import java.net.BindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,9 @@ public final class HttpVerticle extends ServiceVerticle {
     /** Classpath folder of the built client; a name that does not exist at the repo root (notes/web-client.md). */
     static final String CLIENT_FOLDER = "client";
 
-    private Redis redisClient;
+    static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private Security security;
     private Readiness readiness;
     private HttpServer server;
 
@@ -37,19 +39,16 @@ public final class HttpVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
-        redisClient = connectRedis();
-        readiness = new Readiness(vertx, node, redisClient == null ? null : RedisAPI.api(redisClient));
-        return listen(routes());
+        return Security.create(vertx, config()).compose(kit -> {
+            security = kit;
+            readiness = new Readiness(vertx, node, security.redis());
+            return listen(routes());
+        });
     }
 
     @Override
     public Future<?> stop() {
-        return super.stop().eventually(() -> redisClient == null ? Future.succeededFuture() : redisClient.close());
-    }
-
-    private Redis connectRedis() {
-        String url = node.config().section("redis").getString("url");
-        return url.isEmpty() ? null : Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
+        return super.stop().eventually(() -> security == null ? Future.succeededFuture() : security.close());
     }
 
     private Router routes() {
@@ -57,8 +56,14 @@ public final class HttpVerticle extends ServiceVerticle {
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(node.metrics()));
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/api/config").handler(this::clientConfig);
+        var api = new Api(vertx, security.tokens(), security.limiter(), node.nodeId());
+        new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
+        new RoomRoutes(api, config()).mount(router);
         router.route("/api/*").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such API route"));
+        // Invite links open the client, which reads the code from the path.
+        router.get("/join/:code").handler(ctx -> ctx.reroute("/index.html"));
         router.route().handler(StaticHandler.create(CLIENT_FOLDER).setCachingEnabled(true));
         router.route().failureHandler(this::failed);
         return router;
@@ -106,10 +111,16 @@ public final class HttpVerticle extends ServiceVerticle {
     }
 
     private void failed(RoutingContext ctx) {
-        if (ctx.statusCode() == 404 || ctx.statusCode() == 405) {
-            Problems.send(ctx, ctx.statusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.BAD_REQUEST, null);
-            return;
+        switch (ctx.statusCode()) {
+            case 404 -> Problems.send(ctx, ErrorCode.NOT_FOUND, null);
+            case 405 -> Problems.send(ctx, ErrorCode.BAD_REQUEST, "method not allowed here");
+            case 413 -> Problems.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "at most " + MAX_BODY_BYTES + " bytes");
+            case 400 -> Problems.send(ctx, ErrorCode.BAD_REQUEST, null);
+            default -> internalError(ctx);
         }
+    }
+
+    private void internalError(RoutingContext ctx) {
         LOG.error("request failed node={} path={}", node.nodeId(), ctx.request().path(), ctx.failure());
         if (!ctx.response().ended()) Problems.send(ctx, ErrorCode.INTERNAL, null);
     }

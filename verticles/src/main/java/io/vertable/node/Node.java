@@ -165,7 +165,16 @@ public final class Node implements AutoCloseable {
 
     /** The HTTP port actually bound, or -1 when this node runs no http verticle. */
     public int httpPort() {
-        Object port = vertx.sharedData().getLocalMap(NodeContext.LOCAL_FACTS).get(NodeContext.HTTP_PORT);
+        return localFact(NodeContext.HTTP_PORT);
+    }
+
+    /** The bridge port actually bound, or -1 when this node runs no bridge verticle. */
+    public int bridgePort() {
+        return localFact(NodeContext.BRIDGE_PORT);
+    }
+
+    private int localFact(String key) {
+        Object port = vertx.sharedData().getLocalMap(NodeContext.LOCAL_FACTS).get(key);
         return port == null ? -1 : (Integer) port;
     }
 

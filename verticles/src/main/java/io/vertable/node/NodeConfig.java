@@ -51,12 +51,16 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_BRIDGE_HOST", "bridge.host", "SockJS bridge listen address"),
             new EnvironmentVariable("VTT_BRIDGE_PORT", "bridge.port", "SockJS bridge port"),
             new EnvironmentVariable(
+                    "VTT_ALLOWED_ORIGINS", "bridge.allowedOrigins", "page origins allowed to open bridge sockets"),
+            new EnvironmentVariable(
                     "VTT_PG_URL", "postgres.url", "postgresql://user:pass@host:port/db; empty = embedded"),
             new EnvironmentVariable("VTT_PG_POOL_SIZE", "postgres.poolSize", "connections per persistence instance"),
             new EnvironmentVariable("VTT_PG_EMBEDDED_PORT", "postgres.embeddedPort", "port of the embedded PostgreSQL"),
             new EnvironmentVariable("VTT_REDIS_URL", "redis.url", "redis://host:port; empty = embedded"),
             new EnvironmentVariable("VTT_REDIS_EMBEDDED_PORT", "redis.embeddedPort", "port of the embedded Redis"),
             new EnvironmentVariable("VTT_JWT_SECRET", "jwt.secret", "JWT signing key (required in production)"),
+            new EnvironmentVariable("VTT_TOKEN_TTL_MINUTES", "auth.tokenTtlMinutes", "lifetime of a session token"),
+            new EnvironmentVariable("VTT_ADMINS", "auth.admins", "usernames granted the server role ADMIN"),
             new EnvironmentVariable(
                     "VTT_SHUTDOWN_GRACE_SECONDS", "shutdown.graceSeconds", "longest graceful shutdown before exit"));
 
@@ -251,6 +255,20 @@ public final class NodeConfig {
         check.range("postgres.embeddedPort", 0, 65535);
         check.range("redis.embeddedPort", 0, 65535);
         check.range("shutdown.graceSeconds", 0, 600);
+        check.range("bridge.maxMessageBytes", 1024, 1 << 20);
+        check.range("bridge.maxAddressLength", 16, 1024);
+        check.range("bridge.maxHandlersPerSocket", 1, 1000);
+        check.range("bridge.socketRatePerSecond", 1, 10_000);
+        check.range("bridge.socketBurst", 1, 10_000);
+        check.range("bridge.userRatePerSecond", 1, 10_000);
+        check.range("bridge.userBurst", 1, 10_000);
+        check.range("auth.tokenTtlMinutes", 1, 7 * 24 * 60);
+        check.range("auth.minPasswordLength", 6, 128);
+        check.range("rateLimits.loginPerMinute", 1, 100_000);
+        check.range("rateLimits.registerPerHour", 1, 100_000);
+        check.range("rateLimits.restWritesPerMinute", 1, 100_000);
+        check.range("presence.ttlSeconds", 2, 3600);
+        check.origins("bridge.allowedOrigins");
         check.url("postgres.url", "postgresql", "postgres");
         check.url("redis.url", "redis", "rediss");
         check.url("http.publicUrl", "http", "https");
@@ -313,6 +331,15 @@ public final class NodeConfig {
             for (Object member : (JsonArray) value(key)) {
                 if (!(member instanceof String text) || !text.matches("[^:\\s]+:\\d{1,5}")) {
                     throw new ConfigException(where(key) + ": each member must be host:port, got " + describe(member));
+                }
+            }
+        }
+
+        void origins(String key) {
+            for (Object origin : (JsonArray) value(key)) {
+                if (!(origin instanceof String text) || !text.matches("https?://[^/\\s]+")) {
+                    throw new ConfigException(where(key)
+                            + ": each origin must be scheme://host[:port] with no path, got " + describe(origin));
                 }
             }
         }

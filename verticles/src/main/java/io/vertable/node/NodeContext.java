@@ -23,6 +23,8 @@ public record NodeContext(
 
     public static final String HTTP_PORT = "http.port";
 
+    public static final String BRIDGE_PORT = "bridge.port";
+
     public String nodeId() {
         return config.nodeId();
     }

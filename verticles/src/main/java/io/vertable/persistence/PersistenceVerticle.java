@@ -34,7 +34,12 @@ public final class PersistenceVerticle extends ServiceVerticle {
                 .connectingTo(new PgUrl(pg.getString("url")).connectOptions())
                 .using(vertx)
                 .build();
-        return checkDatabase().compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing));
+        var accounts = new AccountsStore(pool).operations(Addresses.PERSIST_ACCOUNTS);
+        var rooms = new RoomsStore(pool).operations(Addresses.PERSIST_ROOMS);
+        return checkDatabase()
+                .compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing))
+                .compose(ok -> consume(Addresses.PERSIST_ACCOUNTS, accounts::handle))
+                .compose(ok -> consume(Addresses.PERSIST_ROOMS, rooms::handle));
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class TestNodes {
                 .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                 .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                 .put("postgres", new JsonObject().put("url", database.url()))
-                .put("redis", new JsonObject().put("url", TestStorage.redisUrl()))
+                .put("redis", new JsonObject().put("url", TestStorage.redisUrlFor(database)))
                 .put("shutdown", new JsonObject().put("graceSeconds", 5));
     }
 
@@ -51,6 +51,13 @@ public final class TestNodes {
 
         public Node start(String nodeId, String plan, PgUrl database) {
             return Node.start(config(standalone(nodeId, plan, database).put("cluster", clusterSection())));
+        }
+
+        /** A member with extra overrides (e.g. a shared Redis URL), merged over the defaults for tests. */
+        public Node start(String nodeId, String plan, PgUrl database, JsonObject extra) {
+            return Node.start(config(standalone(nodeId, plan, database)
+                    .put("cluster", clusterSection())
+                    .mergeIn(extra, true)));
         }
     }
 

@@ -57,6 +57,24 @@ public final class TestStorage {
         return redis.redisUrl();
     }
 
+    private static final AtomicInteger REDIS_DBS = new AtomicInteger();
+
+    /**
+     * A Redis database per test database (nodes of one test share both, as a cluster does): rate-limit buckets and presence keys are cluster-wide by design, so test classes
+     * must not share them. The test Redis is new in every JVM, so each of its 15 spare databases starts empty.
+     */
+    public static String redisUrlFor(PgUrl database) {
+        start();
+        return REDIS_BY_DATABASE.computeIfAbsent(database.url(), url -> {
+            int db = REDIS_DBS.incrementAndGet();
+            if (db > 15) throw new IllegalStateException("more test databases than spare Redis databases");
+            return redis.redisUrl() + "/" + db;
+        });
+    }
+
+    private static final java.util.Map<String, String> REDIS_BY_DATABASE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public static Connection jdbc(PgUrl url) throws SQLException {
         return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
     }

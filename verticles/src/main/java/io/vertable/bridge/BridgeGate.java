@@ -1,0 +1,384 @@
+package io.vertable.bridge;
+
+import io.vertable.node.FailureException;
+import io.vertable.security.Identity;
+import io.vertable.security.Ids;
+import io.vertable.security.RateLimiter;
+import io.vertable.security.RateLimiter.Decision;
+import io.vertable.security.RateLimiter.Limit;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.Failure;
+import io.vertable.shared.RoomRole;
+import io.vertable.shared.StreamAddress;
+import io.vertable.shared.TrustedHeaders;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge's access control (DESIGN §6): every bridge event passes here. REGISTER is checked per exact address
+ * against the socket's user and room roles; SEND is limited to the inbound commands (or a reply address this socket was
+ * given), must be a bounded JSON object naming a room the user belongs to, and gets trusted headers in place of the
+ * client's. Every refusal is an {@code err} frame with a catalog code before the bridge's own "rejected".
+ */
+final class BridgeGate implements Handler<BridgeEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeGate.class);
+    static final Set<String> INBOUND =
+            Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
+    private static final DeliveryOptions LOOKUP = new DeliveryOptions().setSendTimeout(5_000);
+    private static final int MAX_ROOMS_PER_SOCKET = 64;
+
+    private final Vertx vertx;
+    private final RateLimiter limiter;
+    private final Presence presence;
+    private final String nodeId;
+    private final int maxMessageBytes;
+    private final int maxAddressLength;
+    private final int maxHandlers;
+    private final Limit socketLimit;
+    private final Limit userLimit;
+    private final Map<SockJSSocket, SocketState> sockets = new IdentityHashMap<>();
+
+    BridgeGate(Vertx vertx, RateLimiter limiter, Presence presence, String nodeId, JsonObject bridge) {
+        this.vertx = vertx;
+        this.limiter = limiter;
+        this.presence = presence;
+        this.nodeId = nodeId;
+        this.maxMessageBytes = bridge.getInteger("maxMessageBytes");
+        this.maxAddressLength = bridge.getInteger("maxAddressLength");
+        this.maxHandlers = bridge.getInteger("maxHandlersPerSocket");
+        this.socketLimit =
+                new Limit("bridge-socket", bridge.getInteger("socketRatePerSecond"), bridge.getInteger("socketBurst"));
+        this.userLimit =
+                new Limit("bridge-user", bridge.getInteger("userRatePerSecond"), bridge.getInteger("userBurst"));
+    }
+
+    @Override
+    public void handle(BridgeEvent event) {
+        switch (event.type()) {
+            case SOCKET_CREATED -> opened(event);
+            case SOCKET_CLOSED -> closed(event);
+            case REGISTER -> register(event);
+            case UNREGISTER -> unregister(event);
+            case SEND -> send(event);
+            case PUBLISH -> refuse(event, ErrorCode.ADDRESS_NOT_ALLOWED, "browsers send commands; they do not publish");
+            case RECEIVE -> receive(event);
+            default -> event.complete(true);
+        }
+    }
+
+    int openSockets() {
+        return sockets.size();
+    }
+
+    // ---- socket lifecycle ----
+
+    private void opened(BridgeEvent event) {
+        Identity identity = Identity.fromUser(event.socket().webUser());
+        if (identity == null) {
+            event.complete(false);
+            return;
+        }
+        sockets.put(event.socket(), new SocketState(event.socket(), identity, Ids.newId()));
+        LOG.debug("socket opened node={} user={}", nodeId, identity.userId());
+        event.complete(true);
+    }
+
+    private void closed(BridgeEvent event) {
+        SocketState state = sockets.remove(event.socket());
+        event.complete(true);
+        if (state == null) return;
+        limiter.forgetLocal(socketKey(state));
+        for (String address : state.registered) leftStream(state, address);
+        state.registered.clear();
+    }
+
+    /** Closes the sockets a control message concerns: a revoked session, or a member whose membership changed. */
+    void control(JsonObject message) {
+        String userId = message.getString("userId");
+        List<SocketState> affected = new ArrayList<>();
+        for (SocketState state : sockets.values()) {
+            if (!state.identity.userId().equals(userId)) continue;
+            boolean revoked = "revoked".equals(message.getString("type"))
+                    && state.identity.tokenId().equals(message.getString("jti"));
+            boolean membership = "membership".equals(message.getString("type"))
+                    && state.roles.containsKey(message.getString("roomId"));
+            if (revoked || membership) affected.add(state);
+        }
+        for (SocketState state : affected) {
+            ErrorCode why = "revoked".equals(message.getString("type")) ? ErrorCode.TOKEN_REVOKED : ErrorCode.KICKED;
+            writeError(
+                    state.socket,
+                    null,
+                    Failure.of(
+                            why,
+                            "room " + message.getString("roomId", "-") + ": "
+                                    + message.getString("change", why.meaning())));
+            LOG.info("socket closed by control node={} user={} reason={}", nodeId, userId, why);
+            state.socket.close();
+        }
+    }
+
+    /** Live sockets' room streams, for the presence refresh: {room, user, socket}. */
+    List<String[]> presenceEntries() {
+        List<String[]> entries = new ArrayList<>();
+        for (SocketState state : sockets.values()) {
+            for (String address : state.registered) {
+                StreamAddress.parse(address)
+                        .filter(stream -> stream.kind() == StreamAddress.Kind.ROOM)
+                        .ifPresent(
+                                stream -> entries.add(new String[] {stream.id(), state.identity.userId(), state.id}));
+            }
+        }
+        return entries;
+    }
+
+    // ---- register ----
+
+    private void register(BridgeEvent event) {
+        SocketState state = sockets.get(event.socket());
+        String address = event.getRawMessage().getString("address");
+        if (state == null) {
+            event.complete(false);
+            return;
+        }
+        if (address.length() > maxAddressLength) {
+            refuse(event, ErrorCode.ADDRESS_TOO_LONG, "at most " + maxAddressLength + " characters");
+            return;
+        }
+        if (!state.registered.contains(address) && state.registered.size() >= maxHandlers) {
+            refuse(event, ErrorCode.TOO_MANY_HANDLERS, "at most " + maxHandlers + " per connection");
+            return;
+        }
+        Optional<StreamAddress> stream = StreamAddress.parse(address);
+        if (stream.isEmpty()) {
+            refuse(event, ErrorCode.ADDRESS_NOT_ALLOWED, "not a stream you may listen to");
+            return;
+        }
+        authorizeStream(state, stream.get()).onComplete(decision -> {
+            if (decision.failed()) {
+                refuse(event, decision.cause());
+                return;
+            }
+            boolean fresh = state.registered.add(address);
+            event.complete(true);
+            if (fresh && stream.get().kind() == StreamAddress.Kind.ROOM) {
+                presence.join(stream.get().id(), state.identity.userId(), state.identity.displayName(), state.id);
+            }
+        });
+    }
+
+    private Future<Void> authorizeStream(SocketState state, StreamAddress stream) {
+        if (stream.kind() == StreamAddress.Kind.USER) {
+            return stream.id().equals(state.identity.userId())
+                    ? Future.succeededFuture()
+                    : failed(ErrorCode.ADDRESS_NOT_ALLOWED, "another user's stream");
+        }
+        return roleIn(state, stream.id()).compose(role -> {
+            if (role.isEmpty()) return failed(ErrorCode.NOT_A_MEMBER, null);
+            if (stream.kind() == StreamAddress.Kind.ROOM_GM && role.get() != RoomRole.GM) {
+                return failed(ErrorCode.GM_ONLY, "the GM stream is for GMs");
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    private void unregister(BridgeEvent event) {
+        SocketState state = sockets.get(event.socket());
+        event.complete(true);
+        String address = event.getRawMessage().getString("address");
+        if (state != null && state.registered.remove(address)) leftStream(state, address);
+    }
+
+    private void leftStream(SocketState state, String address) {
+        StreamAddress.parse(address)
+                .filter(stream -> stream.kind() == StreamAddress.Kind.ROOM)
+                .ifPresent(stream -> presence.leave(stream.id(), state.identity.userId(), state.id));
+    }
+
+    // ---- send ----
+
+    private void send(BridgeEvent event) {
+        SocketState state = sockets.get(event.socket());
+        JsonObject frame = event.getRawMessage();
+        if (state == null) {
+            event.complete(false);
+            return;
+        }
+        Decision socketDecision = limiter.takeLocal(socketKey(state), socketLimit);
+        if (!socketDecision.allowed()) {
+            refuseLimited(event, socketDecision);
+            return;
+        }
+        Failure problem = checkSend(state, frame);
+        if (problem != null) {
+            refuse(event, problem);
+            return;
+        }
+        String address = frame.getString("address");
+        limiter.take(userLimit, state.identity.userId())
+                .compose(decision -> decision.allowed()
+                        ? trustedHeaders(state, address, frame)
+                        : Future.failedFuture(new LimitedException(decision)))
+                .onSuccess(headers -> {
+                    frame.put("headers", headers);
+                    event.complete(true);
+                })
+                .onFailure(e -> {
+                    if (e instanceof LimitedException limited) refuseLimited(event, limited.decision);
+                    else refuse(event, e);
+                });
+    }
+
+    /** The checks that need no lookup; null when the frame may go on. */
+    private Failure checkSend(SocketState state, JsonObject frame) {
+        String address = frame.getString("address");
+        if (address.length() > maxAddressLength) {
+            return Failure.of(ErrorCode.ADDRESS_TOO_LONG, "at most " + maxAddressLength + " characters");
+        }
+        if (address.startsWith(Addresses.REPLY_PREFIX)) {
+            return state.consume(address) ? null : Failure.of(ErrorCode.REPLY_ADDRESS_NOT_OWNED, null);
+        }
+        if (!INBOUND.contains(address)) return Failure.of(ErrorCode.ADDRESS_NOT_ALLOWED, "send commands to vtt.in.*");
+        if (!(frame.getValue("body") instanceof JsonObject body)) {
+            return Failure.of(ErrorCode.BODY_NOT_JSON, "the body must be a JSON object");
+        }
+        if (body.encode().length() > maxMessageBytes) {
+            return Failure.of(ErrorCode.PAYLOAD_TOO_LARGE, "at most " + maxMessageBytes + " bytes");
+        }
+        if (!StreamAddress.isId(body.getValue("room") instanceof String room ? room : null)) {
+            return Failure.of(ErrorCode.ROOM_REQUIRED, null);
+        }
+        return null;
+    }
+
+    /** Replaces whatever headers the client sent with the ones services trust. */
+    private Future<JsonObject> trustedHeaders(SocketState state, String address, JsonObject frame) {
+        var headers = new JsonObject()
+                .put(TrustedHeaders.USER_ID, state.identity.userId())
+                .put(TrustedHeaders.USER_NAME, state.identity.displayName());
+        if (state.identity.admin()) headers.put(TrustedHeaders.ADMIN, "true");
+        if (address.startsWith(Addresses.REPLY_PREFIX)) return Future.succeededFuture(headers);
+        String roomId = frame.getJsonObject("body").getString("room");
+        return roleIn(state, roomId)
+                .compose(role -> role.isEmpty()
+                        ? failed(ErrorCode.NOT_A_MEMBER, null)
+                        : Future.succeededFuture(
+                                headers.put(TrustedHeaders.ROOM_ROLE, role.get().name())));
+    }
+
+    // ---- receive ----
+
+    private void receive(BridgeEvent event) {
+        SocketState state = sockets.get(event.socket());
+        String replyAddress = event.getRawMessage().getString("replyAddress");
+        if (state != null && replyAddress != null) state.own(replyAddress);
+        event.complete(true);
+    }
+
+    // ---- roles ----
+
+    /** The user's role in a room, looked up once per socket (membership changes close the socket). */
+    private Future<Optional<RoomRole>> roleIn(SocketState state, String roomId) {
+        Future<Optional<RoomRole>> cached = state.roles.get(roomId);
+        if (cached != null) return cached;
+        if (state.roles.size() >= MAX_ROOMS_PER_SOCKET) return failed(ErrorCode.TOO_MANY_HANDLERS, "too many rooms");
+        Future<Optional<RoomRole>> lookup = vertx.eventBus()
+                .<JsonObject>request(
+                        Addresses.PERSIST_ROOMS,
+                        new JsonObject()
+                                .put("op", "membership")
+                                .put("roomId", roomId)
+                                .put("userId", state.identity.userId()),
+                        LOOKUP)
+                .map(reply -> RoomRole.parse(reply.body().getString("role")));
+        state.roles.put(roomId, lookup);
+        lookup.onFailure(e -> state.roles.remove(roomId)); // a failed lookup is retried next time
+        return lookup;
+    }
+
+    // ---- refusals ----
+
+    private static String socketKey(SocketState state) {
+        return "socket:" + state.id;
+    }
+
+    private void refuseLimited(BridgeEvent event, Decision decision) {
+        var failure = Failure.of(ErrorCode.RATE_LIMITED, "slow down; retry in " + decision.retryAfterMs() + " ms");
+        writeError(event.socket(), replyTarget(event), failure, decision.retryAfterMs());
+        event.complete(false);
+    }
+
+    private void refuse(BridgeEvent event, Throwable cause) {
+        refuse(event, FailureException.from(cause));
+    }
+
+    private void refuse(BridgeEvent event, ErrorCode code, String message) {
+        refuse(event, Failure.of(code, message));
+    }
+
+    private void refuse(BridgeEvent event, Failure failure) {
+        if (failure.code() == ErrorCode.INTERNAL)
+            LOG.warn("bridge check failed node={}: {}", nodeId, failure.message());
+        writeError(event.socket(), replyTarget(event), failure);
+        event.complete(false);
+    }
+
+    /** Where the client expects an answer: its reply address for a send, the address itself for a register. */
+    private static String replyTarget(BridgeEvent event) {
+        JsonObject frame = event.getRawMessage();
+        if (frame == null) return null;
+        String reply = frame.getString("replyAddress");
+        if (reply != null && reply.length() <= 36) return reply;
+        String address = frame.getString("address");
+        return "register".equals(frame.getString("type")) && address != null && address.length() <= 256
+                ? address
+                : null;
+    }
+
+    static void writeError(SockJSSocket socket, String address, Failure failure) {
+        writeError(socket, address, failure, -1);
+    }
+
+    private static void writeError(SockJSSocket socket, String address, Failure failure, long retryAfterMs) {
+        JsonObject body = failure.code().toJson(failure.message());
+        if (retryAfterMs >= 0) body.put("retryAfterMs", retryAfterMs);
+        var frame = new JsonObject()
+                .put("type", "err")
+                .put("failureCode", failure.code().httpStatus())
+                .put("failureType", "RECIPIENT_FAILURE")
+                .put("code", failure.code().name())
+                .put("message", body.encode());
+        if (address != null) frame.put("address", address);
+        socket.write(Buffer.buffer(frame.encode()));
+    }
+
+    private static <T> Future<T> failed(ErrorCode code, String message) {
+        return Future.failedFuture(new FailureException(code, message));
+    }
+
+    /** A refusal by the user's cluster-wide limit, carrying the retry hint. */
+    private static final class LimitedException extends RuntimeException {
+        final transient Decision decision;
+
+        LimitedException(Decision decision) {
+            super("rate limited", null, false, false);
+            this.decision = decision;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.vertable.bridge;
+
+import io.vertable.shared.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is online in each room, in Redis so every node sees the same list. Each open socket in a room is one sorted-set
+ * member {@code userId|socket} scored by its expiry; live sockets are refreshed by their bridge, so a node that dies
+ * stops refreshing and its entries simply expire. The list is published on the room's stream whenever it changes.
+ */
+final class Presence {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
+
+    private final Vertx vertx;
+    private final RedisAPI redis;
+    private final long ttlMs;
+
+    Presence(Vertx vertx, RedisAPI redis, long ttlMs) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.ttlMs = ttlMs;
+    }
+
+    static String key(String roomId) {
+        return "vtt:presence:" + roomId;
+    }
+
+    static String namesKey(String roomId) {
+        return "vtt:presence-names:" + roomId;
+    }
+
+    Future<Void> join(String roomId, String userId, String displayName, String socketId) {
+        if (redis == null) return Future.succeededFuture();
+        String expiry = Long.toString(System.currentTimeMillis() + ttlMs);
+        return redis.zadd(List.of(key(roomId), expiry, userId + "|" + socketId))
+                .compose(done -> redis.hset(List.of(namesKey(roomId), userId, displayName)))
+                .compose(done -> redis.pexpire(List.of(key(roomId), Long.toString(ttlMs * 4))))
+                .compose(done -> redis.pexpire(List.of(namesKey(roomId), Long.toString(ttlMs * 4))))
+                .compose(done -> publish(roomId))
+                .recover(this::unavailable);
+    }
+
+    Future<Void> leave(String roomId, String userId, String socketId) {
+        if (redis == null) return Future.succeededFuture();
+        return redis.zrem(List.of(key(roomId), userId + "|" + socketId))
+                .compose(done -> publish(roomId))
+                .recover(this::unavailable);
+    }
+
+    /** Refreshes live sockets' entries and republishes each room, which also drops entries that expired. */
+    Future<Void> refresh(List<String[]> roomUserSocket) {
+        if (redis == null || roomUserSocket.isEmpty()) return Future.succeededFuture();
+        String expiry = Long.toString(System.currentTimeMillis() + ttlMs);
+        Set<String> rooms = new LinkedHashSet<>();
+        List<Future<?>> writes = new ArrayList<>();
+        for (String[] entry : roomUserSocket) {
+            rooms.add(entry[0]);
+            writes.add(redis.zadd(List.of(key(entry[0]), "XX", expiry, entry[1] + "|" + entry[2])));
+        }
+        return Future.all(writes)
+                .compose(done -> Future.all(rooms.stream().map(this::publish).toList()))
+                .<Void>mapEmpty()
+                .recover(this::unavailable);
+    }
+
+    /** The room's online users, without expired entries. */
+    Future<JsonArray> online(String roomId) {
+        long now = System.currentTimeMillis();
+        return redis.zremrangebyscore(key(roomId), "-inf", Long.toString(now))
+                .compose(done -> redis.zrange(List.of(key(roomId), "0", "-1")))
+                .compose(members -> {
+                    Set<String> users = new LinkedHashSet<>();
+                    for (Response member : members) users.add(member.toString().split("\\|", 2)[0]);
+                    if (users.isEmpty()) return Future.succeededFuture(new JsonArray());
+                    List<String> args = new ArrayList<>();
+                    args.add(namesKey(roomId));
+                    args.addAll(users);
+                    return redis.hmget(args).map(names -> {
+                        var online = new JsonArray();
+                        int i = 0;
+                        for (String user : users) {
+                            Response name = names.get(i++);
+                            online.add(new JsonObject()
+                                    .put("userId", user)
+                                    .put("displayName", name == null ? "?" : name.toString()));
+                        }
+                        return online;
+                    });
+                });
+    }
+
+    private Future<Void> publish(String roomId) {
+        return online(roomId).map(online -> {
+            vertx.eventBus()
+                    .publish(
+                            Addresses.room(roomId),
+                            new JsonObject()
+                                    .put("type", "presence")
+                                    .put("room", roomId)
+                                    .put("online", online));
+            return null;
+        });
+    }
+
+    private Future<Void> unavailable(Throwable e) {
+        LOG.warn("presence not updated: Redis failed ({})", e.getMessage());
+        return Future.succeededFuture();
+    }
+}

@@ -1,0 +1,208 @@
+package io.vertable.http;
+
+import io.vertable.node.FailureException;
+import io.vertable.security.Identity;
+import io.vertable.security.RateLimiter;
+import io.vertable.security.RateLimiter.Limit;
+import io.vertable.security.Tokens;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.Failure;
+import io.vertable.shared.RoomRole;
+import io.vertable.shared.StreamAddress;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every REST handler needs: who is calling, their role in a room, bodies, limits, and replies. */
+final class Api {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+    private static final String IDENTITY = "vtt.identity";
+    private static final DeliveryOptions SERVICE_CALL = new DeliveryOptions().setSendTimeout(5_000);
+
+    final Vertx vertx;
+    final Tokens tokens;
+    final RateLimiter limiter;
+    final String nodeId;
+
+    Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId) {
+        this.vertx = vertx;
+        this.tokens = tokens;
+        this.limiter = limiter;
+        this.nodeId = nodeId;
+    }
+
+    /**
+     * Runs a handler step and answers with its JSON, or with the problem its failure names — including refusals thrown
+     * while the step reads its input.
+     */
+    void respond(RoutingContext ctx, int status, java.util.concurrent.Callable<Future<JsonObject>> step) {
+        attempt(step)
+                .onSuccess(body -> {
+                    if (status == 204) ctx.response().setStatusCode(204).end();
+                    else json(ctx, status, body);
+                })
+                .onFailure(e -> problem(ctx, e));
+    }
+
+    void problem(RoutingContext ctx, Throwable e) {
+        Failure failure = FailureException.from(e);
+        if (failure.code() == ErrorCode.INTERNAL) {
+            LOG.error("request failed node={} path={}", nodeId, ctx.request().path(), e);
+        }
+        if (!ctx.response().ended()) Problems.send(ctx, failure.code(), failure.message());
+    }
+
+    static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .putHeader("cache-control", "no-store")
+                .end(body.encode());
+    }
+
+    // ---- identity ----
+
+    /** Route step: requires a valid session token (Authorization: Bearer …). */
+    void authenticate(RoutingContext ctx) {
+        tokens.verify(bearer(ctx))
+                .onSuccess(identity -> {
+                    ctx.put(IDENTITY, identity);
+                    ctx.next();
+                })
+                .onFailure(e -> problem(ctx, e));
+    }
+
+    /** Route step: uses the session token when one is sent, carries on without one otherwise. */
+    void authenticateIfPresent(RoutingContext ctx) {
+        if (bearer(ctx) == null) {
+            ctx.next();
+        } else {
+            authenticate(ctx);
+        }
+    }
+
+    static String bearer(RoutingContext ctx) {
+        String header = ctx.request().getHeader("authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim()
+                : null;
+    }
+
+    static Identity identity(RoutingContext ctx) {
+        return ctx.get(IDENTITY);
+    }
+
+    /** The caller's role in the room of the path's {@code :roomId}, or NOT_A_MEMBER. */
+    Future<RoomRole> roleIn(RoutingContext ctx) {
+        String roomId = ctx.pathParam("roomId");
+        if (!StreamAddress.isId(roomId)) return failed(ErrorCode.NOT_FOUND, "no such room");
+        return call(
+                        Addresses.PERSIST_ROOMS,
+                        new JsonObject()
+                                .put("op", "membership")
+                                .put("roomId", roomId)
+                                .put("userId", identity(ctx).userId()))
+                .compose(membership -> {
+                    if (membership.getBoolean("banned")) return failed(ErrorCode.BANNED, null);
+                    return RoomRole.parse(membership.getString("role"))
+                            .map(Future::succeededFuture)
+                            .orElseGet(() -> failed(ErrorCode.NOT_A_MEMBER, null));
+                });
+    }
+
+    Future<Void> requireGm(RoutingContext ctx) {
+        return roleIn(ctx)
+                .compose(role -> role == RoomRole.GM ? Future.succeededFuture() : failed(ErrorCode.GM_ONLY, null));
+    }
+
+    // ---- services ----
+
+    Future<JsonObject> call(String address, JsonObject request) {
+        return vertx.eventBus()
+                .<JsonObject>request(address, request, SERVICE_CALL)
+                .map(reply -> reply.body());
+    }
+
+    static <T> Future<T> failed(ErrorCode code, String message) {
+        return Future.failedFuture(new FailureException(code, message));
+    }
+
+    // ---- bodies ----
+
+    static JsonObject body(RoutingContext ctx) {
+        try {
+            JsonObject body = ctx.body().asJsonObject();
+            if (body == null) throw new FailureException(ErrorCode.BODY_NOT_JSON, "send a JSON object");
+            return body;
+        } catch (DecodeException | ClassCastException e) {
+            throw new FailureException(ErrorCode.BODY_NOT_JSON, "send a JSON object");
+        }
+    }
+
+    /** A required, trimmed string of bounded length with no control characters. */
+    static String text(JsonObject body, String field, int min, int max) {
+        Object value = body.getValue(field);
+        if (!(value instanceof String raw)) throw new FailureException(ErrorCode.BAD_REQUEST, field + " is required");
+        String text = raw.strip();
+        if (text.length() < min || text.length() > max) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, field + " must be " + min + " to " + max + " characters");
+        }
+        if (text.chars().anyMatch(c -> Character.isISOControl(c))) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, field + " must not contain control characters");
+        }
+        return text;
+    }
+
+    static RoomRole role(JsonObject body) {
+        return RoomRole.parse(body.getString("role"))
+                .orElseThrow(() -> new FailureException(ErrorCode.BAD_REQUEST, "role must be GM, PLAYER or OBSERVER"));
+    }
+
+    /** Runs a handler body that may throw a refusal while reading input, as a future. */
+    static <T> Future<T> attempt(java.util.concurrent.Callable<Future<T>> step) {
+        try {
+            return step.call();
+        } catch (FailureException e) {
+            return Future.failedFuture(e);
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    // ---- limits ----
+
+    /** Route step: one token from {@code limit} for the subject {@code key} picks out of the request. */
+    io.vertx.core.Handler<RoutingContext> limited(Limit limit, Function<RoutingContext, String> key) {
+        return ctx -> limiter.take(limit, key.apply(ctx)).onSuccess(decision -> {
+            if (decision.allowed()) {
+                ctx.next();
+                return;
+            }
+            long seconds = Math.max(1, (decision.retryAfterMs() + 999) / 1000);
+            ctx.response().putHeader("retry-after", Long.toString(seconds));
+            var problem = Problems.body(
+                            ErrorCode.RATE_LIMITED,
+                            "try again in " + seconds + " s",
+                            ctx.request().path())
+                    .put("retryAfterMs", decision.retryAfterMs());
+            ctx.response()
+                    .setStatusCode(ErrorCode.RATE_LIMITED.httpStatus())
+                    .putHeader("content-type", Problems.CONTENT_TYPE)
+                    .end(problem.encode());
+        });
+    }
+
+    static String clientIp(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null
+                ? "unknown"
+                : ctx.request().remoteAddress().host();
+    }
+}

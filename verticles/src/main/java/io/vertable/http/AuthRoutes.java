@@ -1,0 +1,160 @@
+package io.vertable.http;
+
+import io.vertable.node.FailureException;
+import io.vertable.security.Identity;
+import io.vertable.security.Passwords;
+import io.vertable.security.RateLimiter.Limit;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Register, log in, log out, refresh, who am I (DESIGN §8). */
+final class AuthRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
+
+    private final Api api;
+    private final Passwords passwords;
+    private final JsonArray admins;
+    private final int minPasswordLength;
+    private final Limit loginPerIp;
+    private final Limit loginPerUsername;
+    private final Limit registerPerIp;
+
+    AuthRoutes(Api api, Passwords passwords, JsonObject config) {
+        this.api = api;
+        this.passwords = passwords;
+        JsonObject auth = config.getJsonObject("auth");
+        this.admins = auth.getJsonArray("admins");
+        this.minPasswordLength = auth.getInteger("minPasswordLength");
+        JsonObject limits = config.getJsonObject("rateLimits");
+        this.loginPerIp = Limit.perMinute("login-ip", limits.getInteger("loginPerMinute") * 3);
+        this.loginPerUsername = Limit.perMinute("login-user", limits.getInteger("loginPerMinute"));
+        this.registerPerIp = Limit.perHour("register-ip", limits.getInteger("registerPerHour"));
+    }
+
+    void mount(Router router) {
+        router.post("/api/auth/register")
+                .handler(api.limited(registerPerIp, Api::clientIp))
+                .handler(ctx -> api.respond(ctx, 201, () -> register(ctx)));
+        router.post("/api/auth/login")
+                .handler(api.limited(loginPerIp, Api::clientIp))
+                .handler(api.limited(loginPerUsername, AuthRoutes::usernameKey))
+                .handler(ctx -> api.respond(ctx, 200, () -> login(ctx)));
+        router.post("/api/auth/logout")
+                .handler(api::authenticate)
+                .handler(ctx -> api.respond(ctx, 204, () -> logout(ctx)));
+        router.post("/api/auth/refresh")
+                .handler(api::authenticate)
+                .handler(ctx -> api.respond(ctx, 200, () -> refresh(ctx)));
+        router.get("/api/me")
+                .handler(api::authenticate)
+                .handler(ctx -> Api.json(ctx, 200, Api.identity(ctx).toJson()));
+    }
+
+    private Future<JsonObject> register(RoutingContext ctx) {
+        JsonObject body = Api.body(ctx);
+        String username = username(body);
+        String password = password(body);
+        String displayName = Api.text(body, "displayName", 1, 40);
+        return passwords
+                .hash(password)
+                .compose(hash -> api.call(
+                        Addresses.PERSIST_ACCOUNTS,
+                        new JsonObject()
+                                .put("op", "register")
+                                .put("username", username)
+                                .put("passwordHash", hash)
+                                .put("displayName", displayName)))
+                .map(reply -> {
+                    JsonObject user = withConfiguredAdmin(reply.getJsonObject("user"));
+                    LOG.info(
+                            "account registered node={} user={} admin={}",
+                            api.nodeId,
+                            user.getString("id"),
+                            user.getBoolean("admin"));
+                    return session(user);
+                });
+    }
+
+    private Future<JsonObject> login(RoutingContext ctx) {
+        JsonObject body = Api.body(ctx);
+        String username = Api.text(body, "username", 1, 64).toLowerCase(Locale.ROOT);
+        String password = body.getValue("password") instanceof String p && p.length() <= 200 ? p : "";
+        return api.call(
+                        Addresses.PERSIST_ACCOUNTS,
+                        new JsonObject().put("op", "findForLogin").put("username", username))
+                .compose(found -> passwords
+                        .matches(password, found.getString("passwordHash"))
+                        .map(ok -> {
+                            if (!ok) throw new FailureException(ErrorCode.INVALID_CREDENTIALS, null);
+                            return session(withConfiguredAdmin(found.getJsonObject("user")));
+                        }));
+    }
+
+    private Future<JsonObject> logout(RoutingContext ctx) {
+        Identity identity = Api.identity(ctx);
+        return api.tokens.revocations().revoke(identity).map(done -> {
+            LOG.info("session ended node={} user={}", api.nodeId, identity.userId());
+            return new JsonObject();
+        });
+    }
+
+    private Future<JsonObject> refresh(RoutingContext ctx) {
+        Identity identity = Api.identity(ctx);
+        return Future.succeededFuture(new JsonObject()
+                .put("user", identity.toJson())
+                .put("token", api.tokens.reissue(identity))
+                .put("expiresIn", api.tokens.ttlSeconds()));
+    }
+
+    private JsonObject withConfiguredAdmin(JsonObject user) {
+        if (admins.contains(user.getString("username"))) user.put("admin", true);
+        return user;
+    }
+
+    private JsonObject session(JsonObject user) {
+        String token = api.tokens.issue(
+                user.getString("id"),
+                user.getString("displayName"),
+                user.getBoolean("guest"),
+                user.getBoolean("admin"));
+        return new JsonObject().put("user", user).put("token", token).put("expiresIn", api.tokens.ttlSeconds());
+    }
+
+    private static String username(JsonObject body) {
+        String username = Api.text(body, "username", 3, 32).toLowerCase(Locale.ROOT);
+        if (!username.matches("[a-z0-9_.-]+")) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, "username may use letters, digits, '.', '_' and '-'");
+        }
+        return username;
+    }
+
+    private String password(JsonObject body) {
+        if (!(body.getValue("password") instanceof String password)) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, "password is required");
+        }
+        if (password.length() < minPasswordLength || password.length() > 200 || password.isBlank()) {
+            throw new FailureException(
+                    ErrorCode.WEAK_PASSWORD, "use " + minPasswordLength + " to 200 characters for the password");
+        }
+        return password;
+    }
+
+    /** Limits by the username tried, so one account cannot be guessed at from many addresses. */
+    private static String usernameKey(RoutingContext ctx) {
+        try {
+            Object username = ctx.body().asJsonObject().getValue("username");
+            return username instanceof String u ? u.strip().toLowerCase(Locale.ROOT) : "-";
+        } catch (RuntimeException e) {
+            return "-";
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.vertable.http;
+
+import io.vertable.node.FailureException;
+import io.vertable.security.Identity;
+import io.vertable.security.RateLimiter.Limit;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.RoomRole;
+import io.vertable.shared.StreamAddress;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Rooms, invites and members (DESIGN §8). Membership changes close the affected bridge sockets cluster-wide. */
+final class RoomRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomRoutes.class);
+
+    private final Api api;
+    private final String publicUrl;
+    private final Limit writes;
+    private final Limit acceptPerIp;
+
+    RoomRoutes(Api api, JsonObject config) {
+        this.api = api;
+        this.publicUrl = config.getJsonObject("http").getString("publicUrl");
+        this.writes =
+                Limit.perMinute("rest-write", config.getJsonObject("rateLimits").getInteger("restWritesPerMinute"));
+        this.acceptPerIp =
+                Limit.perMinute("invite-ip", config.getJsonObject("rateLimits").getInteger("loginPerMinute") * 3);
+    }
+
+    void mount(Router router) {
+        router.route("/api/rooms*").handler(api::authenticate);
+        router.route("/api/rooms*")
+                .method(HttpMethod.POST)
+                .method(HttpMethod.PATCH)
+                .method(HttpMethod.DELETE)
+                .handler(api.limited(writes, ctx -> Api.identity(ctx).userId()));
+        router.post("/api/rooms").handler(ctx -> api.respond(ctx, 201, () -> create(ctx)));
+        router.get("/api/rooms").handler(ctx -> api.respond(ctx, 200, () -> list(ctx)));
+        router.get("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> get(ctx)));
+        router.get("/api/rooms/:roomId/members").handler(ctx -> api.respond(ctx, 200, () -> gm(ctx, "members", null)));
+        router.patch("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> changeRole(ctx)));
+        router.delete("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> remove(ctx)));
+        router.post("/api/rooms/:roomId/invites").handler(ctx -> api.respond(ctx, 201, () -> invite(ctx)));
+        router.get("/api/rooms/:roomId/invites")
+                .handler(ctx -> api.respond(ctx, 200, () -> gm(ctx, "listInvites", null)));
+        router.delete("/api/rooms/:roomId/invites/:code")
+                .handler(ctx -> api.respond(
+                        ctx, 200, () -> gm(ctx, "revokeInvite", new JsonObject().put("code", ctx.pathParam("code")))));
+
+        router.get("/api/invites/:code").handler(ctx -> api.respond(ctx, 200, () -> preview(ctx)));
+        router.post("/api/invites/:code/accept")
+                .handler(api.limited(acceptPerIp, Api::clientIp))
+                .handler(api::authenticateIfPresent)
+                .handler(ctx -> api.respond(ctx, 200, () -> accept(ctx)));
+    }
+
+    private Future<JsonObject> create(RoutingContext ctx) {
+        String name = Api.text(Api.body(ctx), "name", 1, 80);
+        String owner = Api.identity(ctx).userId();
+        return api.call(
+                        Addresses.PERSIST_ROOMS,
+                        new JsonObject().put("op", "create").put("name", name).put("ownerId", owner))
+                .onSuccess(room ->
+                        LOG.info("room created node={} room={} gm={}", api.nodeId, room.getString("id"), owner));
+    }
+
+    private Future<JsonObject> list(RoutingContext ctx) {
+        return api.call(
+                Addresses.PERSIST_ROOMS,
+                new JsonObject()
+                        .put("op", "listForUser")
+                        .put("userId", Api.identity(ctx).userId()));
+    }
+
+    private Future<JsonObject> get(RoutingContext ctx) {
+        return api.roleIn(ctx).compose(role -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "get"))
+                .map(room -> room.put("role", role.name())));
+    }
+
+    /** A GM-only room operation, with extra fields. */
+    private Future<JsonObject> gm(RoutingContext ctx, String op, JsonObject extra) {
+        JsonObject request = roomOp(ctx, op);
+        if (extra != null) request.mergeIn(extra);
+        return api.requireGm(ctx).compose(ok -> api.call(Addresses.PERSIST_ROOMS, request));
+    }
+
+    private Future<JsonObject> changeRole(RoutingContext ctx) {
+        RoomRole role = Api.role(Api.body(ctx));
+        String userId = memberId(ctx);
+        return gm(ctx, "setRole", new JsonObject().put("userId", userId).put("role", role.name()))
+                .onSuccess(done -> membershipChanged(ctx, userId, "role " + role));
+    }
+
+    private Future<JsonObject> remove(RoutingContext ctx) {
+        boolean ban = "true".equals(ctx.queryParams().get("ban"));
+        String userId = memberId(ctx);
+        return gm(ctx, "removeMember", new JsonObject().put("userId", userId).put("ban", ban))
+                .onSuccess(done -> membershipChanged(ctx, userId, ban ? "banned" : "kicked"));
+    }
+
+    private Future<JsonObject> invite(RoutingContext ctx) {
+        JsonObject body = Api.body(ctx);
+        RoomRole role = body.containsKey("role") ? Api.role(body) : RoomRole.PLAYER;
+        Integer maxUses = boundedInt(body, "maxUses", 1, 1000);
+        Integer expires = boundedInt(body, "expiresInMinutes", 1, 60 * 24 * 365);
+        JsonObject request = new JsonObject()
+                .put("role", role.name())
+                .put("createdBy", Api.identity(ctx).userId())
+                .put("maxUses", maxUses)
+                .put("expiresInMinutes", expires);
+        return gm(ctx, "createInvite", request)
+                .map(invite -> invite.put("url", joinUrl(ctx, invite.getString("code"))));
+    }
+
+    private Future<JsonObject> preview(RoutingContext ctx) {
+        return api.call(
+                Addresses.PERSIST_ROOMS,
+                new JsonObject().put("op", "previewInvite").put("code", code(ctx)));
+    }
+
+    private Future<JsonObject> accept(RoutingContext ctx) {
+        Identity caller = Api.identity(ctx);
+        JsonObject request = new JsonObject().put("op", "acceptInvite").put("code", code(ctx));
+        if (caller != null) request.put("userId", caller.userId());
+        else request.put("displayName", Api.text(Api.body(ctx), "displayName", 1, 40));
+        return api.call(Addresses.PERSIST_ROOMS, request).map(joined -> {
+            JsonObject user = joined.getJsonObject("user");
+            String token = caller != null
+                    ? Api.bearer(ctx)
+                    : api.tokens.issue(user.getString("id"), user.getString("displayName"), true, false);
+            LOG.info(
+                    "invite accepted node={} room={} user={} role={}",
+                    api.nodeId,
+                    joined.getString("roomId"),
+                    user.getString("id"),
+                    joined.getString("role"));
+            return joined.put("token", token).put("expiresIn", api.tokens.ttlSeconds());
+        });
+    }
+
+    private void membershipChanged(RoutingContext ctx, String userId, String what) {
+        String roomId = ctx.pathParam("roomId");
+        api.vertx
+                .eventBus()
+                .publish(
+                        Addresses.BRIDGE_CONTROL,
+                        new JsonObject()
+                                .put("type", "membership")
+                                .put("roomId", roomId)
+                                .put("userId", userId)
+                                .put("change", what));
+        LOG.info(
+                "membership changed node={} room={} user={} change={} by={}",
+                api.nodeId,
+                roomId,
+                userId,
+                what,
+                Api.identity(ctx).userId());
+    }
+
+    private static JsonObject roomOp(RoutingContext ctx, String op) {
+        return new JsonObject().put("op", op).put("roomId", ctx.pathParam("roomId"));
+    }
+
+    private static String memberId(RoutingContext ctx) {
+        String userId = ctx.pathParam("userId");
+        if (!StreamAddress.isId(userId)) throw new FailureException(ErrorCode.NOT_FOUND, "no such member");
+        return userId;
+    }
+
+    private static String code(RoutingContext ctx) {
+        String code = ctx.pathParam("code");
+        if (code == null || !code.matches("[0-9A-Za-z]{1,32}"))
+            throw new FailureException(ErrorCode.INVITE_INVALID, null);
+        return code.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static Integer boundedInt(JsonObject body, String field, int min, int max) {
+        Object value = body.getValue(field);
+        if (value == null) return null;
+        if (!(value instanceof Integer || value instanceof Long)
+                || ((Number) value).longValue() < min
+                || ((Number) value).longValue() > max) {
+            throw new FailureException(
+                    ErrorCode.BAD_REQUEST, field + " must be a whole number from " + min + " to " + max);
+        }
+        return ((Number) value).intValue();
+    }
+
+    private String joinUrl(RoutingContext ctx, String code) {
+        String base = publicUrl.isEmpty()
+                ? ctx.request().scheme() + "://" + ctx.request().authority()
+                : publicUrl;
+        return base.replaceAll("/+$", "") + "/join/" + code;
+    }
+}

@@ -1,0 +1,62 @@
+package io.vertable.persistence;
+
+import io.vertable.node.FailureException;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Dispatches {@code {"op": …}} requests on one internal address to named operations and replies with their result. */
+final class Operations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
+
+    private final String address;
+    private final Map<String, Function<JsonObject, Future<JsonObject>>> operations = new HashMap<>();
+
+    Operations(String address) {
+        this.address = address;
+    }
+
+    Operations on(String op, Function<JsonObject, Future<JsonObject>> operation) {
+        operations.put(op, operation);
+        return this;
+    }
+
+    void handle(Message<JsonObject> message) {
+        JsonObject request = message.body();
+        String op = request == null ? null : request.getString("op");
+        Function<JsonObject, Future<JsonObject>> operation = operations.get(op);
+        if (operation == null) {
+            fail(message, Failure.of(ErrorCode.BAD_REQUEST, "unknown operation " + op + " on " + address));
+            return;
+        }
+        Future<JsonObject> result;
+        try {
+            result = operation.apply(request);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        result.onSuccess(message::reply).onFailure(e -> fail(message, failureOf(op, e)));
+    }
+
+    private Failure failureOf(String op, Throwable e) {
+        if (e instanceof FailureException refusal) return refusal.failure();
+        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+            return Failure.of(ErrorCode.CONFLICT, "that already exists");
+        }
+        LOG.error("persistence operation failed address={} op={}", address, op, e);
+        return Failure.of(ErrorCode.INTERNAL, null);
+    }
+
+    private static void fail(Message<JsonObject> message, Failure failure) {
+        message.fail(failure.code().httpStatus(), failure.encode());
+    }
+}

@@ -1,0 +1,309 @@
+package io.vertable.persistence;
+
+import io.vertable.node.FailureException;
+import io.vertable.security.Ids;
+import io.vertable.shared.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Rooms, their members and roles, and invites. A room always keeps at least one GM. */
+final class RoomsStore {
+
+    private static final String ROOM_COLUMNS = "r.id, r.name, r.owner_id, r.dice_dialect, r.created_at";
+
+    private final Pool pool;
+
+    RoomsStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    Operations operations(String address) {
+        return new Operations(address)
+                .on("create", this::create)
+                .on("listForUser", this::listForUser)
+                .on("get", this::get)
+                .on("membership", this::membership)
+                .on("members", this::members)
+                .on("setRole", this::setRole)
+                .on("removeMember", this::removeMember)
+                .on("createInvite", this::createInvite)
+                .on("listInvites", this::listInvites)
+                .on("revokeInvite", this::revokeInvite)
+                .on("previewInvite", this::previewInvite)
+                .on("acceptInvite", this::acceptInvite);
+    }
+
+    private Future<JsonObject> create(JsonObject request) {
+        String id = Ids.newId();
+        String owner = request.getString("ownerId");
+        return pool.withTransaction(
+                        conn -> conn.preparedQuery("INSERT INTO rooms (id, name, owner_id) VALUES ($1, $2, $3)")
+                                .execute(Tuple.of(id, request.getString("name"), owner))
+                                .compose(done -> conn.preparedQuery(
+                                                "INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, 'GM')")
+                                        .execute(Tuple.of(id, owner)))
+                                .compose(done -> findRoom(conn, id)))
+                .map(room -> room.put("role", "GM"));
+    }
+
+    private Future<JsonObject> listForUser(JsonObject request) {
+        return pool.preparedQuery("SELECT " + ROOM_COLUMNS + ", m.role FROM rooms r "
+                        + "JOIN room_members m ON m.room_id = r.id "
+                        + "WHERE m.user_id = $1 AND NOT m.banned AND r.archived_at IS NULL ORDER BY r.created_at DESC")
+                .execute(Tuple.of(request.getString("userId")))
+                .map(rows -> {
+                    var rooms = new JsonArray();
+                    rows.forEach(row -> rooms.add(room(row).put("role", row.getString("role"))));
+                    return new JsonObject().put("rooms", rooms);
+                });
+    }
+
+    private Future<JsonObject> get(JsonObject request) {
+        return pool.withConnection(conn -> findRoom(conn, request.getString("roomId")));
+    }
+
+    /** {@code {"role": "GM"|…|null, "banned": bool}}: what the bridge and the REST routes authorize with. */
+    private Future<JsonObject> membership(JsonObject request) {
+        return pool.preparedQuery("SELECT role, banned FROM room_members WHERE room_id = $1 AND user_id = $2")
+                .execute(Tuple.of(request.getString("roomId"), request.getString("userId")))
+                .map(rows -> {
+                    if (rows.size() == 0)
+                        return new JsonObject().putNull("role").put("banned", false);
+                    Row row = rows.iterator().next();
+                    boolean banned = row.getBoolean("banned");
+                    return new JsonObject()
+                            .put("role", banned ? null : row.getString("role"))
+                            .put("banned", banned);
+                });
+    }
+
+    private Future<JsonObject> members(JsonObject request) {
+        return pool.preparedQuery("SELECT u.id, u.display_name, u.guest, m.role, m.banned, m.joined_at "
+                        + "FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = $1 "
+                        + "ORDER BY m.joined_at")
+                .execute(Tuple.of(request.getString("roomId")))
+                .map(rows -> {
+                    var members = new JsonArray();
+                    rows.forEach(row -> members.add(new JsonObject()
+                            .put("userId", row.getString("id"))
+                            .put("displayName", row.getString("display_name"))
+                            .put("guest", row.getBoolean("guest"))
+                            .put("role", row.getString("role"))
+                            .put("banned", row.getBoolean("banned"))
+                            .put("joinedAt", row.getOffsetDateTime("joined_at").toString())));
+                    return new JsonObject().put("members", members);
+                });
+    }
+
+    private Future<JsonObject> setRole(JsonObject request) {
+        String roomId = request.getString("roomId");
+        String userId = request.getString("userId");
+        String role = request.getString("role");
+        return pool.withTransaction(conn -> lockMembers(conn, roomId)
+                .compose(done -> requireMember(conn, roomId, userId))
+                .compose(current -> "GM".equals(current) && !"GM".equals(role)
+                        ? requireAnotherGm(conn, roomId, userId)
+                        : Future.succeededFuture())
+                .compose(done -> conn.preparedQuery(
+                                "UPDATE room_members SET role = $3 WHERE room_id = $1 AND user_id = $2")
+                        .execute(Tuple.of(roomId, userId, role)))
+                .map(done -> new JsonObject().put("userId", userId).put("role", role)));
+    }
+
+    /** Kick (the row goes; an invite brings them back) or ban (the row stays, banned, and invites refuse them). */
+    private Future<JsonObject> removeMember(JsonObject request) {
+        String roomId = request.getString("roomId");
+        String userId = request.getString("userId");
+        boolean ban = request.getBoolean("ban", false);
+        return pool.withTransaction(conn -> lockMembers(conn, roomId)
+                .compose(done -> requireMember(conn, roomId, userId))
+                .compose(current ->
+                        "GM".equals(current) ? requireAnotherGm(conn, roomId, userId) : Future.succeededFuture())
+                .compose(done -> conn.preparedQuery(
+                                ban
+                                        ? "UPDATE room_members SET banned = true WHERE room_id = $1 AND user_id = $2"
+                                        : "DELETE FROM room_members WHERE room_id = $1 AND user_id = $2")
+                        .execute(Tuple.of(roomId, userId)))
+                .map(done -> new JsonObject().put("userId", userId).put("banned", ban)));
+    }
+
+    private Future<JsonObject> createInvite(JsonObject request) {
+        String code = Ids.inviteCode();
+        Long minutes = request.getLong("expiresInMinutes");
+        OffsetDateTime expires =
+                minutes == null ? null : OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(minutes);
+        return pool.preparedQuery("INSERT INTO invites (code, room_id, role, created_by, expires_at, max_uses) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING code, role, expires_at, max_uses, uses")
+                .execute(Tuple.of(
+                        code,
+                        request.getString("roomId"),
+                        request.getString("role"),
+                        request.getString("createdBy"),
+                        expires,
+                        request.getInteger("maxUses")))
+                .map(rows -> invite(rows.iterator().next()));
+    }
+
+    private Future<JsonObject> listInvites(JsonObject request) {
+        return pool.preparedQuery("SELECT code, role, expires_at, max_uses, uses FROM invites "
+                        + "WHERE room_id = $1 AND NOT revoked ORDER BY created_at DESC")
+                .execute(Tuple.of(request.getString("roomId")))
+                .map(rows -> {
+                    var invites = new JsonArray();
+                    rows.forEach(row -> invites.add(invite(row)));
+                    return new JsonObject().put("invites", invites);
+                });
+    }
+
+    private Future<JsonObject> revokeInvite(JsonObject request) {
+        return pool.preparedQuery("UPDATE invites SET revoked = true WHERE room_id = $1 AND code = $2 AND NOT revoked")
+                .execute(Tuple.of(request.getString("roomId"), request.getString("code")))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) throw new FailureException(ErrorCode.INVITE_INVALID, null);
+                    return new JsonObject()
+                            .put("code", request.getString("code"))
+                            .put("revoked", true);
+                });
+    }
+
+    private Future<JsonObject> previewInvite(JsonObject request) {
+        return pool.withConnection(
+                conn -> usableInvite(conn, request.getString("code"), false).map(invite -> new JsonObject()
+                        .put("roomId", invite.getString("room_id"))
+                        .put("roomName", invite.getString("room_name"))
+                        .put("role", invite.getString("role"))));
+    }
+
+    /**
+     * Joins a room through an invite, in one transaction that locks the invite row, so {@code max_uses} holds under
+     * concurrent accepts. Without {@code userId} a guest account is made with the given display name. A member
+     * keeps their current role (a player invite never demotes a GM).
+     */
+    private Future<JsonObject> acceptInvite(JsonObject request) {
+        String code = request.getString("code");
+        String userId = request.getString("userId");
+        return pool.withTransaction(conn -> usableInvite(conn, code, true).compose(invite -> {
+            String roomId = invite.getString("room_id");
+            Future<String> who = userId != null
+                    ? Future.succeededFuture(userId)
+                    : createGuest(conn, request.getString("displayName"));
+            return who.compose(member -> join(conn, roomId, member, invite.getString("role"))
+                    .compose(role -> conn.preparedQuery("UPDATE invites SET uses = uses + 1 WHERE code = $1")
+                            .execute(Tuple.of(code))
+                            .compose(done -> AccountsStore.find(conn, member))
+                            .map(user -> new JsonObject()
+                                    .put("user", user)
+                                    .put("roomId", roomId)
+                                    .put("roomName", invite.getString("room_name"))
+                                    .put("role", role))));
+        }));
+    }
+
+    private static Future<String> createGuest(SqlConnection conn, String displayName) {
+        String id = Ids.newId();
+        return conn.preparedQuery("INSERT INTO users (id, display_name, guest) VALUES ($1, $2, true)")
+                .execute(Tuple.of(id, displayName))
+                .map(done -> id);
+    }
+
+    private static Future<String> join(SqlConnection conn, String roomId, String userId, String role) {
+        return conn.preparedQuery("SELECT role, banned FROM room_members WHERE room_id = $1 AND user_id = $2")
+                .execute(Tuple.of(roomId, userId))
+                .compose(rows -> {
+                    if (rows.size() > 0) {
+                        Row row = rows.iterator().next();
+                        if (row.getBoolean("banned")) throw new FailureException(ErrorCode.BANNED, null);
+                        return Future.succeededFuture(row.getString("role"));
+                    }
+                    return conn.preparedQuery("INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, $3)")
+                            .execute(Tuple.of(roomId, userId, role))
+                            .map(done -> role);
+                });
+    }
+
+    private static Future<JsonObject> usableInvite(SqlConnection conn, String code, boolean lock) {
+        return conn.preparedQuery("SELECT i.room_id, i.role, i.expires_at, i.max_uses, i.uses, i.revoked, "
+                        + "r.name AS room_name, i.expires_at < now() AS expired FROM invites i "
+                        + "JOIN rooms r ON r.id = i.room_id WHERE i.code = $1" + (lock ? " FOR UPDATE OF i" : ""))
+                .execute(Tuple.of(code))
+                .map(rows -> {
+                    if (rows.size() == 0) throw new FailureException(ErrorCode.INVITE_INVALID, null);
+                    Row row = rows.iterator().next();
+                    if (row.getBoolean("revoked")) throw new FailureException(ErrorCode.INVITE_INVALID, null);
+                    if (Boolean.TRUE.equals(row.getBoolean("expired"))) {
+                        throw new FailureException(ErrorCode.INVITE_EXPIRED, null);
+                    }
+                    Integer maxUses = row.getInteger("max_uses");
+                    if (maxUses != null && row.getInteger("uses") >= maxUses) {
+                        throw new FailureException(ErrorCode.INVITE_EXHAUSTED, null);
+                    }
+                    return row.toJson();
+                });
+    }
+
+    private static Future<Void> lockMembers(SqlConnection conn, String roomId) {
+        // Serializes role changes within a room so "at least one GM" cannot be raced away.
+        return conn.preparedQuery("SELECT id FROM rooms WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(roomId))
+                .map(rows -> {
+                    if (rows.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
+                    return null;
+                });
+    }
+
+    private static Future<String> requireMember(SqlConnection conn, String roomId, String userId) {
+        return conn.preparedQuery("SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2 AND NOT banned")
+                .execute(Tuple.of(roomId, userId))
+                .map(rows -> {
+                    if (rows.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "not a member of this room");
+                    return rows.iterator().next().getString("role");
+                });
+    }
+
+    private static Future<Void> requireAnotherGm(SqlConnection conn, String roomId, String userId) {
+        return conn.preparedQuery("SELECT count(*) FROM room_members "
+                        + "WHERE room_id = $1 AND role = 'GM' AND NOT banned AND user_id <> $2")
+                .execute(Tuple.of(roomId, userId))
+                .map(rows -> {
+                    if (rows.iterator().next().getLong(0) == 0) {
+                        throw new FailureException(ErrorCode.CONFLICT, "a room needs at least one GM");
+                    }
+                    return null;
+                });
+    }
+
+    private static Future<JsonObject> findRoom(SqlConnection conn, String roomId) {
+        return conn.preparedQuery("SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.id = $1")
+                .execute(Tuple.of(roomId))
+                .map(rows -> {
+                    if (rows.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
+                    return room(rows.iterator().next());
+                });
+    }
+
+    private static JsonObject room(Row row) {
+        return new JsonObject()
+                .put("id", row.getString("id"))
+                .put("name", row.getString("name"))
+                .put("ownerId", row.getString("owner_id"))
+                .put("diceDialect", row.getString("dice_dialect"))
+                .put("createdAt", row.getOffsetDateTime("created_at").toString());
+    }
+
+    private static JsonObject invite(Row row) {
+        OffsetDateTime expires = row.getOffsetDateTime("expires_at");
+        return new JsonObject()
+                .put("code", row.getString("code"))
+                .put("role", row.getString("role"))
+                .put("expiresAt", expires == null ? null : expires.toString())
+                .put("maxUses", row.getInteger("max_uses"))
+                .put("uses", row.getInteger("uses"));
+    }
+}

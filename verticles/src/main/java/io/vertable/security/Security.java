@@ -1,0 +1,63 @@
+package io.vertable.security;
+
+import io.vertable.shared.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+
+/**
+ * What a door verticle (http, bridge) needs to decide who is calling and how often: one Redis client, rate limits,
+ * revocations (also learned from the bus) and tokens. One per verticle instance; {@link #close()} in stop().
+ */
+public final class Security {
+
+    private final Redis redis;
+    private final RedisAPI redisApi;
+    private final RateLimiter limiter;
+    private final Tokens tokens;
+    private final MessageConsumer<JsonObject> revocationListener;
+
+    private Security(Vertx vertx, JsonObject config) {
+        String url = config.getJsonObject("redis").getString("url");
+        this.redis = url.isEmpty() ? null : Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
+        this.redisApi = redis == null ? null : RedisAPI.api(redis);
+        this.limiter = new RateLimiter(vertx, redisApi);
+        Revocations revocations = new Revocations(vertx, redisApi);
+        this.tokens = new Tokens(vertx, config, revocations);
+        this.revocationListener = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> {
+            JsonObject control = message.body();
+            if ("revoked".equals(control.getString("type"))) {
+                revocations.remember(control.getString("jti"), control.getLong("exp", 0L));
+            }
+        });
+    }
+
+    /** Builds the kit on the calling verticle's context. */
+    public static Future<Security> create(Vertx vertx, JsonObject config) {
+        Security security = new Security(vertx, config);
+        return security.revocationListener.completion().map(done -> security);
+    }
+
+    /** Null when no Redis is configured. */
+    public RedisAPI redis() {
+        return redisApi;
+    }
+
+    public RateLimiter limiter() {
+        return limiter;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    public Future<Void> close() {
+        return revocationListener
+                .unregister()
+                .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());
+    }
+}

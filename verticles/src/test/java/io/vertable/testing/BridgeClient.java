@@ -1,0 +1,158 @@
+package io.vertable.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A bridge client speaking the real wire protocol, over the raw WebSocket endpoint ({@code /eventbus/websocket}, one
+ * JSON frame per message) or SockJS's WebSocket transport ({@code o}, {@code h}, {@code a[...]}, {@code c[...]}).
+ * Every frame the server sends is kept, in order, so a test can scan all of them.
+ */
+public final class BridgeClient implements AutoCloseable {
+
+    private final WebSocketClient client; // referenced so it is not closed by the GC (notes/vertx5.md)
+    private final WebSocket socket;
+    private final boolean sockJs;
+    private final LinkedBlockingQueue<JsonObject> incoming = new LinkedBlockingQueue<>();
+    private final List<JsonObject> seen = new ArrayList<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private BridgeClient(WebSocketClient client, WebSocket socket, boolean sockJs) {
+        this.client = client;
+        this.socket = socket;
+        this.sockJs = sockJs;
+        socket.handler(this::received);
+        socket.closeHandler(v -> closed.complete(null));
+    }
+
+    public static Future<BridgeClient> connect(Vertx vertx, int port, String token, String origin, boolean sockJs) {
+        WebSocketClient client = vertx.createWebSocketClient();
+        String path = sockJs
+                ? "/eventbus/123/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket"
+                : "/eventbus/websocket";
+        var options = new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI(token == null ? path : path + "?token=" + token);
+        if (origin != null) options.addHeader("origin", origin);
+        return client.connect(options).map(ws -> new BridgeClient(client, ws, sockJs));
+    }
+
+    /** Connects over the raw WebSocket endpoint, waiting for the handshake. */
+    public static BridgeClient open(Vertx vertx, int port, String token) {
+        return connect(vertx, port, token, null, false).await();
+    }
+
+    private void received(Buffer data) {
+        String text = data.toString();
+        if (!sockJs) {
+            incoming.add(new JsonObject(text));
+            return;
+        }
+        if (text.startsWith("a")) {
+            for (Object frame : new JsonArray(text.substring(1))) incoming.add(new JsonObject((String) frame));
+        }
+    }
+
+    public void send(JsonObject frame) {
+        sendText(frame.encode());
+    }
+
+    /** Sends text as is (on SockJS, wrapped in the transport's array as a client would). */
+    public void sendText(String text) {
+        socket.writeTextMessage(sockJs ? new JsonArray().add(text).encode() : text);
+    }
+
+    public void sendBinary(byte[] bytes) {
+        socket.writeBinaryMessage(Buffer.buffer(bytes));
+    }
+
+    public void register(String address) {
+        send(new JsonObject().put("type", "register").put("address", address));
+    }
+
+    /** A send with a reply address, as the JS client's {@code send(address, body, callback)} does. */
+    public String request(String address, Object body) {
+        String replyAddress = UUID.randomUUID().toString();
+        send(new JsonObject()
+                .put("type", "send")
+                .put("address", address)
+                .put("body", body)
+                .put("replyAddress", replyAddress));
+        return replyAddress;
+    }
+
+    /** Waits for the next frame matching {@code test}; frames passed over stay in {@link #seen()}. */
+    public JsonObject await(Predicate<JsonObject> test, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject frame;
+            try {
+                frame = left <= 0 ? null : incoming.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            if (frame == null) throw new AssertionError("no matching frame within " + timeout + "; seen " + seen);
+            seen.add(frame);
+            if (test.test(frame)) return frame;
+        }
+    }
+
+    public JsonObject await(Predicate<JsonObject> test) {
+        return await(test, Duration.ofSeconds(10));
+    }
+
+    /** The refusal frame with this catalog code (a bridge {@code err} carrying our {@code code}). */
+    public JsonObject awaitRefusal(String code) {
+        return await(frame -> "err".equals(frame.getString("type")) && code.equals(frame.getString("code")));
+    }
+
+    /** Every frame received so far (awaited ones and those drained now). */
+    public List<JsonObject> seen() {
+        incoming.drainTo(seen);
+        return seen;
+    }
+
+    public boolean awaitClosed(Duration timeout) {
+        try {
+            closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) socket.close();
+        client.close();
+    }
+
+    public static Predicate<JsonObject> rec(String address) {
+        return frame -> "rec".equals(frame.getString("type")) && address.equals(frame.getString("address"));
+    }
+
+    public static JsonObject errorBody(JsonObject errFrame) {
+        return new JsonObject(errFrame.getString("message"));
+    }
+}

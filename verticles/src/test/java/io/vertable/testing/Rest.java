@@ -1,0 +1,75 @@
+package io.vertable.testing;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A JSON REST client for one node, as a browser's fetch would use it. */
+public final class Rest {
+
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final int port;
+
+    public Rest(int port) {
+        this.port = port;
+    }
+
+    /** A response: status, parsed body (empty object when none), and the raw response. */
+    public record Reply(int status, JsonObject body, HttpResponse<String> raw) {
+        public String code() {
+            return body.getString("code");
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public Reply get(String path, String token) {
+        return send("GET", path, token, null);
+    }
+
+    public Reply post(String path, String token, Object body) {
+        return send("POST", path, token, body);
+    }
+
+    public Reply patch(String path, String token, Object body) {
+        return send("PATCH", path, token, body);
+    }
+
+    public Reply delete(String path, String token) {
+        return send("DELETE", path, token, null);
+    }
+
+    /** @param body a JsonObject, a raw String, or null */
+    public Reply send(String method, String path, String token, Object body) {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("content-type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(
+                                        body instanceof JsonObject json ? json.encode() : body.toString()));
+        if (token != null) request.header("authorization", "Bearer " + token);
+        try {
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            JsonObject json =
+                    text == null || text.isBlank() || !text.startsWith("{") ? new JsonObject() : new JsonObject(text);
+            return new Reply(response.statusCode(), json, response);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
