@@ -35,9 +35,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The bridge's front door, tried over the real wire protocol (raw WebSocket and SockJS): every case of the issue's bad
@@ -52,6 +52,7 @@ class BridgeSecurityTest {
 
     /** What reached a service behind the bridge: {@code vtt.in.room} stands in for the room service here. */
     static final List<Message<Object>> delivered = new CopyOnWriteArrayList<>();
+
     static MessageConsumer<Object> roomService;
 
     Table table;
@@ -96,7 +97,8 @@ class BridgeSecurityTest {
     }
 
     private BridgeClient open(String token, boolean sockJs) {
-        BridgeClient client = BridgeClient.connect(vertx, bridgePort, token, null, sockJs).await();
+        BridgeClient client =
+                BridgeClient.connect(vertx, bridgePort, token, null, sockJs).await();
         clients.add(client);
         return client;
     }
@@ -120,7 +122,8 @@ class BridgeSecurityTest {
 
     /** Proves the socket is still served, and that everything before this point has been seen. */
     private void roundTrip(BridgeClient client) {
-        String reply = client.request(Addresses.IN_ROOM, new JsonObject().put("room", table.roomId()).put("op", "ping"));
+        String reply = client.request(
+                Addresses.IN_ROOM, new JsonObject().put("room", table.roomId()).put("op", "ping"));
         client.await(rec(reply));
     }
 
@@ -131,16 +134,26 @@ class BridgeSecurityTest {
         String token = player.getString("token");
         assertThat(upgradeStatus(null, null)).isEqualTo(401);
         assertThat(upgradeStatus("garbage", null)).isEqualTo(401);
-        JsonObject claims = new JsonObject().put("sub", Table.userId(player)).put("name", "Pip").put("jti", "x");
-        String otherKey = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(
-                        new PubSecKeyOptions().setAlgorithm("HS256").setBuffer("some other key that is long enough")))
+        JsonObject claims = new JsonObject()
+                .put("sub", Table.userId(player))
+                .put("name", "Pip")
+                .put("jti", "x");
+        String otherKey = JWTAuth.create(
+                        vertx,
+                        new JWTAuthOptions()
+                                .addPubSecKey(new PubSecKeyOptions()
+                                        .setAlgorithm("HS256")
+                                        .setBuffer("some other key that is long enough")))
                 .generateToken(claims, new JWTOptions());
         assertThat(upgradeStatus(otherKey, null)).isEqualTo(401);
         assertThat(upgradeStatus(token, "http://evil.example")).isEqualTo(403);
         assertThat(upgradeStatus(token, "http://127.0.0.1:" + node.httpPort())).isEqualTo(101);
-        assertThat(upgradeStatus(token, null)).as("non-browser clients send no Origin").isEqualTo(101);
+        assertThat(upgradeStatus(token, null))
+                .as("non-browser clients send no Origin")
+                .isEqualTo(101);
 
-        String gmSession = rest.post("/api/auth/refresh", table.gmToken(), null).body().getString("token");
+        String gmSession =
+                rest.post("/api/auth/refresh", table.gmToken(), null).body().getString("token");
         assertThat(rest.post("/api/auth/logout", gmSession, null).status()).isEqualTo(204);
         assertThat(upgradeStatus(gmSession, null)).as("logged out").isEqualTo(401);
     }
@@ -158,7 +171,9 @@ class BridgeSecurityTest {
             return client.seen().stream().anyMatch(rec(room(table)));
         });
         vertx.eventBus().publish(Addresses.user(Table.userId(player)), new JsonObject().put("type", "for you"));
-        assertThat(client.await(rec(Addresses.user(Table.userId(player)))).getJsonObject("body").getString("type"))
+        assertThat(client.await(rec(Addresses.user(Table.userId(player))))
+                        .getJsonObject("body")
+                        .getString("type"))
                 .isEqualTo("for you");
     }
 
@@ -174,8 +189,13 @@ class BridgeSecurityTest {
                 Addresses.PERSIST_ROOMS,
                 Addresses.IN_ROOM,
                 "vtt.room." + table.roomId() + ".secret");
-        List<String> codes = List.of("NOT_A_MEMBER", "GM_ONLY", "ADDRESS_NOT_ALLOWED", "ADDRESS_NOT_ALLOWED",
-                "ADDRESS_NOT_ALLOWED", "ADDRESS_NOT_ALLOWED");
+        List<String> codes = List.of(
+                "NOT_A_MEMBER",
+                "GM_ONLY",
+                "ADDRESS_NOT_ALLOWED",
+                "ADDRESS_NOT_ALLOWED",
+                "ADDRESS_NOT_ALLOWED",
+                "ADDRESS_NOT_ALLOWED");
         for (int i = 0; i < forbidden.size(); i++) {
             client.register(forbidden.get(i));
             JsonObject refusal = client.awaitRefusal(codes.get(i));
@@ -223,11 +243,13 @@ class BridgeSecurityTest {
                 .put("address", Addresses.IN_ROOM)
                 .put("replyAddress", replyAddress)
                 .put("body", new JsonObject().put("room", table.roomId()).put("op", "ping"))
-                .put("headers", new JsonObject()
-                        .put(TrustedHeaders.USER_ID, table.gmId())
-                        .put(TrustedHeaders.ROOM_ROLE, "GM")
-                        .put(TrustedHeaders.ADMIN, "true")
-                        .put("x-anything", "evil")));
+                .put(
+                        "headers",
+                        new JsonObject()
+                                .put(TrustedHeaders.USER_ID, table.gmId())
+                                .put(TrustedHeaders.ROOM_ROLE, "GM")
+                                .put(TrustedHeaders.ADMIN, "true")
+                                .put("x-anything", "evil")));
         client.await(rec(replyAddress));
         assertThat(delivered).hasSize(1);
         MultiMap headers = delivered.get(0).headers();
@@ -244,15 +266,28 @@ class BridgeSecurityTest {
         record Case(JsonObject frame, String code) {}
         JsonObject command = new JsonObject().put("room", table.roomId()).put("op", "token.move");
         List<Case> cases = List.of(
-                new Case(send(Addresses.PERSIST_ROOMS, new JsonObject().put("op", "members").put("roomId", table.roomId())),
+                new Case(
+                        send(
+                                Addresses.PERSIST_ROOMS,
+                                new JsonObject().put("op", "members").put("roomId", table.roomId())),
                         "ADDRESS_NOT_ALLOWED"),
                 new Case(send("vtt.in.nothing", command), "ADDRESS_NOT_ALLOWED"),
                 new Case(send("__vertx.reply.1", command), "REPLY_ADDRESS_NOT_OWNED"),
                 new Case(send(Addresses.IN_ROOM, null), "BODY_NOT_JSON"),
                 new Case(send(Addresses.IN_ROOM, "just text"), "BODY_NOT_JSON"),
                 new Case(send(Addresses.IN_ROOM, new JsonObject().put("op", "ping")), "ROOM_REQUIRED"),
-                new Case(send(Addresses.IN_ROOM, new JsonObject().put("room", "../x").put("op", "ping")), "ROOM_REQUIRED"),
-                new Case(send(Addresses.IN_ROOM, new JsonObject().put("room", Table.create(rest, "Not yours").roomId())),
+                new Case(
+                        send(
+                                Addresses.IN_ROOM,
+                                new JsonObject().put("room", "../x").put("op", "ping")),
+                        "ROOM_REQUIRED"),
+                new Case(
+                        send(
+                                Addresses.IN_ROOM,
+                                new JsonObject()
+                                        .put(
+                                                "room",
+                                                Table.create(rest, "Not yours").roomId())),
                         "NOT_A_MEMBER"),
                 new Case(send(Addresses.IN_ROOM, command.copy().put("note", "x".repeat(70_000))), "PAYLOAD_TOO_LARGE"),
                 new Case(send("vtt.in." + "x".repeat(10_000), command), "ADDRESS_TOO_LONG"),
@@ -266,7 +301,9 @@ class BridgeSecurityTest {
             assertThat(BridgeClient.errorBody(refusal).getString("code")).isEqualTo(c.code());
         }
         roundTrip(client);
-        assertThat(delivered).as("only the final legitimate command reached the service").hasSize(1);
+        assertThat(delivered)
+                .as("only the final legitimate command reached the service")
+                .hasSize(1);
     }
 
     private static JsonObject send(String address, Object body) {
@@ -301,14 +338,19 @@ class BridgeSecurityTest {
         BridgeClient neighbour = open(otherPlayer);
         long started = System.nanoTime();
         for (int i = 0; i < 1000; i++) {
-            flooder.send(send(Addresses.IN_ROOM, new JsonObject().put("room", table.roomId()).put("i", i)));
+            flooder.send(send(
+                    Addresses.IN_ROOM,
+                    new JsonObject().put("room", table.roomId()).put("i", i)));
         }
         JsonObject limited = flooder.awaitRefusal("RATE_LIMITED");
         assertThat(BridgeClient.errorBody(limited).getLong("retryAfterMs")).isPositive();
         roundTrip(neighbour);
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> flooder.seen().stream().filter(f -> "RATE_LIMITED".equals(f.getString("code"))).count()
-                        + delivered.size() >= 1000);
+                .until(() -> flooder.seen().stream()
+                                        .filter(f -> "RATE_LIMITED".equals(f.getString("code")))
+                                        .count()
+                                + delivered.size()
+                        >= 1000);
         double seconds = (System.nanoTime() - started) / 1e9;
         long fromFlooder = delivered.stream()
                 .filter(m -> Table.userId(player).equals(m.headers().get(TrustedHeaders.USER_ID)))
@@ -316,7 +358,9 @@ class BridgeSecurityTest {
         // Burst 40 plus 20/s refill (config defaults), with slack for timing.
         assertThat(fromFlooder).isLessThanOrEqualTo(40 + (long) Math.ceil(seconds * 20) + 5);
         assertThat(fromFlooder).isGreaterThanOrEqualTo(30);
-        assertThat(flooder.isClosed()).as("a flooder is slowed, not disconnected").isFalse();
+        assertThat(flooder.isClosed())
+                .as("a flooder is slowed, not disconnected")
+                .isFalse();
     }
 
     @Test
@@ -356,7 +400,9 @@ class BridgeSecurityTest {
 
     @Test
     void logoutClosesTheSocketsOfThatSession() {
-        String session = rest.post("/api/auth/refresh", player.getString("token"), null).body().getString("token");
+        String session = rest.post("/api/auth/refresh", player.getString("token"), null)
+                .body()
+                .getString("token");
         BridgeClient client = open(session, false);
         BridgeClient otherSession = open(player);
         roundTrip(client);
@@ -383,9 +429,11 @@ class BridgeSecurityTest {
     @Test
     void presenceEntriesOfADeadNodeExpire() {
         // A node that dies leaves its sockets' entries behind; they carry an expiry that nobody refreshes.
-        Redis client = Redis.createClient(vertx, node.context().config().section("redis").getString("url"));
+        Redis client = Redis.createClient(
+                vertx, node.context().config().section("redis").getString("url"));
         RedisAPI redis = RedisAPI.api(client);
-        redis.zadd(List.of(Presence.key(table.roomId()), Long.toString(System.currentTimeMillis() - 1), "ghost|dead-node"))
+        redis.zadd(List.of(
+                        Presence.key(table.roomId()), Long.toString(System.currentTimeMillis() - 1), "ghost|dead-node"))
                 .compose(done -> redis.hset(List.of(Presence.namesKey(table.roomId()), "ghost", "Ghost")))
                 .await();
         BridgeClient gm = open(table.gmToken(), false);
@@ -399,7 +447,9 @@ class BridgeSecurityTest {
         if (!"rec".equals(frame.getString("type"))) return List.of();
         JsonObject body = frame.getJsonObject("body");
         if (body == null || !"presence".equals(body.getString("type"))) return List.of();
-        return body.getJsonArray("online").stream().map(o -> ((JsonObject) o).getString("userId")).toList();
+        return body.getJsonArray("online").stream()
+                .map(o -> ((JsonObject) o).getString("userId"))
+                .toList();
     }
 
     @Test

@@ -29,10 +29,12 @@ public final class TestNodes {
                 .put("redis", new JsonObject().put("url", TestStorage.redisUrlFor(database)))
                 .put("shutdown", new JsonObject().put("graceSeconds", 5))
                 // Tests act as many users from one address; tests of the REST limits set their own.
-                .put("rateLimits", new JsonObject()
-                        .put("loginPerMinute", 10_000)
-                        .put("registerPerHour", 100_000)
-                        .put("restWritesPerMinute", 100_000));
+                .put(
+                        "rateLimits",
+                        new JsonObject()
+                                .put("loginPerMinute", 10_000)
+                                .put("registerPerHour", 100_000)
+                                .put("restWritesPerMinute", 100_000));
     }
 
     /** A loopback cluster of its own: a unique name and member ports no other test class uses. */
