@@ -1,0 +1,445 @@
+package io.vertable.shared.room;
+
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.Failure;
+import io.vertable.shared.RoomRole;
+import io.vertable.shared.room.Geometry.Invalid;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Decides what a room command does: checks the actor's rights and the input against the current state, and answers
+ * with the events to append (or a refusal). Pure — ids come from the caller — so the same command on the same state
+ * always decides the same way, and tests need no server.
+ */
+public final class RoomCommands {
+
+    public static final int MAX_SCENES = 100;
+    public static final int MAX_TOKENS = 2_000;
+    public static final int MAX_DRAWINGS = 5_000;
+    public static final int MAX_NOTES = 500;
+    public static final int MAX_FOG_OPS = 2_000;
+    public static final int MAX_INITIATIVE = 200;
+    public static final int MAX_NOTE_LENGTH = 20_000;
+
+    /** Ops a player may send; everything else on the map is the GM's. */
+    private static final Set<String> PLAYER_OPS =
+            Set.of("token.move", "token.update", "drawing.create", "drawing.remove");
+
+    /** Who sends the command, from the bridge's trusted headers. */
+    public record Actor(String userId, RoomRole role) {
+        boolean gm() {
+            return role == RoomRole.GM;
+        }
+    }
+
+    /** One event to append: its type and data. */
+    public record Change(String type, JsonObject data) {}
+
+    /** The events, or why there are none. */
+    public record Decision(List<Change> changes, Failure failure) {
+        static Decision of(Change... changes) {
+            return new Decision(List.of(changes), null);
+        }
+
+        static Decision refuse(ErrorCode code, String message) {
+            return new Decision(List.of(), Failure.of(code, message));
+        }
+
+        public boolean accepted() {
+            return failure == null;
+        }
+    }
+
+    private RoomCommands() {}
+
+    public static Decision decide(JsonObject state, String op, JsonObject body, Actor actor, Supplier<String> ids) {
+        if (op == null) return Decision.refuse(ErrorCode.BAD_REQUEST, "op is required");
+        if (actor.role() == RoomRole.OBSERVER)
+            return Decision.refuse(ErrorCode.FORBIDDEN, "observers watch; they do not play");
+        if (!actor.gm() && !PLAYER_OPS.contains(op)) {
+            return KNOWN_OPS.contains(op)
+                    ? Decision.refuse(ErrorCode.GM_ONLY, null)
+                    : Decision.refuse(ErrorCode.BAD_REQUEST, "unknown op " + op);
+        }
+        try {
+            return switch (op) {
+                case "scene.create" -> createScene(state, body, ids);
+                case "scene.update" -> updateScene(state, body);
+                case "scene.activate" -> Decision.of(
+                        new Change("scene.activated", new JsonObject().put("sceneId", sceneId(state, body))));
+                case "token.create" -> createToken(state, body, ids);
+                case "token.move" -> moveToken(state, body, actor);
+                case "token.update" -> updateToken(state, body, actor);
+                case "token.hide", "token.reveal", "token.remove" -> {
+                    String tokenId = tokenId(state, body);
+                    String type =
+                            switch (op) {
+                                case "token.hide" -> "token.hidden";
+                                case "token.reveal" -> "token.revealed";
+                                default -> "token.removed";
+                            };
+                    yield Decision.of(new Change(type, new JsonObject().put("tokenId", tokenId)));
+                }
+                case "fog.reveal", "fog.cover" -> fogShape(
+                        state, body, op.equals("fog.reveal") ? "fog.revealed" : "fog.covered");
+                case "fog.reset" -> Decision.of(new Change(
+                        "fog.reset",
+                        new JsonObject()
+                                .put("sceneId", sceneId(state, body))
+                                .put("enabled", Check.flag(body, "enabled", true))
+                                .put("covered", Check.flag(body, "covered", true))));
+                case "drawing.create" -> createDrawing(state, body, actor, ids);
+                case "drawing.remove" -> removeDrawing(state, body, actor);
+                case "initiative.add" -> addInitiative(state, body, ids);
+                case "initiative.set" -> Decision.of(new Change(
+                        "initiative.updated",
+                        new JsonObject()
+                                .put("entryId", entryId(state, body))
+                                .put("value", Check.number(body, "value", -1000, 1000, 0))));
+                case "initiative.remove" -> Decision.of(
+                        new Change("initiative.removed", new JsonObject().put("entryId", entryId(state, body))));
+                case "initiative.sort" -> Decision.of(new Change("initiative.sorted", new JsonObject()));
+                case "initiative.next", "initiative.previous" -> Decision.of(
+                        new Change("initiative.turned", new JsonObject().put("forward", op.equals("initiative.next"))));
+                case "initiative.effect" -> Decision.of(new Change(
+                        "initiative.effect.added",
+                        new JsonObject()
+                                .put("entryId", entryId(state, body))
+                                .put("effectId", ids.get())
+                                .put("name", Check.text(body, "name", 80, true))
+                                .put(
+                                        "rounds",
+                                        Check.optionalInt(body, "rounds", 1, 1000) == null
+                                                ? 1
+                                                : Check.optionalInt(body, "rounds", 1, 1000))));
+                case "initiative.clear" -> Decision.of(new Change("initiative.cleared", new JsonObject()));
+                case "note.create" -> createNote(state, body, actor, ids);
+                case "note.update" -> updateNote(state, body);
+                case "note.remove" -> Decision.of(
+                        new Change("note.removed", new JsonObject().put("noteId", noteId(state, body))));
+                default -> Decision.refuse(ErrorCode.BAD_REQUEST, "unknown op " + op);
+            };
+        } catch (Invalid e) {
+            return Decision.refuse(ErrorCode.BAD_REQUEST, e.getMessage());
+        } catch (NotFound e) {
+            return Decision.refuse(ErrorCode.NOT_FOUND, e.getMessage());
+        } catch (Refused e) {
+            return Decision.refuse(e.code, e.getMessage());
+        }
+    }
+
+    private static final Set<String> KNOWN_OPS = Set.of(
+            "scene.create",
+            "scene.update",
+            "scene.activate",
+            "token.create",
+            "token.move",
+            "token.update",
+            "token.hide",
+            "token.reveal",
+            "token.remove",
+            "fog.reveal",
+            "fog.cover",
+            "fog.reset",
+            "drawing.create",
+            "drawing.remove",
+            "initiative.add",
+            "initiative.set",
+            "initiative.remove",
+            "initiative.sort",
+            "initiative.next",
+            "initiative.previous",
+            "initiative.effect",
+            "initiative.clear",
+            "note.create",
+            "note.update",
+            "note.remove");
+
+    // ---- scenes ----
+
+    private static Decision createScene(JsonObject state, JsonObject body, Supplier<String> ids)
+            throws Invalid, Refused {
+        if (state.getJsonObject("scenes").size() >= MAX_SCENES)
+            throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_SCENES + " scenes");
+        String sceneId = ids.get();
+        Change created = new Change(
+                "scene.created",
+                new JsonObject()
+                        .put("sceneId", sceneId)
+                        .put("name", Check.text(body, "name", 80, true))
+                        .put("image", Check.text(body, "image", 64, false))
+                        .put("width", Check.number(body, "width", 1, 100_000, 2_000))
+                        .put("height", Check.number(body, "height", 1, 100_000, 2_000))
+                        .put("grid", grid(body.getValue("grid"))));
+        if (state.getString("activeScene") != null) return Decision.of(created);
+        return Decision.of(created, new Change("scene.activated", new JsonObject().put("sceneId", sceneId)));
+    }
+
+    private static Decision updateScene(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        JsonObject data = new JsonObject().put("sceneId", sceneId(state, body));
+        if (body.containsKey("name")) data.put("name", Check.text(body, "name", 80, true));
+        if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
+        if (body.containsKey("width")) data.put("width", Check.number(body, "width", 1, 100_000, 2_000));
+        if (body.containsKey("height")) data.put("height", Check.number(body, "height", 1, 100_000, 2_000));
+        if (body.containsKey("grid")) data.put("grid", grid(body.getValue("grid")));
+        return Decision.of(new Change("scene.updated", data));
+    }
+
+    private static JsonObject grid(Object value) throws Invalid {
+        JsonObject grid = value instanceof JsonObject g ? g : new JsonObject();
+        String type = grid.getString("type", "square");
+        if (!Set.of("square", "hex", "none").contains(type)) throw new Invalid("grid type must be square, hex or none");
+        return new JsonObject()
+                .put("type", type)
+                .put("size", Check.number(grid, "size", 8, 1_000, 70))
+                .put("offsetX", Check.number(grid, "offsetX", -1_000, 1_000, 0))
+                .put("offsetY", Check.number(grid, "offsetY", -1_000, 1_000, 0))
+                .put("units", grid.getValue("units") == null ? "ft" : Check.text(grid, "units", 12, true))
+                .put("unitsPerCell", Check.number(grid, "unitsPerCell", 0.01, 10_000, 5));
+    }
+
+    // ---- tokens ----
+
+    private static Decision createToken(JsonObject state, JsonObject body, Supplier<String> ids)
+            throws Invalid, NotFound, Refused {
+        if (state.getJsonObject("tokens").size() >= MAX_TOKENS)
+            throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_TOKENS + " tokens");
+        JsonObject data = new JsonObject()
+                .put("tokenId", ids.get())
+                .put("sceneId", sceneId(state, body))
+                .put("name", Check.text(body, "name", 80, true))
+                .put("image", Check.text(body, "image", 64, false))
+                .put("color", Check.color(body, "color", "#607d8b"))
+                .put("x", Check.coordinate(body, "x"))
+                .put("y", Check.coordinate(body, "y"))
+                .put("size", Check.number(body, "size", 0.25, 20, 1))
+                .put("rotation", Check.number(body, "rotation", -360, 360, 0))
+                .put("layer", layer(body))
+                .put("owners", Check.strings(body.getValue("owners"), "owners", 20, 64))
+                .put("hidden", Check.flag(body, "hidden", false))
+                .put("locked", Check.flag(body, "locked", false))
+                .put("hp", Check.optionalInt(body, "hp", -100_000, 100_000))
+                .put("maxHp", Check.optionalInt(body, "maxHp", 0, 100_000))
+                .put("conditions", Check.strings(body.getValue("conditions"), "conditions", 20, 40));
+        return Decision.of(new Change("token.created", data));
+    }
+
+    private static String layer(JsonObject body) throws Invalid {
+        String layer = body.getValue("layer") == null ? "tokens" : Check.text(body, "layer", 16, true);
+        if (!Set.of("map", "tokens", "gm").contains(layer)) throw new Invalid("layer must be map, tokens or gm");
+        return layer;
+    }
+
+    private static Decision moveToken(JsonObject state, JsonObject body, Actor actor)
+            throws Invalid, NotFound, Refused {
+        String tokenId = tokenId(state, body);
+        JsonObject token = state.getJsonObject("tokens").getJsonObject(tokenId);
+        if (!actor.gm()) requirePlayerMayTouch(state, token, actor, true);
+        return Decision.of(new Change(
+                "token.moved",
+                new JsonObject()
+                        .put("tokenId", tokenId)
+                        .put("x", Check.coordinate(body, "x"))
+                        .put("y", Check.coordinate(body, "y"))));
+    }
+
+    private static Decision updateToken(JsonObject state, JsonObject body, Actor actor)
+            throws Invalid, NotFound, Refused {
+        String tokenId = tokenId(state, body);
+        JsonObject token = state.getJsonObject("tokens").getJsonObject(tokenId);
+        if (!actor.gm()) requirePlayerMayTouch(state, token, actor, false);
+        JsonObject data = new JsonObject().put("tokenId", tokenId);
+        // Players keep their own token's hit points and conditions; the rest is the GM's.
+        if (body.containsKey("hp")) data.put("hp", Check.optionalInt(body, "hp", -100_000, 100_000));
+        if (body.containsKey("conditions"))
+            data.put("conditions", Check.strings(body.getValue("conditions"), "conditions", 20, 40));
+        if (actor.gm()) {
+            if (body.containsKey("name")) data.put("name", Check.text(body, "name", 80, true));
+            if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
+            if (body.containsKey("color")) data.put("color", Check.color(body, "color", "#607d8b"));
+            if (body.containsKey("size")) data.put("size", Check.number(body, "size", 0.25, 20, 1));
+            if (body.containsKey("rotation")) data.put("rotation", Check.number(body, "rotation", -360, 360, 0));
+            if (body.containsKey("layer")) data.put("layer", layer(body));
+            if (body.containsKey("owners"))
+                data.put("owners", Check.strings(body.getValue("owners"), "owners", 20, 64));
+            if (body.containsKey("locked")) data.put("locked", Check.flag(body, "locked", false));
+            if (body.containsKey("maxHp")) data.put("maxHp", Check.optionalInt(body, "maxHp", 0, 100_000));
+            if (body.containsKey("sceneId")) data.put("sceneId", sceneId(state, body));
+        }
+        if (data.size() == 1) throw new Invalid("nothing to update");
+        return Decision.of(new Change("token.updated", data));
+    }
+
+    /**
+     * A player may act on a token they own that they can see; moving also needs it unlocked. A token they cannot see
+     * answers NOT_FOUND, exactly as a token that does not exist (no probing for hidden tokens).
+     */
+    private static void requirePlayerMayTouch(JsonObject state, JsonObject token, Actor actor, boolean moving)
+            throws NotFound, Refused {
+        String active = state.getString("activeScene");
+        JsonObject scene = active == null ? null : state.getJsonObject("scenes").getJsonObject(active);
+        if (!RoomViews.visibleToPlayers(scene, token)) throw new NotFound("no such token");
+        if (!token.getJsonArray("owners").contains(actor.userId()))
+            throw new Refused(ErrorCode.FORBIDDEN, "that token is not yours");
+        if (moving && token.getBoolean("locked", false)) throw new Refused(ErrorCode.FORBIDDEN, "that token is locked");
+    }
+
+    // ---- fog ----
+
+    private static Decision fogShape(JsonObject state, JsonObject body, String type) throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        JsonArray ops = state.getJsonObject("scenes")
+                .getJsonObject(sceneId)
+                .getJsonObject("fog")
+                .getJsonArray("ops");
+        if (ops.size() >= MAX_FOG_OPS)
+            throw new Refused(ErrorCode.CONFLICT, "this scene's fog is too detailed; reset it");
+        return Decision.of(new Change(
+                type,
+                new JsonObject()
+                        .put("sceneId", sceneId)
+                        .put("shape", Geometry.normalizeShape(body.getValue("shape")))));
+    }
+
+    // ---- drawings ----
+
+    private static Decision createDrawing(JsonObject state, JsonObject body, Actor actor, Supplier<String> ids)
+            throws Invalid, NotFound, Refused {
+        if (state.getJsonObject("drawings").size() >= MAX_DRAWINGS)
+            throw new Refused(ErrorCode.CONFLICT, "too many drawings; erase some");
+        String sceneId = sceneId(state, body);
+        if (!actor.gm() && !sceneId.equals(state.getString("activeScene"))) throw new NotFound("no such scene");
+        String kind = Check.text(body, "kind", 16, true);
+        int minPoints =
+                switch (kind) {
+                    case "freehand", "line", "rect", "circle" -> 2;
+                    case "text" -> 1;
+                    default -> throw new Invalid("kind must be freehand, line, rect, circle or text");
+                };
+        JsonObject data = new JsonObject()
+                .put("drawingId", ids.get())
+                .put("sceneId", sceneId)
+                .put("kind", kind)
+                .put("points", Check.points(body.getValue("points"), minPoints))
+                .put("color", Check.color(body, "color", "#000000"))
+                .put("width", Check.number(body, "width", 0.5, 50, 3))
+                .put("author", actor.userId());
+        if (kind.equals("text")) data.put("text", Check.text(body, "text", 500, true));
+        return Decision.of(new Change("drawing.created", data));
+    }
+
+    private static Decision removeDrawing(JsonObject state, JsonObject body, Actor actor)
+            throws Invalid, NotFound, Refused {
+        String drawingId = Check.id(body, "drawingId");
+        JsonObject drawing = state.getJsonObject("drawings").getJsonObject(drawingId);
+        if (drawing == null || (!actor.gm() && !drawing.getString("sceneId").equals(state.getString("activeScene")))) {
+            throw new NotFound("no such drawing");
+        }
+        if (!actor.gm() && !actor.userId().equals(drawing.getString("author")))
+            throw new Refused(ErrorCode.FORBIDDEN, "you may erase only your own drawings");
+        return Decision.of(new Change("drawing.removed", new JsonObject().put("drawingId", drawingId)));
+    }
+
+    // ---- initiative ----
+
+    private static Decision addInitiative(JsonObject state, JsonObject body, Supplier<String> ids)
+            throws Invalid, NotFound, Refused {
+        JsonArray entries = state.getJsonObject("initiative").getJsonArray("entries");
+        if (entries.size() >= MAX_INITIATIVE) throw new Refused(ErrorCode.CONFLICT, "the tracker is full");
+        String tokenId = body.getValue("tokenId") == null ? null : tokenId(state, body);
+        String name = body.getValue("name") == null && tokenId != null
+                ? state.getJsonObject("tokens").getJsonObject(tokenId).getString("name")
+                : Check.text(body, "name", 80, true);
+        return Decision.of(new Change(
+                "initiative.added",
+                new JsonObject()
+                        .put("entryId", ids.get())
+                        .put("name", name)
+                        .put("tokenId", tokenId)
+                        .put("value", Check.number(body, "value", -1000, 1000, 0))));
+    }
+
+    // ---- notes ----
+
+    private static Decision createNote(JsonObject state, JsonObject body, Actor actor, Supplier<String> ids)
+            throws Invalid, Refused {
+        if (state.getJsonObject("notes").size() >= MAX_NOTES) throw new Refused(ErrorCode.CONFLICT, "too many notes");
+        return Decision.of(new Change(
+                "note.created",
+                new JsonObject()
+                        .put("noteId", ids.get())
+                        .put("title", Check.text(body, "title", 120, true))
+                        .put("body", noteBody(body))
+                        .put("gmOnly", Check.flag(body, "gmOnly", true))
+                        .put("author", actor.userId())));
+    }
+
+    private static Decision updateNote(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        JsonObject data = new JsonObject().put("noteId", noteId(state, body));
+        if (body.containsKey("title")) data.put("title", Check.text(body, "title", 120, true));
+        if (body.containsKey("body")) data.put("body", noteBody(body));
+        if (body.containsKey("gmOnly")) data.put("gmOnly", Check.flag(body, "gmOnly", true));
+        return Decision.of(new Change("note.updated", data));
+    }
+
+    private static String noteBody(JsonObject body) throws Invalid {
+        String text = Check.text(body, "body", MAX_NOTE_LENGTH, false);
+        return text == null ? "" : text;
+    }
+
+    // ---- lookups ----
+
+    private static String sceneId(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        String id = Check.id(body, "sceneId");
+        if (!state.getJsonObject("scenes").containsKey(id)) throw new NotFound("no such scene");
+        return id;
+    }
+
+    private static String tokenId(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        String id = Check.id(body, "tokenId");
+        if (!state.getJsonObject("tokens").containsKey(id)) throw new NotFound("no such token");
+        return id;
+    }
+
+    private static String noteId(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        String id = Check.id(body, "noteId");
+        if (!state.getJsonObject("notes").containsKey(id)) throw new NotFound("no such note");
+        return id;
+    }
+
+    private static String entryId(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        String id = Check.id(body, "entryId");
+        for (Object e : state.getJsonObject("initiative").getJsonArray("entries"))
+            if (((JsonObject) e).getString("id").equals(id)) return id;
+        throw new NotFound("no such initiative entry");
+    }
+
+    private static final class NotFound extends Exception {
+        NotFound(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final class Refused extends Exception {
+        final ErrorCode code;
+
+        Refused(ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** All ops this version understands. */
+    public static Set<String> ops() {
+        return KNOWN_OPS;
+    }
+
+    static List<String> playerOps() {
+        return new ArrayList<>(PLAYER_OPS);
+    }
+}

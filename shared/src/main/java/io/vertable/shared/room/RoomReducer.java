@@ -1,0 +1,241 @@
+package io.vertable.shared.room;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Applies a room event to a room state. Pure and deterministic: the map verticle, replay and the tests all use it,
+ * so a state rebuilt from a snapshot and the later events is the state the owner had. Events were validated when
+ * they were decided ({@link RoomCommands}); the reducer trusts them.
+ *
+ * <p>State: {@code {room, seq, activeScene, scenes{}, tokens{}, drawings{}, notes{}, initiative{entries[], turn,
+ * round}}}, every collection keyed by id.
+ */
+public final class RoomReducer {
+
+    private RoomReducer() {}
+
+    public static JsonObject empty(String roomId) {
+        return new JsonObject()
+                .put("room", roomId)
+                .put("seq", 0L)
+                .putNull("activeScene")
+                .put("scenes", new JsonObject())
+                .put("tokens", new JsonObject())
+                .put("drawings", new JsonObject())
+                .put("notes", new JsonObject())
+                .put(
+                        "initiative",
+                        new JsonObject()
+                                .put("entries", new JsonArray())
+                                .put("turn", 0)
+                                .put("round", 1));
+    }
+
+    /** Applies the event of sequence number {@code seq} in place. */
+    public static void apply(JsonObject state, long seq, String type, JsonObject data) {
+        switch (type) {
+            case "scene.created" -> state.getJsonObject("scenes").put(data.getString("sceneId"), scene(data));
+            case "scene.updated" -> merge(
+                    state.getJsonObject("scenes").getJsonObject(data.getString("sceneId")), data, "sceneId");
+            case "scene.activated" -> state.put("activeScene", data.getString("sceneId"));
+            case "token.created" -> state.getJsonObject("tokens").put(data.getString("tokenId"), token(data));
+            case "token.moved" -> tokenOf(state, data)
+                    .put("x", data.getDouble("x"))
+                    .put("y", data.getDouble("y"));
+            case "token.updated" -> merge(tokenOf(state, data), data, "tokenId");
+            case "token.hidden" -> tokenOf(state, data).put("hidden", true);
+            case "token.revealed" -> tokenOf(state, data).put("hidden", false);
+            case "token.removed" -> {
+                state.getJsonObject("tokens").remove(data.getString("tokenId"));
+                removeInitiativeFor(state, data.getString("tokenId"));
+            }
+            case "fog.revealed", "fog.covered" -> fogOf(state, data)
+                    .getJsonArray("ops")
+                    .add(new JsonObject()
+                            .put("op", type.equals("fog.revealed") ? "reveal" : "cover")
+                            .put("shape", data.getJsonObject("shape")));
+            case "fog.reset" -> fogOf(state, data)
+                    .put("enabled", data.getBoolean("enabled"))
+                    .put("initial", data.getBoolean("covered") ? "covered" : "revealed")
+                    .put("ops", new JsonArray());
+            case "drawing.created" -> state.getJsonObject("drawings").put(data.getString("drawingId"), drawing(data));
+            case "drawing.removed" -> state.getJsonObject("drawings").remove(data.getString("drawingId"));
+            case "initiative.added" -> entries(state)
+                    .add(new JsonObject()
+                            .put("id", data.getString("entryId"))
+                            .put("name", data.getString("name"))
+                            .put("tokenId", data.getString("tokenId"))
+                            .put("value", data.getDouble("value"))
+                            .put("effects", new JsonArray()));
+            case "initiative.updated" -> entry(state, data.getString("entryId")).put("value", data.getDouble("value"));
+            case "initiative.removed" -> removeEntry(state, data.getString("entryId"));
+            case "initiative.sorted" -> sortInitiative(state);
+            case "initiative.turned" -> turn(state, data.getBoolean("forward"));
+            case "initiative.effect.added" -> entry(state, data.getString("entryId"))
+                    .getJsonArray("effects")
+                    .add(new JsonObject()
+                            .put("id", data.getString("effectId"))
+                            .put("name", data.getString("name"))
+                            .put("rounds", data.getInteger("rounds")));
+            case "initiative.cleared" -> state.put(
+                    "initiative",
+                    new JsonObject()
+                            .put("entries", new JsonArray())
+                            .put("turn", 0)
+                            .put("round", 1));
+            case "note.created" -> state.getJsonObject("notes")
+                    .put(
+                            data.getString("noteId"),
+                            new JsonObject()
+                                    .put("id", data.getString("noteId"))
+                                    .put("title", data.getString("title"))
+                                    .put("body", data.getString("body"))
+                                    .put("gmOnly", data.getBoolean("gmOnly"))
+                                    .put("author", data.getString("author")));
+            case "note.updated" -> merge(
+                    state.getJsonObject("notes").getJsonObject(data.getString("noteId")), data, "noteId");
+            case "note.removed" -> state.getJsonObject("notes").remove(data.getString("noteId"));
+            default -> {
+                // Event types this version does not know change nothing: an older node can replay a newer log.
+            }
+        }
+        state.put("seq", seq);
+    }
+
+    private static JsonObject scene(JsonObject data) {
+        return new JsonObject()
+                .put("id", data.getString("sceneId"))
+                .put("name", data.getString("name"))
+                .put("image", data.getString("image"))
+                .put("width", data.getDouble("width"))
+                .put("height", data.getDouble("height"))
+                .put("grid", data.getJsonObject("grid"))
+                .put(
+                        "fog",
+                        new JsonObject()
+                                .put("enabled", false)
+                                .put("initial", "revealed")
+                                .put("ops", new JsonArray()));
+    }
+
+    private static JsonObject token(JsonObject data) {
+        JsonObject token = data.copy();
+        token.remove("tokenId");
+        return token.put("id", data.getString("tokenId"));
+    }
+
+    private static JsonObject drawing(JsonObject data) {
+        JsonObject drawing = data.copy();
+        drawing.remove("drawingId");
+        return drawing.put("id", data.getString("drawingId"));
+    }
+
+    /** Copies every field of {@code data} except the id field onto {@code target}. */
+    private static void merge(JsonObject target, JsonObject data, String idField) {
+        for (String field : data.fieldNames()) if (!field.equals(idField)) target.put(field, data.getValue(field));
+    }
+
+    private static JsonObject tokenOf(JsonObject state, JsonObject data) {
+        return state.getJsonObject("tokens").getJsonObject(data.getString("tokenId"));
+    }
+
+    private static JsonObject fogOf(JsonObject state, JsonObject data) {
+        return state.getJsonObject("scenes")
+                .getJsonObject(data.getString("sceneId"))
+                .getJsonObject("fog");
+    }
+
+    private static JsonArray entries(JsonObject state) {
+        return state.getJsonObject("initiative").getJsonArray("entries");
+    }
+
+    private static JsonObject entry(JsonObject state, String entryId) {
+        for (Object e : entries(state)) if (((JsonObject) e).getString("id").equals(entryId)) return (JsonObject) e;
+        throw new IllegalStateException("no initiative entry " + entryId);
+    }
+
+    private static void removeEntry(JsonObject state, String entryId) {
+        JsonObject initiative = state.getJsonObject("initiative");
+        JsonArray entries = initiative.getJsonArray("entries");
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.getJsonObject(i).getString("id").equals(entryId)) {
+                entries.remove(i);
+                int turn = initiative.getInteger("turn");
+                if (i < turn || turn >= entries.size())
+                    initiative.put("turn", Math.max(0, Math.min(turn - (i < turn ? 1 : 0), entries.size() - 1)));
+                return;
+            }
+        }
+    }
+
+    private static void removeInitiativeFor(JsonObject state, String tokenId) {
+        List<String> ids = new ArrayList<>();
+        for (Object e : entries(state))
+            if (tokenId.equals(((JsonObject) e).getString("tokenId"))) ids.add(((JsonObject) e).getString("id"));
+        ids.forEach(id -> removeEntry(state, id));
+    }
+
+    /**
+     * Highest value first; ties keep their order. Before the first turn passes the fight starts at the top; later the
+     * turn stays with the combatant who has it.
+     */
+    private static void sortInitiative(JsonObject state) {
+        JsonObject initiative = state.getJsonObject("initiative");
+        JsonArray entries = initiative.getJsonArray("entries");
+        if (entries.isEmpty()) return;
+        boolean started = initiative.getInteger("round") > 1 || initiative.getInteger("turn") > 0;
+        String current = entries.getJsonObject(initiative.getInteger("turn")).getString("id");
+        List<JsonObject> sorted = new ArrayList<>();
+        entries.forEach(e -> sorted.add((JsonObject) e));
+        sorted.sort(Comparator.comparingDouble((JsonObject e) -> e.getDouble("value"))
+                .reversed());
+        JsonArray out = new JsonArray();
+        sorted.forEach(out::add);
+        initiative.put("entries", out);
+        if (!started) return;
+        for (int i = 0; i < sorted.size(); i++)
+            if (sorted.get(i).getString("id").equals(current)) initiative.put("turn", i);
+    }
+
+    /**
+     * Moves the turn. Going forward, the combatant whose turn begins has its effects tick down by one round, and
+     * effects that reach zero end; wrapping past the last combatant starts the next round. Going back only moves the
+     * pointer (effects do not come back).
+     */
+    private static void turn(JsonObject state, boolean forward) {
+        JsonObject initiative = state.getJsonObject("initiative");
+        JsonArray entries = initiative.getJsonArray("entries");
+        if (entries.isEmpty()) return;
+        int turn = initiative.getInteger("turn");
+        int round = initiative.getInteger("round");
+        if (forward) {
+            turn++;
+            if (turn >= entries.size()) {
+                turn = 0;
+                round++;
+            }
+            JsonArray effects = entries.getJsonObject(turn).getJsonArray("effects");
+            JsonArray remaining = new JsonArray();
+            for (Object e : effects) {
+                JsonObject effect = (JsonObject) e;
+                int rounds = effect.getInteger("rounds") - 1;
+                if (rounds > 0) remaining.add(effect.copy().put("rounds", rounds));
+            }
+            entries.getJsonObject(turn).put("effects", remaining);
+        } else {
+            turn--;
+            if (turn < 0) {
+                if (round == 1) turn = 0;
+                else {
+                    turn = entries.size() - 1;
+                    round--;
+                }
+            }
+        }
+        initiative.put("turn", turn).put("round", round);
+    }
+}

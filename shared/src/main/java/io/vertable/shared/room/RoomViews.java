@@ -1,0 +1,147 @@
+package io.vertable.shared.room;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What each role may see of a room (DESIGN §5.4), and view patches: the difference between two views, which is all a
+ * client ever receives. A player's view holds only the scene players are shown, its tokens that are neither hidden nor
+ * under fog, its drawings and fog outline, shared notes, and initiative entries of visible tokens. Because player
+ * patches are diffs of player views, nothing outside the player view can reach a player's browser.
+ */
+public final class RoomViews {
+
+    /** The keyed collections of a view; a patch upserts and removes entries of these. */
+    public static final List<String> COLLECTIONS = List.of("scenes", "tokens", "drawings", "notes");
+
+    private RoomViews() {}
+
+    /** The GM's view: everything but the bookkeeping fields. */
+    public static JsonObject gm(JsonObject state) {
+        JsonObject view = new JsonObject().put("activeScene", state.getString("activeScene"));
+        for (String collection : COLLECTIONS)
+            view.put(collection, state.getJsonObject(collection).copy());
+        return view.put("initiative", state.getJsonObject("initiative").copy());
+    }
+
+    public static JsonObject player(JsonObject state) {
+        String active = state.getString("activeScene");
+        JsonObject scene = active == null ? null : state.getJsonObject("scenes").getJsonObject(active);
+        JsonObject view = new JsonObject().put("activeScene", active);
+        JsonObject scenes = new JsonObject();
+        if (scene != null) scenes.put(active, scene.copy());
+        view.put("scenes", scenes);
+        JsonObject tokens = new JsonObject();
+        Set<String> visible = new HashSet<>();
+        state.getJsonObject("tokens").forEach(entry -> {
+            JsonObject token = (JsonObject) entry.getValue();
+            if (visibleToPlayers(scene, token)) {
+                tokens.put(entry.getKey(), token.copy());
+                visible.add(entry.getKey());
+            }
+        });
+        view.put("tokens", tokens);
+        JsonObject drawings = new JsonObject();
+        state.getJsonObject("drawings").forEach(entry -> {
+            if (active != null && active.equals(((JsonObject) entry.getValue()).getString("sceneId"))) {
+                drawings.put(entry.getKey(), ((JsonObject) entry.getValue()).copy());
+            }
+        });
+        view.put("drawings", drawings);
+        JsonObject notes = new JsonObject();
+        state.getJsonObject("notes").forEach(entry -> {
+            if (!((JsonObject) entry.getValue()).getBoolean("gmOnly"))
+                notes.put(entry.getKey(), ((JsonObject) entry.getValue()).copy());
+        });
+        view.put("notes", notes);
+        return view.put(
+                "initiative",
+                playerInitiative(state.getJsonObject("initiative"), state.getJsonObject("tokens"), visible));
+    }
+
+    public static JsonObject forRole(JsonObject state, boolean gm) {
+        return gm ? gm(state) : player(state);
+    }
+
+    /** On the shown scene, not hidden, and its centre not under fog. */
+    public static boolean visibleToPlayers(JsonObject activeScene, JsonObject token) {
+        if (activeScene == null || token.getBoolean("hidden", false)) return false;
+        if (!activeScene.getString("id").equals(token.getString("sceneId"))) return false;
+        return !Geometry.covered(activeScene.getJsonObject("fog"), token.getDouble("x"), token.getDouble("y"));
+    }
+
+    /**
+     * Entries tied to a token players cannot see are left out; the turn pointer follows the current combatant (or
+     * the next visible one, so a hidden monster's turn does not announce itself).
+     */
+    private static JsonObject playerInitiative(JsonObject initiative, JsonObject tokens, Set<String> visible) {
+        JsonArray entries = initiative.getJsonArray("entries");
+        JsonArray shown = new JsonArray();
+        int turn = initiative.getInteger("turn");
+        int shownTurn = 0;
+        boolean turnFound = false;
+        for (int i = 0; i < entries.size(); i++) {
+            JsonObject entry = entries.getJsonObject(i);
+            String tokenId = entry.getString("tokenId");
+            boolean show = tokenId == null || visible.contains(tokenId);
+            if (!show) continue;
+            if (!turnFound && i >= turn) {
+                shownTurn = shown.size();
+                turnFound = true;
+            }
+            shown.add(entry.copy());
+        }
+        return new JsonObject()
+                .put("entries", shown)
+                .put("turn", turnFound ? shownTurn : 0)
+                .put("round", initiative.getInteger("round"));
+    }
+
+    /** The patch that turns view {@code before} into view {@code after}; empty when they are equal. */
+    public static JsonObject diff(JsonObject before, JsonObject after) {
+        JsonObject patch = new JsonObject();
+        JsonObject upsert = new JsonObject();
+        JsonObject remove = new JsonObject();
+        for (String collection : COLLECTIONS) {
+            JsonObject was = before.getJsonObject(collection);
+            JsonObject now = after.getJsonObject(collection);
+            JsonArray changed = new JsonArray();
+            now.forEach(entry -> {
+                if (!entry.getValue().equals(was.getValue(entry.getKey()))) changed.add(entry.getValue());
+            });
+            JsonArray gone = new JsonArray();
+            was.fieldNames().forEach(id -> {
+                if (!now.containsKey(id)) gone.add(id);
+            });
+            if (!changed.isEmpty()) upsert.put(collection, changed);
+            if (!gone.isEmpty()) remove.put(collection, gone);
+        }
+        if (!upsert.isEmpty()) patch.put("upsert", upsert);
+        if (!remove.isEmpty()) patch.put("remove", remove);
+        if (!java.util.Objects.equals(before.getString("activeScene"), after.getString("activeScene"))) {
+            patch.put("activeScene", after.getString("activeScene"));
+        }
+        if (!before.getJsonObject("initiative").equals(after.getJsonObject("initiative"))) {
+            patch.put("initiative", after.getJsonObject("initiative").copy());
+        }
+        return patch;
+    }
+
+    /** Applies a patch to a view in place: what the browser client does with every event. */
+    public static void applyPatch(JsonObject view, JsonObject patch) {
+        JsonObject upsert = patch.getJsonObject("upsert", new JsonObject());
+        JsonObject remove = patch.getJsonObject("remove", new JsonObject());
+        for (String collection : COLLECTIONS) {
+            JsonObject entries = view.getJsonObject(collection);
+            remove.getJsonArray(collection, new JsonArray()).forEach(id -> entries.remove((String) id));
+            upsert.getJsonArray(collection, new JsonArray())
+                    .forEach(e -> entries.put(((JsonObject) e).getString("id"), ((JsonObject) e).copy()));
+        }
+        if (patch.containsKey("activeScene")) view.put("activeScene", patch.getString("activeScene"));
+        if (patch.containsKey("initiative"))
+            view.put("initiative", patch.getJsonObject("initiative").copy());
+    }
+}
