@@ -24,6 +24,9 @@ public final class Addresses {
     /** Accounts: register, find for login, get (body {@code {"op": …}}). */
     public static final String PERSIST_ACCOUNTS = "vtt.svc.persist.accounts";
 
+    /** The room event log: load, append (fenced), snapshot, range (body {@code {"op": …}}). */
+    public static final String PERSIST_EVENTS = "vtt.svc.persist.events";
+
     /** Rooms, members and invites (body {@code {"op": …}}). */
     public static final String PERSIST_ROOMS = "vtt.svc.persist.rooms";
 
@@ -59,6 +62,11 @@ public final class Addresses {
     /** Where a verticle kind answers "who are you and where do you run" — used by readiness and the cluster view. */
     public static String status(VerticleName verticle) {
         return INTERNAL_PREFIX + verticle.configName() + ".status";
+    }
+
+    /** The one consumer of a room: its owning map instance (DESIGN §5, one sequencer per room). */
+    public static String roomOwner(String roomId) {
+        return INTERNAL_PREFIX + "map.room." + roomId;
     }
 
     public static boolean isInternal(String address) {

@@ -36,10 +36,12 @@ public final class PersistenceVerticle extends ServiceVerticle {
                 .build();
         var accounts = new AccountsStore(pool).operations(Addresses.PERSIST_ACCOUNTS);
         var rooms = new RoomsStore(pool).operations(Addresses.PERSIST_ROOMS);
+        var events = new EventsStore(pool).operations(Addresses.PERSIST_EVENTS);
         return checkDatabase()
                 .compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing))
                 .compose(ok -> consume(Addresses.PERSIST_ACCOUNTS, accounts::handle))
-                .compose(ok -> consume(Addresses.PERSIST_ROOMS, rooms::handle));
+                .compose(ok -> consume(Addresses.PERSIST_ROOMS, rooms::handle))
+                .compose(ok -> consume(Addresses.PERSIST_EVENTS, events::handle));
     }
 
     @Override

@@ -1,0 +1,289 @@
+package io.vertable.map;
+
+import io.vertable.node.FailureException;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.Failure;
+import io.vertable.shared.RoomRole;
+import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.room.RoomCommands;
+import io.vertable.shared.room.RoomCommands.Actor;
+import io.vertable.shared.room.RoomCommands.Change;
+import io.vertable.shared.room.RoomCommands.Decision;
+import io.vertable.shared.room.RoomReducer;
+import io.vertable.shared.room.RoomViews;
+import io.vertable.security.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Lock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one sequencer of one room (DESIGN §5): decides commands against the state including events not yet stored,
+ * appends them to the log in batches (what arrives while a write is in flight goes in the next one), and only after
+ * the database has them replies {@code ok} and publishes them in seq order. If the database refuses a batch because
+ * another owner wrote first, this owner steps down.
+ */
+final class RoomOwner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomOwner.class);
+    static final int SNAPSHOT_EVERY = 100;
+    /** Committed events kept in memory for {@code sync}; a client further behind gets a fresh view. */
+    static final int HISTORY = 1_000;
+    private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(10_000);
+
+    private final Vertx vertx;
+    private final String roomId;
+    private final String nodeId;
+    private final Lock lock;
+    private final Runnable onStepDown;
+    private MessageConsumer<JsonObject> consumer;
+
+    private JsonObject committed;
+    private JsonObject pending;
+    private JsonObject pendingGmView;
+    private JsonObject pendingPlayerView;
+    private final Deque<RoomEvents> history = new ArrayDeque<>();
+    private List<Waiting> batch = new ArrayList<>();
+    private boolean writing;
+    private boolean accepting = true;
+    private boolean active = true;
+    private Promise<Void> drained;
+
+    /** A command whose events are decided but not yet stored. */
+    private record Waiting(Message<JsonObject> command, List<RoomEvents> events) {}
+
+    RoomOwner(Vertx vertx, String roomId, String nodeId, Lock lock, JsonObject state, Runnable onStepDown) {
+        this.vertx = vertx;
+        this.roomId = roomId;
+        this.nodeId = nodeId;
+        this.lock = lock;
+        this.onStepDown = onStepDown;
+        this.committed = state;
+        resetPending();
+    }
+
+    /** Loads the room (latest snapshot + later events) and starts answering on its owner address. */
+    static Future<RoomOwner> load(Vertx vertx, String roomId, String nodeId, Lock lock, Runnable onStepDown) {
+        long started = System.nanoTime();
+        return vertx.eventBus()
+                .<JsonObject>request(Addresses.PERSIST_EVENTS, new JsonObject().put("op", "load").put("roomId", roomId), STORE)
+                .map(reply -> {
+                    JsonObject loaded = reply.body();
+                    JsonObject snapshot = loaded.getJsonObject("snapshot");
+                    JsonObject state = snapshot == null ? RoomReducer.empty(roomId) : snapshot.getJsonObject("state");
+                    JsonArray events = loaded.getJsonArray("events");
+                    for (Object e : events) {
+                        JsonObject event = (JsonObject) e;
+                        RoomReducer.apply(state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
+                    }
+                    LOG.info("room loaded room={} node={} seq={} snapshot={} events={} ms={}", roomId, nodeId, state.getLong("seq"),
+                            snapshot == null ? 0 : snapshot.getLong("seq"), events.size(), (System.nanoTime() - started) / 1_000_000);
+                    return new RoomOwner(vertx, roomId, nodeId, lock, state, onStepDown);
+                })
+                .compose(owner -> owner.listen().map(owner));
+    }
+
+    private Future<Void> listen() {
+        consumer = vertx.eventBus().consumer(Addresses.roomOwner(roomId), this::handle);
+        return consumer.completion();
+    }
+
+    long seq() {
+        return committed.getLong("seq");
+    }
+
+    // ---- commands ----
+
+    private void handle(Message<JsonObject> message) {
+        if (!accepting) {
+            refuse(message, ErrorCode.SERVICE_UNAVAILABLE, "the room is moving to another node; retry");
+            return;
+        }
+        JsonObject body = message.body();
+        Actor actor = actor(message);
+        if (actor == null) {
+            refuse(message, ErrorCode.FORBIDDEN, "commands come through the bridge");
+            return;
+        }
+        switch (body.getString("op", "")) {
+            case "join" -> message.reply(join(actor));
+            case "sync" -> sync(message, actor);
+            default -> decide(message, actor);
+        }
+    }
+
+    static Actor actor(Message<JsonObject> message) {
+        String userId = message.headers().get(TrustedHeaders.USER_ID);
+        return RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE))
+                .filter(role -> userId != null)
+                .map(role -> new Actor(userId, role))
+                .orElse(null);
+    }
+
+    private JsonObject join(Actor actor) {
+        return new JsonObject()
+                .put("ok", true)
+                .put("room", roomId)
+                .put("seq", seq())
+                .put("role", actor.role().name())
+                .put("view", RoomViews.forRole(committed, actor.role() == RoomRole.GM));
+    }
+
+    /** The events after {@code since} in the caller's form, or a fresh view when they are no longer in memory. */
+    private void sync(Message<JsonObject> message, Actor actor) {
+        Object since = message.body().getValue("since");
+        if (!(since instanceof Number n) || n.longValue() < 0) {
+            refuse(message, ErrorCode.BAD_REQUEST, "since must be a seq");
+            return;
+        }
+        long from = n.longValue();
+        if (from > seq()) {
+            refuse(message, ErrorCode.BAD_REQUEST, "since " + from + " is ahead of the room (seq " + seq() + ")");
+            return;
+        }
+        boolean gm = actor.role() == RoomRole.GM;
+        long oldestKept = history.isEmpty() ? seq() + 1 : history.peekFirst().stored().getLong("seq");
+        if (from + 1 < oldestKept && from < seq()) {
+            message.reply(join(actor).put("reset", true));
+            return;
+        }
+        JsonArray events = new JsonArray();
+        for (RoomEvents event : history) {
+            if (event.stored().getLong("seq") > from) events.add(gm ? event.forGm() : event.forPlayers());
+        }
+        message.reply(new JsonObject().put("ok", true).put("room", roomId).put("seq", seq()).put("events", events));
+    }
+
+    private void decide(Message<JsonObject> message, Actor actor) {
+        Decision decision = RoomCommands.decide(pending, message.body().getString("op"), message.body(), actor, Ids::newId);
+        if (!decision.accepted()) {
+            Failure failure = decision.failure();
+            message.fail(failure.code().httpStatus(), failure.encode());
+            return;
+        }
+        long ts = System.currentTimeMillis();
+        List<RoomEvents> events = new ArrayList<>();
+        for (Change change : decision.changes()) {
+            long seq = pending.getLong("seq") + 1;
+            RoomReducer.apply(pending, seq, change.type(), change.data());
+            JsonObject gmView = RoomViews.gm(pending);
+            JsonObject playerView = RoomViews.player(pending);
+            events.add(RoomEvents.of(roomId, seq, change.type(), actor.userId(), ts, change.data(),
+                    RoomViews.diff(pendingGmView, gmView), RoomViews.diff(pendingPlayerView, playerView)));
+            pendingGmView = gmView;
+            pendingPlayerView = playerView;
+        }
+        batch.add(new Waiting(message, events));
+        write();
+    }
+
+    // ---- the log ----
+
+    private void write() {
+        if (writing || batch.isEmpty() || !active) return;
+        List<Waiting> writingNow = batch;
+        batch = new ArrayList<>();
+        writing = true;
+        JsonArray stored = new JsonArray();
+        writingNow.forEach(w -> w.events().forEach(e -> stored.add(e.stored())));
+        vertx.eventBus()
+                .<JsonObject>request(Addresses.PERSIST_EVENTS,
+                        new JsonObject().put("op", "append").put("roomId", roomId).put("events", stored), STORE)
+                .onComplete(result -> {
+                    writing = false;
+                    if (result.succeeded()) committed(writingNow);
+                    else notStored(writingNow, result.cause());
+                    if (drained != null && batch.isEmpty()) drained.tryComplete();
+                    write();
+                });
+    }
+
+    private void committed(List<Waiting> done) {
+        long before = seq();
+        for (Waiting waiting : done) {
+            for (RoomEvents event : waiting.events()) {
+                JsonObject stored = event.stored();
+                RoomReducer.apply(committed, stored.getLong("seq"), stored.getString("type"), stored.getJsonObject("data"));
+                vertx.eventBus().publish(Addresses.roomGm(roomId), event.forGm());
+                vertx.eventBus().publish(Addresses.room(roomId), event.forPlayers());
+                history.addLast(event);
+                if (history.size() > HISTORY) history.removeFirst();
+            }
+            waiting.command().reply(new JsonObject().put("ok", true).put("seq", waiting.events().get(waiting.events().size() - 1).stored().getLong("seq")));
+        }
+        if (seq() / SNAPSHOT_EVERY > before / SNAPSHOT_EVERY) snapshot();
+    }
+
+    private void snapshot() {
+        long seq = seq();
+        vertx.eventBus()
+                .request(Addresses.PERSIST_EVENTS, new JsonObject().put("op", "snapshot").put("roomId", roomId).put("seq", seq).put("state", committed.copy()), STORE)
+                .onFailure(e -> LOG.warn("snapshot not stored room={} seq={}: {}", roomId, seq, e.getMessage()));
+    }
+
+    /**
+     * A batch was not stored. Its commands fail, and so does everything decided on top of it; the pending state goes
+     * back to what is stored. When the database says another owner wrote first, this owner steps down.
+     */
+    private void notStored(List<Waiting> failed, Throwable cause) {
+        Failure failure = FailureException.from(cause);
+        boolean fenced = failure.code() == ErrorCode.CONFLICT;
+        List<Waiting> dropped = new ArrayList<>(failed);
+        dropped.addAll(batch);
+        batch = new ArrayList<>();
+        Failure reply = fenced
+                ? Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room moved to another node; retry")
+                : Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room's log could not be written; retry");
+        dropped.forEach(w -> w.command().fail(reply.code().httpStatus(), reply.encode()));
+        resetPending();
+        if (fenced) {
+            LOG.warn("room owner fenced off, stepping down room={} node={}: {}", roomId, nodeId, failure.message());
+            stepDown();
+        } else {
+            LOG.warn("room log write failed room={} node={} dropped={}: {}", roomId, nodeId, dropped.size(), failure.message());
+        }
+    }
+
+    private void resetPending() {
+        pending = committed.copy();
+        pendingGmView = RoomViews.gm(pending);
+        pendingPlayerView = RoomViews.player(pending);
+    }
+
+    /** Stops owning: no more commands, the owner address goes, the lock is released for the next owner. */
+    Future<Void> stepDown() {
+        if (!active) return Future.succeededFuture();
+        active = false;
+        accepting = false;
+        Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+        return unregistered.eventually(() -> {
+            lock.release();
+            onStepDown.run();
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Graceful handover: finish writing what was accepted, then step down. */
+    Future<Void> handOver() {
+        accepting = false;
+        if (!writing && batch.isEmpty()) return stepDown();
+        drained = Promise.promise();
+        return drained.future().compose(done -> stepDown());
+    }
+
+    private static void refuse(Message<JsonObject> message, ErrorCode code, String text) {
+        message.fail(code.httpStatus(), code.toJson(text).encode());
+    }
+}

@@ -1,0 +1,140 @@
+package io.vertable.persistence;
+
+import io.vertable.node.FailureException;
+import io.vertable.shared.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The room event log (DESIGN §5). Appends are the fence between would-be owners: each batch locks the room row,
+ * must continue the log exactly where it ends, and (room, seq) is unique — so a second writer is refused with
+ * CONFLICT and the log can never fork or gap.
+ */
+final class EventsStore {
+
+    /** Snapshots kept per room; older ones go, the log itself stays whole for replay. */
+    private static final int SNAPSHOTS_KEPT = 3;
+    private static final int MAX_RANGE = 5_000;
+
+    private final Pool pool;
+
+    EventsStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    Operations operations(String address) {
+        return new Operations(address)
+                .on("load", this::load)
+                .on("append", this::append)
+                .on("snapshot", this::snapshot)
+                .on("range", this::range);
+    }
+
+    /** The latest snapshot (or none) and every event after it. */
+    private Future<JsonObject> load(JsonObject request) {
+        String roomId = request.getString("roomId");
+        return pool.withConnection(conn -> conn.preparedQuery("SELECT 1 FROM rooms WHERE id = $1")
+                .execute(Tuple.of(roomId))
+                .compose(rooms -> {
+                    if (rooms.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
+                    return conn.preparedQuery("SELECT seq, state FROM snapshots WHERE room_id = $1 ORDER BY seq DESC LIMIT 1")
+                            .execute(Tuple.of(roomId));
+                })
+                .compose(snapshots -> {
+                    JsonObject result = new JsonObject();
+                    long after = 0;
+                    if (snapshots.size() > 0) {
+                        Row row = snapshots.iterator().next();
+                        after = row.getLong("seq");
+                        result.put("snapshot", new JsonObject().put("seq", after).put("state", (JsonObject) row.getJson("state")));
+                    }
+                    return events(conn, roomId, after + 1, Long.MAX_VALUE, Integer.MAX_VALUE)
+                            .map(events -> result.put("events", events));
+                }));
+    }
+
+    private Future<JsonObject> append(JsonObject request) {
+        String roomId = request.getString("roomId");
+        JsonArray events = request.getJsonArray("events");
+        long first = events.getJsonObject(0).getLong("seq");
+        List<Tuple> rows = new ArrayList<>();
+        for (Object e : events) {
+            JsonObject event = (JsonObject) e;
+            rows.add(Tuple.of(
+                    roomId,
+                    event.getLong("seq"),
+                    event.getString("type"),
+                    event.getString("actor"),
+                    OffsetDateTime.ofInstant(Instant.ofEpochMilli(event.getLong("ts")), ZoneOffset.UTC),
+                    event.getValue("audience"),
+                    event.getJsonObject("data")));
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE")
+                        .execute(Tuple.of(roomId))
+                        .compose(locked -> conn.preparedQuery("SELECT coalesce(max(seq), 0) FROM events WHERE room_id = $1")
+                                .execute(Tuple.of(roomId)))
+                        .compose(last -> {
+                            long end = last.iterator().next().getLong(0);
+                            if (end != first - 1) {
+                                throw new FailureException(ErrorCode.CONFLICT, "fenced: the log ends at " + end + ", not " + (first - 1));
+                            }
+                            return conn.preparedQuery("INSERT INTO events (room_id, seq, type, actor, ts, audience, data) "
+                                            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                                    .executeBatch(rows);
+                        }))
+                .map(done -> new JsonObject().put("seq", events.getJsonObject(events.size() - 1).getLong("seq")))
+                .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                        ? Future.failedFuture(new FailureException(ErrorCode.CONFLICT, "fenced: seq already written"))
+                        : Future.failedFuture(e));
+    }
+
+    private Future<JsonObject> snapshot(JsonObject request) {
+        String roomId = request.getString("roomId");
+        long seq = request.getLong("seq");
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                                "INSERT INTO snapshots (room_id, seq, state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                        .execute(Tuple.of(roomId, seq, request.getJsonObject("state")))
+                        .compose(done -> conn.preparedQuery("DELETE FROM snapshots WHERE room_id = $1 AND seq NOT IN "
+                                        + "(SELECT seq FROM snapshots WHERE room_id = $1 ORDER BY seq DESC LIMIT $2)")
+                                .execute(Tuple.of(roomId, SNAPSHOTS_KEPT))))
+                .map(done -> new JsonObject().put("seq", seq));
+    }
+
+    /** Events from..to inclusive (at most {@value #MAX_RANGE}), for replay and for clients too far behind. */
+    private Future<JsonObject> range(JsonObject request) {
+        long from = Math.max(1, request.getLong("from", 1L));
+        long to = request.getLong("to", Long.MAX_VALUE);
+        return pool.withConnection(conn -> events(conn, request.getString("roomId"), from, to, MAX_RANGE))
+                .map(events -> new JsonObject().put("events", events).put("truncated", events.size() == MAX_RANGE));
+    }
+
+    private static Future<JsonArray> events(SqlConnection conn, String roomId, long from, long to, int limit) {
+        return conn.preparedQuery("SELECT seq, type, actor, ts, audience, data FROM events "
+                        + "WHERE room_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4")
+                .execute(Tuple.of(roomId, from, to, limit))
+                .map(rows -> {
+                    JsonArray events = new JsonArray();
+                    for (Row row : rows) {
+                        events.add(new JsonObject()
+                                .put("seq", row.getLong("seq"))
+                                .put("type", row.getString("type"))
+                                .put("actor", row.getString("actor"))
+                                .put("ts", row.getOffsetDateTime("ts").toInstant().toEpochMilli())
+                                .put("audience", row.getJson("audience"))
+                                .put("data", (JsonObject) row.getJson("data")));
+                    }
+                    return events;
+                });
+    }
+}
