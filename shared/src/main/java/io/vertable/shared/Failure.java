@@ -18,7 +18,10 @@ public record Failure(ErrorCode code, String message) {
         return code.toJson(message).encode();
     }
 
-    /** Reads the message of a failed reply; anything that is not ours becomes INTERNAL with the text kept. */
+    /**
+     * Reads the message of a failed reply. Anything that is not one of ours becomes INTERNAL with the catalog's
+     * words: foreign text (addresses, driver messages) is for logs, not for the person who sees the error.
+     */
     public static Failure decode(String text) {
         if (text != null && text.startsWith("{")) {
             try {
@@ -29,6 +32,6 @@ public record Failure(ErrorCode code, String message) {
                 // not one of ours: fall through
             }
         }
-        return of(ErrorCode.INTERNAL, text);
+        return of(ErrorCode.INTERNAL, null);
     }
 }

@@ -115,23 +115,40 @@ final class BridgeGate implements Handler<BridgeEvent> {
         for (SocketState state : sockets.values()) {
             if (!state.identity.userId().equals(userId)) continue;
             boolean revoked = "revoked".equals(message.getString("type"))
-                    && state.identity.tokenId().equals(message.getString("jti"));
+                    && state.identity.sessionId().equals(message.getString("sid"));
             boolean membership = "membership".equals(message.getString("type"))
                     && state.roles.containsKey(message.getString("roomId"));
             if (revoked || membership) affected.add(state);
         }
         for (SocketState state : affected) {
             ErrorCode why = "revoked".equals(message.getString("type")) ? ErrorCode.TOKEN_REVOKED : ErrorCode.KICKED;
-            writeError(
-                    state.socket,
-                    null,
-                    Failure.of(
-                            why,
-                            "room " + message.getString("roomId", "-") + ": "
-                                    + message.getString("change", why.meaning())));
+            String detail = why == ErrorCode.KICKED
+                    ? "room " + message.getString("roomId") + ": " + message.getString("change", "membership changed")
+                    : null;
+            disconnect(state, Failure.of(why, detail));
             LOG.info("socket closed by control node={} user={} reason={}", nodeId, userId, why);
-            state.socket.close();
         }
+    }
+
+    /** Closes sockets whose session token has expired; the client reconnects with its refreshed token. */
+    void closeExpired(long nowSeconds) {
+        List<SocketState> expired = new ArrayList<>();
+        for (SocketState state : sockets.values()) if (state.identity.expiresAt() <= nowSeconds) expired.add(state);
+        expired.forEach(state ->
+                disconnect(state, Failure.of(ErrorCode.UNAUTHENTICATED, "the session token expired; reconnect")));
+    }
+
+    /**
+     * Forgets the socket at once (frames still in flight from it find no state and are refused), then tells the
+     * client why and closes it.
+     */
+    private void disconnect(SocketState state, Failure why) {
+        sockets.remove(state.socket);
+        limiter.forgetLocal(socketKey(state));
+        for (String address : state.registered) leftStream(state, address);
+        state.registered.clear();
+        writeError(state.socket, null, why);
+        state.socket.close();
     }
 
     /** Live sockets' room streams, for the presence refresh: {room, user, socket}. */
@@ -157,6 +174,11 @@ final class BridgeGate implements Handler<BridgeEvent> {
             event.complete(false);
             return;
         }
+        Decision allowed = limiter.takeLocal(socketKey(state), socketLimit);
+        if (!allowed.allowed()) {
+            refuseLimited(event, allowed);
+            return;
+        }
         if (address.length() > maxAddressLength) {
             refuse(event, ErrorCode.ADDRESS_TOO_LONG, "at most " + maxAddressLength + " characters");
             return;
@@ -173,6 +195,10 @@ final class BridgeGate implements Handler<BridgeEvent> {
         authorizeStream(state, stream.get()).onComplete(decision -> {
             if (decision.failed()) {
                 refuse(event, decision.cause());
+                return;
+            }
+            if (sockets.get(event.socket()) != state) {
+                event.complete(false); // closed or kicked while the lookup ran
                 return;
             }
             boolean fresh = state.registered.add(address);
@@ -200,6 +226,10 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     private void unregister(BridgeEvent event) {
         SocketState state = sockets.get(event.socket());
+        if (state != null && !limiter.takeLocal(socketKey(state), socketLimit).allowed()) {
+            refuse(event, ErrorCode.RATE_LIMITED, "slow down");
+            return;
+        }
         event.complete(true);
         String address = event.getRawMessage().getString("address");
         if (state != null && state.registered.remove(address)) leftStream(state, address);
@@ -343,10 +373,11 @@ final class BridgeGate implements Handler<BridgeEvent> {
     private static String replyTarget(BridgeEvent event) {
         JsonObject frame = event.getRawMessage();
         if (frame == null) return null;
-        String reply = frame.getString("replyAddress");
-        if (reply != null && reply.length() <= 36) return reply;
-        String address = frame.getString("address");
-        return "register".equals(frame.getString("type")) && address != null && address.length() <= 256
+        // Read without casts: these fields are whatever the client sent.
+        if (frame.getValue("replyAddress") instanceof String reply && reply.length() <= 36) return reply;
+        return "register".equals(frame.getValue("type"))
+                        && frame.getValue("address") instanceof String address
+                        && address.length() <= 256
                 ? address
                 : null;
     }

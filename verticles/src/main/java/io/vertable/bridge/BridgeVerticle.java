@@ -44,6 +44,15 @@ public final class BridgeVerticle extends ServiceVerticle {
 
     private Security security;
     private BridgeGate gate;
+    private io.vertx.core.http.HttpServer server;
+    /** SockJS session id → the user who opened it; fallback transports look sessions up by id alone. */
+    private final java.util.Map<String, String> sessionOwners = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+            return size() > 100_000;
+        }
+    };
+
     private MessageConsumer<JsonObject> control;
     private long presenceTimer = -1;
 
@@ -60,15 +69,20 @@ public final class BridgeVerticle extends ServiceVerticle {
             var presence = new Presence(vertx, security.redis(), presenceTtlMs);
             gate = new BridgeGate(vertx, security.limiter(), presence, node.nodeId(), bridge);
             control = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> gate.control(message.body()));
-            presenceTimer = vertx.setPeriodic(presenceTtlMs / 3, id -> presence.refresh(gate.presenceEntries()));
+            presenceTimer = vertx.setPeriodic(presenceTtlMs / 3, id -> {
+                gate.closeExpired(System.currentTimeMillis() / 1000);
+                presence.refresh(gate.presenceEntries());
+            });
             return control.completion().compose(registered -> listen(routes(bridge), bridge));
         });
     }
 
+    /** Closes the door first, so sockets leave (and their presence) while Redis is still there. */
     @Override
     public Future<?> stop() {
         if (presenceTimer >= 0) vertx.cancelTimer(presenceTimer);
-        return super.stop()
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.eventually(super::stop)
                 .eventually(() -> control == null ? Future.succeededFuture() : control.unregister())
                 .eventually(() -> security == null ? Future.succeededFuture() : security.close());
     }
@@ -86,6 +100,7 @@ public final class BridgeVerticle extends ServiceVerticle {
         router.route(PATH + "/*").handler(this::checkOrigin);
         router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(maxMessage * 2L));
         router.route(PATH + "/*").handler(SimpleAuthenticationHandler.create().authenticate(this::authenticate));
+        router.routeWithRegex(PATH + "/[^/]+/([^/]+)/.+").handler(this::bindSession);
         router.route(PATH + "/*").subRouter(sockJs.bridge(options, gate));
         router.route().failureHandler(this::refused);
         return router;
@@ -106,9 +121,12 @@ public final class BridgeVerticle extends ServiceVerticle {
                                 ? new StartupException(
                                         "bridge.port " + port + ": already in use (" + e.getMessage() + ")")
                                 : e))
-                .onSuccess(server -> vertx.sharedData()
-                        .getLocalMap(NodeContext.LOCAL_FACTS)
-                        .put(NodeContext.BRIDGE_PORT, server.actualPort()));
+                .onSuccess(bound -> {
+                    server = bound;
+                    vertx.sharedData()
+                            .getLocalMap(NodeContext.LOCAL_FACTS)
+                            .put(NodeContext.BRIDGE_PORT, bound.actualPort());
+                });
     }
 
     /** Cross-site WebSocket hijacking guard: a browser page may connect only from an allowed origin. */
@@ -143,6 +161,22 @@ public final class BridgeVerticle extends ServiceVerticle {
         origins.add("http://localhost:" + port);
         origins.add("http://127.0.0.1:" + port);
         return origins;
+    }
+
+    /**
+     * SockJS's HTTP fallbacks find a session by the id in the URL alone; tie each id to the user who opened it, so a
+     * session id seen elsewhere is worthless to another user.
+     */
+    private void bindSession(RoutingContext ctx) {
+        String sessionId = ctx.pathParam("param0");
+        String userId = Identity.fromUser(ctx.user()).userId();
+        String owner = sessionOwners.putIfAbsent(sessionId, userId);
+        if (owner == null || owner.equals(userId)) {
+            ctx.next();
+        } else {
+            LOG.warn("sockjs session reuse refused node={} user={}", node.nodeId(), userId);
+            problem(ctx, Failure.of(ErrorCode.FORBIDDEN, "that connection belongs to someone else"));
+        }
     }
 
     private Future<User> authenticate(RoutingContext ctx) {

@@ -67,7 +67,11 @@ final class Presence {
         List<Future<?>> writes = new ArrayList<>();
         for (String[] entry : roomUserSocket) {
             rooms.add(entry[0]);
-            writes.add(redis.zadd(List.of(key(entry[0]), "XX", expiry, entry[1] + "|" + entry[2])));
+            writes.add(redis.zadd(List.of(key(entry[0]), expiry, entry[1] + "|" + entry[2])));
+        }
+        for (String room : rooms) {
+            writes.add(redis.pexpire(List.of(key(room), Long.toString(ttlMs * 4))));
+            writes.add(redis.pexpire(List.of(namesKey(room), Long.toString(ttlMs * 4))));
         }
         return Future.all(writes)
                 .compose(done -> Future.all(rooms.stream().map(this::publish).toList()))

@@ -27,6 +27,7 @@ final class AuthRoutes {
     private final Limit loginPerIp;
     private final Limit loginPerUsername;
     private final Limit registerPerIp;
+    private final Limit refreshPerUser;
 
     AuthRoutes(Api api, Passwords passwords, JsonObject config) {
         this.api = api;
@@ -38,6 +39,7 @@ final class AuthRoutes {
         this.loginPerIp = Limit.perMinute("login-ip", limits.getInteger("loginPerMinute") * 3);
         this.loginPerUsername = Limit.perMinute("login-user", limits.getInteger("loginPerMinute"));
         this.registerPerIp = Limit.perHour("register-ip", limits.getInteger("registerPerHour"));
+        this.refreshPerUser = Limit.perMinute("refresh-user", 10);
     }
 
     void mount(Router router) {
@@ -107,12 +109,21 @@ final class AuthRoutes {
         });
     }
 
+    /** A new token in the same session, with the account's current name and server role read again. */
     private Future<JsonObject> refresh(RoutingContext ctx) {
         Identity identity = Api.identity(ctx);
-        return Future.succeededFuture(new JsonObject()
-                .put("user", identity.toJson())
-                .put("token", api.tokens.reissue(identity))
-                .put("expiresIn", api.tokens.ttlSeconds()));
+        return api.call(
+                        Addresses.PERSIST_ACCOUNTS,
+                        new JsonObject().put("op", "get").put("userId", identity.userId()))
+                .map(found -> {
+                    JsonObject user = withConfiguredAdmin(found.getJsonObject("user"));
+                    String token =
+                            api.tokens.reissue(identity, user.getString("displayName"), user.getBoolean("admin"));
+                    return new JsonObject()
+                            .put("user", user)
+                            .put("token", token)
+                            .put("expiresIn", api.tokens.ttlSeconds());
+                });
     }
 
     private JsonObject withConfiguredAdmin(JsonObject user) {
@@ -152,7 +163,9 @@ final class AuthRoutes {
     private static String usernameKey(RoutingContext ctx) {
         try {
             Object username = ctx.body().asJsonObject().getValue("username");
-            return username instanceof String u ? u.strip().toLowerCase(Locale.ROOT) : "-";
+            if (!(username instanceof String u)) return "-";
+            String key = u.strip().toLowerCase(Locale.ROOT);
+            return key.length() > 64 ? key.substring(0, 64) : key;
         } catch (RuntimeException e) {
             return "-";
         }

@@ -54,7 +54,9 @@ final class RoomRoutes {
                 .handler(ctx -> api.respond(
                         ctx, 200, () -> gm(ctx, "revokeInvite", new JsonObject().put("code", ctx.pathParam("code")))));
 
-        router.get("/api/invites/:code").handler(ctx -> api.respond(ctx, 200, () -> preview(ctx)));
+        router.get("/api/invites/:code")
+                .handler(api.limited(acceptPerIp, Api::clientIp))
+                .handler(ctx -> api.respond(ctx, 200, () -> preview(ctx)));
         router.post("/api/invites/:code/accept")
                 .handler(api.limited(acceptPerIp, Api::clientIp))
                 .handler(api::authenticateIfPresent)

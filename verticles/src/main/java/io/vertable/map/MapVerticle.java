@@ -35,6 +35,7 @@ public final class MapVerticle extends ServiceVerticle {
     private static final long FORWARD_TIMEOUT_MS = 5_000;
     /** How long a command may wait for its room to get an owner (covers a dead owner's lock expiring). */
     private static final long ROUTE_DEADLINE_MS = 20_000;
+
     private static final Set<String> LIVE_OPS = Set.of("drag", "ping", "cursor");
 
     private final Map<String, Future<RoomOwner>> owned = new HashMap<>();
@@ -80,10 +81,13 @@ public final class MapVerticle extends ServiceVerticle {
                     if (!retryable(e)) {
                         passOn(command, e);
                     } else if (System.currentTimeMillis() > deadline) {
-                        fail(command, Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room has no owner right now; retry"));
+                        fail(
+                                command,
+                                Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room has no owner right now; retry"));
                     } else {
-                        claim(roomId).onComplete(claimed -> vertx.setTimer(
-                                claimed.succeeded() ? 1 : 100, id -> forward(command, roomId, deadline)));
+                        claim(roomId)
+                                .onComplete(claimed -> vertx.setTimer(
+                                        claimed.succeeded() ? 1 : 100, id -> forward(command, roomId, deadline)));
                     }
                 });
     }
@@ -127,10 +131,17 @@ public final class MapVerticle extends ServiceVerticle {
     private void relayLive(Message<JsonObject> message) {
         JsonObject body = message.body();
         String userId = message.headers().get(TrustedHeaders.USER_ID);
-        RoomRole role = RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE)).orElse(null);
+        RoomRole role =
+                RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE)).orElse(null);
         String op = body == null ? null : body.getString("op");
-        if (userId == null || role == null || !LIVE_OPS.contains(op) || !finite(body.getValue("x")) || !finite(body.getValue("y"))) {
-            fail(message, Failure.of(ErrorCode.BAD_REQUEST, "live messages are drag, ping or cursor with finite x and y"));
+        if (userId == null
+                || role == null
+                || !LIVE_OPS.contains(op)
+                || !finite(body.getValue("x"))
+                || !finite(body.getValue("y"))) {
+            fail(
+                    message,
+                    Failure.of(ErrorCode.BAD_REQUEST, "live messages are drag, ping or cursor with finite x and y"));
             return;
         }
         if (role == RoomRole.OBSERVER && !op.equals("cursor")) {
@@ -145,7 +156,8 @@ public final class MapVerticle extends ServiceVerticle {
                 .put("name", message.headers().get(TrustedHeaders.USER_NAME))
                 .put("x", ((Number) body.getValue("x")).doubleValue())
                 .put("y", ((Number) body.getValue("y")).doubleValue());
-        if (body.getValue("tokenId") instanceof String tokenId && StreamAddress.isId(tokenId)) live.put("tokenId", tokenId);
+        if (body.getValue("tokenId") instanceof String tokenId && StreamAddress.isId(tokenId))
+            live.put("tokenId", tokenId);
         boolean gmOnly = role == RoomRole.GM && !op.equals("ping");
         vertx.eventBus().publish(gmOnly ? Addresses.roomGm(roomId) : Addresses.room(roomId), live);
         if (message.replyAddress() != null) message.reply(new JsonObject().put("ok", true));

@@ -8,7 +8,15 @@ import io.vertx.core.json.JsonObject;
  */
 record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers) {
 
-    static RoomEvents of(String roomId, long seq, String type, String actor, long ts, JsonObject data, JsonObject gmPatch, JsonObject playerPatch) {
+    static RoomEvents of(
+            String roomId,
+            long seq,
+            String type,
+            String actor,
+            long ts,
+            JsonObject data,
+            JsonObject gmPatch,
+            JsonObject playerPatch) {
         boolean visibleToPlayers = !playerPatch.isEmpty();
         JsonObject stored = new JsonObject()
                 .put("room", roomId)
@@ -20,7 +28,13 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers) {
                 .put("data", data);
         JsonObject forGm = stored.copy().put("patch", gmPatch);
         JsonObject forPlayers = visibleToPlayers
-                ? new JsonObject().put("room", roomId).put("seq", seq).put("type", type).put("actor", actor).put("ts", ts).put("patch", playerPatch)
+                ? new JsonObject()
+                        .put("room", roomId)
+                        .put("seq", seq)
+                        .put("type", type)
+                        .put("actor", actor)
+                        .put("ts", ts)
+                        .put("patch", playerPatch)
                 : new JsonObject().put("room", roomId).put("seq", seq).put("type", "redacted");
         return new RoomEvents(stored, forGm, forPlayers);
     }

@@ -1,6 +1,7 @@
 package io.vertable.map;
 
 import io.vertable.node.FailureException;
+import io.vertable.security.Ids;
 import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
@@ -12,7 +13,6 @@ import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
-import io.vertable.security.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,6 +41,7 @@ final class RoomOwner {
     static final int SNAPSHOT_EVERY = 100;
     /** Committed events kept in memory for {@code sync}; a client further behind gets a fresh view. */
     static final int HISTORY = 1_000;
+
     private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(10_000);
 
     private final Vertx vertx;
@@ -78,7 +79,10 @@ final class RoomOwner {
     static Future<RoomOwner> load(Vertx vertx, String roomId, String nodeId, Lock lock, Runnable onStepDown) {
         long started = System.nanoTime();
         return vertx.eventBus()
-                .<JsonObject>request(Addresses.PERSIST_EVENTS, new JsonObject().put("op", "load").put("roomId", roomId), STORE)
+                .<JsonObject>request(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject().put("op", "load").put("roomId", roomId),
+                        STORE)
                 .map(reply -> {
                     JsonObject loaded = reply.body();
                     JsonObject snapshot = loaded.getJsonObject("snapshot");
@@ -86,10 +90,17 @@ final class RoomOwner {
                     JsonArray events = loaded.getJsonArray("events");
                     for (Object e : events) {
                         JsonObject event = (JsonObject) e;
-                        RoomReducer.apply(state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
+                        RoomReducer.apply(
+                                state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
                     }
-                    LOG.info("room loaded room={} node={} seq={} snapshot={} events={} ms={}", roomId, nodeId, state.getLong("seq"),
-                            snapshot == null ? 0 : snapshot.getLong("seq"), events.size(), (System.nanoTime() - started) / 1_000_000);
+                    LOG.info(
+                            "room loaded room={} node={} seq={} snapshot={} events={} ms={}",
+                            roomId,
+                            nodeId,
+                            state.getLong("seq"),
+                            snapshot == null ? 0 : snapshot.getLong("seq"),
+                            events.size(),
+                            (System.nanoTime() - started) / 1_000_000);
                     return new RoomOwner(vertx, roomId, nodeId, lock, state, onStepDown);
                 })
                 .compose(owner -> owner.listen().map(owner));
@@ -154,7 +165,8 @@ final class RoomOwner {
             return;
         }
         boolean gm = actor.role() == RoomRole.GM;
-        long oldestKept = history.isEmpty() ? seq() + 1 : history.peekFirst().stored().getLong("seq");
+        long oldestKept =
+                history.isEmpty() ? seq() + 1 : history.peekFirst().stored().getLong("seq");
         if (from + 1 < oldestKept && from < seq()) {
             message.reply(join(actor).put("reset", true));
             return;
@@ -163,11 +175,16 @@ final class RoomOwner {
         for (RoomEvents event : history) {
             if (event.stored().getLong("seq") > from) events.add(gm ? event.forGm() : event.forPlayers());
         }
-        message.reply(new JsonObject().put("ok", true).put("room", roomId).put("seq", seq()).put("events", events));
+        message.reply(new JsonObject()
+                .put("ok", true)
+                .put("room", roomId)
+                .put("seq", seq())
+                .put("events", events));
     }
 
     private void decide(Message<JsonObject> message, Actor actor) {
-        Decision decision = RoomCommands.decide(pending, message.body().getString("op"), message.body(), actor, Ids::newId);
+        Decision decision =
+                RoomCommands.decide(pending, message.body().getString("op"), message.body(), actor, Ids::newId);
         if (!decision.accepted()) {
             Failure failure = decision.failure();
             message.fail(failure.code().httpStatus(), failure.encode());
@@ -180,8 +197,15 @@ final class RoomOwner {
             RoomReducer.apply(pending, seq, change.type(), change.data());
             JsonObject gmView = RoomViews.gm(pending);
             JsonObject playerView = RoomViews.player(pending);
-            events.add(RoomEvents.of(roomId, seq, change.type(), actor.userId(), ts, change.data(),
-                    RoomViews.diff(pendingGmView, gmView), RoomViews.diff(pendingPlayerView, playerView)));
+            events.add(RoomEvents.of(
+                    roomId,
+                    seq,
+                    change.type(),
+                    actor.userId(),
+                    ts,
+                    change.data(),
+                    RoomViews.diff(pendingGmView, gmView),
+                    RoomViews.diff(pendingPlayerView, playerView)));
             pendingGmView = gmView;
             pendingPlayerView = playerView;
         }
@@ -199,8 +223,13 @@ final class RoomOwner {
         JsonArray stored = new JsonArray();
         writingNow.forEach(w -> w.events().forEach(e -> stored.add(e.stored())));
         vertx.eventBus()
-                .<JsonObject>request(Addresses.PERSIST_EVENTS,
-                        new JsonObject().put("op", "append").put("roomId", roomId).put("events", stored), STORE)
+                .<JsonObject>request(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject()
+                                .put("op", "append")
+                                .put("roomId", roomId)
+                                .put("events", stored),
+                        STORE)
                 .onComplete(result -> {
                     writing = false;
                     if (result.succeeded()) committed(writingNow);
@@ -215,13 +244,22 @@ final class RoomOwner {
         for (Waiting waiting : done) {
             for (RoomEvents event : waiting.events()) {
                 JsonObject stored = event.stored();
-                RoomReducer.apply(committed, stored.getLong("seq"), stored.getString("type"), stored.getJsonObject("data"));
+                RoomReducer.apply(
+                        committed, stored.getLong("seq"), stored.getString("type"), stored.getJsonObject("data"));
                 vertx.eventBus().publish(Addresses.roomGm(roomId), event.forGm());
                 vertx.eventBus().publish(Addresses.room(roomId), event.forPlayers());
                 history.addLast(event);
                 if (history.size() > HISTORY) history.removeFirst();
             }
-            waiting.command().reply(new JsonObject().put("ok", true).put("seq", waiting.events().get(waiting.events().size() - 1).stored().getLong("seq")));
+            waiting.command()
+                    .reply(new JsonObject()
+                            .put("ok", true)
+                            .put(
+                                    "seq",
+                                    waiting.events()
+                                            .get(waiting.events().size() - 1)
+                                            .stored()
+                                            .getLong("seq")));
         }
         if (seq() / SNAPSHOT_EVERY > before / SNAPSHOT_EVERY) snapshot();
     }
@@ -229,7 +267,14 @@ final class RoomOwner {
     private void snapshot() {
         long seq = seq();
         vertx.eventBus()
-                .request(Addresses.PERSIST_EVENTS, new JsonObject().put("op", "snapshot").put("roomId", roomId).put("seq", seq).put("state", committed.copy()), STORE)
+                .request(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject()
+                                .put("op", "snapshot")
+                                .put("roomId", roomId)
+                                .put("seq", seq)
+                                .put("state", committed.copy()),
+                        STORE)
                 .onFailure(e -> LOG.warn("snapshot not stored room={} seq={}: {}", roomId, seq, e.getMessage()));
     }
 
@@ -252,7 +297,12 @@ final class RoomOwner {
             LOG.warn("room owner fenced off, stepping down room={} node={}: {}", roomId, nodeId, failure.message());
             stepDown();
         } else {
-            LOG.warn("room log write failed room={} node={} dropped={}: {}", roomId, nodeId, dropped.size(), failure.message());
+            LOG.warn(
+                    "room log write failed room={} node={} dropped={}: {}",
+                    roomId,
+                    nodeId,
+                    dropped.size(),
+                    failure.message());
         }
     }
 

@@ -278,6 +278,14 @@ public final class NodeConfig {
             throw new ConfigException(check.where("jwt.secret") + ": production mode needs a signing key of at least "
                     + MIN_PRODUCTION_SECRET + " characters (set VTT_JWT_SECRET); the development key is refused");
         }
+        if (secret.isEmpty()) {
+            for (String key : List.of("http.host", "bridge.host")) {
+                if (!loopback((String) check.value(key))) {
+                    throw new ConfigException(check.where(key) + ": a node reachable from other machines needs its own "
+                            + "signing key (set VTT_JWT_SECRET); the public development key only serves 127.0.0.1");
+                }
+            }
+        }
         JsonObject node = merged.getJsonObject("node");
         if (node.getString("id").isBlank()) node.put("id", generatedNodeId());
         if (!node.getString("id").matches("[A-Za-z0-9._-]{1,64}")) {
@@ -285,6 +293,10 @@ public final class NodeConfig {
         }
         merged.put("deploy", plan.toJson());
         return new NodeConfig(merged, plan);
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     private static String generatedNodeId() {

@@ -30,16 +30,22 @@ final class AccountsStore {
                 .on("get", this::get);
     }
 
+    /** Serializes registrations so exactly one first account becomes ADMIN, however many arrive at once. */
+    private static final long FIRST_ADMIN_LOCK = 0x7674_7461_646d_696eL;
+
     private Future<JsonObject> register(JsonObject request) {
         String id = Ids.newId();
-        return pool.preparedQuery("INSERT INTO users (id, username, password_hash, display_name, server_role) "
-                        + "SELECT $1, $2, $3, $4, CASE WHEN EXISTS (SELECT 1 FROM users WHERE server_role = 'ADMIN') "
-                        + "THEN 'USER' ELSE 'ADMIN' END RETURNING " + USER_COLUMNS)
-                .execute(Tuple.of(
-                        id,
-                        request.getString("username"),
-                        request.getString("passwordHash"),
-                        request.getString("displayName")))
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
+                        .execute(Tuple.of(FIRST_ADMIN_LOCK))
+                        .compose(locked -> conn.preparedQuery(
+                                        "INSERT INTO users (id, username, password_hash, display_name, server_role) "
+                                                + "SELECT $1, $2, $3, $4, CASE WHEN EXISTS (SELECT 1 FROM users WHERE server_role = 'ADMIN') "
+                                                + "THEN 'USER' ELSE 'ADMIN' END RETURNING " + USER_COLUMNS)
+                                .execute(Tuple.of(
+                                        id,
+                                        request.getString("username"),
+                                        request.getString("passwordHash"),
+                                        request.getString("displayName")))))
                 .map(rows -> new JsonObject().put("user", user(rows.iterator().next())))
                 .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
                         ? Future.failedFuture(new FailureException(ErrorCode.USERNAME_TAKEN, null))

@@ -25,6 +25,7 @@ final class EventsStore {
 
     /** Snapshots kept per room; older ones go, the log itself stays whole for replay. */
     private static final int SNAPSHOTS_KEPT = 3;
+
     private static final int MAX_RANGE = 5_000;
 
     private final Pool pool;
@@ -48,7 +49,8 @@ final class EventsStore {
                 .execute(Tuple.of(roomId))
                 .compose(rooms -> {
                     if (rooms.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
-                    return conn.preparedQuery("SELECT seq, state FROM snapshots WHERE room_id = $1 ORDER BY seq DESC LIMIT 1")
+                    return conn.preparedQuery(
+                                    "SELECT seq, state FROM snapshots WHERE room_id = $1 ORDER BY seq DESC LIMIT 1")
                             .execute(Tuple.of(roomId));
                 })
                 .compose(snapshots -> {
@@ -57,7 +59,9 @@ final class EventsStore {
                     if (snapshots.size() > 0) {
                         Row row = snapshots.iterator().next();
                         after = row.getLong("seq");
-                        result.put("snapshot", new JsonObject().put("seq", after).put("state", (JsonObject) row.getJson("state")));
+                        result.put(
+                                "snapshot",
+                                new JsonObject().put("seq", after).put("state", (JsonObject) row.getJson("state")));
                     }
                     return events(conn, roomId, after + 1, Long.MAX_VALUE, Integer.MAX_VALUE)
                             .map(events -> result.put("events", events));
@@ -82,18 +86,22 @@ final class EventsStore {
         }
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE")
                         .execute(Tuple.of(roomId))
-                        .compose(locked -> conn.preparedQuery("SELECT coalesce(max(seq), 0) FROM events WHERE room_id = $1")
+                        .compose(locked -> conn.preparedQuery(
+                                        "SELECT coalesce(max(seq), 0) FROM events WHERE room_id = $1")
                                 .execute(Tuple.of(roomId)))
                         .compose(last -> {
                             long end = last.iterator().next().getLong(0);
                             if (end != first - 1) {
-                                throw new FailureException(ErrorCode.CONFLICT, "fenced: the log ends at " + end + ", not " + (first - 1));
+                                throw new FailureException(
+                                        ErrorCode.CONFLICT, "fenced: the log ends at " + end + ", not " + (first - 1));
                             }
-                            return conn.preparedQuery("INSERT INTO events (room_id, seq, type, actor, ts, audience, data) "
-                                            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                            return conn.preparedQuery(
+                                            "INSERT INTO events (room_id, seq, type, actor, ts, audience, data) "
+                                                    + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
                                     .executeBatch(rows);
                         }))
-                .map(done -> new JsonObject().put("seq", events.getJsonObject(events.size() - 1).getLong("seq")))
+                .map(done -> new JsonObject()
+                        .put("seq", events.getJsonObject(events.size() - 1).getLong("seq")))
                 .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
                         ? Future.failedFuture(new FailureException(ErrorCode.CONFLICT, "fenced: seq already written"))
                         : Future.failedFuture(e));
@@ -130,7 +138,9 @@ final class EventsStore {
                                 .put("seq", row.getLong("seq"))
                                 .put("type", row.getString("type"))
                                 .put("actor", row.getString("actor"))
-                                .put("ts", row.getOffsetDateTime("ts").toInstant().toEpochMilli())
+                                .put(
+                                        "ts",
+                                        row.getOffsetDateTime("ts").toInstant().toEpochMilli())
                                 .put("audience", row.getJson("audience"))
                                 .put("data", (JsonObject) row.getJson("data")));
                     }

@@ -123,15 +123,27 @@ final class RoomsStore {
         String userId = request.getString("userId");
         boolean ban = request.getBoolean("ban", false);
         return pool.withTransaction(conn -> lockMembers(conn, roomId)
-                .compose(done -> requireMember(conn, roomId, userId))
-                .compose(current ->
-                        "GM".equals(current) ? requireAnotherGm(conn, roomId, userId) : Future.succeededFuture())
+                .compose(done -> currentRole(conn, roomId, userId))
+                .compose(current -> {
+                    if (current == null && !ban)
+                        throw new FailureException(ErrorCode.NOT_FOUND, "not a member of this room");
+                    return "GM".equals(current) ? requireAnotherGm(conn, roomId, userId) : Future.succeededFuture();
+                })
                 .compose(done -> conn.preparedQuery(
                                 ban
-                                        ? "UPDATE room_members SET banned = true WHERE room_id = $1 AND user_id = $2"
+                                        // A ban holds even for someone already kicked (their row is gone) or never
+                                        // joined.
+                                        ? "INSERT INTO room_members (room_id, user_id, role, banned) VALUES ($1, $2, 'PLAYER', true) "
+                                                + "ON CONFLICT (room_id, user_id) DO UPDATE SET banned = true"
                                         : "DELETE FROM room_members WHERE room_id = $1 AND user_id = $2")
                         .execute(Tuple.of(roomId, userId)))
                 .map(done -> new JsonObject().put("userId", userId).put("banned", ban)));
+    }
+
+    private static Future<String> currentRole(SqlConnection conn, String roomId, String userId) {
+        return conn.preparedQuery("SELECT role FROM room_members WHERE room_id = $1 AND user_id = $2 AND NOT banned")
+                .execute(Tuple.of(roomId, userId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("role"));
     }
 
     private Future<JsonObject> createInvite(JsonObject request) {
@@ -183,27 +195,40 @@ final class RoomsStore {
 
     /**
      * Joins a room through an invite, in one transaction that locks the invite row, so {@code max_uses} holds under
-     * concurrent accepts. Without {@code userId} a guest account is made with the given display name. A member
-     * keeps their current role (a player invite never demotes a GM).
+     * concurrent accepts. Without {@code userId} a guest account is made with the given display name. A member keeps
+     * their current role (a player invite never demotes a GM), and a member opening a link of their own room again
+     * just gets in, used up or not.
      */
     private Future<JsonObject> acceptInvite(JsonObject request) {
         String code = request.getString("code");
         String userId = request.getString("userId");
-        return pool.withTransaction(conn -> usableInvite(conn, code, true).compose(invite -> {
+        return pool.withTransaction(conn -> findInvite(conn, code, true).compose(invite -> {
             String roomId = invite.getString("room_id");
-            Future<String> who = userId != null
-                    ? Future.succeededFuture(userId)
-                    : createGuest(conn, request.getString("displayName"));
-            return who.compose(member -> join(conn, roomId, member, invite.getString("role"))
-                    .compose(role -> conn.preparedQuery("UPDATE invites SET uses = uses + 1 WHERE code = $1")
-                            .execute(Tuple.of(code))
-                            .compose(done -> AccountsStore.find(conn, member))
-                            .map(user -> new JsonObject()
-                                    .put("user", user)
-                                    .put("roomId", roomId)
-                                    .put("roomName", invite.getString("room_name"))
-                                    .put("role", role))));
+            Future<Boolean> alreadyIn = userId == null
+                    ? Future.succeededFuture(false)
+                    : currentRole(conn, roomId, userId).map(role -> role != null);
+            return alreadyIn.compose(member -> {
+                if (!member) requireUsable(invite);
+                Future<String> who = userId != null
+                        ? Future.succeededFuture(userId)
+                        : createGuest(conn, request.getString("displayName"));
+                return who.compose(joiner -> join(conn, roomId, joiner, invite.getString("role"))
+                        .compose(joined -> countUse(conn, code, joined).map(joined.role()))
+                        .compose(role -> AccountsStore.find(conn, joiner).map(user -> new JsonObject()
+                                .put("user", user)
+                                .put("roomId", roomId)
+                                .put("roomName", invite.getString("room_name"))
+                                .put("role", role))));
+            });
         }));
+    }
+
+    /** An invite is used up only by people it brought in, not by members opening it again. */
+    private static Future<Void> countUse(SqlConnection conn, String code, Joined joined) {
+        if (!joined.fresh()) return Future.succeededFuture();
+        return conn.preparedQuery("UPDATE invites SET uses = uses + 1 WHERE code = $1")
+                .execute(Tuple.of(code))
+                .mapEmpty();
     }
 
     private static Future<String> createGuest(SqlConnection conn, String displayName) {
@@ -213,39 +238,51 @@ final class RoomsStore {
                 .map(done -> id);
     }
 
-    private static Future<String> join(SqlConnection conn, String roomId, String userId, String role) {
+    /** The role a joiner has, and whether they just became a member (only then does the invite count a use). */
+    private record Joined(String role, boolean fresh) {}
+
+    private static Future<Joined> join(SqlConnection conn, String roomId, String userId, String role) {
         return conn.preparedQuery("SELECT role, banned FROM room_members WHERE room_id = $1 AND user_id = $2")
                 .execute(Tuple.of(roomId, userId))
                 .compose(rows -> {
                     if (rows.size() > 0) {
                         Row row = rows.iterator().next();
                         if (row.getBoolean("banned")) throw new FailureException(ErrorCode.BANNED, null);
-                        return Future.succeededFuture(row.getString("role"));
+                        return Future.succeededFuture(new Joined(row.getString("role"), false));
                     }
                     return conn.preparedQuery("INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, $3)")
                             .execute(Tuple.of(roomId, userId, role))
-                            .map(done -> role);
+                            .map(done -> new Joined(role, true));
                 });
     }
 
     private static Future<JsonObject> usableInvite(SqlConnection conn, String code, boolean lock) {
-        return conn.preparedQuery("SELECT i.room_id, i.role, i.expires_at, i.max_uses, i.uses, i.revoked, "
-                        + "r.name AS room_name, i.expires_at < now() AS expired FROM invites i "
-                        + "JOIN rooms r ON r.id = i.room_id WHERE i.code = $1" + (lock ? " FOR UPDATE OF i" : ""))
+        return findInvite(conn, code, lock).map(invite -> {
+            requireUsable(invite);
+            return invite;
+        });
+    }
+
+    private static Future<JsonObject> findInvite(SqlConnection conn, String code, boolean lock) {
+        return conn.preparedQuery("SELECT i.room_id, i.role, i.max_uses, i.uses, i.revoked, r.name AS room_name, "
+                        + "i.expires_at < now() AS expired FROM invites i JOIN rooms r ON r.id = i.room_id "
+                        + "WHERE i.code = $1" + (lock ? " FOR UPDATE OF i" : ""))
                 .execute(Tuple.of(code))
                 .map(rows -> {
                     if (rows.size() == 0) throw new FailureException(ErrorCode.INVITE_INVALID, null);
-                    Row row = rows.iterator().next();
-                    if (row.getBoolean("revoked")) throw new FailureException(ErrorCode.INVITE_INVALID, null);
-                    if (Boolean.TRUE.equals(row.getBoolean("expired"))) {
-                        throw new FailureException(ErrorCode.INVITE_EXPIRED, null);
-                    }
-                    Integer maxUses = row.getInteger("max_uses");
-                    if (maxUses != null && row.getInteger("uses") >= maxUses) {
-                        throw new FailureException(ErrorCode.INVITE_EXHAUSTED, null);
-                    }
-                    return row.toJson();
+                    return rows.iterator().next().toJson();
                 });
+    }
+
+    private static void requireUsable(JsonObject invite) {
+        if (invite.getBoolean("revoked")) throw new FailureException(ErrorCode.INVITE_INVALID, null);
+        if (Boolean.TRUE.equals(invite.getBoolean("expired"))) {
+            throw new FailureException(ErrorCode.INVITE_EXPIRED, null);
+        }
+        Integer maxUses = invite.getInteger("max_uses");
+        if (maxUses != null && invite.getInteger("uses") >= maxUses) {
+            throw new FailureException(ErrorCode.INVITE_EXHAUSTED, null);
+        }
     }
 
     private static Future<Void> lockMembers(SqlConnection conn, String roomId) {

@@ -1,15 +1,23 @@
 package io.vertable.security;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 
 /**
  * Who a verified token speaks for.
  *
- * @param tokenId the token's {@code jti}, what logout revokes
+ * @param sessionId the session ({@code sid}) the token belongs to: refresh keeps it, logout revokes it
+ * @param sessionStart epoch seconds of the login that began the session
  * @param expiresAt epoch seconds
  */
 public record Identity(
-        String userId, String displayName, boolean guest, boolean admin, String tokenId, long expiresAt) {
+        String userId,
+        String displayName,
+        boolean guest,
+        boolean admin,
+        String sessionId,
+        long sessionStart,
+        long expiresAt) {
 
     static Identity fromClaims(JsonObject claims) {
         return new Identity(
@@ -17,27 +25,37 @@ public record Identity(
                 claims.getString("name"),
                 claims.getBoolean("guest", false),
                 claims.getBoolean("admin", false),
-                claims.getString("jti"),
+                claims.getString("sid"),
+                claims.getLong("sst", 0L),
                 claims.getLong("exp", 0L));
     }
 
     /** The identity a bridge socket was opened with (see {@link #toUser()}), or null. */
-    public static Identity fromUser(io.vertx.ext.auth.User user) {
-        if (user == null || user.principal() == null || user.principal().getString("sub") == null) return null;
-        return fromClaims(user.principal());
+    public static Identity fromUser(User user) {
+        if (user == null || user.principal() == null) return null;
+        JsonObject claims = user.principal().getJsonObject("vertable");
+        return claims == null || claims.getString("sub") == null ? null : fromClaims(claims);
     }
 
-    /** A web user carrying this identity's claims, for handlers that work with {@code User}. */
-    public io.vertx.ext.auth.User toUser() {
-        return io.vertx.ext.auth.User.create(new JsonObject()
-                .put("sub", userId)
-                .put("name", displayName)
-                .put("guest", guest)
-                .put("admin", admin)
-                .put("jti", tokenId)
-                .put("exp", expiresAt));
+    /**
+     * A web user carrying this identity. The claims sit under their own key: {@code User.create} gives standard claim
+     * names such as {@code exp} a meaning of its own.
+     */
+    public User toUser() {
+        return User.create(new JsonObject()
+                .put(
+                        "vertable",
+                        new JsonObject()
+                                .put("sub", userId)
+                                .put("name", displayName)
+                                .put("guest", guest)
+                                .put("admin", admin)
+                                .put("sid", sessionId)
+                                .put("sst", sessionStart)
+                                .put("exp", expiresAt)));
     }
 
+    /** The public face of the account: what the API returns as {@code user}. */
     public JsonObject toJson() {
         return new JsonObject()
                 .put("id", userId)

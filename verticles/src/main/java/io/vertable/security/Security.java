@@ -31,7 +31,7 @@ public final class Security {
         this.revocationListener = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> {
             JsonObject control = message.body();
             if ("revoked".equals(control.getString("type"))) {
-                revocations.remember(control.getString("jti"), control.getLong("exp", 0L));
+                revocations.remember(control.getString("sid"), control.getLong("until", 0L));
             }
         });
     }

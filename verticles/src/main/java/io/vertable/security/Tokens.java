@@ -33,23 +33,38 @@ public final class Tokens {
         this.revocations = revocations;
     }
 
-    public static boolean usesDevelopmentKey(JsonObject config) {
-        return config.getJsonObject("jwt").getString("secret").isEmpty();
+    /** Longest a session lives through refreshes before its owner must sign in again. */
+    public static final long MAX_SESSION_SECONDS = 30L * 24 * 3600;
+
+    /** The first token of a new session (a login, a registration, a guest joining). */
+    public String issue(String userId, String displayName, boolean guest, boolean admin) {
+        return token(userId, displayName, guest, admin, Ids.newId(), System.currentTimeMillis() / 1000);
     }
 
-    public String issue(String userId, String displayName, boolean guest, boolean admin) {
+    /**
+     * A fresh token in the same session, with the account's current name and role (refresh before expiry).
+     *
+     * @throws FailureException UNAUTHENTICATED when the session is older than {@link #MAX_SESSION_SECONDS}
+     */
+    public String reissue(Identity identity, String displayName, boolean admin) {
+        if (System.currentTimeMillis() / 1000 - identity.sessionStart() > MAX_SESSION_SECONDS) {
+            throw new FailureException(ErrorCode.UNAUTHENTICATED, "this session is too old; sign in again");
+        }
+        return token(
+                identity.userId(), displayName, identity.guest(), admin, identity.sessionId(), identity.sessionStart());
+    }
+
+    private String token(
+            String userId, String displayName, boolean guest, boolean admin, String sessionId, long start) {
         var claims = new JsonObject()
                 .put("sub", userId)
                 .put("name", displayName)
                 .put("guest", guest)
                 .put("admin", admin)
+                .put("sid", sessionId)
+                .put("sst", start)
                 .put("jti", Ids.newId());
         return jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
-    }
-
-    /** A fresh token for the same person (refresh before expiry). */
-    public String reissue(Identity identity) {
-        return issue(identity.userId(), identity.displayName(), identity.guest(), identity.admin());
     }
 
     public int ttlSeconds() {
@@ -64,11 +79,11 @@ public final class Tokens {
         return jwt.authenticate(new TokenCredentials(token))
                 .recover(e -> Future.failedFuture(
                         new FailureException(ErrorCode.UNAUTHENTICATED, "the session token is invalid or has expired")))
-                .map(user -> Identity.fromClaims(user.principal()))
-                .compose(identity -> identity.userId() == null || identity.tokenId() == null
+                .map(user -> Identity.fromClaims(claimsOf(user)))
+                .compose(identity -> identity.userId() == null || identity.sessionId() == null
                         ? Future.failedFuture(new FailureException(ErrorCode.UNAUTHENTICATED, "malformed token"))
                         : revocations
-                                .isRevoked(identity.tokenId())
+                                .isRevoked(identity.sessionId())
                                 .compose(revoked -> revoked
                                         ? Future.failedFuture(new FailureException(ErrorCode.TOKEN_REVOKED, null))
                                         : Future.succeededFuture(identity)));
@@ -76,5 +91,10 @@ public final class Tokens {
 
     public Revocations revocations() {
         return revocations;
+    }
+
+    /** vertx-auth-jwt keeps {@code exp} in the user's attributes, the other claims in its principal. */
+    private static JsonObject claimsOf(io.vertx.ext.auth.User user) {
+        return user.principal().copy().put("exp", user.attributes().getLong("exp", 0L));
     }
 }

@@ -62,8 +62,10 @@ class BridgeSecurityTest {
 
     @BeforeAll
     static void start() {
-        node = Node.start(TestNodes.config(TestNodes.standalone(
-                "bridge-1", "http:1,bridge:1,persistence:1", TestStorage.freshDatabase("bridge"))));
+        JsonObject overrides =
+                TestNodes.standalone("bridge-1", "http:1,bridge:1,persistence:1", TestStorage.freshDatabase("bridge"));
+        overrides.put("presence", new JsonObject().put("ttlSeconds", 3)); // the bridge's sweep runs every second
+        node = Node.start(TestNodes.config(overrides));
         vertx = node.vertx();
         rest = new Rest(node.httpPort());
         bridgePort = node.bridgePort();
@@ -399,17 +401,98 @@ class BridgeSecurityTest {
     }
 
     @Test
-    void logoutClosesTheSocketsOfThatSession() {
-        String session = rest.post("/api/auth/refresh", player.getString("token"), null)
+    void logoutClosesTheSocketsOfThatSessionOnly() {
+        String username = "two-" + System.nanoTime();
+        JsonObject credentials = new JsonObject().put("username", username).put("password", "a long enough secret");
+        String first = rest.post("/api/auth/register", null, credentials.copy().put("displayName", "Two"))
                 .body()
                 .getString("token");
-        BridgeClient client = open(session, false);
-        BridgeClient otherSession = open(player);
+        String second = rest.post("/api/auth/login", null, credentials).body().getString("token");
+        String code = rest.post("/api/rooms/" + table.roomId() + "/invites", table.gmToken(), new JsonObject())
+                .body()
+                .getString("code");
+        assertThat(rest.post("/api/invites/" + code + "/accept", first, new JsonObject())
+                        .status())
+                .isEqualTo(200);
+        BridgeClient laptop = open(first, false);
+        BridgeClient phone = open(second, false);
+        roundTrip(laptop);
+        assertThat(rest.post("/api/auth/logout", first, null).status()).isEqualTo(204);
+        laptop.awaitRefusal("TOKEN_REVOKED");
+        assertThat(laptop.awaitClosed(Duration.ofSeconds(10))).isTrue();
+        roundTrip(phone);
+    }
+
+    @Test
+    void aSocketClosesWhenItsTokenExpires() {
+        JWTAuth sameKey = JWTAuth.create(
+                vertx,
+                new JWTAuthOptions()
+                        .addPubSecKey(new PubSecKeyOptions()
+                                .setAlgorithm("HS256")
+                                .setBuffer(io.vertable.security.Tokens.DEVELOPMENT_KEY)));
+        String shortLived = sameKey.generateToken(
+                new JsonObject()
+                        .put("sub", Table.userId(player))
+                        .put("name", "Pip")
+                        .put("sid", "short-" + System.nanoTime())
+                        .put("sst", System.currentTimeMillis() / 1000),
+                new JWTOptions().setExpiresInSeconds(3));
+        BridgeClient client = open(shortLived, false);
         roundTrip(client);
-        assertThat(rest.post("/api/auth/logout", session, null).status()).isEqualTo(204);
-        client.awaitRefusal("TOKEN_REVOKED");
+        JsonObject expired = client.awaitRefusal("UNAUTHENTICATED");
+        assertThat(BridgeClient.errorBody(expired).getString("message")).contains("expired");
         assertThat(client.awaitClosed(Duration.ofSeconds(10))).isTrue();
-        roundTrip(otherSession);
+    }
+
+    @Test
+    void registrationsCountAgainstTheSocketsLimit() {
+        BridgeClient client = open(player);
+        String own = Addresses.user(Table.userId(player));
+        for (int i = 0; i < 100; i++) {
+            client.send(new JsonObject()
+                    .put("type", i % 2 == 0 ? "register" : "unregister")
+                    .put("address", own));
+        }
+        assertThat(BridgeClient.errorBody(client.awaitRefusal("RATE_LIMITED")).getLong("retryAfterMs"))
+                .isPositive();
+    }
+
+    @Test
+    void aSockJsSessionCannotBeUsedByAnotherUser() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
+        String base = "http://127.0.0.1:" + bridgePort + "/eventbus/000/s" + System.nanoTime();
+        var open = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(base + "/xhr?token=" + player.getString("token")))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.body()).startsWith("o");
+        String frame = new io.vertx.core.json.JsonArray()
+                .add(new JsonObject()
+                        .put("type", "register")
+                        .put("address", Addresses.user(Table.userId(player)))
+                        .encode())
+                .encode();
+        var hijack = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(base + "/xhr_send?token=" + otherPlayer.getString("token")))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(frame))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(hijack.statusCode()).isEqualTo(403);
+        assertThat(new JsonObject(hijack.body()).getString("code")).isEqualTo("FORBIDDEN");
+        var owner = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(base + "/xhr_send?token=" + player.getString("token")))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(frame))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(owner.statusCode()).as("the session's own user may use it").isEqualTo(204);
     }
 
     // ---- presence ----

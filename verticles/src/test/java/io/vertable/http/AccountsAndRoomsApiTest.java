@@ -54,7 +54,7 @@ class AccountsAndRoomsApiTest {
     }
 
     @Test
-    void registerLoginWhoAmIAndLogoutRevokesTheToken() {
+    void registerLoginRefreshAndLogoutEndsTheWholeSession() {
         String username = unique("ann");
         Reply registered = register(username, "a long enough secret");
         assertThat(registered.status()).isEqualTo(201);
@@ -71,11 +71,20 @@ class AccountsAndRoomsApiTest {
         assertThat(rest.get("/api/me", token).body().getString("id"))
                 .isEqualTo(registered.body().getJsonObject("user").getString("id"));
 
-        assertThat(rest.post("/api/auth/logout", token, null).status()).isEqualTo(204);
+        Reply refreshed = rest.post("/api/auth/refresh", token, null);
+        assertThat(refreshed.status()).isEqualTo(200);
+        String newer = refreshed.body().getString("token");
+        assertThat(newer).isNotEqualTo(token);
+        assertThat(rest.get("/api/me", newer).status()).isEqualTo(200);
+
+        // Logging out with either token ends the session: both of its tokens die, and it cannot be refreshed.
+        assertThat(rest.post("/api/auth/logout", newer, null).status()).isEqualTo(204);
         Reply afterLogout = rest.get("/api/me", token);
         assertThat(afterLogout.status()).isEqualTo(401);
         assertThat(afterLogout.code()).isEqualTo("TOKEN_REVOKED");
-        // The other session of the same account is untouched.
+        assertThat(rest.get("/api/me", newer).code()).isEqualTo("TOKEN_REVOKED");
+        assertThat(rest.post("/api/auth/refresh", token, null).code()).isEqualTo("TOKEN_REVOKED");
+        // The account's other session (the registration's) is untouched.
         assertThat(rest.get("/api/me", registered.body().getString("token")).status())
                 .isEqualTo(200);
     }
@@ -123,8 +132,11 @@ class AccountsAndRoomsApiTest {
     void missingForgedOtherKeyAndExpiredTokensAreRefused() {
         assertThat(rest.get("/api/me", null).code()).isEqualTo("UNAUTHENTICATED");
         assertThat(rest.get("/api/me", "not.a.jwt").code()).isEqualTo("UNAUTHENTICATED");
-        JsonObject claims =
-                new JsonObject().put("sub", "someone").put("name", "Eve").put("jti", "j1");
+        JsonObject claims = new JsonObject()
+                .put("sub", "someone")
+                .put("name", "Eve")
+                .put("sid", "s1")
+                .put("jti", "j1");
         JWTAuth otherKey = JWTAuth.create(
                 node.vertx(),
                 new JWTAuthOptions()
@@ -183,6 +195,10 @@ class AccountsAndRoomsApiTest {
         Reply member = rest.post("/api/invites/" + code + "/accept", other, new JsonObject());
         assertThat(member.body().getString("token")).isEqualTo(other);
         assertThat(member.body().getJsonObject("user").getBoolean("guest")).isFalse();
+        assertThat(rest.post("/api/invites/" + code + "/accept", other, new JsonObject())
+                        .status())
+                .as("a member opening the link again does not use it up")
+                .isEqualTo(200);
         Reply used = rest.post("/api/invites/" + code + "/accept", null, new JsonObject().put("displayName", "Late"));
         assertThat(used.status()).isEqualTo(410);
         assertThat(used.code()).isEqualTo("INVITE_EXHAUSTED");
@@ -292,6 +308,21 @@ class AccountsAndRoomsApiTest {
                 .isEqualTo("BANNED");
         assertThat(rest.get("/api/rooms", banned.getString("token")).body().getJsonArray("rooms"))
                 .isEmpty();
+
+        // A ban also holds for someone kicked earlier, whose membership is already gone.
+        JsonObject leaver = table.join("Lee", "PLAYER");
+        assertThat(rest.delete(room + "/members/" + Table.userId(leaver), table.gmToken())
+                        .status())
+                .isEqualTo(200);
+        assertThat(rest.delete(room + "/members/" + Table.userId(leaver) + "?ban=true", table.gmToken())
+                        .status())
+                .isEqualTo(200);
+        String last = rest.post(room + "/invites", table.gmToken(), new JsonObject())
+                .body()
+                .getString("code");
+        assertThat(rest.post("/api/invites/" + last + "/accept", leaver.getString("token"), new JsonObject())
+                        .code())
+                .isEqualTo("BANNED");
     }
 
     @Test

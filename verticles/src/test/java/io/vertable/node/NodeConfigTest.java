@@ -164,6 +164,19 @@ class NodeConfigTest {
     }
 
     @Test
+    void theDevelopmentKeyOnlyServesLoopback() {
+        assertThatThrownBy(() -> load(Map.of("VTT_HTTP_HOST", "0.0.0.0")))
+                .hasMessageStartingWith(
+                        "http.host (from VTT_HTTP_HOST): a node reachable from other machines needs its own signing key");
+        assertThatThrownBy(() -> load(Map.of("VTT_BRIDGE_HOST", "10.1.2.3")))
+                .hasMessageStartingWith("bridge.host (from VTT_BRIDGE_HOST): a node reachable");
+        NodeConfig served =
+                load(Map.of("VTT_HTTP_HOST", "0.0.0.0", "VTT_BRIDGE_HOST", "0.0.0.0", "VTT_JWT_SECRET", "s"));
+        assertThat(served.section("http").getString("host")).isEqualTo("0.0.0.0");
+        assertThat(load(Map.of()).section("bridge").getString("host")).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void productionRefusesTheDevelopmentKey() {
         assertThatThrownBy(() -> load(Map.of("VTT_PRODUCTION", "true")))
                 .hasMessageStartingWith("jwt.secret: production mode needs a signing key of at least 32 characters");

@@ -1,5 +1,6 @@
 package io.vertable.node.bus;
 
+import io.vertable.shared.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -10,6 +11,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -134,10 +136,16 @@ public final class BalancedConsumers {
                     message.reply(
                             reply.result().body(),
                             new DeliveryOptions().setHeaders(reply.result().headers()));
-                } else if (reply.cause() instanceof ReplyException refusal) {
+                } else if (reply.cause() instanceof ReplyException refusal
+                        && refusal.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
                     message.fail(refusal.failureCode(), refusal.getMessage());
                 } else {
-                    message.fail(500, reply.cause().getMessage());
+                    // The node's instances went away (undeploy, rescale) or did not answer: say so in catalog terms.
+                    ErrorCode code = reply.cause() instanceof ReplyException silent
+                                    && silent.failureType() == ReplyFailure.TIMEOUT
+                            ? ErrorCode.TIMEOUT
+                            : ErrorCode.SERVICE_UNAVAILABLE;
+                    message.fail(code.httpStatus(), code.toJson(null).encode());
                 }
             });
         }
