@@ -73,6 +73,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
         switch (event.type()) {
             case SOCKET_CREATED -> opened(event);
             case SOCKET_CLOSED -> closed(event);
+            case SOCKET_ERROR -> broken(event);
             case REGISTER -> register(event);
             case UNREGISTER -> unregister(event);
             case SEND -> send(event);
@@ -106,6 +107,28 @@ final class BridgeGate implements Handler<BridgeEvent> {
         limiter.forgetLocal(socketKey(state));
         for (String address : state.registered) leftStream(state, address);
         state.registered.clear();
+    }
+
+    /**
+     * The transport failed under a socket (typically a message over the server's size cap): the bridge has already
+     * dropped its registrations, so say why and close it rather than leave it half alive.
+     */
+    private void broken(BridgeEvent event) {
+        event.complete(true);
+        SocketState state = sockets.get(event.socket());
+        if (state == null) return;
+        String message = String.valueOf(
+                event.getRawMessage() == null ? null : event.getRawMessage().getString("message"));
+        Failure why = message.contains("max message size")
+                ? Failure.of(
+                        ErrorCode.PAYLOAD_TOO_LARGE, "that message was far over the limit; the connection is closed")
+                : Failure.of(ErrorCode.INTERNAL, "the connection failed");
+        LOG.info(
+                "socket closed after a transport error node={} user={} code={}",
+                nodeId,
+                state.identity.userId(),
+                why.code());
+        disconnect(state, why);
     }
 
     /** Closes the sockets a control message concerns: a revoked session, or a member whose membership changed. */

@@ -54,9 +54,10 @@ public final class MapVerticle extends ServiceVerticle {
     /** Hands every owned room over (pending writes finish first), then stops. */
     @Override
     public Future<?> stop() {
-        List<Future<Void>> handovers = owned.values().stream()
-                .map(claim -> claim.compose(RoomOwner::handOver).recover(e -> Future.<Void>succeededFuture()))
-                .toList();
+        List<Future<Void>> handovers = new java.util.ArrayList<>(owned.values())
+                .stream()
+                        .map(claim -> claim.compose(RoomOwner::handOver).recover(e -> Future.<Void>succeededFuture()))
+                        .toList();
         return Future.all(handovers).eventually(super::stop);
     }
 

@@ -140,6 +140,11 @@ public final class BridgeClient implements AutoCloseable {
         }
     }
 
+    /** The WebSocket close status the server sent (e.g. 1009, message too big), or null. */
+    public Short closeStatus() {
+        return socket.closeStatusCode();
+    }
+
     public boolean isClosed() {
         return closed.isDone();
     }

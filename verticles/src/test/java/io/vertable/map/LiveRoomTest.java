@@ -1,0 +1,424 @@
+package io.vertable.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertable.node.Node;
+import io.vertable.node.storage.PgUrl;
+import io.vertable.shared.Addresses;
+import io.vertable.testing.Player;
+import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A live room through the real bridge: a GM and two players on one node with two map instances. */
+class LiveRoomTest {
+
+    static PgUrl database;
+    static Node node;
+    static Rest rest;
+
+    Table table;
+    Player gm;
+    Player pip;
+    Player quin;
+    String scene;
+
+    @BeforeAll
+    static void start() {
+        database = TestStorage.freshDatabase("live-room");
+        JsonObject overrides = TestNodes.standalone("room-node", "http:1,bridge:1,persistence:1,map:2", database);
+        // These tests drive rooms hard from one socket; the bridge's limits are tested elsewhere.
+        overrides.put(
+                "bridge",
+                overrides
+                        .getJsonObject("bridge")
+                        .copy()
+                        .put("socketRatePerSecond", 10_000)
+                        .put("socketBurst", 10_000)
+                        .put("userRatePerSecond", 10_000)
+                        .put("userBurst", 10_000));
+        node = Node.start(TestNodes.config(overrides));
+        rest = new Rest(node.httpPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        node.shutdown();
+    }
+
+    @BeforeEach
+    void seat() {
+        table = Table.create(rest, "Live");
+        JsonObject pipSession = table.join("Pip", "PLAYER");
+        JsonObject quinSession = table.join("Quin", "PLAYER");
+        gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        pip = new Player(
+                node.vertx(),
+                node.bridgePort(),
+                pipSession.getString("token"),
+                Table.userId(pipSession),
+                table.roomId(),
+                false);
+        quin = new Player(
+                node.vertx(),
+                node.bridgePort(),
+                quinSession.getString("token"),
+                Table.userId(quinSession),
+                table.roomId(),
+                false);
+        gm.join();
+        pip.join();
+        quin.join();
+        scene = gm.map("scene.create", new JsonObject().put("name", "Crypt")).getString("ok") == null
+                ? null
+                : sceneId();
+    }
+
+    private String sceneId() {
+        return gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                .getJsonObject("view")
+                .getString("activeScene");
+    }
+
+    @AfterEach
+    void leave() {
+        for (Player p : List.of(gm, pip, quin)) p.close();
+    }
+
+    private String token(JsonObject fields) {
+        JsonObject reply = gm.map(
+                "token.create",
+                new JsonObject()
+                        .put("sceneId", scene)
+                        .put("x", 100)
+                        .put("y", 100)
+                        .mergeIn(fields));
+        assertThat(reply.getBoolean("ok")).as(reply.encode()).isTrue();
+        JsonObject event = gm.awaitSeq(reply.getLong("seq"));
+        return event.getJsonObject("data").getString("tokenId");
+    }
+
+    @Test
+    void aTokenMoveReachesEveryMemberInOrder() {
+        String mine =
+                token(new JsonObject().put("name", "Pip's fighter").put("owners", new JsonArray().add(pip.userId)));
+        long last = 0;
+        for (int i = 1; i <= 20; i++) {
+            JsonObject moved = pip.map(
+                    "token.move",
+                    new JsonObject().put("tokenId", mine).put("x", 100 + i * 10).put("y", 100));
+            assertThat(moved.getBoolean("ok")).as(moved.encode()).isTrue();
+            last = moved.getLong("seq");
+        }
+        for (Player p : List.of(gm, pip, quin)) {
+            p.awaitSeq(last);
+            List<Long> seqs = p.events().stream().map(e -> e.getLong("seq")).toList();
+            for (int i = 1; i < seqs.size(); i++)
+                assertThat(seqs.get(i)).as("in order, no gap").isEqualTo(seqs.get(i - 1) + 1);
+            JsonObject lastMove = p.events().get(p.events().size() - 1);
+            JsonObject token = lastMove.getJsonObject("patch")
+                    .getJsonObject("upsert")
+                    .getJsonArray("tokens")
+                    .getJsonObject(0);
+            assertThat(token.getDouble("x")).isEqualTo(300.0);
+        }
+    }
+
+    @Test
+    void aPlayerCannotMoveAnothersTokenNorAHiddenOne() {
+        String pips = token(new JsonObject().put("name", "Pip's").put("owners", new JsonArray().add(pip.userId)));
+        String hidden = token(new JsonObject()
+                .put("name", "Hidden")
+                .put("owners", new JsonArray().add(quin.userId))
+                .put("hidden", true));
+        assertThat(quin.map(
+                                "token.move",
+                                new JsonObject()
+                                        .put("tokenId", pips)
+                                        .put("x", 1)
+                                        .put("y", 1))
+                        .getString("code"))
+                .isEqualTo("FORBIDDEN");
+        assertThat(quin.map(
+                                "token.move",
+                                new JsonObject()
+                                        .put("tokenId", hidden)
+                                        .put("x", 1)
+                                        .put("y", 1))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+        assertThat(pip.map("token.hide", new JsonObject().put("tokenId", pips)).getString("code"))
+                .isEqualTo("GM_ONLY");
+        assertThat(pip.map("fog.reset", new JsonObject().put("sceneId", scene)).getString("code"))
+                .isEqualTo("GM_ONLY");
+    }
+
+    @Test
+    void secretsNeverReachAPlayersSocket() {
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject().put("op", "fog.reset").put("sceneId", scene).put("covered", true));
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "fog.reveal")
+                        .put("sceneId", scene)
+                        .put(
+                                "shape",
+                                new JsonObject()
+                                        .put("kind", "rect")
+                                        .put("x", 0)
+                                        .put("y", 0)
+                                        .put("w", 300)
+                                        .put("h", 300)));
+        String assassin = token(new JsonObject()
+                .put("name", "Secret Assassin")
+                .put("hidden", true)
+                .put("x", 50)
+                .put("y", 50));
+        String troll = token(
+                new JsonObject().put("name", "Lurking Troll").put("x", 900).put("y", 900));
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "token.move")
+                        .put("tokenId", assassin)
+                        .put("x", 60)
+                        .put("y", 60));
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject().put("op", "token.update").put("tokenId", troll).put("hp", 30));
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "initiative.add")
+                        .put("tokenId", assassin)
+                        .put("value", 19));
+        long noteSeq = gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "note.create")
+                                .put("title", "Twist")
+                                .put("body", "the king is the villain"))
+                .getLong("seq");
+        String noteId = gm.awaitSeq(noteSeq).getJsonObject("data").getString("noteId");
+
+        JsonObject joined = pip.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"));
+        JsonObject synced =
+                pip.ok(Addresses.IN_ROOM, new JsonObject().put("op", "sync").put("since", 0));
+        pip.awaitSeq(noteSeq);
+        List<String> secrets = List.of(assassin, "Secret Assassin", troll, "Lurking Troll", noteId, "villain");
+        List<String> everything = new ArrayList<>();
+        pip.socket.seen().forEach(frame -> everything.add(frame.encode()));
+        everything.add(joined.encode());
+        everything.add(synced.encode());
+        for (String frame : everything) assertThat(frame).doesNotContain(secrets);
+        assertThat(pip.events().stream()
+                        .filter(e -> "redacted".equals(e.getString("type")))
+                        .count())
+                .as("the player saw that something happened, not what")
+                .isGreaterThanOrEqualTo(4);
+
+        // Revealing the troll's corner brings it to players, then and only then.
+        long revealed = gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "fog.reveal")
+                                .put("sceneId", scene)
+                                .put(
+                                        "shape",
+                                        new JsonObject()
+                                                .put("kind", "rect")
+                                                .put("x", 800)
+                                                .put("y", 800)
+                                                .put("w", 200)
+                                                .put("h", 200)))
+                .getLong("seq");
+        JsonObject appeared = pip.awaitSeq(revealed);
+        assertThat(appeared.encode()).contains("Lurking Troll").doesNotContain("Secret Assassin");
+    }
+
+    @Test
+    void joinAndSyncGiveEachRoleItsOwnView() {
+        long before =
+                pip.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
+        token(new JsonObject().put("name", "Visible"));
+        token(new JsonObject().put("name", "Invisible").put("hidden", true));
+        JsonObject sync =
+                pip.ok(Addresses.IN_ROOM, new JsonObject().put("op", "sync").put("since", before));
+        JsonArray events = sync.getJsonArray("events");
+        assertThat(events.size()).isEqualTo(2);
+        assertThat(events.getJsonObject(0).getString("type")).isEqualTo("token.created");
+        assertThat(events.getJsonObject(1).getString("type")).isEqualTo("redacted");
+        JsonObject gmSync =
+                gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "sync").put("since", before));
+        assertThat(gmSync.getJsonArray("events")
+                        .getJsonObject(1)
+                        .getJsonObject("data")
+                        .getString("name"))
+                .isEqualTo("Invisible");
+        JsonObject future = pip.command(
+                Addresses.IN_ROOM, new JsonObject().put("op", "sync").put("since", sync.getLong("seq") + 10));
+        assertThat(future.getString("code")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    void badCommandsAreRefusedAndChangeNothing() {
+        String t = token(new JsonObject().put("name", "Target"));
+        long seq = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
+        assertThat(gm.map("token.teleport", new JsonObject()).getString("code")).isEqualTo("BAD_REQUEST");
+        assertThat(gm.map(
+                                "token.move",
+                                new JsonObject()
+                                        .put("tokenId", "nope")
+                                        .put("x", 1)
+                                        .put("y", 1))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+        assertThat(gm.map(
+                                "token.move",
+                                new JsonObject()
+                                        .put("tokenId", t)
+                                        .put("x", 1e300)
+                                        .put("y", 1))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(gm.map(
+                                "token.move",
+                                new JsonObject().put("tokenId", t).putNull("x").put("y", 1))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        JsonArray huge = new JsonArray();
+        for (int i = 0; i < 2000; i++) huge.add(new JsonArray().add(i).add(i % 7));
+        assertThat(gm.map(
+                                "fog.cover",
+                                new JsonObject()
+                                        .put("sceneId", scene)
+                                        .put(
+                                                "shape",
+                                                new JsonObject()
+                                                        .put("kind", "polygon")
+                                                        .put("points", huge)))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(gm.map("note.create", new JsonObject().put("title", "Tome").put("body", "x".repeat(100_000)))
+                        .getString("code"))
+                .as("refused at the bridge before any service sees it")
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        // Far over the limit, the transport itself gives up on the message; the socket is told and closed.
+        gm.socket.send(new JsonObject()
+                .put("type", "send")
+                .put("address", Addresses.IN_MAP)
+                .put(
+                        "body",
+                        new JsonObject()
+                                .put("room", table.roomId())
+                                .put("op", "note.create")
+                                .put("title", "Tome")
+                                .put("body", "x".repeat(1_000_000))));
+        gm.socket.awaitRefusal("PAYLOAD_TOO_LARGE");
+        assertThat(gm.socket.awaitClosed(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(pip.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq"))
+                .as("nothing changed")
+                .isEqualTo(seq);
+    }
+
+    @Test
+    void theLogIsStoredWithSnapshotsEveryHundredEvents() throws Exception {
+        String t = token(new JsonObject().put("name", "Runner"));
+        long last = 0;
+        for (int i = 0; i < 230; i++) {
+            last = gm.ok(
+                            Addresses.IN_MAP,
+                            new JsonObject()
+                                    .put("op", "token.move")
+                                    .put("tokenId", t)
+                                    .put("x", i)
+                                    .put("y", i))
+                    .getLong("seq");
+        }
+        try (Connection c = TestStorage.jdbc(database)) {
+            ResultSet events = c.createStatement()
+                    .executeQuery(
+                            "SELECT count(*), min(seq), max(seq) FROM events WHERE room_id = '" + table.roomId() + "'");
+            events.next();
+            assertThat(events.getLong(1)).isEqualTo(last);
+            assertThat(events.getLong(2)).isEqualTo(1);
+            assertThat(events.getLong(3)).isEqualTo(last);
+            ResultSet snapshots = c.createStatement()
+                    .executeQuery("SELECT seq FROM snapshots WHERE room_id = '" + table.roomId() + "' ORDER BY seq");
+            List<Long> seqs = new ArrayList<>();
+            while (snapshots.next()) seqs.add(snapshots.getLong(1));
+            assertThat(seqs).containsExactly(100L, 200L);
+        }
+        JsonObject loaded = node.vertx()
+                .eventBus()
+                .<JsonObject>request(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject().put("op", "load").put("roomId", table.roomId()))
+                .await()
+                .body();
+        assertThat(loaded.getJsonObject("snapshot").getLong("seq")).isEqualTo(200);
+        assertThat(loaded.getJsonArray("events").size())
+                .isEqualTo((int) (last - 200))
+                .isLessThan(100);
+    }
+
+    @Test
+    void liveDragsAndPingsAreRelayedAndNeverStored() {
+        long seq = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
+        pip.socket.send(new JsonObject()
+                .put("type", "send")
+                .put("address", Addresses.IN_LIVE)
+                .put(
+                        "body",
+                        new JsonObject()
+                                .put("room", table.roomId())
+                                .put("op", "ping")
+                                .put("x", 10)
+                                .put("y", 20)));
+        JsonObject ping = quin.socket.await(frame -> frame.getJsonObject("body") != null
+                && "live".equals(frame.getJsonObject("body").getString("type")));
+        assertThat(ping.getJsonObject("body").getString("from")).isEqualTo(pip.userId);
+        gm.socket.send(new JsonObject()
+                .put("type", "send")
+                .put("address", Addresses.IN_LIVE)
+                .put(
+                        "body",
+                        new JsonObject()
+                                .put("room", table.roomId())
+                                .put("op", "drag")
+                                .put("x", 1)
+                                .put("y", 2)
+                                .put("tokenId", "secretdrag")));
+        gm.socket.await(frame -> frame.encode().contains("secretdrag"));
+        pip.socket.send(new JsonObject()
+                .put("type", "send")
+                .put("address", Addresses.IN_LIVE)
+                .put(
+                        "body",
+                        new JsonObject()
+                                .put("room", table.roomId())
+                                .put("op", "ping")
+                                .put("x", 3)
+                                .put("y", 4)
+                                .put("tokenId", "marker")));
+        quin.socket.await(frame -> frame.encode().contains("marker"));
+        assertThat(quin.socket.seen()).noneMatch(frame -> frame.encode().contains("secretdrag"));
+        assertThat(gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq"))
+                .as("nothing stored")
+                .isEqualTo(seq);
+    }
+}

@@ -1,0 +1,92 @@
+package io.vertable.testing;
+
+import io.vertable.shared.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * One person at the table through the real bridge: sends room commands and waits for their answers, and listens to
+ * the room's streams (GMs to the full {@code .gm} stream, everyone else to the public one).
+ */
+public final class Player implements AutoCloseable {
+
+    public final BridgeClient socket;
+    public final String userId;
+    public final String roomId;
+    private final boolean gm;
+
+    public Player(Vertx vertx, int bridgePort, String token, String userId, String roomId, boolean gm) {
+        this.socket = BridgeClient.open(vertx, bridgePort, token);
+        this.userId = userId;
+        this.roomId = roomId;
+        this.gm = gm;
+    }
+
+    public String stream() {
+        return gm ? Addresses.roomGm(roomId) : Addresses.room(roomId);
+    }
+
+    /** Listens to the stream and joins: returns the join reply (seq and view). */
+    public JsonObject join() {
+        socket.register(stream());
+        return ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"));
+    }
+
+    /** Sends a command and returns the reply body, or the refusal's body ({@code code}, {@code message}). */
+    public JsonObject command(String address, JsonObject body) {
+        String replyAddress = UUID.randomUUID().toString();
+        socket.send(new JsonObject()
+                .put("type", "send")
+                .put("address", address)
+                .put("body", body.copy().put("room", roomId))
+                .put("replyAddress", replyAddress));
+        JsonObject answer =
+                socket.await(frame -> replyAddress.equals(frame.getString("address")), Duration.ofSeconds(30));
+        return "err".equals(answer.getString("type")) ? BridgeClient.errorBody(answer) : answer.getJsonObject("body");
+    }
+
+    public JsonObject ok(String address, JsonObject body) {
+        JsonObject reply = command(address, body);
+        if (reply.containsKey("code")) throw new AssertionError(body.encode() + " refused: " + reply.encode());
+        return reply;
+    }
+
+    public JsonObject map(String op, JsonObject body) {
+        return command(Addresses.IN_MAP, body.copy().put("op", op));
+    }
+
+    /** The room event (a frame on this player's stream with a seq) matching {@code test}, seen already or next. */
+    public JsonObject awaitEvent(Predicate<JsonObject> test) {
+        for (JsonObject event : events()) if (test.test(event)) return event;
+        return socket.await(
+                        frame -> "rec".equals(frame.getString("type"))
+                                && stream().equals(frame.getString("address"))
+                                && frame.getJsonObject("body").containsKey("seq")
+                                && test.test(frame.getJsonObject("body")),
+                        Duration.ofSeconds(30))
+                .getJsonObject("body");
+    }
+
+    public JsonObject awaitSeq(long seq) {
+        return awaitEvent(event -> event.getLong("seq") == seq);
+    }
+
+    /** Room events received so far, in arrival order. */
+    public List<JsonObject> events() {
+        return socket.seen().stream()
+                .filter(frame ->
+                        "rec".equals(frame.getString("type")) && stream().equals(frame.getString("address")))
+                .map(frame -> frame.getJsonObject("body"))
+                .filter(body -> body.containsKey("seq"))
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
