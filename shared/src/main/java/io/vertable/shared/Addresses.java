@@ -64,6 +64,9 @@ public final class Addresses {
         return INTERNAL_PREFIX + verticle.configName() + ".status";
     }
 
+    /** Asks any map instance to become the owner of a room that has none: {@code {"room": id}}. */
+    public static final String MAP_CLAIM = "vtt.svc.map.claim";
+
     /** The one consumer of a room: its owning map instance (DESIGN §5, one sequencer per room). */
     public static String roomOwner(String roomId) {
         return INTERNAL_PREFIX + "map.room." + roomId;

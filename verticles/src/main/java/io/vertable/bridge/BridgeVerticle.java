@@ -69,11 +69,12 @@ public final class BridgeVerticle extends ServiceVerticle {
             var presence = new Presence(vertx, security.redis(), presenceTtlMs);
             gate = new BridgeGate(vertx, security.limiter(), presence, node.nodeId(), bridge);
             control = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> gate.control(message.body()));
+            Future<?> routing = new CommandRouter(vertx, node.nodeId()).register();
             presenceTimer = vertx.setPeriodic(presenceTtlMs / 3, id -> {
                 gate.closeExpired(System.currentTimeMillis() / 1000);
                 presence.refresh(gate.presenceEntries());
             });
-            return control.completion().compose(registered -> listen(routes(bridge), bridge));
+            return Future.all(control.completion(), routing).compose(registered -> listen(routes(bridge), bridge));
         });
     }
 
@@ -93,6 +94,8 @@ public final class BridgeVerticle extends ServiceVerticle {
                 .addInboundPermitted(new PermittedOptions().setAddressRegex("vtt\\.in\\.[a-z]+"))
                 .addOutboundPermitted(new PermittedOptions().setAddressRegex("vtt\\.(room|user)\\.[A-Za-z0-9_.-]+"))
                 .setMaxAddressLength(bridge.getInteger("maxAddressLength"))
+                // A command's answer comes within seconds or not at all (its room may be failing over).
+                .setReplyTimeout(10_000)
                 // The gate counts stream registrations itself; the bridge's own count also includes pending replies.
                 .setMaxHandlersPerSocket(bridge.getInteger("maxHandlersPerSocket") + 64);
         var sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));

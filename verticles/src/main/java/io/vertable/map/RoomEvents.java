@@ -14,6 +14,7 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers) {
             String type,
             String actor,
             long ts,
+            String commandId,
             JsonObject data,
             JsonObject gmPatch,
             JsonObject playerPatch) {
@@ -27,6 +28,8 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers) {
                 .put("audience", visibleToPlayers ? "all" : "gm")
                 .put("data", data);
         JsonObject forGm = stored.copy().put("patch", gmPatch);
+        if (commandId != null) stored.put("cid", commandId);
+        if (commandId != null) stored.put("cid", commandId);
         JsonObject forPlayers = visibleToPlayers
                 ? new JsonObject()
                         .put("room", roomId)

@@ -42,6 +42,8 @@ final class RoomOwner {
     /** Committed events kept in memory for {@code sync}; a client further behind gets a fresh view. */
     static final int HISTORY = 1_000;
 
+    static final int RECENT_COMMANDS = 2_000;
+
     private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(10_000);
 
     private final Vertx vertx;
@@ -56,6 +58,16 @@ final class RoomOwner {
     private JsonObject pendingGmView;
     private JsonObject pendingPlayerView;
     private final Deque<RoomEvents> history = new ArrayDeque<>();
+    /** Recent command ids and the seq their command ended at: a repeated command gets its first answer. */
+    private final java.util.LinkedHashMap<String, Long> answered = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Long> eldest) {
+            return size() > RECENT_COMMANDS;
+        }
+    };
+    /** Commands decided but not yet stored, by id, so a repeat waits for the same answer. */
+    private final java.util.Map<String, Waiting> inFlight = new java.util.HashMap<>();
+
     private List<Waiting> batch = new ArrayList<>();
     private boolean writing;
     private boolean accepting = true;
@@ -63,7 +75,17 @@ final class RoomOwner {
     private Promise<Void> drained;
 
     /** A command whose events are decided but not yet stored. */
-    private record Waiting(Message<JsonObject> command, List<RoomEvents> events) {}
+    private record Waiting(Message<JsonObject> command, List<RoomEvents> events, List<Message<JsonObject>> repeats) {
+        void reply(JsonObject answer) {
+            command.reply(answer);
+            repeats.forEach(r -> r.reply(answer));
+        }
+
+        void fail(Failure failure) {
+            command.fail(failure.code().httpStatus(), failure.encode());
+            repeats.forEach(r -> r.fail(failure.code().httpStatus(), failure.encode()));
+        }
+    }
 
     RoomOwner(Vertx vertx, String roomId, String nodeId, Lock lock, JsonObject state, Runnable onStepDown) {
         this.vertx = vertx;
@@ -75,7 +97,7 @@ final class RoomOwner {
         resetPending();
     }
 
-    /** Loads the room (latest snapshot + later events) and starts answering on its owner address. */
+    /** Loads the room (latest snapshot + later events); {@link #serve()} then starts answering on its owner address. */
     static Future<RoomOwner> load(Vertx vertx, String roomId, String nodeId, Lock lock, Runnable onStepDown) {
         long started = System.nanoTime();
         return vertx.eventBus()
@@ -101,18 +123,26 @@ final class RoomOwner {
                             snapshot == null ? 0 : snapshot.getLong("seq"),
                             events.size(),
                             (System.nanoTime() - started) / 1_000_000);
-                    return new RoomOwner(vertx, roomId, nodeId, lock, state, onStepDown);
-                })
-                .compose(owner -> owner.listen().map(owner));
+                    RoomOwner owner = new RoomOwner(vertx, roomId, nodeId, lock, state, onStepDown);
+                    JsonObject commands = loaded.getJsonObject("commands", new JsonObject());
+                    commands.fieldNames().stream()
+                            .sorted(java.util.Comparator.comparingLong(commands::getLong))
+                            .forEach(cid -> owner.answered.put(cid, commands.getLong(cid)));
+                    return owner;
+                });
     }
 
-    private Future<Void> listen() {
+    Future<RoomOwner> serve() {
         consumer = vertx.eventBus().consumer(Addresses.roomOwner(roomId), this::handle);
-        return consumer.completion();
+        return consumer.completion().map(this);
     }
 
     long seq() {
         return committed.getLong("seq");
+    }
+
+    boolean active() {
+        return active;
     }
 
     // ---- commands ----
@@ -149,6 +179,7 @@ final class RoomOwner {
                 .put("room", roomId)
                 .put("seq", seq())
                 .put("role", actor.role().name())
+                .put("owner", nodeId)
                 .put("view", RoomViews.forRole(committed, actor.role() == RoomRole.GM));
     }
 
@@ -183,6 +214,18 @@ final class RoomOwner {
     }
 
     private void decide(Message<JsonObject> message, Actor actor) {
+        String commandId = message.body().getValue("cid") instanceof String cid && cid.length() <= 64 ? cid : null;
+        if (commandId != null && answered.containsKey(commandId)) {
+            message.reply(new JsonObject()
+                    .put("ok", true)
+                    .put("seq", answered.get(commandId))
+                    .put("repeat", true));
+            return;
+        }
+        if (commandId != null && inFlight.containsKey(commandId)) {
+            inFlight.get(commandId).repeats().add(message);
+            return;
+        }
         Decision decision =
                 RoomCommands.decide(pending, message.body().getString("op"), message.body(), actor, Ids::newId);
         if (!decision.accepted()) {
@@ -203,13 +246,16 @@ final class RoomOwner {
                     change.type(),
                     actor.userId(),
                     ts,
+                    commandId,
                     change.data(),
                     RoomViews.diff(pendingGmView, gmView),
                     RoomViews.diff(pendingPlayerView, playerView)));
             pendingGmView = gmView;
             pendingPlayerView = playerView;
         }
-        batch.add(new Waiting(message, events));
+        Waiting waiting = new Waiting(message, events, new ArrayList<>());
+        if (commandId != null) inFlight.put(commandId, waiting);
+        batch.add(waiting);
         write();
     }
 
@@ -251,15 +297,14 @@ final class RoomOwner {
                 history.addLast(event);
                 if (history.size() > HISTORY) history.removeFirst();
             }
-            waiting.command()
-                    .reply(new JsonObject()
-                            .put("ok", true)
-                            .put(
-                                    "seq",
-                                    waiting.events()
-                                            .get(waiting.events().size() - 1)
-                                            .stored()
-                                            .getLong("seq")));
+            long last =
+                    waiting.events().get(waiting.events().size() - 1).stored().getLong("seq");
+            String commandId = waiting.events().get(0).stored().getString("cid");
+            if (commandId != null) {
+                inFlight.remove(commandId);
+                answered.put(commandId, last);
+            }
+            waiting.reply(new JsonObject().put("ok", true).put("seq", last));
         }
         if (seq() / SNAPSHOT_EVERY > before / SNAPSHOT_EVERY) snapshot();
     }
@@ -291,7 +336,8 @@ final class RoomOwner {
         Failure reply = fenced
                 ? Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room moved to another node; retry")
                 : Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room's log could not be written; retry");
-        dropped.forEach(w -> w.command().fail(reply.code().httpStatus(), reply.encode()));
+        dropped.forEach(w -> w.fail(reply));
+        inFlight.clear();
         resetPending();
         if (fenced) {
             LOG.warn("room owner fenced off, stepping down room={} node={}: {}", roomId, nodeId, failure.message());
@@ -317,20 +363,41 @@ final class RoomOwner {
         if (!active) return Future.succeededFuture();
         active = false;
         accepting = false;
+        lock.release();
         Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
         return unregistered.eventually(() -> {
-            lock.release();
             onStepDown.run();
             return Future.succeededFuture();
         });
     }
 
-    /** Graceful handover: finish writing what was accepted, then step down. */
-    Future<Void> handOver() {
+    /**
+     * Graceful handover: stop accepting (commands are told to retry), finish writing what was accepted, release the
+     * lock, let {@code successor} claim the room elsewhere, and only then stop answering — so commands always find an
+     * owner that either serves them or sends them on.
+     */
+    Future<Void> handOver(java.util.function.Function<String, Future<?>> successor) {
         accepting = false;
-        if (!writing && batch.isEmpty()) return stepDown();
-        drained = Promise.promise();
-        return drained.future().compose(done -> stepDown());
+        Future<Void> written;
+        if (!writing && batch.isEmpty()) {
+            written = Future.succeededFuture();
+        } else {
+            drained = Promise.promise();
+            written = drained.future();
+        }
+        return written.compose(done -> {
+                    lock.release();
+                    return successor.apply(roomId).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+                })
+                .compose(done -> {
+                    LOG.info("room handed over room={} node={} seq={}", roomId, nodeId, seq());
+                    active = false;
+                    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+                    return unregistered.eventually(() -> {
+                        onStepDown.run();
+                        return Future.succeededFuture();
+                    });
+                });
     }
 
     private static void refuse(Message<JsonObject> message, ErrorCode code, String text) {

@@ -35,6 +35,7 @@ public final class Node implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final long DEPLOY_TIMEOUT_S = 60;
+    private static final long LINGER_MS = 500;
 
     private final NodeContext context;
     private final Vertx vertx;
@@ -197,6 +198,11 @@ public final class Node implements AutoCloseable {
             for (String id : deployments.getOrDefault(name, List.of())) {
                 clean &= awaitUntil(vertx.undeploy(id), deadline, "undeploy " + name.configName());
             }
+        }
+        if (context.clustered()) {
+            // Linger in the cluster a moment with nothing deployed: messages already on their way here (routed before
+            // the others saw our consumers go) are answered "no handler" and re-sent, instead of being lost.
+            clean &= awaitUntil(vertx.timer(LINGER_MS).mapEmpty(), deadline, "linger");
         }
         clean &= awaitUntil(vertx.close(), deadline, "leave the cluster");
         embedded.forEach(EmbeddedStorage::close);

@@ -27,6 +27,8 @@ final class EventsStore {
     private static final int SNAPSHOTS_KEPT = 3;
 
     private static final int MAX_RANGE = 5_000;
+    /** How far back a new owner remembers command ids: retries come within seconds, not thousands of events. */
+    static final int RECENT_COMMANDS = 2_000;
 
     private final Pool pool;
 
@@ -42,7 +44,7 @@ final class EventsStore {
                 .on("range", this::range);
     }
 
-    /** The latest snapshot (or none) and every event after it. */
+    /** The latest snapshot (or none), every event after it, and the recent command ids with their last seq. */
     private Future<JsonObject> load(JsonObject request) {
         String roomId = request.getString("roomId");
         return pool.withConnection(conn -> conn.preparedQuery("SELECT 1 FROM rooms WHERE id = $1")
@@ -65,7 +67,17 @@ final class EventsStore {
                     }
                     return events(conn, roomId, after + 1, Long.MAX_VALUE, Integer.MAX_VALUE)
                             .map(events -> result.put("events", events));
-                }));
+                })
+                .compose(result -> conn.preparedQuery(
+                                "SELECT command_id, max(seq) AS seq FROM events "
+                                        + "WHERE room_id = $1 AND command_id IS NOT NULL AND seq > "
+                                        + "(SELECT coalesce(max(seq), 0) - $2 FROM events WHERE room_id = $1) GROUP BY command_id")
+                        .execute(Tuple.of(roomId, RECENT_COMMANDS))
+                        .map(rows -> {
+                            JsonObject commands = new JsonObject();
+                            rows.forEach(row -> commands.put(row.getString("command_id"), row.getLong("seq")));
+                            return result.put("commands", commands);
+                        })));
     }
 
     private Future<JsonObject> append(JsonObject request) {
@@ -82,7 +94,8 @@ final class EventsStore {
                     event.getString("actor"),
                     OffsetDateTime.ofInstant(Instant.ofEpochMilli(event.getLong("ts")), ZoneOffset.UTC),
                     event.getValue("audience"),
-                    event.getJsonObject("data")));
+                    event.getJsonObject("data"),
+                    event.getString("cid")));
         }
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE")
                         .execute(Tuple.of(roomId))
@@ -96,8 +109,8 @@ final class EventsStore {
                                         ErrorCode.CONFLICT, "fenced: the log ends at " + end + ", not " + (first - 1));
                             }
                             return conn.preparedQuery(
-                                            "INSERT INTO events (room_id, seq, type, actor, ts, audience, data) "
-                                                    + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                                            "INSERT INTO events (room_id, seq, type, actor, ts, audience, data, command_id) "
+                                                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                                     .executeBatch(rows);
                         }))
                 .map(done -> new JsonObject()

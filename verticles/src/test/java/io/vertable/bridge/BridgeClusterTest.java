@@ -45,7 +45,7 @@ class BridgeClusterTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.context().clusterMembers() == 2);
         restA = new Rest(nodeA.httpPort());
         restB = new Rest(nodeB.httpPort());
-        roomService = nodeA.vertx().eventBus().consumer(Addresses.IN_ROOM, message -> {
+        roomService = nodeA.vertx().eventBus().consumer(Addresses.IN_CHAT, message -> {
             if (message.headers().get(TrustedHeaders.USER_ID).equals(pipId)) commandsFromPip.incrementAndGet();
             message.reply(new JsonObject().put("ok", true));
         });
@@ -102,7 +102,7 @@ class BridgeClusterTest {
     private static JsonObject command(Table table, int i) {
         return new JsonObject()
                 .put("type", "send")
-                .put("address", Addresses.IN_ROOM)
+                .put("address", Addresses.IN_CHAT)
                 .put("body", new JsonObject().put("room", table.roomId()).put("i", i));
     }
 

@@ -50,7 +50,7 @@ class BridgeSecurityTest {
     static Rest rest;
     static int bridgePort;
 
-    /** What reached a service behind the bridge: {@code vtt.in.room} stands in for the room service here. */
+    /** What reached a service behind the bridge: a consumer of {@code vtt.in.chat} stands in for one here. */
     static final List<Message<Object>> delivered = new CopyOnWriteArrayList<>();
 
     static MessageConsumer<Object> roomService;
@@ -69,7 +69,7 @@ class BridgeSecurityTest {
         vertx = node.vertx();
         rest = new Rest(node.httpPort());
         bridgePort = node.bridgePort();
-        roomService = vertx.eventBus().consumer(Addresses.IN_ROOM, message -> {
+        roomService = vertx.eventBus().consumer(Addresses.IN_CHAT, message -> {
             delivered.add(message);
             message.reply(new JsonObject().put("ok", true).put("body", message.body()));
         });
@@ -125,7 +125,7 @@ class BridgeSecurityTest {
     /** Proves the socket is still served, and that everything before this point has been seen. */
     private void roundTrip(BridgeClient client) {
         String reply = client.request(
-                Addresses.IN_ROOM, new JsonObject().put("room", table.roomId()).put("op", "ping"));
+                Addresses.IN_CHAT, new JsonObject().put("room", table.roomId()).put("op", "ping"));
         client.await(rec(reply));
     }
 
@@ -189,7 +189,7 @@ class BridgeSecurityTest {
                 Addresses.roomGm(table.roomId()),
                 Addresses.user(Table.userId(otherPlayer)),
                 Addresses.PERSIST_ROOMS,
-                Addresses.IN_ROOM,
+                Addresses.IN_CHAT,
                 "vtt.room." + table.roomId() + ".secret");
         List<String> codes = List.of(
                 "NOT_A_MEMBER",
@@ -242,7 +242,7 @@ class BridgeSecurityTest {
         String replyAddress = "c5a4b7b0-0000-4000-8000-000000000001";
         client.send(new JsonObject()
                 .put("type", "send")
-                .put("address", Addresses.IN_ROOM)
+                .put("address", Addresses.IN_CHAT)
                 .put("replyAddress", replyAddress)
                 .put("body", new JsonObject().put("room", table.roomId()).put("op", "ping"))
                 .put(
@@ -275,25 +275,25 @@ class BridgeSecurityTest {
                         "ADDRESS_NOT_ALLOWED"),
                 new Case(send("vtt.in.nothing", command), "ADDRESS_NOT_ALLOWED"),
                 new Case(send("__vertx.reply.1", command), "REPLY_ADDRESS_NOT_OWNED"),
-                new Case(send(Addresses.IN_ROOM, null), "BODY_NOT_JSON"),
-                new Case(send(Addresses.IN_ROOM, "just text"), "BODY_NOT_JSON"),
-                new Case(send(Addresses.IN_ROOM, new JsonObject().put("op", "ping")), "ROOM_REQUIRED"),
+                new Case(send(Addresses.IN_CHAT, null), "BODY_NOT_JSON"),
+                new Case(send(Addresses.IN_CHAT, "just text"), "BODY_NOT_JSON"),
+                new Case(send(Addresses.IN_CHAT, new JsonObject().put("op", "ping")), "ROOM_REQUIRED"),
                 new Case(
                         send(
-                                Addresses.IN_ROOM,
+                                Addresses.IN_CHAT,
                                 new JsonObject().put("room", "../x").put("op", "ping")),
                         "ROOM_REQUIRED"),
                 new Case(
                         send(
-                                Addresses.IN_ROOM,
+                                Addresses.IN_CHAT,
                                 new JsonObject()
                                         .put(
                                                 "room",
                                                 Table.create(rest, "Not yours").roomId())),
                         "NOT_A_MEMBER"),
-                new Case(send(Addresses.IN_ROOM, command.copy().put("note", "x".repeat(70_000))), "PAYLOAD_TOO_LARGE"),
+                new Case(send(Addresses.IN_CHAT, command.copy().put("note", "x".repeat(70_000))), "PAYLOAD_TOO_LARGE"),
                 new Case(send("vtt.in." + "x".repeat(10_000), command), "ADDRESS_TOO_LONG"),
-                new Case(send(Addresses.IN_ROOM, command).put("type", "publish"), "ADDRESS_NOT_ALLOWED"));
+                new Case(send(Addresses.IN_CHAT, command).put("type", "publish"), "ADDRESS_NOT_ALLOWED"));
         int n = 0;
         for (Case c : cases) {
             String replyAddress = String.format("c5a4b7b0-0000-4000-8000-%012d", ++n);
@@ -341,7 +341,7 @@ class BridgeSecurityTest {
         long started = System.nanoTime();
         for (int i = 0; i < 1000; i++) {
             flooder.send(send(
-                    Addresses.IN_ROOM,
+                    Addresses.IN_CHAT,
                     new JsonObject().put("room", table.roomId()).put("i", i)));
         }
         JsonObject limited = flooder.awaitRefusal("RATE_LIMITED");
@@ -396,7 +396,7 @@ class BridgeSecurityTest {
         BridgeClient again = open(player); // the token is still valid for the user's other rooms
         again.register(room(table));
         again.awaitRefusal("NOT_A_MEMBER");
-        again.send(send(Addresses.IN_ROOM, new JsonObject().put("room", table.roomId())));
+        again.send(send(Addresses.IN_CHAT, new JsonObject().put("room", table.roomId())));
         again.awaitRefusal("NOT_A_MEMBER");
     }
 

@@ -15,7 +15,8 @@ import org.awaitility.Awaitility;
 /** The node's fat jar run as a child process, the way an operator runs it. */
 final class NodeProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("node ready node=\\S+ url=http://127\\.0\\.0\\.1:(\\d+)/");
+    private static final Pattern READY =
+            Pattern.compile("node ready node=\\S+ url=(?:http://127\\.0\\.0\\.1:(\\d+)/|\\(no http\\))");
     static final String JAR = System.getProperty("vertable.jar", "target/vertable.jar");
 
     private final Process process;
@@ -51,7 +52,7 @@ final class NodeProcess implements AutoCloseable {
                 .until(() -> READY.matcher(stdout()).find() || !process.isAlive());
         Matcher ready = READY.matcher(stdout());
         if (!ready.find()) throw new AssertionError("node did not get ready:\n" + stdout() + stderr());
-        return Integer.parseInt(ready.group(1));
+        return ready.group(1) == null ? -1 : Integer.parseInt(ready.group(1));
     }
 
     /** Waits for the process to end and returns its exit code. */

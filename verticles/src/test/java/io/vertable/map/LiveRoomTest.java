@@ -377,6 +377,24 @@ class LiveRoomTest {
     }
 
     @Test
+    void aRepeatedCommandIsAppliedOnceAndAnsweredAlike() {
+        String t = token(new JsonObject().put("name", "Once"));
+        JsonObject move = new JsonObject()
+                .put("op", "token.move")
+                .put("tokenId", t)
+                .put("x", 5)
+                .put("y", 5)
+                .put("cid", "move-42");
+        JsonObject first = gm.ok(Addresses.IN_MAP, move);
+        JsonObject again = gm.ok(Addresses.IN_MAP, move);
+        assertThat(again.getLong("seq")).isEqualTo(first.getLong("seq"));
+        assertThat(again.getBoolean("repeat")).isTrue();
+        long after =
+                gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
+        assertThat(after).as("one event, not two").isEqualTo(first.getLong("seq"));
+    }
+
+    @Test
     void liveDragsAndPingsAreRelayedAndNeverStored() {
         long seq = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
         pip.socket.send(new JsonObject()

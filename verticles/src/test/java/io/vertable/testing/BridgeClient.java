@@ -30,13 +30,20 @@ public final class BridgeClient implements AutoCloseable {
     private final LinkedBlockingQueue<JsonObject> incoming = new LinkedBlockingQueue<>();
     private final List<JsonObject> seen = new ArrayList<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Vertx vertx;
+    private final long pinger;
 
-    private BridgeClient(WebSocketClient client, WebSocket socket, boolean sockJs) {
+    private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket, boolean sockJs) {
+        this.vertx = vertx;
         this.client = client;
         this.socket = socket;
         this.sockJs = sockJs;
         socket.handler(this::received);
         socket.closeHandler(v -> closed.complete(null));
+        // The bridge closes sockets that stay silent for its ping timeout; the JS client pings every 5 s, so do we.
+        this.pinger = vertx.setPeriodic(5_000, id -> {
+            if (!closed.isDone()) sendText(new JsonObject().put("type", "ping").encode());
+        });
     }
 
     public static Future<BridgeClient> connect(Vertx vertx, int port, String token, String origin, boolean sockJs) {
@@ -51,7 +58,7 @@ public final class BridgeClient implements AutoCloseable {
         // Vert.x adds an Origin of its own unless told not to; a test chooses whether to send one.
         options.setAllowOriginHeader(origin != null);
         if (origin != null) options.addHeader("origin", origin);
-        return client.connect(options).map(ws -> new BridgeClient(client, ws, sockJs));
+        return client.connect(options).map(ws -> new BridgeClient(vertx, client, ws, sockJs));
     }
 
     /** Connects over the raw WebSocket endpoint, waiting for the handshake. */
@@ -151,6 +158,7 @@ public final class BridgeClient implements AutoCloseable {
 
     @Override
     public void close() {
+        vertx.cancelTimer(pinger);
         if (!closed.isDone()) socket.close();
         client.close();
     }
