@@ -56,11 +56,15 @@ public final class HttpVerticle extends ServiceVerticle {
         router.get("/health/live").handler(this::live);
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(node.metrics()));
+        // Room imports are whole documents; everything else is small.
+        router.post("/api/rooms/import")
+                .handler(BodyHandler.create(false).setBodyLimit(ArchiveRoutes.MAX_IMPORT_BYTES));
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/api/config").handler(this::clientConfig);
         var api = new Api(vertx, security.tokens(), security.limiter(), node.nodeId());
         new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
-        new RoomRoutes(api, config()).mount(router);
+        new RoomRoutes(api, config()).mount(router); // authenticates /api/rooms*, so it comes first
+        new ArchiveRoutes(api).mount(router);
         router.route("/api/*").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such API route"));
         // Invite links open the client, which reads the code from the path.
         router.get("/join/:code").handler(ctx -> ctx.reroute("/index.html"));

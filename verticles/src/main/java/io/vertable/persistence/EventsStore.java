@@ -30,6 +30,9 @@ final class EventsStore {
     /** How far back a new owner remembers command ids: retries come within seconds, not thousands of events. */
     static final int RECENT_COMMANDS = 2_000;
 
+    static final String EXPORT_FORMAT = "vertable-room/1";
+    static final int MAX_EXPORT_EVENTS = 200_000;
+
     private final Pool pool;
 
     EventsStore(Pool pool) {
@@ -41,7 +44,9 @@ final class EventsStore {
                 .on("load", this::load)
                 .on("append", this::append)
                 .on("snapshot", this::snapshot)
-                .on("range", this::range);
+                .on("range", this::range)
+                .on("export", this::export)
+                .on("import", this::importRoom);
     }
 
     /** The latest snapshot (or none), every event after it, and the recent command ids with their last seq. */
@@ -138,6 +143,119 @@ final class EventsStore {
         long to = request.getLong("to", Long.MAX_VALUE);
         return pool.withConnection(conn -> events(conn, request.getString("roomId"), from, to, MAX_RANGE))
                 .map(events -> new JsonObject().put("events", events).put("truncated", events.size() == MAX_RANGE));
+    }
+
+    /** The whole room as one document: what it is, its full log, its assets. */
+    private Future<JsonObject> export(JsonObject request) {
+        String roomId = request.getString("roomId");
+        return pool.withConnection(conn -> conn.preparedQuery("SELECT name, dice_dialect FROM rooms WHERE id = $1")
+                .execute(Tuple.of(roomId))
+                .compose(rooms -> {
+                    if (rooms.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
+                    Row room = rooms.iterator().next();
+                    JsonObject document = new JsonObject()
+                            .put("format", EXPORT_FORMAT)
+                            .put(
+                                    "room",
+                                    new JsonObject()
+                                            .put("name", room.getString("name"))
+                                            .put("diceDialect", room.getString("dice_dialect")));
+                    return events(conn, roomId, 1, Long.MAX_VALUE, MAX_EXPORT_EVENTS)
+                            .map(events -> document.put("events", events));
+                })
+                .compose(document -> conn.preparedQuery(
+                                "SELECT id, name, content_type, content FROM assets WHERE room_id = $1 ORDER BY created_at")
+                        .execute(Tuple.of(roomId))
+                        .map(rows -> {
+                            JsonArray assets = new JsonArray();
+                            rows.forEach(row -> assets.add(new JsonObject()
+                                    .put("id", row.getString("id"))
+                                    .put("name", row.getString("name"))
+                                    .put("contentType", row.getString("content_type"))
+                                    .put(
+                                            "content",
+                                            java.util.Base64.getEncoder()
+                                                    .encodeToString(row.getBuffer("content")
+                                                            .getBytes()))));
+                            return document.put("assets", assets);
+                        })));
+    }
+
+    /**
+     * A new room from an exported document, owned by the importer: its log is stored as it was (same seqs, same
+     * ids inside), followed by a snapshot of its final state so the room loads from one read.
+     */
+    private Future<JsonObject> importRoom(JsonObject request) {
+        String roomId = io.vertable.security.Ids.newId();
+        String owner = request.getString("ownerId");
+        JsonObject document = request.getJsonObject("document");
+        JsonArray events = document.getJsonArray("events");
+        List<Tuple> rows = new ArrayList<>();
+        for (Object e : events) {
+            JsonObject event = (JsonObject) e;
+            rows.add(Tuple.of(
+                    roomId,
+                    event.getLong("seq"),
+                    event.getString("type"),
+                    owner,
+                    OffsetDateTime.ofInstant(Instant.ofEpochMilli(event.getLong("ts", 0L)), ZoneOffset.UTC),
+                    event.getValue("audience", "gm"),
+                    event.getJsonObject("data")));
+        }
+        List<Tuple> assets = new ArrayList<>();
+        for (Object a : document.getJsonArray("assets", new JsonArray())) {
+            JsonObject asset = (JsonObject) a;
+            byte[] content = java.util.Base64.getDecoder().decode(asset.getString("content"));
+            assets.add(Tuple.of(
+                    asset.getString("id") + "-" + roomId.substring(0, 6),
+                    roomId,
+                    owner,
+                    asset.getString("name"),
+                    asset.getString("contentType"),
+                    content.length,
+                    sha256(content),
+                    io.vertx.core.buffer.Buffer.buffer(content)));
+        }
+        JsonObject room = document.getJsonObject("room");
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                                "INSERT INTO rooms (id, name, owner_id, dice_dialect) VALUES ($1, $2, $3, $4)")
+                        .execute(Tuple.of(
+                                roomId, room.getString("name"), owner, room.getString("diceDialect", "roll20")))
+                        .compose(done -> conn.preparedQuery(
+                                        "INSERT INTO room_members (room_id, user_id, role) VALUES ($1, $2, 'GM')")
+                                .execute(Tuple.of(roomId, owner)))
+                        .compose(done -> rows.isEmpty()
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery(
+                                                "INSERT INTO events (room_id, seq, type, actor, ts, audience, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                                        .executeBatch(rows))
+                        .compose(done -> rows.isEmpty()
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery("INSERT INTO snapshots (room_id, seq, state) VALUES ($1, $2, $3)")
+                                        .execute(Tuple.of(
+                                                roomId,
+                                                (long) events.size(),
+                                                request.getJsonObject("state").put("room", roomId))))
+                        .compose(done -> assets.isEmpty()
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery(
+                                                "INSERT INTO assets (id, room_id, uploaded_by, name, content_type, size_bytes, sha256, content) "
+                                                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                                        .executeBatch(assets)))
+                .map(done -> new JsonObject()
+                        .put("id", roomId)
+                        .put("name", room.getString("name"))
+                        .put("seq", events.size()));
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Future<JsonArray> events(SqlConnection conn, String roomId, long from, long to, int limit) {

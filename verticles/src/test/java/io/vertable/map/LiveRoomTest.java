@@ -395,6 +395,127 @@ class LiveRoomTest {
     }
 
     @Test
+    void aRoomExportsAndImportsAsOneDocumentAndReplaysForTheGm() {
+        token(new JsonObject().put("name", "Keeper").put("hidden", true));
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject().put("op", "note.create").put("title", "Lore").put("body", "old kings"));
+        JsonObject gmView =
+                gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getJsonObject("view");
+
+        Rest.Reply replay = rest.get("/api/rooms/" + table.roomId() + "/events?from=2&to=3", table.gmToken());
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.body().getJsonArray("events").stream().map(e -> ((JsonObject) e).getLong("seq")))
+                .containsExactly(2L, 3L);
+        assertThat(rest.get("/api/rooms/" + table.roomId() + "/events", null).status())
+                .isEqualTo(401);
+
+        Rest.Reply exported = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken());
+        assertThat(exported.status()).isEqualTo(200);
+        assertThat(exported.header("content-disposition")).contains("room-" + table.roomId());
+        JsonObject document = exported.body();
+        assertThat(document.getString("format")).isEqualTo("vertable-room/1");
+
+        Rest.Reply imported = rest.post("/api/rooms/import", table.gmToken(), document);
+        assertThat(imported.status()).as(imported.body().encode()).isEqualTo(201);
+        String copy = imported.body().getString("id");
+        assertThat(copy).isNotEqualTo(table.roomId());
+        try (Player again = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), copy, true)) {
+            assertThat(again.join().getJsonObject("view")).isEqualTo(gmView);
+        }
+
+        JsonObject gap = document.copy();
+        gap.getJsonArray("events").remove(1);
+        assertThat(rest.post("/api/rooms/import", table.gmToken(), gap).code()).isEqualTo("BAD_REQUEST");
+        assertThat(rest.post("/api/rooms/import", table.gmToken(), new JsonObject().put("format", "foundry"))
+                        .code())
+                .isEqualTo("BAD_REQUEST");
+        JsonObject broken = document.copy();
+        broken.getJsonArray("events")
+                .add(new JsonObject()
+                        .put("seq", document.getJsonArray("events").size() + 1)
+                        .put("type", "token.moved")
+                        .put(
+                                "data",
+                                new JsonObject()
+                                        .put("tokenId", "ghost")
+                                        .put("x", 1)
+                                        .put("y", 1)));
+        assertThat(rest.post("/api/rooms/import", table.gmToken(), broken)
+                        .body()
+                        .getString("detail"))
+                .contains("does not replay");
+    }
+
+    @Test
+    void aTenThousandEventRoomLoadsFromItsSnapshot() {
+        JsonArray events = new JsonArray()
+                .add(event(
+                        1,
+                        "scene.created",
+                        new JsonObject()
+                                .put("sceneId", "s1")
+                                .put("name", "Long")
+                                .put("width", 2000.0)
+                                .put("height", 2000.0)
+                                .put(
+                                        "grid",
+                                        new JsonObject().put("type", "square").put("size", 70.0))))
+                .add(event(2, "scene.activated", new JsonObject().put("sceneId", "s1")))
+                .add(event(
+                        3,
+                        "token.created",
+                        new JsonObject()
+                                .put("tokenId", "t1")
+                                .put("sceneId", "s1")
+                                .put("name", "Walker")
+                                .put("x", 0.0)
+                                .put("y", 0.0)
+                                .put("hidden", false)
+                                .put("owners", new JsonArray())));
+        for (int seq = 4; seq <= 10_000; seq++) {
+            events.add(event(
+                    seq,
+                    "token.moved",
+                    new JsonObject().put("tokenId", "t1").put("x", (double) seq).put("y", 1.0)));
+        }
+        JsonObject document = new JsonObject()
+                .put("format", "vertable-room/1")
+                .put("room", new JsonObject().put("name", "Long"))
+                .put("events", events)
+                .put("assets", new JsonArray());
+        Rest.Reply imported = rest.post("/api/rooms/import", table.gmToken(), document);
+        assertThat(imported.status()).as(imported.body().encode()).isEqualTo(201);
+        try (Player gm2 = new Player(
+                node.vertx(),
+                node.bridgePort(),
+                table.gmToken(),
+                table.gmId(),
+                imported.body().getString("id"),
+                true)) {
+            long started = System.nanoTime();
+            JsonObject joined = gm2.join();
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("room load: 10,000-event room claimed, loaded and joined in %d ms%n", ms);
+            assertThat(joined.getLong("seq")).isEqualTo(10_000);
+            assertThat(joined.getJsonObject("view")
+                            .getJsonObject("tokens")
+                            .getJsonObject("t1")
+                            .getDouble("x"))
+                    .isEqualTo(10_000.0);
+        }
+    }
+
+    private static JsonObject event(long seq, String type, JsonObject data) {
+        return new JsonObject()
+                .put("seq", seq)
+                .put("type", type)
+                .put("ts", 0L)
+                .put("audience", "all")
+                .put("data", data);
+    }
+
+    @Test
     void liveDragsAndPingsAreRelayedAndNeverStored() {
         long seq = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
         pip.socket.send(new JsonObject()

@@ -1,0 +1,133 @@
+package io.vertable.http;
+
+import io.vertable.node.FailureException;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.room.RoomReducer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A room's log for replay, and whole rooms exported and imported as one JSON document (DESIGN §8). */
+final class ArchiveRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);
+    static final String FORMAT = "vertable-room/1";
+    static final long MAX_IMPORT_BYTES = 32L * 1024 * 1024;
+
+    private final Api api;
+
+    ArchiveRoutes(Api api) {
+        this.api = api;
+    }
+
+    void mount(Router router) {
+        router.get("/api/rooms/:roomId/events").handler(ctx -> api.respond(ctx, 200, () -> range(ctx)));
+        router.get("/api/rooms/:roomId/export").handler(ctx -> api.respond(ctx, 200, () -> export(ctx)));
+        router.post("/api/rooms/import").handler(ctx -> api.respond(ctx, 201, () -> importRoom(ctx)));
+    }
+
+    /** Events from..to (inclusive) of the stored log, for the GM's replay scrubber. */
+    private Future<JsonObject> range(RoutingContext ctx) {
+        long from = param(ctx, "from", 1);
+        long to = param(ctx, "to", Long.MAX_VALUE);
+        return api.requireGm(ctx)
+                .compose(ok -> api.call(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject()
+                                .put("op", "range")
+                                .put("roomId", ctx.pathParam("roomId"))
+                                .put("from", from)
+                                .put("to", to)));
+    }
+
+    private Future<JsonObject> export(RoutingContext ctx) {
+        String roomId = ctx.pathParam("roomId");
+        return api.requireGm(ctx)
+                .compose(ok -> api.call(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject().put("op", "export").put("roomId", roomId)))
+                .onSuccess(doc -> {
+                    ctx.response()
+                            .putHeader("content-disposition", "attachment; filename=\"room-" + roomId + ".json\"");
+                    LOG.info(
+                            "room exported node={} room={} events={}",
+                            api.nodeId,
+                            roomId,
+                            doc.getJsonArray("events").size());
+                });
+    }
+
+    /**
+     * Checks the document — its format, a log numbered 1..n without gaps that replays cleanly — and stores it as a
+     * new room whose GM is the caller.
+     */
+    private Future<JsonObject> importRoom(RoutingContext ctx) {
+        JsonObject document = Api.body(ctx);
+        if (!FORMAT.equals(document.getString("format"))) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, "not a Vertable room export (format " + FORMAT + ")");
+        }
+        JsonObject room = document.getValue("room") instanceof JsonObject r ? r : new JsonObject();
+        room.put("name", Api.text(room, "name", 1, 80));
+        JsonObject state = replay(document.getValue("events"));
+        if (!(document.getValue("assets", new JsonArray()) instanceof JsonArray)) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, "assets must be a list");
+        }
+        String owner = Api.identity(ctx).userId();
+        return api.call(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject()
+                                .put("op", "import")
+                                .put("ownerId", owner)
+                                .put("document", document)
+                                .put("state", state))
+                .onSuccess(created -> LOG.info(
+                        "room imported node={} room={} events={} by={}",
+                        api.nodeId,
+                        created.getString("id"),
+                        created.getLong("seq"),
+                        owner));
+    }
+
+    /** Replays the log with the same reducer the rooms use; a log that does not replay is refused. */
+    private static JsonObject replay(Object value) {
+        if (!(value instanceof JsonArray events))
+            throw new FailureException(ErrorCode.BAD_REQUEST, "events must be a list");
+        JsonObject state = RoomReducer.empty("import");
+        long expected = 1;
+        for (Object e : events) {
+            if (!(e instanceof JsonObject event)
+                    || !(event.getValue("data") instanceof JsonObject data)
+                    || !(event.getValue("type") instanceof String type)
+                    || !(event.getValue("seq") instanceof Number seq)) {
+                throw new FailureException(ErrorCode.BAD_REQUEST, "event " + expected + " is malformed");
+            }
+            if (seq.longValue() != expected) {
+                throw new FailureException(
+                        ErrorCode.BAD_REQUEST, "the log must run 1, 2, 3…; found " + seq + " at " + expected);
+            }
+            try {
+                RoomReducer.apply(state, expected, type, data);
+            } catch (RuntimeException broken) {
+                throw new FailureException(
+                        ErrorCode.BAD_REQUEST, "event " + expected + " (" + type + ") does not replay");
+            }
+            expected++;
+        }
+        return state;
+    }
+
+    private static long param(RoutingContext ctx, String name, long fallback) {
+        String text = ctx.queryParams().get(name);
+        if (text == null) return fallback;
+        try {
+            return Math.max(0, Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, name + " must be a seq");
+        }
+    }
+}
