@@ -2,8 +2,8 @@ package io.vertable.bridge;
 
 import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
+import io.vertable.node.Servers;
 import io.vertable.node.ServiceVerticle;
-import io.vertable.node.StartupException;
 import io.vertable.security.Identity;
 import io.vertable.security.Security;
 import io.vertable.shared.Addresses;
@@ -25,7 +25,6 @@ import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import java.net.BindException;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -116,20 +115,9 @@ public final class BridgeVerticle extends ServiceVerticle {
         var options = new HttpServerOptions()
                 .setMaxWebSocketFrameSize(maxMessage * 4)
                 .setMaxWebSocketMessageSize(maxMessage * 4);
-        return vertx.createHttpServer(options)
-                .requestHandler(router)
-                .listen(port, bridge.getString("host"))
-                .recover(e -> Future.failedFuture(
-                        e instanceof BindException
-                                ? new StartupException(
-                                        "bridge.port " + port + ": already in use (" + e.getMessage() + ")")
-                                : e))
-                .onSuccess(bound -> {
-                    server = bound;
-                    vertx.sharedData()
-                            .getLocalMap(NodeContext.LOCAL_FACTS)
-                            .put(NodeContext.BRIDGE_PORT, bound.actualPort());
-                });
+        return Servers.listen(
+                        vertx, options, router, bridge.getString("host"), port, "bridge.port", NodeContext.BRIDGE_PORT)
+                .onSuccess(bound -> server = bound);
     }
 
     /** Cross-site WebSocket hijacking guard: a browser page may connect only from an allowed origin. */

@@ -1,21 +1,21 @@
 package io.vertable.http;
 
 import io.vertable.node.NodeContext;
+import io.vertable.node.Servers;
 import io.vertable.node.ServiceVerticle;
-import io.vertable.node.StartupException;
 import io.vertable.security.Passwords;
 import io.vertable.security.Security;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.VerticleName;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.net.BindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,22 +75,15 @@ public final class HttpVerticle extends ServiceVerticle {
 
     private Future<HttpServer> listen(Router router) {
         JsonObject http = node.config().section("http");
-        int port = http.getInteger("port");
-        return vertx.createHttpServer()
-                .requestHandler(router)
-                .listen(port, http.getString("host"))
-                .recover(e -> Future.failedFuture(
-                        e instanceof BindException
-                                ? new StartupException(
-                                        "http.port " + port + ": already in use (" + e.getMessage() + ")")
-                                : e))
-                .onSuccess(this::announcePort);
-    }
-
-    /** Records the port actually bound (it differs from the config when that asked for 0) for the launcher. */
-    private void announcePort(HttpServer server) {
-        this.server = server;
-        vertx.sharedData().getLocalMap(NodeContext.LOCAL_FACTS).put(NodeContext.HTTP_PORT, server.actualPort());
+        return Servers.listen(
+                        vertx,
+                        new HttpServerOptions(),
+                        router,
+                        http.getString("host"),
+                        http.getInteger("port"),
+                        "http.port",
+                        NodeContext.HTTP_PORT)
+                .onSuccess(bound -> server = bound);
     }
 
     private void live(RoutingContext ctx) {

@@ -37,8 +37,13 @@ public final class Main {
 
     private static void installSignalHandlers(AtomicReference<Node> running) {
         for (String signal : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(signal), received -> new Thread(() -> stop(running.get(), received), "shutdown")
-                    .start());
+            Signal.handle(new Signal(signal), received -> {
+                // Signal handlers run on a daemon thread, and a thread inherits that: without setDaemon(false) the
+                // JVM would exit as soon as Vert.x's threads end, before the embedded servers are stopped.
+                Thread shutdown = new Thread(() -> stop(running.get(), received), "shutdown");
+                shutdown.setDaemon(false);
+                shutdown.start();
+            });
         }
     }
 

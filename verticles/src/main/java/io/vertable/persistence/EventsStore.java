@@ -31,6 +31,9 @@ final class EventsStore {
     static final int RECENT_COMMANDS = 2_000;
 
     static final String EXPORT_FORMAT = "vertable-room/1";
+    private static final String INSERT_EVENT =
+            "INSERT INTO events (room_id, seq, type, actor, ts, audience, data, command_id) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     static final int MAX_EXPORT_EVENTS = 200_000;
 
     private final Pool pool;
@@ -92,15 +95,7 @@ final class EventsStore {
         List<Tuple> rows = new ArrayList<>();
         for (Object e : events) {
             JsonObject event = (JsonObject) e;
-            rows.add(Tuple.of(
-                    roomId,
-                    event.getLong("seq"),
-                    event.getString("type"),
-                    event.getString("actor"),
-                    OffsetDateTime.ofInstant(Instant.ofEpochMilli(event.getLong("ts")), ZoneOffset.UTC),
-                    event.getValue("audience"),
-                    event.getJsonObject("data"),
-                    event.getString("cid")));
+            rows.add(row(roomId, event));
         }
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE")
                         .execute(Tuple.of(roomId))
@@ -113,10 +108,7 @@ final class EventsStore {
                                 throw new FailureException(
                                         ErrorCode.CONFLICT, "fenced: the log ends at " + end + ", not " + (first - 1));
                             }
-                            return conn.preparedQuery(
-                                            "INSERT INTO events (room_id, seq, type, actor, ts, audience, data, command_id) "
-                                                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                                    .executeBatch(rows);
+                            return conn.preparedQuery(INSERT_EVENT).executeBatch(rows);
                         }))
                 .map(done -> new JsonObject()
                         .put("seq", events.getJsonObject(events.size() - 1).getLong("seq")))
@@ -193,14 +185,7 @@ final class EventsStore {
         List<Tuple> rows = new ArrayList<>();
         for (Object e : events) {
             JsonObject event = (JsonObject) e;
-            rows.add(Tuple.of(
-                    roomId,
-                    event.getLong("seq"),
-                    event.getString("type"),
-                    owner,
-                    OffsetDateTime.ofInstant(Instant.ofEpochMilli(event.getLong("ts", 0L)), ZoneOffset.UTC),
-                    event.getValue("audience", "gm"),
-                    event.getJsonObject("data")));
+            rows.add(row(roomId, event));
         }
         List<Tuple> assets = new ArrayList<>();
         for (Object a : document.getJsonArray("assets", new JsonArray())) {
@@ -226,9 +211,7 @@ final class EventsStore {
                                 .execute(Tuple.of(roomId, owner)))
                         .compose(done -> rows.isEmpty()
                                 ? Future.succeededFuture()
-                                : conn.preparedQuery(
-                                                "INSERT INTO events (room_id, seq, type, actor, ts, audience, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                                        .executeBatch(rows))
+                                : conn.preparedQuery(INSERT_EVENT).executeBatch(rows))
                         .compose(done -> rows.isEmpty()
                                 ? Future.succeededFuture()
                                 : conn.preparedQuery("INSERT INTO snapshots (room_id, seq, state) VALUES ($1, $2, $3)")
@@ -277,5 +260,18 @@ final class EventsStore {
                     }
                     return events;
                 });
+    }
+
+    /** One event as an INSERT_EVENT row (imports keep their events' actors; their command ids are not carried). */
+    private static Tuple row(String roomId, JsonObject event) {
+        return Tuple.of(
+                roomId,
+                event.getLong("seq"),
+                event.getString("type"),
+                event.getString("actor"),
+                OffsetDateTime.ofInstant(Instant.ofEpochMilli(event.getLong("ts", 0L)), ZoneOffset.UTC),
+                event.getValue("audience", "gm"),
+                event.getJsonObject("data"),
+                event.getString("cid"));
     }
 }

@@ -11,6 +11,7 @@ import io.vertable.shared.room.RoomViews;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestNodes.TestCluster;
 import io.vertable.testing.TestStorage;
 import io.vertable.testing.ViewFollower;
@@ -56,14 +57,7 @@ class RoomFailoverIT {
         java.nio.file.Files.createDirectories(work);
         database = TestStorage.freshDatabase("failover");
         cluster = TestCluster.create(4);
-        JsonObject generous = new JsonObject()
-                .put(
-                        "bridge",
-                        new JsonObject()
-                                .put("socketRatePerSecond", 10_000)
-                                .put("socketBurst", 10_000)
-                                .put("userRatePerSecond", 10_000)
-                                .put("userBurst", 10_000));
+        JsonObject generous = TestNodes.generousBridgeLimits();
         edge = cluster.start("edge", "http:1,bridge:1,persistence:1", database, generous);
         startMapNode("map-a");
         startMapNode("map-b");

@@ -39,16 +39,7 @@ class LiveRoomTest {
     static void start() {
         database = TestStorage.freshDatabase("live-room");
         JsonObject overrides = TestNodes.standalone("room-node", "http:1,bridge:1,persistence:1,map:2", database);
-        // These tests drive rooms hard from one socket; the bridge's limits are tested elsewhere.
-        overrides.put(
-                "bridge",
-                overrides
-                        .getJsonObject("bridge")
-                        .copy()
-                        .put("socketRatePerSecond", 10_000)
-                        .put("socketBurst", 10_000)
-                        .put("userRatePerSecond", 10_000)
-                        .put("userBurst", 10_000));
+        overrides.mergeIn(TestNodes.generousBridgeLimits(), true); // rooms are driven hard from one socket here
         node = Node.start(TestNodes.config(overrides));
         rest = new Rest(node.httpPort());
     }
@@ -518,42 +509,13 @@ class LiveRoomTest {
     @Test
     void liveDragsAndPingsAreRelayedAndNeverStored() {
         long seq = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
-        pip.socket.send(new JsonObject()
-                .put("type", "send")
-                .put("address", Addresses.IN_LIVE)
-                .put(
-                        "body",
-                        new JsonObject()
-                                .put("room", table.roomId())
-                                .put("op", "ping")
-                                .put("x", 10)
-                                .put("y", 20)));
+        pip.live("ping", 10, 20, null);
         JsonObject ping = quin.socket.await(frame -> frame.getJsonObject("body") != null
                 && "live".equals(frame.getJsonObject("body").getString("type")));
         assertThat(ping.getJsonObject("body").getString("from")).isEqualTo(pip.userId);
-        gm.socket.send(new JsonObject()
-                .put("type", "send")
-                .put("address", Addresses.IN_LIVE)
-                .put(
-                        "body",
-                        new JsonObject()
-                                .put("room", table.roomId())
-                                .put("op", "drag")
-                                .put("x", 1)
-                                .put("y", 2)
-                                .put("tokenId", "secretdrag")));
+        gm.live("drag", 1, 2, "secretdrag");
         gm.socket.await(frame -> frame.encode().contains("secretdrag"));
-        pip.socket.send(new JsonObject()
-                .put("type", "send")
-                .put("address", Addresses.IN_LIVE)
-                .put(
-                        "body",
-                        new JsonObject()
-                                .put("room", table.roomId())
-                                .put("op", "ping")
-                                .put("x", 3)
-                                .put("y", 4)
-                                .put("tokenId", "marker")));
+        pip.live("ping", 3, 4, "marker");
         quin.socket.await(frame -> frame.encode().contains("marker"));
         assertThat(quin.socket.seen()).noneMatch(frame -> frame.encode().contains("secretdrag"));
         assertThat(gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq"))

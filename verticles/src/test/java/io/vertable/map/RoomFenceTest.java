@@ -9,6 +9,7 @@ import io.vertable.shared.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestNodes.TestCluster;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.json.JsonObject;
@@ -36,14 +37,7 @@ class RoomFenceTest {
     static void start() {
         database = TestStorage.freshDatabase("fence-cluster");
         TestCluster cluster = TestCluster.create(2);
-        JsonObject generous = new JsonObject()
-                .put(
-                        "bridge",
-                        new JsonObject()
-                                .put("socketRatePerSecond", 10_000)
-                                .put("socketBurst", 10_000)
-                                .put("userRatePerSecond", 10_000)
-                                .put("userBurst", 10_000));
+        JsonObject generous = TestNodes.generousBridgeLimits();
         edge = cluster.start("fence-edge", "http:1,bridge:1,persistence:1,map:1", database, generous);
         other = cluster.start("fence-other", "map:1", database, generous);
         await().atMost(Duration.ofSeconds(30)).until(() -> edge.context().clusterMembers() == 2);

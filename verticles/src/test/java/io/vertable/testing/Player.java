@@ -55,6 +55,17 @@ public final class Player implements AutoCloseable {
         return reply;
     }
 
+    /** Sends a live (never stored) message: a drag preview, a ping or a cursor. */
+    public void live(String op, double x, double y, String tokenId) {
+        JsonObject body =
+                new JsonObject().put("room", roomId).put("op", op).put("x", x).put("y", y);
+        if (tokenId != null) body.put("tokenId", tokenId);
+        socket.send(new JsonObject()
+                .put("type", "send")
+                .put("address", Addresses.IN_LIVE)
+                .put("body", body));
+    }
+
     public JsonObject map(String op, JsonObject body) {
         return command(Addresses.IN_MAP, body.copy().put("op", op));
     }

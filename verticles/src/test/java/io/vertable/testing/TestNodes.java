@@ -68,6 +68,18 @@ public final class TestNodes {
         }
     }
 
+    /** Overrides for tests that drive rooms hard from one socket; the bridge's limits have tests of their own. */
+    public static JsonObject generousBridgeLimits() {
+        return new JsonObject()
+                .put(
+                        "bridge",
+                        new JsonObject()
+                                .put("socketRatePerSecond", 10_000)
+                                .put("socketBurst", 10_000)
+                                .put("userRatePerSecond", 10_000)
+                                .put("userBurst", 10_000));
+    }
+
     public static NodeConfig config(JsonObject overrides) {
         return NodeConfig.load(Map.of(), overrides);
     }
