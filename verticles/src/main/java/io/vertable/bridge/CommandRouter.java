@@ -70,22 +70,25 @@ final class CommandRouter {
     }
 
     private void forward(Message<JsonObject> command, String roomId, long deadline, int attempt) {
-        var options = new DeliveryOptions().setHeaders(command.headers()).setSendTimeout(FORWARD_TIMEOUT_MS);
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+            LOG.warn("room has no owner in time room={} node={}", roomId, nodeId);
+            fail(command, Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room is starting elsewhere; retry"));
+            return;
+        }
+        // Each attempt ends by the deadline, so the client always hears back before the bridge gives up.
+        var options =
+                new DeliveryOptions().setHeaders(command.headers()).setSendTimeout(Math.min(FORWARD_TIMEOUT_MS, left));
         vertx.eventBus()
                 .<JsonObject>request(Addresses.roomOwner(roomId), command.body(), options)
                 .onSuccess(reply -> command.reply(reply.body()))
                 .onFailure(e -> {
                     if (!resendable(e)) {
                         passOn(command, roomId, e);
-                    } else if (System.currentTimeMillis() > deadline) {
-                        LOG.warn("room has no owner in time room={} node={}", roomId, nodeId);
-                        fail(
-                                command,
-                                Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room is starting elsewhere; retry"));
                     } else if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
                         forward(command, roomId, deadline, attempt + 1); // the owner may be gone; ask again
                     } else {
-                        claim(roomId)
+                        claim(roomId, deadline)
                                 .onComplete(claimed -> vertx.setTimer(
                                         claimed.succeeded() ? 1 : Math.min(500, 50L << Math.min(attempt, 4)),
                                         id -> forward(command, roomId, deadline, attempt + 1)));
@@ -105,12 +108,14 @@ final class CommandRouter {
                 && Failure.decode(reply.getMessage()).message().endsWith("retry");
     }
 
-    private Future<JsonObject> claim(String roomId) {
+    private Future<JsonObject> claim(String roomId, long deadline) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) return Future.failedFuture("deadline");
         return vertx.eventBus()
                 .<JsonObject>request(
                         Addresses.MAP_CLAIM,
                         new JsonObject().put("room", roomId),
-                        new DeliveryOptions().setSendTimeout(CLAIM_TIMEOUT_MS))
+                        new DeliveryOptions().setSendTimeout(Math.min(CLAIM_TIMEOUT_MS, left)))
                 .map(reply -> reply.body());
     }
 
@@ -138,9 +143,10 @@ final class CommandRouter {
         String userId = message.headers().get(TrustedHeaders.USER_ID);
         RoomRole role =
                 RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE)).orElse(null);
-        String op = body == null ? null : body.getString("op");
+        String op = body != null && body.getValue("op") instanceof String text ? text : null;
         if (userId == null
                 || role == null
+                || op == null
                 || !LIVE_OPS.contains(op)
                 || !finite(body.getValue("x"))
                 || !finite(body.getValue("y"))) {

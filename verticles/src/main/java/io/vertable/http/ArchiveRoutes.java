@@ -74,6 +74,8 @@ final class ArchiveRoutes {
         JsonObject room = document.getValue("room") instanceof JsonObject r ? r : new JsonObject();
         room.put("name", Api.text(room, "name", 1, 80));
         JsonObject state = replay(document.getValue("events"));
+        String problem = io.vertable.shared.room.RoomValidation.problem(state);
+        if (problem != null) throw new FailureException(ErrorCode.BAD_REQUEST, "the room cannot be served: " + problem);
         if (!(document.getValue("assets", new JsonArray()) instanceof JsonArray)) {
             throw new FailureException(ErrorCode.BAD_REQUEST, "assets must be a list");
         }

@@ -59,9 +59,9 @@ final class RoomOwner {
     private JsonObject pendingPlayerView;
     private final Deque<RoomEvents> history = new ArrayDeque<>();
     /** Recent command ids and the seq their command ended at: a repeated command gets its first answer. */
-    private final java.util.LinkedHashMap<String, Long> answered = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+    private final java.util.LinkedHashMap<String, Answer> answered = new java.util.LinkedHashMap<>(256, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Answer> eldest) {
             return size() > RECENT_COMMANDS;
         }
     };
@@ -75,7 +75,11 @@ final class RoomOwner {
     private Promise<Void> drained;
 
     /** A command whose events are decided but not yet stored. */
-    private record Waiting(Message<JsonObject> command, List<RoomEvents> events, List<Message<JsonObject>> repeats) {
+    /** The seq a command ended at, and a digest of what it was (null when loaded from the log). */
+    private record Answer(long seq, String digest) {}
+
+    private record Waiting(
+            Message<JsonObject> command, List<RoomEvents> events, List<Message<JsonObject>> repeats, String digest) {
         void reply(JsonObject answer) {
             command.reply(answer);
             repeats.forEach(r -> r.reply(answer));
@@ -127,7 +131,7 @@ final class RoomOwner {
                     JsonObject commands = loaded.getJsonObject("commands", new JsonObject());
                     commands.fieldNames().stream()
                             .sorted(java.util.Comparator.comparingLong(commands::getLong))
-                            .forEach(cid -> owner.answered.put(cid, commands.getLong(cid)));
+                            .forEach(cid -> owner.answered.put(cid, new Answer(commands.getLong(cid), null)));
                     return owner;
                 });
     }
@@ -158,7 +162,7 @@ final class RoomOwner {
             refuse(message, ErrorCode.FORBIDDEN, "commands come through the bridge");
             return;
         }
-        switch (body.getString("op", "")) {
+        switch (body.getValue("op") instanceof String op ? op : "") {
             case "join" -> message.reply(join(actor));
             case "sync" -> sync(message, actor);
             default -> decide(message, actor);
@@ -214,16 +218,23 @@ final class RoomOwner {
     }
 
     private void decide(Message<JsonObject> message, Actor actor) {
-        String commandId = message.body().getValue("cid") instanceof String cid && cid.length() <= 64 ? cid : null;
-        if (commandId != null && answered.containsKey(commandId)) {
-            message.reply(new JsonObject()
-                    .put("ok", true)
-                    .put("seq", answered.get(commandId))
-                    .put("repeat", true));
+        // A command id belongs to its sender, and names one command: a repeat must be the same command.
+        String commandKey = message.body().getValue("cid") instanceof String cid && !cid.isEmpty() && cid.length() <= 64
+                ? actor.userId() + ":" + cid
+                : null;
+        String digest = commandKey == null ? null : digest(message.body());
+        if (commandKey != null && answered.containsKey(commandKey)) {
+            Answer answer = answered.get(commandKey);
+            if (answer.digest() != null && !answer.digest().equals(digest)) {
+                refuse(message, ErrorCode.CONFLICT, "that command id was used for another command");
+                return;
+            }
+            message.reply(
+                    new JsonObject().put("ok", true).put("seq", answer.seq()).put("repeat", true));
             return;
         }
-        if (commandId != null && inFlight.containsKey(commandId)) {
-            inFlight.get(commandId).repeats().add(message);
+        if (commandKey != null && inFlight.containsKey(commandKey)) {
+            inFlight.get(commandKey).repeats().add(message);
             return;
         }
         Decision decision =
@@ -235,28 +246,62 @@ final class RoomOwner {
         }
         long ts = System.currentTimeMillis();
         List<RoomEvents> events = new ArrayList<>();
-        for (Change change : decision.changes()) {
-            long seq = pending.getLong("seq") + 1;
-            RoomReducer.apply(pending, seq, change.type(), change.data());
-            JsonObject gmView = RoomViews.gm(pending);
-            JsonObject playerView = RoomViews.player(pending);
-            events.add(RoomEvents.of(
+        try {
+            for (Change change : decision.changes()) {
+                long seq = pending.getLong("seq") + 1;
+                RoomReducer.apply(pending, seq, change.type(), change.data());
+                JsonObject gmView = RoomViews.gm(pending);
+                JsonObject playerView = RoomViews.player(pending);
+                events.add(RoomEvents.of(
+                        roomId,
+                        seq,
+                        change.type(),
+                        actor.userId(),
+                        ts,
+                        commandKey,
+                        change.data(),
+                        RoomViews.diff(pendingGmView, gmView),
+                        RoomViews.diff(pendingPlayerView, playerView)));
+                pendingGmView = gmView;
+                pendingPlayerView = playerView;
+            }
+        } catch (RuntimeException broken) {
+            // All or nothing: a decision that cannot be applied leaves the pending state as it was.
+            LOG.error(
+                    "command could not be applied room={} node={} op={}",
                     roomId,
-                    seq,
-                    change.type(),
-                    actor.userId(),
-                    ts,
-                    commandId,
-                    change.data(),
-                    RoomViews.diff(pendingGmView, gmView),
-                    RoomViews.diff(pendingPlayerView, playerView)));
-            pendingGmView = gmView;
-            pendingPlayerView = playerView;
+                    nodeId,
+                    message.body().getString("op"),
+                    broken);
+            rebuildPending();
+            refuse(message, ErrorCode.INTERNAL, null);
+            return;
         }
-        Waiting waiting = new Waiting(message, events, new ArrayList<>());
-        if (commandId != null) inFlight.put(commandId, waiting);
+        Waiting waiting = new Waiting(message, events, new ArrayList<>(), digest);
+        if (commandKey != null) inFlight.put(commandKey, waiting);
         batch.add(waiting);
         write();
+    }
+
+    private static String digest(JsonObject body) {
+        JsonObject command = body.copy();
+        command.remove("cid");
+        return Integer.toHexString(command.encode().hashCode());
+    }
+
+    /** Pending = committed + the batches still waiting, rebuilt after a decision failed half-way. */
+    private void rebuildPending() {
+        resetPending();
+        List<Waiting> queued = new ArrayList<>(batch);
+        for (Waiting waiting : queued) {
+            for (RoomEvents event : waiting.events()) {
+                JsonObject stored = event.stored();
+                RoomReducer.apply(
+                        pending, stored.getLong("seq"), stored.getString("type"), stored.getJsonObject("data"));
+            }
+        }
+        pendingGmView = RoomViews.gm(pending);
+        pendingPlayerView = RoomViews.player(pending);
     }
 
     // ---- the log ----
@@ -302,7 +347,7 @@ final class RoomOwner {
             String commandId = waiting.events().get(0).stored().getString("cid");
             if (commandId != null) {
                 inFlight.remove(commandId);
-                answered.put(commandId, last);
+                answered.put(commandId, new Answer(last, waiting.digest()));
             }
             waiting.reply(new JsonObject().put("ok", true).put("seq", last));
         }
@@ -324,8 +369,10 @@ final class RoomOwner {
     }
 
     /**
-     * A batch was not stored. Its commands fail, and so does everything decided on top of it; the pending state goes
-     * back to what is stored. When the database says another owner wrote first, this owner steps down.
+     * A batch was not confirmed. Everything decided on it fails. When the database refused it (another owner wrote
+     * first), this owner is stale; when the outcome is unknown (a timeout, a lost persistence node) the events may
+     * be stored after all. Either way this owner steps down, and the next owner loads the truth from the log; commands
+     * carry ids, so a client that resends one gets it applied once.
      */
     private void notStored(List<Waiting> failed, Throwable cause) {
         Failure failure = FailureException.from(cause);
@@ -335,21 +382,18 @@ final class RoomOwner {
         batch = new ArrayList<>();
         Failure reply = fenced
                 ? Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room moved to another node; retry")
-                : Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room's log could not be written; retry");
+                : Failure.of(ErrorCode.TIMEOUT, "the room could not confirm this; resync, then send it again");
         dropped.forEach(w -> w.fail(reply));
         inFlight.clear();
         resetPending();
-        if (fenced) {
-            LOG.warn("room owner fenced off, stepping down room={} node={}: {}", roomId, nodeId, failure.message());
-            stepDown();
-        } else {
-            LOG.warn(
-                    "room log write failed room={} node={} dropped={}: {}",
-                    roomId,
-                    nodeId,
-                    dropped.size(),
-                    failure.message());
-        }
+        LOG.warn(
+                "room owner stepping down room={} node={} fenced={} dropped={}: {}",
+                roomId,
+                nodeId,
+                fenced,
+                dropped.size(),
+                failure.message());
+        stepDown();
     }
 
     private void resetPending() {

@@ -436,6 +436,20 @@ class LiveRoomTest {
                         .body()
                         .getString("detail"))
                 .contains("does not replay");
+        JsonObject untyped = document.copy();
+        untyped.getJsonArray("events")
+                .add(new JsonObject()
+                        .put("seq", document.getJsonArray("events").size() + 1)
+                        .put("type", "token.updated")
+                        .put(
+                                "data",
+                                new JsonObject()
+                                        .put("tokenId", firstToken(document))
+                                        .put("hidden", "yes")));
+        assertThat(rest.post("/api/rooms/import", table.gmToken(), untyped)
+                        .body()
+                        .getString("detail"))
+                .contains("cannot be served");
     }
 
     @Test
@@ -463,6 +477,8 @@ class LiveRoomTest {
                                 .put("x", 0.0)
                                 .put("y", 0.0)
                                 .put("hidden", false)
+                                .put("locked", false)
+                                .put("layer", "tokens")
                                 .put("owners", new JsonArray())));
         for (int seq = 4; seq <= 10_000; seq++) {
             events.add(event(
@@ -497,6 +513,15 @@ class LiveRoomTest {
         }
     }
 
+    private static String firstToken(JsonObject document) {
+        for (Object e : document.getJsonArray("events")) {
+            JsonObject event = (JsonObject) e;
+            if ("token.created".equals(event.getString("type")))
+                return event.getJsonObject("data").getString("tokenId");
+        }
+        throw new AssertionError("no token in the export");
+    }
+
     private static JsonObject event(long seq, String type, JsonObject data) {
         return new JsonObject()
                 .put("seq", seq)
@@ -504,6 +529,47 @@ class LiveRoomTest {
                 .put("ts", 0L)
                 .put("audience", "all")
                 .put("data", data);
+    }
+
+    @Test
+    void commandIdsBelongToTheirSenderAndNameOneCommand() {
+        String mine = token(new JsonObject().put("name", "Mine").put("owners", new JsonArray().add(pip.userId)));
+        String gms = token(new JsonObject().put("name", "Theirs"));
+        JsonObject pipMove = pip.ok(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "token.move")
+                        .put("tokenId", mine)
+                        .put("x", 1)
+                        .put("y", 1)
+                        .put("cid", "c-17"));
+        JsonObject gmHide = gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject().put("op", "token.hide").put("tokenId", gms).put("cid", "c-17"));
+        assertThat(gmHide.containsKey("repeat"))
+                .as("another user's id does not swallow the GM's command")
+                .isFalse();
+        assertThat(gmHide.getLong("seq")).isGreaterThan(pipMove.getLong("seq"));
+        JsonObject reused = pip.command(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "token.move")
+                        .put("tokenId", mine)
+                        .put("x", 9)
+                        .put("y", 9)
+                        .put("cid", "c-17"));
+        assertThat(reused.getString("code")).isEqualTo("CONFLICT");
+    }
+
+    @Test
+    void commandsWithoutAnOpAreRefusedAtOnce() {
+        assertThat(gm.command(Addresses.IN_MAP, new JsonObject().putNull("op")).getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(gm.command(Addresses.IN_MAP, new JsonObject().put("op", 7)).getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(gm.command(Addresses.IN_LIVE, new JsonObject().put("x", 1).put("y", 1))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
     }
 
     @Test

@@ -25,6 +25,10 @@ public final class RoomCommands {
     public static final int MAX_FOG_OPS = 2_000;
     public static final int MAX_INITIATIVE = 200;
     public static final int MAX_NOTE_LENGTH = 20_000;
+    /** Points of all drawings and fog polygons of a room: every event re-derives views, so their size is bounded. */
+    public static final int MAX_ROOM_POINTS = 50_000;
+    /** Drawings one player may have in a room, so one player cannot use up the room's budget. */
+    public static final int MAX_DRAWINGS_PER_PLAYER = 200;
 
     /** Ops a player may send; everything else on the map is the GM's. */
     private static final Set<String> PLAYER_OPS =
@@ -299,11 +303,49 @@ public final class RoomCommands {
                 .getJsonArray("ops");
         if (ops.size() >= MAX_FOG_OPS)
             throw new Refused(ErrorCode.CONFLICT, "this scene's fog is too detailed; reset it");
-        return Decision.of(new Change(
-                type,
-                new JsonObject()
-                        .put("sceneId", sceneId)
-                        .put("shape", Geometry.normalizeShape(body.getValue("shape")))));
+        JsonObject shape = Geometry.normalizeShape(body.getValue("shape"));
+        requirePointBudget(state, shape.getJsonArray("points"));
+        return Decision.of(
+                new Change(type, new JsonObject().put("sceneId", sceneId).put("shape", shape)));
+    }
+
+    // ---- budgets ----
+
+    static int drawingsBy(JsonObject state, String userId) {
+        int count = 0;
+        for (Object d : state.getJsonObject("drawings").getMap().values()) {
+            JsonObject drawing = d instanceof JsonObject j ? j : new JsonObject((java.util.Map<String, Object>) d);
+            if (userId.equals(drawing.getString("author"))) count++;
+        }
+        return count;
+    }
+
+    /** Points held by all drawings and fog polygons of the room. */
+    public static int roomPoints(JsonObject state) {
+        int points = 0;
+        for (Object d : state.getJsonObject("drawings").getMap().values()) {
+            JsonObject drawing = d instanceof JsonObject j ? j : new JsonObject((java.util.Map<String, Object>) d);
+            points += drawing.getJsonArray("points").size();
+        }
+        for (Object s : state.getJsonObject("scenes").getMap().values()) {
+            JsonObject scene = s instanceof JsonObject j ? j : new JsonObject((java.util.Map<String, Object>) s);
+            for (Object o : scene.getJsonObject("fog").getJsonArray("ops")) {
+                JsonArray polygon = ((JsonObject) o).getJsonObject("shape").getJsonArray("points");
+                points += polygon == null ? 1 : polygon.size();
+            }
+        }
+        return points;
+    }
+
+    private static JsonArray budgeted(JsonObject state, JsonArray points) throws Refused {
+        requirePointBudget(state, points);
+        return points;
+    }
+
+    private static void requirePointBudget(JsonObject state, JsonArray added) throws Refused {
+        if (added != null && roomPoints(state) + added.size() > MAX_ROOM_POINTS) {
+            throw new Refused(ErrorCode.CONFLICT, "this room's drawings and fog are too detailed; erase or reset some");
+        }
     }
 
     // ---- drawings ----
@@ -312,6 +354,9 @@ public final class RoomCommands {
             throws Invalid, NotFound, Refused {
         if (state.getJsonObject("drawings").size() >= MAX_DRAWINGS)
             throw new Refused(ErrorCode.CONFLICT, "too many drawings; erase some");
+        if (!actor.gm() && drawingsBy(state, actor.userId()) >= MAX_DRAWINGS_PER_PLAYER) {
+            throw new Refused(ErrorCode.CONFLICT, "you have " + MAX_DRAWINGS_PER_PLAYER + " drawings here; erase some");
+        }
         String sceneId = sceneId(state, body);
         if (!actor.gm() && !sceneId.equals(state.getString("activeScene"))) throw new NotFound("no such scene");
         String kind = Check.text(body, "kind", 16, true);
@@ -325,7 +370,7 @@ public final class RoomCommands {
                 .put("drawingId", ids.get())
                 .put("sceneId", sceneId)
                 .put("kind", kind)
-                .put("points", Check.points(body.getValue("points"), minPoints))
+                .put("points", budgeted(state, Check.points(body.getValue("points"), minPoints)))
                 .put("color", Check.color(body, "color", "#000000"))
                 .put("width", Check.number(body, "width", 0.5, 50, 3))
                 .put("author", actor.userId());

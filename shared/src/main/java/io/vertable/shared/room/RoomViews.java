@@ -66,9 +66,10 @@ public final class RoomViews {
         return gm ? gm(state) : player(state);
     }
 
-    /** On the shown scene, not hidden, and its centre not under fog. */
+    /** On the shown scene, not hidden, not on the GM layer, and its centre not under fog. */
     public static boolean visibleToPlayers(JsonObject activeScene, JsonObject token) {
-        if (activeScene == null || token.getBoolean("hidden", false)) return false;
+        if (activeScene == null || token.getBoolean("hidden", false) || "gm".equals(token.getString("layer")))
+            return false;
         if (!activeScene.getString("id").equals(token.getString("sceneId"))) return false;
         return !Geometry.covered(activeScene.getJsonObject("fog"), token.getDouble("x"), token.getDouble("y"));
     }

@@ -362,6 +362,74 @@ class RoomModelTest {
     }
 
     @Test
+    void gmLayerTokensAreTheGmsAlone() {
+        String scene = scene();
+        String staged =
+                token(scene, 5, 5, new JsonObject().put("name", "Staged Ogre").put("layer", "gm"));
+        assertThat(RoomViews.player(state).encode()).doesNotContain(staged, "Staged Ogre");
+        run(GM, "token.update", new JsonObject().put("tokenId", staged).put("layer", "tokens"));
+        assertThat(RoomViews.player(state).getJsonObject("tokens").containsKey(staged))
+                .isTrue();
+    }
+
+    @Test
+    void drawingsAndFogHaveABudget() {
+        String scene = scene();
+        JsonArray big = new JsonArray();
+        for (int i = 0; i < 1000; i++) big.add(new JsonArray().add(i).add(i % 50));
+        JsonObject freehand =
+                new JsonObject().put("sceneId", scene).put("kind", "freehand").put("points", big);
+        int accepted = 0;
+        Decision last = null;
+        for (int i = 0; i < 60; i++) {
+            last = run(GM, "drawing.create", freehand);
+            if (last.accepted()) accepted++;
+        }
+        assertThat(accepted).isEqualTo(RoomCommands.MAX_ROOM_POINTS / 1000);
+        assertRefused(last, ErrorCode.CONFLICT);
+        assertRefused(
+                run(
+                        GM,
+                        "fog.cover",
+                        new JsonObject()
+                                .put("sceneId", scene)
+                                .put(
+                                        "shape",
+                                        new JsonObject().put("kind", "polygon").put("points", big))),
+                ErrorCode.CONFLICT);
+
+        room();
+        String other = scene();
+        JsonObject dot = new JsonObject()
+                .put("sceneId", other)
+                .put("kind", "text")
+                .put("text", "x")
+                .put("points", new JsonArray().add(new JsonArray().add(1).add(1)));
+        for (int i = 0; i < RoomCommands.MAX_DRAWINGS_PER_PLAYER; i++)
+            assertThat(run(PIP, "drawing.create", dot).accepted()).isTrue();
+        assertRefused(run(PIP, "drawing.create", dot), ErrorCode.CONFLICT);
+        assertThat(run(QUIN, "drawing.create", dot).accepted())
+                .as("another player still may")
+                .isTrue();
+    }
+
+    @Test
+    void validationRefusesStatesNoCommandCouldHaveMade() {
+        String scene = scene();
+        token(scene, 1, 1, new JsonObject());
+        assertThat(RoomValidation.problem(state)).isNull();
+        JsonObject broken = state.copy();
+        broken.getJsonObject("tokens").forEach(e -> ((JsonObject) e.getValue()).put("hidden", "yes"));
+        assertThat(RoomValidation.problem(broken)).contains("hidden");
+        JsonObject orphan = state.copy();
+        orphan.getJsonObject("tokens").forEach(e -> ((JsonObject) e.getValue()).put("sceneId", "nowhere"));
+        assertThat(RoomValidation.problem(orphan)).contains("scene does not exist");
+        JsonObject ownerless = state.copy();
+        ownerless.getJsonObject("tokens").forEach(e -> ((JsonObject) e.getValue()).remove("owners"));
+        assertThat(RoomValidation.problem(ownerless)).contains("owners");
+    }
+
+    @Test
     void unknownEventTypesChangeOnlyTheSeq() {
         JsonObject before = state.copy();
         RoomReducer.apply(state, 1, "weather.changed", new JsonObject().put("rain", true));

@@ -78,6 +78,7 @@ class RoomPropertiesTest {
                                 .add(new JsonArray().add(1).add(1))
                                 .add(new JsonArray().add(5).add(5)));
         if (random.nextInt(3) == 0) body.put("hidden", true);
+        if (random.nextInt(5) == 0) body.put("layer", "gm");
         if (random.nextInt(2) == 0) body.put("owners", new JsonArray().add(random.nextBoolean() ? "p1" : "p2"));
         if (random.nextInt(4) == 0) body.put("gmOnly", false);
         if (random.nextInt(4) == 0) body.put("hp", random.nextInt(20));
@@ -196,6 +197,7 @@ class RoomPropertiesTest {
     static boolean secret(JsonObject scene, JsonObject token) {
         if (scene == null
                 || token.getBoolean("hidden")
+                || "gm".equals(token.getString("layer"))
                 || !scene.getString("id").equals(token.getString("sceneId"))) return true;
         JsonObject fog = scene.getJsonObject("fog");
         if (!fog.getBoolean("enabled")) return false;

@@ -1,0 +1,79 @@
+package io.vertable.shared.room;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * Checks a room state that did not come from {@link RoomCommands} — an imported log — against what commands would
+ * have allowed: field types, references between entities, and the room's limits. A room that passes can be served.
+ */
+public final class RoomValidation {
+
+    private static final Set<String> LAYERS = Set.of("map", "tokens", "gm");
+
+    private RoomValidation() {}
+
+    /** @return null when the state is sound, else what is wrong with it */
+    public static String problem(JsonObject state) {
+        try {
+            JsonObject scenes = state.getJsonObject("scenes");
+            if (scenes.size() > RoomCommands.MAX_SCENES) return "more than " + RoomCommands.MAX_SCENES + " scenes";
+            if (state.getJsonObject("tokens").size() > RoomCommands.MAX_TOKENS)
+                return "more than " + RoomCommands.MAX_TOKENS + " tokens";
+            if (state.getJsonObject("drawings").size() > RoomCommands.MAX_DRAWINGS) return "too many drawings";
+            if (state.getJsonObject("notes").size() > RoomCommands.MAX_NOTES) return "too many notes";
+            if (RoomCommands.roomPoints(state) > RoomCommands.MAX_ROOM_POINTS)
+                return "drawings and fog are too detailed";
+            String active = state.getString("activeScene");
+            if (active != null && !scenes.containsKey(active)) return "the shown scene does not exist";
+            for (String id : scenes.fieldNames()) {
+                JsonObject fog = scenes.getJsonObject(id).getJsonObject("fog");
+                fog.getBoolean("enabled");
+                if (fog.getJsonArray("ops").size() > RoomCommands.MAX_FOG_OPS)
+                    return "scene " + id + " has too much fog";
+            }
+            for (String id : state.getJsonObject("tokens").fieldNames()) {
+                String problem = token(state.getJsonObject("tokens").getJsonObject(id), scenes);
+                if (problem != null) return "token " + id + ": " + problem;
+            }
+            for (String id : state.getJsonObject("notes").fieldNames()) {
+                if (state.getJsonObject("notes").getJsonObject(id).getBoolean("gmOnly") == null)
+                    return "note " + id + ": gmOnly missing";
+            }
+            for (String id : state.getJsonObject("drawings").fieldNames()) {
+                JsonObject drawing = state.getJsonObject("drawings").getJsonObject(id);
+                if (!scenes.containsKey(drawing.getString("sceneId")) || drawing.getJsonArray("points") == null) {
+                    return "drawing " + id + " is malformed";
+                }
+            }
+            RoomViews.gm(state);
+            RoomViews.player(state);
+            return null;
+        } catch (ClassCastException | NullPointerException e) {
+            return "a field has the wrong type or is missing";
+        }
+    }
+
+    private static String token(JsonObject token, JsonObject scenes) {
+        if (!(token.getValue("sceneId") instanceof String sceneId) || !scenes.containsKey(sceneId))
+            return "its scene does not exist";
+        for (String field : new String[] {"x", "y"}) {
+            if (!(token.getValue(field) instanceof Number n)
+                    || !Double.isFinite(n.doubleValue())
+                    || Math.abs(n.doubleValue()) > Geometry.MAX_COORDINATE) {
+                return field + " is not a coordinate";
+            }
+        }
+        if (!(token.getValue("hidden") instanceof Boolean) || !(token.getValue("locked") instanceof Boolean)) {
+            return "hidden and locked must be true or false";
+        }
+        JsonArray owners = token.getJsonArray("owners");
+        if (owners == null || !owners.stream().allMatch(o -> o instanceof String))
+            return "owners must be a list of user ids";
+        if (!(token.getValue("layer") instanceof String layer) || !LAYERS.contains(layer))
+            return "layer must be map, tokens or gm";
+        if (!(token.getValue("name") instanceof String)) return "name is missing";
+        return null;
+    }
+}
