@@ -163,17 +163,7 @@ class LiveRoomTest {
                 new JsonObject().put("op", "fog.reset").put("sceneId", scene).put("covered", true));
         gm.ok(
                 Addresses.IN_MAP,
-                new JsonObject()
-                        .put("op", "fog.reveal")
-                        .put("sceneId", scene)
-                        .put(
-                                "shape",
-                                new JsonObject()
-                                        .put("kind", "rect")
-                                        .put("x", 0)
-                                        .put("y", 0)
-                                        .put("w", 300)
-                                        .put("h", 300)));
+                new JsonObject().put("op", "fog.reveal").put("sceneId", scene).put("shape", rect(0, 0, 300, 300)));
         String assassin = token(new JsonObject()
                 .put("name", "Secret Assassin")
                 .put("hidden", true)
@@ -228,14 +218,7 @@ class LiveRoomTest {
                         new JsonObject()
                                 .put("op", "fog.reveal")
                                 .put("sceneId", scene)
-                                .put(
-                                        "shape",
-                                        new JsonObject()
-                                                .put("kind", "rect")
-                                                .put("x", 800)
-                                                .put("y", 800)
-                                                .put("w", 200)
-                                                .put("h", 200)))
+                                .put("shape", rect(800, 800, 200, 200)))
                 .getLong("seq");
         JsonObject appeared = pip.awaitSeq(revealed);
         assertThat(appeared.encode()).contains("Lurking Troll").doesNotContain("Secret Assassin");
@@ -587,5 +570,15 @@ class LiveRoomTest {
         assertThat(gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq"))
                 .as("nothing stored")
                 .isEqualTo(seq);
+    }
+
+    /** A fog rectangle in scene pixels. */
+    static JsonObject rect(double x, double y, double w, double h) {
+        return new JsonObject()
+                .put("kind", "rect")
+                .put("x", x)
+                .put("y", y)
+                .put("w", w)
+                .put("h", h);
     }
 }

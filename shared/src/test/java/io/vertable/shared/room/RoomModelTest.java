@@ -163,19 +163,7 @@ class RoomModelTest {
                                         new JsonObject().put("kind", "polygon").put("points", huge))),
                 ErrorCode.BAD_REQUEST);
         assertRefused(
-                run(
-                        GM,
-                        "fog.reveal",
-                        new JsonObject()
-                                .put("sceneId", scene)
-                                .put(
-                                        "shape",
-                                        new JsonObject()
-                                                .put("kind", "rect")
-                                                .put("x", 0)
-                                                .put("y", 0)
-                                                .put("w", -5)
-                                                .put("h", 5))),
+                run(GM, "fog.reveal", new JsonObject().put("sceneId", scene).put("shape", rect(0, 0, -5, 5))),
                 ErrorCode.BAD_REQUEST);
         assertRefused(
                 run(GM, "note.create", new JsonObject().put("title", "Lore").put("body", "x".repeat(1_000_000))),
@@ -215,19 +203,7 @@ class RoomModelTest {
         assertThat(RoomViews.gm(state).getJsonObject("tokens").containsKey(lurker))
                 .isTrue();
 
-        run(
-                GM,
-                "fog.reveal",
-                new JsonObject()
-                        .put("sceneId", scene)
-                        .put(
-                                "shape",
-                                new JsonObject()
-                                        .put("kind", "rect")
-                                        .put("x", 400)
-                                        .put("y", 400)
-                                        .put("w", 200)
-                                        .put("h", 200)));
+        run(GM, "fog.reveal", new JsonObject().put("sceneId", scene).put("shape", rect(400, 400, 200, 200)));
         JsonObject playerAfter = RoomViews.player(state);
         JsonObject patch = RoomViews.diff(playerBefore, playerAfter);
         assertThat(patch.getJsonObject("upsert")
@@ -435,5 +411,15 @@ class RoomModelTest {
         RoomReducer.apply(state, 1, "weather.changed", new JsonObject().put("rain", true));
         assertThat(state.getLong("seq")).isEqualTo(1);
         assertThat(state.copy().put("seq", 0L)).isEqualTo(before);
+    }
+
+    /** A fog rectangle in scene pixels. */
+    static JsonObject rect(double x, double y, double w, double h) {
+        return new JsonObject()
+                .put("kind", "rect")
+                .put("x", x)
+                .put("y", y)
+                .put("w", w)
+                .put("h", h);
     }
 }
