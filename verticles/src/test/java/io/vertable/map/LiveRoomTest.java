@@ -276,15 +276,7 @@ class LiveRoomTest {
                 .isEqualTo("BAD_REQUEST");
         JsonArray huge = new JsonArray();
         for (int i = 0; i < 2000; i++) huge.add(new JsonArray().add(i).add(i % 7));
-        assertThat(gm.map(
-                                "fog.cover",
-                                new JsonObject()
-                                        .put("sceneId", scene)
-                                        .put(
-                                                "shape",
-                                                new JsonObject()
-                                                        .put("kind", "polygon")
-                                                        .put("points", huge)))
+        assertThat(gm.map("fog.cover", new JsonObject().put("sceneId", scene).put("shape", polygon(huge)))
                         .getString("code"))
                 .isEqualTo("BAD_REQUEST");
         assertThat(gm.map("note.create", new JsonObject().put("title", "Tome").put("body", "x".repeat(100_000)))
@@ -570,6 +562,11 @@ class LiveRoomTest {
         assertThat(gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq"))
                 .as("nothing stored")
                 .isEqualTo(seq);
+    }
+
+    /** A fog polygon in scene pixels: points are [x, y] pairs. */
+    static JsonObject polygon(JsonArray points) {
+        return new JsonObject().put("kind", "polygon").put("points", points);
     }
 
     /** A fog rectangle in scene pixels. */

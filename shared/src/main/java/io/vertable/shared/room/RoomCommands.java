@@ -439,22 +439,24 @@ public final class RoomCommands {
 
     // ---- lookups ----
 
-    private static String sceneId(JsonObject state, JsonObject body) throws Invalid, NotFound {
-        String id = Check.id(body, "sceneId");
-        if (!state.getJsonObject("scenes").containsKey(id)) throw new NotFound("no such scene");
+    /** The id in {@code field} of the body, when the state's {@code collection} holds it. */
+    private static String existing(JsonObject state, JsonObject body, String field, String collection, String what)
+            throws Invalid, NotFound {
+        String id = Check.id(body, field);
+        if (!state.getJsonObject(collection).containsKey(id)) throw new NotFound("no such " + what);
         return id;
+    }
+
+    private static String sceneId(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        return existing(state, body, "sceneId", "scenes", "scene");
     }
 
     private static String tokenId(JsonObject state, JsonObject body) throws Invalid, NotFound {
-        String id = Check.id(body, "tokenId");
-        if (!state.getJsonObject("tokens").containsKey(id)) throw new NotFound("no such token");
-        return id;
+        return existing(state, body, "tokenId", "tokens", "token");
     }
 
     private static String noteId(JsonObject state, JsonObject body) throws Invalid, NotFound {
-        String id = Check.id(body, "noteId");
-        if (!state.getJsonObject("notes").containsKey(id)) throw new NotFound("no such note");
-        return id;
+        return existing(state, body, "noteId", "notes", "note");
     }
 
     private static String entryId(JsonObject state, JsonObject body) throws Invalid, NotFound {

@@ -153,14 +153,7 @@ class RoomModelTest {
         JsonArray huge = new JsonArray();
         for (int i = 0; i < 100_000; i++) huge.add(new JsonArray().add(i % 1000).add(i / 1000));
         assertRefused(
-                run(
-                        GM,
-                        "fog.reveal",
-                        new JsonObject()
-                                .put("sceneId", scene)
-                                .put(
-                                        "shape",
-                                        new JsonObject().put("kind", "polygon").put("points", huge))),
+                run(GM, "fog.reveal", new JsonObject().put("sceneId", scene).put("shape", polygon(huge))),
                 ErrorCode.BAD_REQUEST);
         assertRefused(
                 run(GM, "fog.reveal", new JsonObject().put("sceneId", scene).put("shape", rect(0, 0, -5, 5))),
@@ -219,23 +212,11 @@ class RoomModelTest {
                         .put("sceneId", scene)
                         .put(
                                 "shape",
-                                new JsonObject()
-                                        .put("kind", "polygon")
-                                        .put(
-                                                "points",
-                                                new JsonArray()
-                                                        .add(new JsonArray()
-                                                                .add(450)
-                                                                .add(450))
-                                                        .add(new JsonArray()
-                                                                .add(550)
-                                                                .add(450))
-                                                        .add(new JsonArray()
-                                                                .add(550)
-                                                                .add(550))
-                                                        .add(new JsonArray()
-                                                                .add(450)
-                                                                .add(550)))));
+                                polygon(new JsonArray()
+                                        .add(new JsonArray().add(450).add(450))
+                                        .add(new JsonArray().add(550).add(450))
+                                        .add(new JsonArray().add(550).add(550))
+                                        .add(new JsonArray().add(450).add(550)))));
         JsonObject covered = RoomViews.diff(playerAfter, RoomViews.player(state));
         assertThat(covered.getJsonObject("remove").getJsonArray("tokens").getList())
                 .containsExactly(lurker);
@@ -364,14 +345,7 @@ class RoomModelTest {
         assertThat(accepted).isEqualTo(RoomCommands.MAX_ROOM_POINTS / 1000);
         assertRefused(last, ErrorCode.CONFLICT);
         assertRefused(
-                run(
-                        GM,
-                        "fog.cover",
-                        new JsonObject()
-                                .put("sceneId", scene)
-                                .put(
-                                        "shape",
-                                        new JsonObject().put("kind", "polygon").put("points", big))),
+                run(GM, "fog.cover", new JsonObject().put("sceneId", scene).put("shape", polygon(big))),
                 ErrorCode.CONFLICT);
 
         room();
@@ -411,6 +385,11 @@ class RoomModelTest {
         RoomReducer.apply(state, 1, "weather.changed", new JsonObject().put("rain", true));
         assertThat(state.getLong("seq")).isEqualTo(1);
         assertThat(state.copy().put("seq", 0L)).isEqualTo(before);
+    }
+
+    /** A fog polygon in scene pixels: points are [x, y] pairs. */
+    static JsonObject polygon(JsonArray points) {
+        return new JsonObject().put("kind", "polygon").put("points", points);
     }
 
     /** A fog rectangle in scene pixels. */
