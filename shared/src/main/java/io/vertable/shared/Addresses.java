@@ -30,6 +30,21 @@ public final class Addresses {
     /** Rooms, members and invites (body {@code {"op": …}}). */
     public static final String PERSIST_ROOMS = "vtt.svc.persist.rooms";
 
+    /** Chat history, search and single messages, each filtered for the asking user (body {@code {"op": …}}). */
+    public static final String PERSIST_CHAT = "vtt.svc.persist.chat";
+
+    /** Character sheets (body {@code {"op": …}}). */
+    public static final String PERSIST_CHARACTERS = "vtt.svc.persist.characters";
+
+    /** Chat commands from browsers, relayed by the bridge node's router with trusted headers. */
+    public static final String CHAT_COMMAND = "vtt.svc.chat.command";
+
+    /** Dice commands and character sheets from browsers, relayed like chat. */
+    public static final String DICE_COMMAND = "vtt.svc.dice.command";
+
+    /** A stateless roll with its breakdown ({@code {expression, dialect}}), for the REST API. */
+    public static final String DICE_ROLL = "vtt.svc.dice.roll";
+
     /**
      * Published to every bridge instance in the cluster: a revoked session ({@code {"type":"revoked","jti","userId"}})
      * or a changed membership ({@code {"type":"membership","roomId","userId"}}) closes the affected sockets at once.
@@ -70,6 +85,22 @@ public final class Addresses {
     /** The one consumer of a room: its owning map instance (DESIGN §5, one sequencer per room). */
     public static String roomOwner(String roomId) {
         return INTERNAL_PREFIX + "map.room." + roomId;
+    }
+
+    /**
+     * Where chat and dice hand finished messages to a room's owner, which rolls their dice, sequences and stores them.
+     * Internal, so a browser can never post a message in someone else's name.
+     */
+    public static String roomPost(String roomId) {
+        return roomOwner(roomId) + ".post";
+    }
+
+    /**
+     * Where one node answers for itself to operators: {@code {"op":"status"}} (its verticles, sockets, rooms, uptime)
+     * and {@code {"op":"rescale","verticle","instances"}}. One consumer per node, so the address names the node.
+     */
+    public static String nodeAdmin(String nodeId) {
+        return INTERNAL_PREFIX + "node." + nodeId + ".admin";
     }
 
     public static boolean isInternal(String address) {

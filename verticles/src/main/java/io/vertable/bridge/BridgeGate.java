@@ -1,6 +1,7 @@
 package io.vertable.bridge;
 
 import io.vertable.node.FailureException;
+import io.vertable.node.NodeMeters;
 import io.vertable.security.Identity;
 import io.vertable.security.Ids;
 import io.vertable.security.RateLimiter;
@@ -14,6 +15,7 @@ import io.vertable.shared.StreamAddress;
 import io.vertable.shared.TrustedHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +56,21 @@ final class BridgeGate implements Handler<BridgeEvent> {
     private final Limit socketLimit;
     private final Limit userLimit;
     private final Map<SockJSSocket, SocketState> sockets = new IdentityHashMap<>();
+    private final NodeMeters meters;
+    /** This instance's open sockets, as the node's meters see them. */
+    private final AtomicInteger open;
 
-    BridgeGate(Vertx vertx, RateLimiter limiter, Presence presence, String nodeId, JsonObject bridge) {
+    BridgeGate(
+            Vertx vertx,
+            RateLimiter limiter,
+            Presence presence,
+            String nodeId,
+            JsonObject bridge,
+            NodeMeters meters,
+            AtomicInteger open) {
         this.vertx = vertx;
+        this.meters = meters;
+        this.open = open;
         this.limiter = limiter;
         this.presence = presence;
         this.nodeId = nodeId;
@@ -96,12 +111,14 @@ final class BridgeGate implements Handler<BridgeEvent> {
             return;
         }
         sockets.put(event.socket(), new SocketState(event.socket(), identity, Ids.newId()));
+        open.set(sockets.size());
         LOG.debug("socket opened node={} user={}", nodeId, identity.userId());
         event.complete(true);
     }
 
     private void closed(BridgeEvent event) {
         SocketState state = sockets.remove(event.socket());
+        open.set(sockets.size());
         event.complete(true);
         if (state == null) return;
         limiter.forgetLocal(socketKey(state));
@@ -167,6 +184,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
      */
     private void disconnect(SocketState state, Failure why) {
         sockets.remove(state.socket);
+        open.set(sockets.size());
         limiter.forgetLocal(socketKey(state));
         for (String address : state.registered) leftStream(state, address);
         state.registered.clear();
@@ -284,18 +302,26 @@ final class BridgeGate implements Handler<BridgeEvent> {
             return;
         }
         String address = frame.getString("address");
-        limiter.take(userLimit, state.identity.userId())
+        Future<JsonObject> decided = limiter.take(userLimit, state.identity.userId())
                 .compose(decision -> decision.allowed()
                         ? trustedHeaders(state, address, frame)
-                        : Future.failedFuture(new LimitedException(decision)))
-                .onSuccess(headers -> {
-                    frame.put("headers", headers);
-                    event.complete(true);
-                })
-                .onFailure(e -> {
-                    if (e instanceof LimitedException limited) refuseLimited(event, limited.decision);
-                    else refuse(event, e);
-                });
+                        : Future.failedFuture(new LimitedException(decision)));
+        // The checks are asynchronous (Redis, membership) and may finish out of order; a socket's frames still go on
+        // in the order it sent them, so one player's moves reach the room as they were made.
+        Future<Void> previous = state.sendsInOrder;
+        Promise<Void> passed = Promise.promise();
+        state.sendsInOrder = passed.future();
+        previous.onComplete(before -> decided.onComplete(result -> {
+            if (result.succeeded()) {
+                frame.put("headers", result.result());
+                event.complete(true);
+            } else if (result.cause() instanceof LimitedException limited) {
+                refuseLimited(event, limited.decision);
+            } else {
+                refuse(event, result.cause());
+            }
+            passed.complete();
+        }));
     }
 
     /** The checks that need no lookup; null when the frame may go on. */
@@ -405,11 +431,12 @@ final class BridgeGate implements Handler<BridgeEvent> {
                 : null;
     }
 
-    static void writeError(SockJSSocket socket, String address, Failure failure) {
+    private void writeError(SockJSSocket socket, String address, Failure failure) {
         writeError(socket, address, failure, -1);
     }
 
-    private static void writeError(SockJSSocket socket, String address, Failure failure, long retryAfterMs) {
+    private void writeError(SockJSSocket socket, String address, Failure failure, long retryAfterMs) {
+        meters.refused(failure.code());
         JsonObject body = failure.code().toJson(failure.message());
         if (retryAfterMs >= 0) body.put("retryAfterMs", retryAfterMs);
         var frame = new JsonObject()

@@ -66,7 +66,15 @@ public final class BridgeVerticle extends ServiceVerticle {
         return Security.create(vertx, config()).compose(kit -> {
             security = kit;
             var presence = new Presence(vertx, security.redis(), presenceTtlMs);
-            gate = new BridgeGate(vertx, security.limiter(), presence, node.nodeId(), bridge);
+            gate = new BridgeGate(
+                    vertx,
+                    security.limiter(),
+                    presence,
+                    node.nodeId(),
+                    bridge,
+                    node.meters(),
+                    node.meters().socketsOf(deploymentID()));
+            SharedJsonCodec.register(vertx);
             control = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> gate.control(message.body()));
             Future<?> routing = new CommandRouter(vertx, node.nodeId()).register();
             presenceTimer = vertx.setPeriodic(presenceTtlMs / 3, id -> {
@@ -84,7 +92,11 @@ public final class BridgeVerticle extends ServiceVerticle {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.eventually(super::stop)
                 .eventually(() -> control == null ? Future.succeededFuture() : control.unregister())
-                .eventually(() -> security == null ? Future.succeededFuture() : security.close());
+                .eventually(() -> security == null ? Future.succeededFuture() : security.close())
+                .eventually(() -> {
+                    node.meters().forget(deploymentID());
+                    return Future.succeededFuture();
+                });
     }
 
     private Router routes(JsonObject bridge) {
@@ -189,8 +201,9 @@ public final class BridgeVerticle extends ServiceVerticle {
         }
     }
 
-    private static void problem(RoutingContext ctx, Failure failure) {
+    private void problem(RoutingContext ctx, Failure failure) {
         if (ctx.response().ended()) return;
+        node.meters().refused(failure.code());
         ctx.response()
                 .setStatusCode(failure.code().httpStatus())
                 .putHeader("content-type", "application/problem+json")

@@ -8,8 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,8 @@ final class Presence {
     private final Vertx vertx;
     private final RedisAPI redis;
     private final long ttlMs;
+    /** Rooms whose list is being published → whether another change came meanwhile. Event-loop confined. */
+    private final Map<String, Boolean> publishing = new HashMap<>();
 
     Presence(Vertx vertx, RedisAPI redis, long ttlMs) {
         this.vertx = vertx;
@@ -105,7 +109,24 @@ final class Presence {
                 });
     }
 
+    /**
+     * Publishes the room's list, at most one at a time per room: changes that arrive while a list is being read and
+     * published are covered by one more publish afterwards. A burst of N joins then costs a few lists instead of N
+     * (each sent to every member: N² deliveries for a big room).
+     */
     private Future<Void> publish(String roomId) {
+        if (publishing.containsKey(roomId)) {
+            publishing.put(roomId, Boolean.TRUE);
+            return Future.succeededFuture();
+        }
+        publishing.put(roomId, Boolean.FALSE);
+        return publishNow(roomId).eventually(() -> {
+            boolean again = Boolean.TRUE.equals(publishing.remove(roomId));
+            return again ? publish(roomId) : Future.succeededFuture();
+        });
+    }
+
+    private Future<Void> publishNow(String roomId) {
         return online(roomId).map(online -> {
             vertx.eventBus()
                     .publish(

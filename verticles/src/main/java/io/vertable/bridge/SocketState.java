@@ -22,6 +22,8 @@ final class SocketState {
     final Set<String> registered = new LinkedHashSet<>();
     final Map<String, Future<Optional<RoomRole>>> roles = new HashMap<>();
     private final Set<String> ownedReplies = new LinkedHashSet<>();
+    /** Completes once the socket's latest SEND has been decided; the next one waits for it (frames keep their order). */
+    Future<Void> sendsInOrder = Future.succeededFuture();
 
     SocketState(SockJSSocket socket, Identity identity, String id) {
         this.socket = socket;

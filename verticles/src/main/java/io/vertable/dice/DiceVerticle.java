@@ -1,16 +1,41 @@
 package io.vertable.dice;
 
+import io.vertable.map.RoomOwnerClient;
+import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
+import io.vertable.node.bus.Replies;
+import io.vertable.security.RoomMember;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.Failure;
+import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.chat.RollMode;
+import io.vertable.shared.dice.Dialect;
+import io.vertable.shared.dice.DiceEngine;
+import io.vertable.shared.dice.DiceException;
+import io.vertable.shared.dice.DiceSource;
+import io.vertable.shared.dice.Variables;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
- * Evaluates dice expressions and rolls for rooms and the REST API (DESIGN §3).
- *
- * <p>So far it joins the node's plan and answers on its status address; its own work arrives with its issue.
+ * Dice (DESIGN §3): a room member's roll in one of the four modes — its sheet variables looked up here, its dice rolled
+ * by the room's owner from the room's verifiable seed (ADR 10) — character sheets, and stateless rolls for the REST
+ * API with fresh cryptographic randomness.
  */
 public final class DiceVerticle extends ServiceVerticle {
+
+    static final int MAX_NAME = 100;
+    static final int MAX_SHEET_BYTES = 32 * 1024;
+    private static final long ROOM_DEADLINE_MS = 7_000;
+    private static final long STORE_TIMEOUT_MS = 5_000;
+
+    private RoomOwnerClient owners;
 
     public DiceVerticle(NodeContext node) {
         super(VerticleName.DICE, node);
@@ -18,6 +43,126 @@ public final class DiceVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
-        return Future.succeededFuture();
+        owners = new RoomOwnerClient(vertx, node.nodeId());
+        return consume(Addresses.DICE_COMMAND, this::command)
+                .compose(ok -> consume(Addresses.DICE_ROLL, this::rollAlone));
+    }
+
+    // ---- room commands ----
+
+    private void command(Message<JsonObject> message) {
+        RoomMember member = RoomMember.of(message);
+        JsonObject body = message.body();
+        if (member == null || body == null) {
+            Replies.fail(message, Failure.of(ErrorCode.FORBIDDEN, "dice commands come through the bridge"));
+            return;
+        }
+        Future<JsonObject> answer =
+                switch (body.getValue("op") instanceof String op ? op : "") {
+                    case "roll" -> roll(body, member);
+                    case "character.create" -> characters("create", body, member);
+                    case "character.update" -> characters("update", body, member);
+                    case "character.get" -> characters("get", body, member);
+                    case "character.list" -> characters("list", body, member);
+                    default -> Future.failedFuture(new FailureException(
+                            ErrorCode.BAD_REQUEST,
+                            "dice ops are roll, character.create, character.update, character.get, character.list"));
+                };
+        answer.onSuccess(message::reply).onFailure(e -> Replies.fail(message, e));
+    }
+
+    /**
+     * A roll in the room: {@code {expression, mode?, flavor?, clientSeed?, character?}}. The reply says only that it
+     * was rolled; the result travels as a room event to exactly its audience — a blind roll's never to its roller.
+     */
+    private Future<JsonObject> roll(JsonObject body, RoomMember member) {
+        if (member.role() == RoomRole.OBSERVER)
+            return Future.failedFuture(new FailureException(ErrorCode.FORBIDDEN, "observers watch; they do not roll"));
+        if (!(body.getValue("expression") instanceof String expression))
+            return Future.failedFuture(new FailureException(ErrorCode.BAD_REQUEST, "expression is required"));
+        Object modeName = body.getValue("mode", RollMode.PUBLIC.wireName());
+        RollMode mode =
+                modeName instanceof String name ? RollMode.fromName(name).orElse(null) : null;
+        if (mode == null)
+            return Future.failedFuture(
+                    new FailureException(ErrorCode.BAD_REQUEST, "mode must be public, gm, blind or self"));
+        String flavor = optionalText(body, "flavor", 200);
+        String character = optionalText(body, "character", MAX_NAME);
+        String clientSeed = optionalText(body, "clientSeed", 64);
+        String roomId = body.getString("room");
+        return Sheets.variables(vertx.eventBus(), roomId, member, character)
+                .compose(variables -> {
+                    JsonObject roll =
+                            new JsonObject().put("expression", expression).put("variables", variables);
+                    if (clientSeed != null) roll.put("clientSeed", clientSeed);
+                    JsonObject post = new JsonObject()
+                            .put("op", "message")
+                            .put("kind", "roll")
+                            .put("mode", mode.wireName())
+                            .put("rolls", new JsonArray().add(roll))
+                            .put("audience", mode.audience(member.userId()))
+                            .put("cid", Replies.commandId(body));
+                    if (flavor != null) post.put("flavor", flavor);
+                    if (character != null) post.put("character", character);
+                    return owners.post(roomId, post, member.headers(), ROOM_DEADLINE_MS);
+                })
+                .map(reply -> new JsonObject().put("ok", true).put("seq", reply.getLong("seq")));
+    }
+
+    private Future<JsonObject> characters(String op, JsonObject body, RoomMember member) {
+        JsonObject request = new JsonObject()
+                .put("op", op)
+                .put("roomId", body.getString("room"))
+                .put("userId", member.userId())
+                .put("gm", member.gm());
+        if (!op.equals("list") && !op.equals("create")) {
+            if (!(body.getValue("id") instanceof String id))
+                return Future.failedFuture(new FailureException(ErrorCode.BAD_REQUEST, "id is required"));
+            request.put("id", id);
+        }
+        if (op.equals("create") || op.equals("update")) {
+            Failure invalid = CharacterInput.check(body, op.equals("create"));
+            if (invalid != null) return Future.failedFuture(new FailureException(invalid.code(), invalid.message()));
+            if (member.role() == RoomRole.OBSERVER)
+                return Future.failedFuture(
+                        new FailureException(ErrorCode.FORBIDDEN, "observers watch; they do not keep characters"));
+            for (String field : new String[] {"name", "attributes", "ownerId"}) {
+                if (body.containsKey(field)) request.put(field, body.getValue(field));
+            }
+        }
+        return vertx.eventBus()
+                .<JsonObject>request(
+                        Addresses.PERSIST_CHARACTERS, request, new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
+                .map(reply -> reply.body().put("ok", true));
+    }
+
+    // ---- stateless rolls ----
+
+    /** {@code {expression, dialect?}}: the whole breakdown, rolled with fresh cryptographic randomness. */
+    private void rollAlone(Message<JsonObject> message) {
+        JsonObject body = message.body();
+        if (body == null || !(body.getValue("expression") instanceof String expression)) {
+            Replies.fail(message, Failure.of(ErrorCode.BAD_REQUEST, "expression is required"));
+            return;
+        }
+        Object dialectName = body.getValue("dialect", Dialect.ROLL20.wireName());
+        Dialect dialect =
+                dialectName instanceof String name ? Dialect.fromName(name).orElse(null) : null;
+        if (dialect == null) {
+            Replies.fail(message, Failure.of(ErrorCode.BAD_REQUEST, "dialect must be roll20 or foundry"));
+            return;
+        }
+        try {
+            message.reply(DiceEngine.roll(expression, dialect, Variables.NONE, DiceSource.secure())
+                    .toJson());
+        } catch (DiceException e) {
+            Replies.fail(message, Failure.of(e.code(), e.getMessage()));
+        }
+    }
+
+    // ---- helpers ----
+
+    private static String optionalText(JsonObject body, String field, int max) {
+        return body.getValue(field) instanceof String text && !text.isBlank() && text.length() <= max ? text : null;
     }
 }

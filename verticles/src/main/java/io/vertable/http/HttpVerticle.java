@@ -29,6 +29,15 @@ public final class HttpVerticle extends ServiceVerticle {
 
     static final long MAX_BODY_BYTES = 64 * 1024;
 
+    /** Liveness: 200 while the process serves HTTP (the Kubernetes liveness and startup probes). */
+    public static final String LIVE_PATH = "/health/live";
+
+    /** Readiness: 200 when UP or DEGRADED, 503 when DOWN (the Kubernetes readiness probe). */
+    public static final String READY_PATH = "/health/ready";
+
+    /** Prometheus scrape endpoint. */
+    public static final String METRICS_PATH = "/metrics";
+
     private Security security;
     private Readiness readiness;
     private HttpServer server;
@@ -53,9 +62,9 @@ public final class HttpVerticle extends ServiceVerticle {
 
     private Router routes() {
         Router router = Router.router(vertx);
-        router.get("/health/live").handler(this::live);
-        router.get("/health/ready").handler(this::ready);
-        router.get("/metrics").handler(PrometheusScrapingHandler.create(node.metrics()));
+        router.get(LIVE_PATH).handler(this::live);
+        router.get(READY_PATH).handler(this::ready);
+        router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(node.metrics()));
         // Room imports are whole documents; everything else is small.
         router.post("/api/rooms/import")
                 .handler(BodyHandler.create(false).setBodyLimit(ArchiveRoutes.MAX_IMPORT_BYTES));
@@ -65,6 +74,8 @@ public final class HttpVerticle extends ServiceVerticle {
         new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
         new RoomRoutes(api, config()).mount(router); // authenticates /api/rooms*, so it comes first
         new ArchiveRoutes(api).mount(router);
+        new TableRoutes(api, config()).mount(router);
+        new AdminRoutes(api, node).mount(router);
         router.route("/api/*").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such API route"));
         // Invite links open the client, which reads the code from the path.
         router.get("/join/:code").handler(ctx -> ctx.reroute("/index.html"));

@@ -2,6 +2,7 @@ package io.vertable.map;
 
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
+import io.vertable.node.bus.Replies;
 import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
@@ -12,8 +13,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +26,13 @@ import org.slf4j.LoggerFactory;
 public final class MapVerticle extends ServiceVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(MapVerticle.class);
-    static final String LOCK_PREFIX = "vtt.room-owner.";
     private static final long LOCK_WAIT_MS = 2_000;
 
     private final Map<String, Future<RoomOwner>> owned = new HashMap<>();
+    /** Rooms this instance serves, as the node's meters and cluster view see them. */
+    private AtomicInteger rooms;
+
+    private DiceSeeds seeds;
     private boolean stopping;
 
     public MapVerticle(NodeContext node) {
@@ -37,19 +41,29 @@ public final class MapVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
+        seeds = DiceSeeds.fromConfig(node.config().json());
+        rooms = node.meters().roomsOf(deploymentID());
         return consume(Addresses.MAP_CLAIM, this::claimRequested);
     }
 
-    /** Hands every owned room to another instance (pending writes finish first), then stops. */
+    /**
+     * Stops taking claims first (so the rooms go to instances that keep running, not back here), hands every owned
+     * room to another instance (pending writes finish first), then stops.
+     */
     @Override
     public Future<?> stop() {
         stopping = true;
-        List<Future<Void>> handovers = new ArrayList<>(owned.values())
-                .stream()
-                        .map(claim -> claim.compose(owner -> owner.handOver(this::claimElsewhere))
-                                .recover(e -> Future.<Void>succeededFuture()))
-                        .toList();
-        return Future.all(handovers).eventually(super::stop);
+        return withdraw()
+                .compose(withdrawn -> Future.all(new ArrayList<>(owned.values())
+                        .stream()
+                                .map(claim -> claim.compose(owner -> owner.handOver(this::claimElsewhere))
+                                        .recover(e -> Future.<Void>succeededFuture()))
+                                .toList()))
+                .eventually(super::stop)
+                .eventually(() -> {
+                    node.meters().forget(deploymentID());
+                    return Future.succeededFuture();
+                });
     }
 
     /** Asks another instance to take the room; this one refuses claims while stopping, so it is retried a few times. */
@@ -72,17 +86,17 @@ public final class MapVerticle extends ServiceVerticle {
     private void claimRequested(Message<JsonObject> request) {
         String roomId = request.body() == null ? null : request.body().getString("room");
         if (!StreamAddress.isId(roomId)) {
-            fail(request, Failure.of(ErrorCode.ROOM_REQUIRED, null));
+            Replies.fail(request, Failure.of(ErrorCode.ROOM_REQUIRED, null));
             return;
         }
         if (stopping) {
-            fail(request, Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "this instance is stopping"));
+            Replies.fail(request, Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "this instance is stopping"));
             return;
         }
         claim(roomId)
                 .onSuccess(owner -> request.reply(
                         new JsonObject().put("owner", node.nodeId()).put("seq", owner.seq())))
-                .onFailure(e -> fail(
+                .onFailure(e -> Replies.fail(
                         request,
                         Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room is owned or being claimed elsewhere")));
     }
@@ -91,18 +105,30 @@ public final class MapVerticle extends ServiceVerticle {
     private Future<RoomOwner> claim(String roomId) {
         Future<RoomOwner> existing = owned.get(roomId);
         if (existing != null) return existing;
-        Future<RoomOwner> claim = vertx.sharedData()
-                .getLockWithTimeout(LOCK_PREFIX + roomId, LOCK_WAIT_MS)
-                .compose(lock -> RoomOwner.load(vertx, roomId, node.nodeId(), lock, () -> owned.remove(roomId))
+        Future<RoomOwner> claim = Ownership.take(vertx, roomId, node.nodeId() + "/" + deploymentID(), LOCK_WAIT_MS)
+                .compose(ownership -> RoomOwner.load(
+                                vertx, roomId, node.nodeId(), ownership, seeds, node.meters(), () -> released(roomId))
                         .compose(RoomOwner::serve)
-                        .onFailure(e -> lock.release()));
+                        .onSuccess(owner -> owned(owner, ownership))
+                        .onFailure(e -> ownership.release()));
         owned.put(roomId, claim);
-        claim.onSuccess(owner -> LOG.info("room owned room={} node={} seq={}", roomId, node.nodeId(), owner.seq()))
-                .onFailure(e -> owned.remove(roomId));
+        claim.onFailure(e -> owned.remove(roomId));
         return claim;
     }
 
-    private static void fail(Message<?> message, Failure failure) {
-        message.fail(failure.code().httpStatus(), failure.encode());
+    private void owned(RoomOwner owner, Ownership ownership) {
+        rooms.incrementAndGet();
+        if (ownership.takenOver()) node.meters().failedOver();
+        LOG.info(
+                "room owned room={} node={} seq={} failover={}",
+                owner.roomId(),
+                node.nodeId(),
+                owner.seq(),
+                ownership.takenOver());
+    }
+
+    /** The owner let go (handed over or stepped down); counted once, however it ended. */
+    private void released(String roomId) {
+        if (owned.remove(roomId) != null) rooms.decrementAndGet();
     }
 }

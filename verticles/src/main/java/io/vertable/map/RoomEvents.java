@@ -1,12 +1,20 @@
 package io.vertable.map;
 
+import io.vertable.shared.chat.Audience;
+import io.vertable.shared.chat.MessageViews;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * One committed event in the three forms the owner keeps: the stored event, what GMs receive (event plus their view
- * patch), and what everyone else receives (the player view patch, or a bare {@code redacted} stub).
+ * One committed event in the forms the owner sends: the stored event, what the GM stream carries, what the room stream
+ * carries, and copies for single users ({@code vtt.user.<id>}) — the named audience of a whisper or a GM roll, the
+ * blind roller's teaser.
+ *
+ * <p>Map events are views: GMs get their view patch, everyone else the player-view patch or a {@code redacted} stub.
+ * Chat and dice events carry an explicit audience and are shown whole or not at all ({@link MessageViews}).
  */
-record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers) {
+record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers, Map<String, JsonObject> forUsers) {
 
     static RoomEvents of(
             String roomId,
@@ -19,16 +27,8 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers) {
             JsonObject gmPatch,
             JsonObject playerPatch) {
         boolean visibleToPlayers = !playerPatch.isEmpty();
-        JsonObject stored = new JsonObject()
-                .put("room", roomId)
-                .put("seq", seq)
-                .put("type", type)
-                .put("actor", actor)
-                .put("ts", ts)
-                .put("audience", visibleToPlayers ? "all" : "gm")
-                .put("data", data);
+        JsonObject stored = stored(roomId, seq, type, actor, ts, visibleToPlayers ? Audience.ALL : Audience.GM, data);
         JsonObject forGm = stored.copy().put("patch", gmPatch);
-        if (commandId != null) stored.put("cid", commandId);
         if (commandId != null) stored.put("cid", commandId);
         JsonObject forPlayers = visibleToPlayers
                 ? new JsonObject()
@@ -38,7 +38,55 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers) {
                         .put("actor", actor)
                         .put("ts", ts)
                         .put("patch", playerPatch)
-                : new JsonObject().put("room", roomId).put("seq", seq).put("type", "redacted");
-        return new RoomEvents(stored, forGm, forPlayers);
+                : MessageViews.stub(stored);
+        return new RoomEvents(stored, forGm, forPlayers, Map.of());
+    }
+
+    /** A chat or dice event for {@code audience}; {@code actorIsGm} spares a GM's blind roll its teaser. */
+    static RoomEvents message(
+            String roomId,
+            long seq,
+            String type,
+            String actor,
+            boolean actorIsGm,
+            long ts,
+            String commandId,
+            JsonObject data,
+            Object audience) {
+        JsonObject stored = stored(roomId, seq, type, actor, ts, audience, data);
+        if (commandId != null) stored.put("cid", commandId);
+        Map<String, JsonObject> forUsers = new LinkedHashMap<>();
+        if (!Audience.ALL.equals(audience)) {
+            for (String userId : Audience.namedUsers(audience)) {
+                forUsers.put(userId, MessageViews.forViewer(stored, userId, false));
+            }
+            if (MessageViews.blindRoll(stored) && !actorIsGm) {
+                forUsers.put(actor, MessageViews.forViewer(stored, actor, false));
+            }
+        }
+        return new RoomEvents(
+                stored, MessageViews.forGmStream(stored), MessageViews.forRoomStream(stored), Map.copyOf(forUsers));
+    }
+
+    /** What one member gets in a sync reply: the same as the streams would have given them. */
+    JsonObject forViewer(String userId, boolean gm) {
+        if (!isMessage()) return gm ? forGm : forPlayers;
+        return MessageViews.forViewer(stored, userId, gm);
+    }
+
+    private boolean isMessage() {
+        return stored.getString("type").startsWith("chat.");
+    }
+
+    private static JsonObject stored(
+            String roomId, long seq, String type, String actor, long ts, Object audience, JsonObject data) {
+        return new JsonObject()
+                .put("room", roomId)
+                .put("seq", seq)
+                .put("type", type)
+                .put("actor", actor)
+                .put("ts", ts)
+                .put("audience", audience)
+                .put("data", data);
     }
 }

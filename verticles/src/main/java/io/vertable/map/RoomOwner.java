@@ -1,12 +1,14 @@
 package io.vertable.map;
 
 import io.vertable.node.FailureException;
+import io.vertable.node.NodeMeters;
 import io.vertable.security.Ids;
 import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.chat.Audience;
 import io.vertable.shared.room.RoomCommands;
 import io.vertable.shared.room.RoomCommands.Actor;
 import io.vertable.shared.room.RoomCommands.Change;
@@ -44,14 +46,22 @@ final class RoomOwner {
 
     static final int RECENT_COMMANDS = 2_000;
 
-    private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(10_000);
+    /**
+     * An append takes milliseconds; one that is not answered in 5 s was most likely dropped by a persistence instance
+     * that was stopping (a rolling update), and the room waits for it. Shorter than the router's 8 s deadline, so the
+     * owner steps down and the client's resend (same cid) reaches a fresh owner before anyone gives up.
+     */
+    private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(5_000);
 
     private final Vertx vertx;
+    private final NodeMeters meters;
     private final String roomId;
     private final String nodeId;
     private final Lock lock;
     private final Runnable onStepDown;
+    private final MessagePosts posts;
     private MessageConsumer<JsonObject> consumer;
+    private MessageConsumer<JsonObject> postConsumer;
 
     private JsonObject committed;
     private JsonObject pending;
@@ -91,8 +101,18 @@ final class RoomOwner {
         }
     }
 
-    RoomOwner(Vertx vertx, String roomId, String nodeId, Lock lock, JsonObject state, Runnable onStepDown) {
+    RoomOwner(
+            Vertx vertx,
+            String roomId,
+            String nodeId,
+            Lock lock,
+            DiceSeeds seeds,
+            NodeMeters meters,
+            JsonObject state,
+            Runnable onStepDown) {
         this.vertx = vertx;
+        this.meters = meters;
+        this.posts = new MessagePosts(roomId, seeds);
         this.roomId = roomId;
         this.nodeId = nodeId;
         this.lock = lock;
@@ -102,7 +122,14 @@ final class RoomOwner {
     }
 
     /** Loads the room (latest snapshot + later events); {@link #serve()} then starts answering on its owner address. */
-    static Future<RoomOwner> load(Vertx vertx, String roomId, String nodeId, Lock lock, Runnable onStepDown) {
+    static Future<RoomOwner> load(
+            Vertx vertx,
+            String roomId,
+            String nodeId,
+            Lock lock,
+            DiceSeeds seeds,
+            NodeMeters meters,
+            Runnable onStepDown) {
         long started = System.nanoTime();
         return vertx.eventBus()
                 .<JsonObject>request(
@@ -127,7 +154,7 @@ final class RoomOwner {
                             snapshot == null ? 0 : snapshot.getLong("seq"),
                             events.size(),
                             (System.nanoTime() - started) / 1_000_000);
-                    RoomOwner owner = new RoomOwner(vertx, roomId, nodeId, lock, state, onStepDown);
+                    RoomOwner owner = new RoomOwner(vertx, roomId, nodeId, lock, seeds, meters, state, onStepDown);
                     JsonObject commands = loaded.getJsonObject("commands", new JsonObject());
                     commands.fieldNames().stream()
                             .sorted(java.util.Comparator.comparingLong(commands::getLong))
@@ -138,11 +165,16 @@ final class RoomOwner {
 
     Future<RoomOwner> serve() {
         consumer = vertx.eventBus().consumer(Addresses.roomOwner(roomId), this::handle);
-        return consumer.completion().map(this);
+        postConsumer = vertx.eventBus().consumer(Addresses.roomPost(roomId), this::post);
+        return Future.all(consumer.completion(), postConsumer.completion()).map(this);
     }
 
     long seq() {
         return committed.getLong("seq");
+    }
+
+    String roomId() {
+        return roomId;
     }
 
     boolean active() {
@@ -165,8 +197,32 @@ final class RoomOwner {
         switch (body.getValue("op") instanceof String op ? op : "") {
             case "join" -> message.reply(join(actor));
             case "sync" -> sync(message, actor);
-            default -> decide(message, actor);
+            case MessagePosts.ROTATE_SEED -> decide(message, actor, state -> posts.rotateSeed(state, actor), null);
+            default -> decide(
+                    message,
+                    actor,
+                    state -> RoomCommands.decide(state, body.getString("op"), body, actor, Ids::newId),
+                    null);
         }
+    }
+
+    /**
+     * A finished chat message or roll request from the chat or dice service, on the internal post address. Its dice
+     * are rolled here, because verifiable rolls take the room's next nonce in sequence (ADR 10).
+     */
+    private void post(Message<JsonObject> message) {
+        if (!accepting) {
+            refuse(message, ErrorCode.SERVICE_UNAVAILABLE, "the room is moving to another node; retry");
+            return;
+        }
+        Actor actor = actor(message);
+        Object audience = message.body().getValue("audience");
+        if (actor == null || !Audience.valid(audience)) {
+            refuse(message, ErrorCode.BAD_REQUEST, "a post names its author and audience");
+            return;
+        }
+        String name = message.headers().get(TrustedHeaders.USER_NAME);
+        decide(message, actor, state -> posts.decide(state, message.body(), actor, name), audience);
     }
 
     static Actor actor(Message<JsonObject> message) {
@@ -184,7 +240,8 @@ final class RoomOwner {
                 .put("seq", seq())
                 .put("role", actor.role().name())
                 .put("owner", nodeId)
-                .put("view", RoomViews.forRole(committed, actor.role() == RoomRole.GM));
+                .put("view", RoomViews.forRole(committed, actor.role() == RoomRole.GM))
+                .put("dice", posts.seedPeriod(committed));
     }
 
     /** The events after {@code since} in the caller's form, or a fresh view when they are no longer in memory. */
@@ -199,7 +256,6 @@ final class RoomOwner {
             refuse(message, ErrorCode.BAD_REQUEST, "since " + from + " is ahead of the room (seq " + seq() + ")");
             return;
         }
-        boolean gm = actor.role() == RoomRole.GM;
         long oldestKept =
                 history.isEmpty() ? seq() + 1 : history.peekFirst().stored().getLong("seq");
         if (from + 1 < oldestKept && from < seq()) {
@@ -208,7 +264,8 @@ final class RoomOwner {
         }
         JsonArray events = new JsonArray();
         for (RoomEvents event : history) {
-            if (event.stored().getLong("seq") > from) events.add(gm ? event.forGm() : event.forPlayers());
+            if (event.stored().getLong("seq") > from)
+                events.add(event.forViewer(actor.userId(), actor.role() == RoomRole.GM));
         }
         message.reply(new JsonObject()
                 .put("ok", true)
@@ -217,7 +274,12 @@ final class RoomOwner {
                 .put("events", events));
     }
 
-    private void decide(Message<JsonObject> message, Actor actor) {
+    /** {@code audience} is null for map commands, whose audience follows from the views they change. */
+    private void decide(
+            Message<JsonObject> message,
+            Actor actor,
+            java.util.function.Function<JsonObject, Decision> decider,
+            Object audience) {
         // A command id belongs to its sender, and names one command: a repeat must be the same command.
         String commandKey = message.body().getValue("cid") instanceof String cid && !cid.isEmpty() && cid.length() <= 64
                 ? actor.userId() + ":" + cid
@@ -237,8 +299,7 @@ final class RoomOwner {
             inFlight.get(commandKey).repeats().add(message);
             return;
         }
-        Decision decision =
-                RoomCommands.decide(pending, message.body().getString("op"), message.body(), actor, Ids::newId);
+        Decision decision = decider.apply(pending);
         if (!decision.accepted()) {
             Failure failure = decision.failure();
             message.fail(failure.code().httpStatus(), failure.encode());
@@ -250,6 +311,20 @@ final class RoomOwner {
             for (Change change : decision.changes()) {
                 long seq = pending.getLong("seq") + 1;
                 RoomReducer.apply(pending, seq, change.type(), change.data());
+                if (audience != null) {
+                    // Chat and dice change no view: they reach their audience whole and everyone else as a stub.
+                    events.add(RoomEvents.message(
+                            roomId,
+                            seq,
+                            change.type(),
+                            actor.userId(),
+                            actor.role() == RoomRole.GM,
+                            ts,
+                            commandKey,
+                            change.data(),
+                            audience));
+                    continue;
+                }
                 JsonObject gmView = RoomViews.gm(pending);
                 JsonObject playerView = RoomViews.player(pending);
                 events.add(RoomEvents.of(
@@ -313,6 +388,7 @@ final class RoomOwner {
         writing = true;
         JsonArray stored = new JsonArray();
         writingNow.forEach(w -> w.events().forEach(e -> stored.add(e.stored())));
+        long started = System.nanoTime();
         vertx.eventBus()
                 .<JsonObject>request(
                         Addresses.PERSIST_EVENTS,
@@ -323,6 +399,7 @@ final class RoomOwner {
                         STORE)
                 .onComplete(result -> {
                     writing = false;
+                    if (result.succeeded()) meters.appended(stored.size(), System.nanoTime() - started);
                     if (result.succeeded()) committed(writingNow);
                     else notStored(writingNow, result.cause());
                     if (drained != null && batch.isEmpty()) drained.tryComplete();
@@ -339,6 +416,7 @@ final class RoomOwner {
                         committed, stored.getLong("seq"), stored.getString("type"), stored.getJsonObject("data"));
                 vertx.eventBus().publish(Addresses.roomGm(roomId), event.forGm());
                 vertx.eventBus().publish(Addresses.room(roomId), event.forPlayers());
+                event.forUsers().forEach((userId, form) -> vertx.eventBus().publish(Addresses.user(userId), form));
                 history.addLast(event);
                 if (history.size() > HISTORY) history.removeFirst();
             }
@@ -408,7 +486,7 @@ final class RoomOwner {
         active = false;
         accepting = false;
         lock.release();
-        Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+        Future<Void> unregistered = unregisterConsumers();
         return unregistered.eventually(() -> {
             onStepDown.run();
             return Future.succeededFuture();
@@ -435,13 +513,21 @@ final class RoomOwner {
                 })
                 .compose(done -> {
                     LOG.info("room handed over room={} node={} seq={}", roomId, nodeId, seq());
+                    meters.handedOver();
                     active = false;
-                    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+                    Future<Void> unregistered = unregisterConsumers();
                     return unregistered.eventually(() -> {
                         onStepDown.run();
                         return Future.succeededFuture();
                     });
                 });
+    }
+
+    private Future<Void> unregisterConsumers() {
+        return Future.all(
+                        consumer == null ? Future.succeededFuture() : consumer.unregister(),
+                        postConsumer == null ? Future.succeededFuture() : postConsumer.unregister())
+                .mapEmpty();
     }
 
     private static void refuse(Message<JsonObject> message, ErrorCode code, String text) {

@@ -78,6 +78,14 @@ public record DeploymentPlan(Map<VerticleName, Integer> instances) {
         return count;
     }
 
+    /** A JSON value that is a valid instance count: a whole number from 0 to {@link #MAX_INSTANCES}. */
+    public static boolean validInstances(Object value) {
+        return value instanceof Number n
+                && n.doubleValue() == Math.rint(n.doubleValue())
+                && n.doubleValue() >= 0
+                && n.doubleValue() <= MAX_INSTANCES;
+    }
+
     public int instancesOf(VerticleName verticle) {
         return instances.get(verticle);
     }

@@ -6,12 +6,13 @@ import io.vertable.node.bus.BalancedConsumers;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.Migrations;
 import io.vertable.node.storage.PgUrl;
+import io.vertable.shared.ErrorCode;
 import io.vertable.shared.VerticleName;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -21,8 +22,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,8 @@ public final class Node implements AutoCloseable {
     private final Vertx vertx;
     private final List<EmbeddedStorage> embedded;
     private final Map<VerticleName, List<String>> deployments;
-    private boolean closed;
+    private NodeAdmin admin;
+    private volatile boolean closed;
 
     private Node(
             NodeContext context,
@@ -64,9 +68,17 @@ public final class Node implements AutoCloseable {
             vertx = createVertx(config, metrics);
             ClusterManager clusterManager =
                     config.clustered() ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() : null;
-            var context = new NodeContext(config, Instant.now(), clusterManager, metrics, new BalancedConsumers(vertx));
+            var context = new NodeContext(
+                    config,
+                    Instant.now(),
+                    clusterManager,
+                    metrics,
+                    new BalancedConsumers(vertx),
+                    new NodeMeters(metrics),
+                    new RunningPlan(config.plan()));
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
+            node.admin = NodeAdmin.start(node, vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
             LOG.info(
                     "node ready node={} url={} plan={} cluster={} members={}",
                     config.nodeId(),
@@ -111,9 +123,7 @@ public final class Node implements AutoCloseable {
                         new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
         var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics));
         if (!config.clustered()) return builder.with(options).build();
-        String host = config.section("cluster").getString("host");
-        options.setEventBusOptions(
-                new EventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0));
+        options.setEventBusOptions(ClusterSetup.eventBusOptions(config));
         try {
             return builder.with(options)
                     .withClusterManager(new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)))
@@ -126,19 +136,22 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Deploys the plan kind by kind in {@link Verticles#START_ORDER}; the instances of one kind start together. */
+    /**
+     * Deploys the plan kind by kind in {@link Verticles#START_ORDER}; the instances of one kind start together. Each
+     * instance is a deployment of its own, so a live rescale can stop exactly one.
+     */
     private static Map<VerticleName, List<String>> deploy(Vertx vertx, NodeContext context) {
         Map<VerticleName, List<String>> deployments = new EnumMap<>(VerticleName.class);
+        for (VerticleName name : VerticleName.values()) deployments.put(name, new CopyOnWriteArrayList<>());
         for (VerticleName name : Verticles.START_ORDER) {
             int instances = context.plan().instancesOf(name);
             if (instances == 0) continue;
-            var options = new DeploymentOptions()
-                    .setInstances(instances)
-                    .setConfig(context.config().json());
+            List<Future<String>> starting = IntStream.range(0, instances)
+                    .mapToObj(i -> deployOne(vertx, context, name))
+                    .toList();
             try {
-                String id = vertx.deployVerticle(Verticles.factory(name, context), options)
-                        .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
-                deployments.put(name, new ArrayList<>(List.of(id)));
+                Future.all(starting).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+                starting.forEach(started -> deployments.get(name).add(started.result()));
             } catch (TimeoutException e) {
                 throw new StartupException(name.configName() + ": did not start within " + DEPLOY_TIMEOUT_S + " s");
             } catch (StartupException e) {
@@ -150,6 +163,64 @@ public final class Node implements AutoCloseable {
             }
         }
         return deployments;
+    }
+
+    private static Future<String> deployOne(Vertx vertx, NodeContext context, VerticleName name) {
+        var options = new DeploymentOptions().setConfig(context.config().json());
+        return vertx.deployVerticle(Verticles.factory(name, context), options);
+    }
+
+    /**
+     * Live rescale of one verticle kind: starts the missing instances together, or stops the newest ones one at a
+     * time — a stopping map instance hands its rooms to instances that keep running, a stopping bridge closes its
+     * sockets (clients reconnect to the instances left). Start order does not matter here: the node runs already.
+     *
+     * @return {@code {node, verticle, from, to}}; on a partial failure the running plan still tells what runs
+     */
+    Future<JsonObject> rescale(VerticleName name, int to) {
+        List<String> running = deployments.get(name);
+        int from = running.size();
+        if (closed) return Future.failedFuture(new FailureException(ErrorCode.SERVICE_UNAVAILABLE, "node stopping"));
+        Future<Void> done = to >= from ? addInstances(name, to - from) : removeInstances(name, from - to);
+        return done.transform(result -> {
+            int now = running.size();
+            context.running().set(name, now);
+            LOG.info("node rescaled node={} verticle={} from={} to={}", id(), name.configName(), from, now);
+            if (result.failed()) {
+                LOG.warn(
+                        "rescale incomplete node={} verticle={}: {}",
+                        id(),
+                        name.configName(),
+                        rootMessage(result.cause()));
+                return Future.failedFuture(new FailureException(
+                        ErrorCode.INTERNAL,
+                        "the rescale stopped at " + now + " instances: " + rootMessage(result.cause())));
+            }
+            return Future.succeededFuture(new JsonObject()
+                    .put("node", id())
+                    .put("verticle", name.configName())
+                    .put("from", from)
+                    .put("to", now));
+        });
+    }
+
+    private Future<Void> addInstances(VerticleName name, int count) {
+        List<Future<String>> starting = IntStream.range(0, count)
+                .mapToObj(i -> deployOne(vertx, context, name).onSuccess(deployments.get(name)::add))
+                .toList();
+        return Future.all(starting).mapEmpty();
+    }
+
+    private Future<Void> removeInstances(VerticleName name, int count) {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < count; i++) chain = chain.compose(done -> removeNewest(name));
+        return chain;
+    }
+
+    private Future<Void> removeNewest(VerticleName name) {
+        List<String> running = deployments.get(name);
+        String newest = running.get(running.size() - 1);
+        return vertx.undeploy(newest).onComplete(done -> running.remove(newest));
     }
 
     public NodeContext context() {
@@ -191,7 +262,7 @@ public final class Node implements AutoCloseable {
         long graceMs = context.config().section("shutdown").getInteger("graceSeconds") * 1000L;
         long deadline = System.currentTimeMillis() + Math.max(graceMs, 1000);
         LOG.info("node stopping node={}", id());
-        boolean clean = true;
+        boolean clean = awaitUntil(admin.stop(), deadline, "admin");
         List<VerticleName> order = new ArrayList<>(Verticles.START_ORDER);
         java.util.Collections.reverse(order);
         for (VerticleName name : order) {

@@ -41,6 +41,10 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_CLUSTER", "cluster.enabled", "join the Hazelcast cluster"),
             new EnvironmentVariable("VTT_CLUSTER_NAME", "cluster.name", "cluster name; nodes join only their own"),
             new EnvironmentVariable("VTT_CLUSTER_HOST", "cluster.host", "interface for Hazelcast and the event bus"),
+            new EnvironmentVariable(
+                    "VTT_CLUSTER_PUBLIC_HOST",
+                    "cluster.publicHost",
+                    "address other nodes reach this one at (a pod's IP); empty = cluster.host"),
             new EnvironmentVariable("VTT_CLUSTER_PORT", "cluster.port", "Hazelcast member port"),
             new EnvironmentVariable("VTT_CLUSTER_MEMBERS", "cluster.members", "TCP-IP members, host:port,..."),
             new EnvironmentVariable(
@@ -59,6 +63,8 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_REDIS_URL", "redis.url", "redis://host:port; empty = embedded"),
             new EnvironmentVariable("VTT_REDIS_EMBEDDED_PORT", "redis.embeddedPort", "port of the embedded Redis"),
             new EnvironmentVariable("VTT_JWT_SECRET", "jwt.secret", "JWT signing key (required in production)"),
+            new EnvironmentVariable(
+                    "VTT_DICE_SECRET", "dice.secret", "secret the rooms' dice seeds derive from; set once"),
             new EnvironmentVariable("VTT_TOKEN_TTL_MINUTES", "auth.tokenTtlMinutes", "lifetime of a session token"),
             new EnvironmentVariable("VTT_ADMINS", "auth.admins", "usernames granted the server role ADMIN"),
             new EnvironmentVariable(
@@ -249,6 +255,7 @@ public final class NodeConfig {
         check.range("cluster.port", 1, 65535);
         check.range("cluster.heartbeatSeconds", 1, 600);
         check.members("cluster.members");
+        check.advertisedHost("cluster.host", "cluster.publicHost", merged.getJsonObject("cluster"));
         check.range("http.port", 0, 65535);
         check.range("bridge.port", 0, 65535);
         check.range("postgres.poolSize", 1, 100);
@@ -345,6 +352,26 @@ public final class NodeConfig {
                     throw new ConfigException(where(key) + ": each member must be host:port, got " + describe(member));
                 }
             }
+        }
+
+        /**
+         * Other nodes must be told an address they can reach: a clustered node listening on every interface (a pod)
+         * needs its public host, and a wildcard is never one.
+         */
+        void advertisedHost(String hostKey, String publicKey, JsonObject cluster) {
+            String publicHost = (String) value(publicKey);
+            if (wildcard(publicHost)) {
+                throw new ConfigException(
+                        where(publicKey) + ": must be an address other nodes can reach, got '" + publicHost + "'");
+            }
+            if (cluster.getBoolean("enabled") && wildcard((String) value(hostKey)) && publicHost.isEmpty()) {
+                throw new ConfigException(where(hostKey) + ": listening on every interface, the node must advertise "
+                        + "an address other nodes can reach: set " + publicKey + " (VTT_CLUSTER_PUBLIC_HOST)");
+            }
+        }
+
+        private static boolean wildcard(String host) {
+            return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
         }
 
         void origins(String key) {

@@ -38,9 +38,18 @@ public abstract class ServiceVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        return withdraw();
+    }
+
+    /**
+     * Unregisters the balanced consumers, so new work goes to other instances; a verticle that must finish work
+     * before it stops calls this first. Safe to call again.
+     */
+    protected Future<Void> withdraw() {
         return Future.all(registrations.stream()
-                .map(BalancedConsumers.Registration::unregister)
-                .toList());
+                        .map(BalancedConsumers.Registration::unregister)
+                        .toList())
+                .mapEmpty();
     }
 
     /** Registers a point-to-point handler whose work is balanced across the cluster by instance count. */

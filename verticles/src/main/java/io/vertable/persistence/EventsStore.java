@@ -109,7 +109,8 @@ final class EventsStore {
                                         ErrorCode.CONFLICT, "fenced: the log ends at " + end + ", not " + (first - 1));
                             }
                             return conn.preparedQuery(INSERT_EVENT).executeBatch(rows);
-                        }))
+                        })
+                        .compose(inserted -> ChatStore.mirror(conn, roomId, events)))
                 .map(done -> new JsonObject()
                         .put("seq", events.getJsonObject(events.size() - 1).getLong("seq")))
                 .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
@@ -212,6 +213,7 @@ final class EventsStore {
                         .compose(done -> rows.isEmpty()
                                 ? Future.succeededFuture()
                                 : conn.preparedQuery(INSERT_EVENT).executeBatch(rows))
+                        .compose(done -> ChatStore.mirror(conn, roomId, events))
                         .compose(done -> rows.isEmpty()
                                 ? Future.succeededFuture()
                                 : conn.preparedQuery("INSERT INTO snapshots (room_id, seq, state) VALUES ($1, $2, $3)")

@@ -45,7 +45,7 @@ class BridgeClusterTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.context().clusterMembers() == 2);
         restA = new Rest(nodeA.httpPort());
         restB = new Rest(nodeB.httpPort());
-        roomService = nodeA.vertx().eventBus().consumer(Addresses.IN_CHAT, message -> {
+        roomService = nodeA.vertx().eventBus().consumer(Addresses.CHAT_COMMAND, message -> {
             if (message.headers().get(TrustedHeaders.USER_ID).equals(pipId)) commandsFromPip.incrementAndGet();
             message.reply(new JsonObject().put("ok", true));
         });

@@ -50,7 +50,7 @@ class BridgeSecurityTest {
     static Rest rest;
     static int bridgePort;
 
-    /** What reached a service behind the bridge: a consumer of {@code vtt.in.chat} stands in for one here. */
+    /** What reached a service behind the bridge: a consumer of the chat service address stands in for the chat verticle. */
     static final List<Message<Object>> delivered = new CopyOnWriteArrayList<>();
 
     static MessageConsumer<Object> roomService;
@@ -69,7 +69,7 @@ class BridgeSecurityTest {
         vertx = node.vertx();
         rest = new Rest(node.httpPort());
         bridgePort = node.bridgePort();
-        roomService = vertx.eventBus().consumer(Addresses.IN_CHAT, message -> {
+        roomService = vertx.eventBus().consumer(Addresses.CHAT_COMMAND, message -> {
             delivered.add(message);
             message.reply(new JsonObject().put("ok", true).put("body", message.body()));
         });

@@ -73,7 +73,14 @@ class RoomFenceTest {
 
             // The rogue loads the room now, on the node that does not own it, without the lock...
             Node rogueNode = owner.equals("fence-edge") ? other : edge;
-            RoomOwner rogue = RoomOwner.load(rogueNode.vertx(), table.roomId(), "rogue", () -> {}, () -> {})
+            RoomOwner rogue = RoomOwner.load(
+                            rogueNode.vertx(),
+                            table.roomId(),
+                            "rogue",
+                            () -> {},
+                            new DiceSeeds(new byte[32]),
+                            rogueNode.context().meters(),
+                            () -> {})
                     .await();
             // ...and the real owner moves on before the rogue starts answering, so the rogue is the stale one.
             Map<Long, Integer> acked = new HashMap<>();

@@ -177,6 +177,22 @@ class NodeConfigTest {
     }
 
     @Test
+    void aClusteredNodeOnEveryInterfaceMustAdvertiseAReachableAddress() {
+        assertThatThrownBy(() -> load(Map.of("VTT_CLUSTER", "true", "VTT_CLUSTER_HOST", "0.0.0.0")))
+                .hasMessage(
+                        "cluster.host (from VTT_CLUSTER_HOST): listening on every interface, the node must "
+                                + "advertise an address other nodes can reach: set cluster.publicHost (VTT_CLUSTER_PUBLIC_HOST)");
+        assertThatThrownBy(() -> load(Map.of("VTT_CLUSTER_PUBLIC_HOST", "0.0.0.0")))
+                .hasMessage("cluster.publicHost (from VTT_CLUSTER_PUBLIC_HOST): must be an address other nodes can "
+                        + "reach, got '0.0.0.0'");
+        NodeConfig pod = load(
+                Map.of("VTT_CLUSTER", "true", "VTT_CLUSTER_HOST", "0.0.0.0", "VTT_CLUSTER_PUBLIC_HOST", "10.1.2.3"));
+        assertThat(pod.section("cluster").getString("publicHost")).isEqualTo("10.1.2.3");
+        // Standalone, the cluster address is never used.
+        assertThat(load(Map.of("VTT_CLUSTER_HOST", "0.0.0.0")).clustered()).isFalse();
+    }
+
+    @Test
     void productionRefusesTheDevelopmentKey() {
         assertThatThrownBy(() -> load(Map.of("VTT_PRODUCTION", "true")))
                 .hasMessageStartingWith("jwt.secret: production mode needs a signing key of at least 32 characters");

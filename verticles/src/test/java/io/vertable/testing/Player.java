@@ -30,9 +30,10 @@ public final class Player implements AutoCloseable {
         return gm ? Addresses.roomGm(roomId) : Addresses.room(roomId);
     }
 
-    /** Listens to the stream and joins: returns the join reply (seq and view). */
+    /** Listens to the room stream and to this user's own stream, and joins: returns the join reply (seq and view). */
     public JsonObject join() {
         socket.register(stream());
+        socket.register(Addresses.user(userId));
         return ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"));
     }
 
@@ -64,6 +65,28 @@ public final class Player implements AutoCloseable {
                 .put("type", "send")
                 .put("address", Addresses.IN_LIVE)
                 .put("body", body));
+    }
+
+    /** Types a chat line, as the chat box sends it. */
+    public JsonObject chat(String text) {
+        return command(Addresses.IN_CHAT, new JsonObject().put("op", "send").put("text", text));
+    }
+
+    /** Event {@code seq} as this player's own stream brought it, seen already or next. */
+    public JsonObject awaitPrivate(long seq) {
+        Predicate<JsonObject> mine = frame -> "rec".equals(frame.getString("type"))
+                && Addresses.user(userId).equals(frame.getString("address"))
+                && frame.getValue("body") instanceof JsonObject body
+                && body.getLong("seq", -1L) == seq;
+        for (JsonObject frame : socket.seen()) if (mine.test(frame)) return frame.getJsonObject("body");
+        return socket.await(mine, Duration.ofSeconds(30)).getJsonObject("body");
+    }
+
+    /** Everything this socket has received, as one text: what a leak check searches. */
+    public String everythingReceived() {
+        StringBuilder all = new StringBuilder();
+        socket.seen().forEach(frame -> all.append(frame.encode()).append('\n'));
+        return all.toString();
     }
 
     public JsonObject map(String op, JsonObject body) {

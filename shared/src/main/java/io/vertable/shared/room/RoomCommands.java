@@ -3,6 +3,7 @@ package io.vertable.shared.room;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
+import io.vertable.shared.dice.Dialect;
 import io.vertable.shared.room.Geometry.Invalid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -122,6 +123,7 @@ public final class RoomCommands {
                                                 ? 1
                                                 : Check.optionalInt(body, "rounds", 1, 1000))));
                 case "initiative.clear" -> Decision.of(new Change("initiative.cleared", new JsonObject()));
+                case "room.settings" -> settings(body);
                 case "note.create" -> createNote(state, body, actor, ids);
                 case "note.update" -> updateNote(state, body);
                 case "note.remove" -> Decision.of(
@@ -162,7 +164,20 @@ public final class RoomCommands {
             "initiative.clear",
             "note.create",
             "note.update",
-            "note.remove");
+            "note.remove",
+            "room.settings");
+
+    // ---- settings ----
+
+    /** The room's dice dialect (notes/dice.md); more settings join here. */
+    private static Decision settings(JsonObject body) throws Invalid {
+        Object dialect = body.getValue("dialect");
+        if (!(dialect instanceof String name) || Dialect.fromName(name).isEmpty())
+            throw new Invalid("dialect must be roll20 or foundry");
+        return Decision.of(new Change(
+                "room.settings",
+                new JsonObject().put("dialect", Dialect.fromName(name).get().wireName())));
+    }
 
     // ---- scenes ----
 

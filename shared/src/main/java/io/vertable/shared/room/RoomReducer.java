@@ -12,7 +12,9 @@ import java.util.List;
  * they were decided ({@link RoomCommands}); the reducer trusts them.
  *
  * <p>State: {@code {room, seq, activeScene, scenes{}, tokens{}, drawings{}, notes{}, initiative{entries[], turn,
- * round}}}, every collection keyed by id.
+ * round}, settings{dialect}, dice{period, nonce, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
+ * rolls of the current seed period (notes/dice.md): chat and dice events change nothing else, their text lives in the
+ * log and in the chat table.
  */
 public final class RoomReducer {
 
@@ -32,8 +34,12 @@ public final class RoomReducer {
                         new JsonObject()
                                 .put("entries", new JsonArray())
                                 .put("turn", 0)
-                                .put("round", 1));
+                                .put("round", 1))
+                .put("settings", new JsonObject().put("dialect", DEFAULT_DIALECT))
+                .put("dice", new JsonObject().put("period", 1L).put("nonce", 0L));
     }
+
+    public static final String DEFAULT_DIALECT = "roll20";
 
     /** Applies the event of sequence number {@code seq} in place. */
     public static void apply(JsonObject state, long seq, String type, JsonObject data) {
@@ -99,11 +105,53 @@ public final class RoomReducer {
             case "note.updated" -> merge(
                     state.getJsonObject("notes").getJsonObject(data.getString("noteId")), data, "noteId");
             case "note.removed" -> state.getJsonObject("notes").remove(data.getString("noteId"));
+            case "room.settings" -> settings(state).mergeIn(data);
+            case "dice.seed.rotated" -> dice(state)
+                    .put("period", data.getLong("period"))
+                    .put("nonce", 0L)
+                    .put("revealed", data.getJsonObject("revealed"));
+            case "chat.message" -> countVerifiableRolls(state, data);
             default -> {
-                // Event types this version does not know change nothing: an older node can replay a newer log.
+                // chat.edited, chat.deleted and event types this version does not know change nothing: an older node
+                // can replay a newer log.
             }
         }
         state.put("seq", seq);
+    }
+
+    /** The room's settings, read-only: a room stored before settings existed has the defaults. */
+    public static JsonObject settingsOf(JsonObject state) {
+        JsonObject settings = state.getJsonObject("settings");
+        return settings == null ? new JsonObject().put("dialect", DEFAULT_DIALECT) : settings.copy();
+    }
+
+    /** The dice period and next nonce, read-only. */
+    public static JsonObject diceOf(JsonObject state) {
+        JsonObject dice = state.getJsonObject("dice");
+        return dice == null ? new JsonObject().put("period", 1L).put("nonce", 0L) : dice.copy();
+    }
+
+    /** Rooms stored before settings existed get them on first touch. */
+    private static JsonObject settings(JsonObject state) {
+        if (!(state.getValue("settings") instanceof JsonObject))
+            state.put("settings", new JsonObject().put("dialect", DEFAULT_DIALECT));
+        return state.getJsonObject("settings");
+    }
+
+    private static JsonObject dice(JsonObject state) {
+        if (!(state.getValue("dice") instanceof JsonObject))
+            state.put("dice", new JsonObject().put("period", 1L).put("nonce", 0L));
+        return state.getJsonObject("dice");
+    }
+
+    /** Each verifiable roll used one nonce of the period; the next roll takes the one after the last used. */
+    private static void countVerifiableRolls(JsonObject state, JsonObject data) {
+        JsonArray rolls = data.getJsonArray("rolls");
+        if (rolls == null) return;
+        for (Object roll : rolls) {
+            JsonObject verify = ((JsonObject) roll).getJsonObject("verify");
+            if (verify != null) dice(state).put("nonce", verify.getLong("nonce") + 1);
+        }
     }
 
     private static JsonObject scene(JsonObject data) {

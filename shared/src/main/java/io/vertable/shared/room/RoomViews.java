@@ -24,7 +24,20 @@ public final class RoomViews {
         JsonObject view = new JsonObject().put("activeScene", state.getString("activeScene"));
         for (String collection : COLLECTIONS)
             view.put(collection, state.getJsonObject(collection).copy());
-        return view.put("initiative", state.getJsonObject("initiative").copy());
+        view.put("initiative", state.getJsonObject("initiative").copy());
+        return withRoomWide(view, state);
+    }
+
+    /**
+     * Settings and the dice period are the same for everyone; the nonce is not in views (a roll carries its own), so a
+     * roll changes no view.
+     */
+    private static JsonObject withRoomWide(JsonObject view, JsonObject state) {
+        JsonObject dice = RoomReducer.diceOf(state);
+        JsonObject shown = new JsonObject().put("period", dice.getLong("period"));
+        // The last revealed seed is public: everyone at the table can check the period that just ended.
+        if (dice.getJsonObject("revealed") != null) shown.put("revealed", dice.getJsonObject("revealed"));
+        return view.put("settings", RoomReducer.settingsOf(state)).put("dice", shown);
     }
 
     public static JsonObject player(JsonObject state) {
@@ -57,9 +70,10 @@ public final class RoomViews {
                 notes.put(entry.getKey(), ((JsonObject) entry.getValue()).copy());
         });
         view.put("notes", notes);
-        return view.put(
+        view.put(
                 "initiative",
                 playerInitiative(state.getJsonObject("initiative"), state.getJsonObject("tokens"), visible));
+        return withRoomWide(view, state);
     }
 
     public static JsonObject forRole(JsonObject state, boolean gm) {
@@ -128,8 +142,14 @@ public final class RoomViews {
         if (!before.getJsonObject("initiative").equals(after.getJsonObject("initiative"))) {
             patch.put("initiative", after.getJsonObject("initiative").copy());
         }
+        for (String roomWide : ROOM_WIDE) {
+            if (!java.util.Objects.equals(before.getValue(roomWide), after.getValue(roomWide)))
+                patch.put(roomWide, after.getJsonObject(roomWide).copy());
+        }
         return patch;
     }
+
+    private static final List<String> ROOM_WIDE = List.of("settings", "dice");
 
     /** Applies a patch to a view in place: what the browser client does with every event. */
     public static void applyPatch(JsonObject view, JsonObject patch) {
@@ -144,5 +164,9 @@ public final class RoomViews {
         if (patch.containsKey("activeScene")) view.put("activeScene", patch.getString("activeScene"));
         if (patch.containsKey("initiative"))
             view.put("initiative", patch.getJsonObject("initiative").copy());
+        for (String roomWide : ROOM_WIDE) {
+            if (patch.containsKey(roomWide))
+                view.put(roomWide, patch.getJsonObject(roomWide).copy());
+        }
     }
 }

@@ -1,0 +1,644 @@
+package io.vertable.bench.load;
+
+import io.vertable.bench.load.Conn.Member;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The table benchmark (issue 7): starts Vertable (A), a Socket.IO 4 server (B) and a bare Vert.x WebSocket broadcast
+ * (C) on loopback, drives the same open-loop room traffic through each with one generator, checks every delivery, and
+ * writes {@code report.md} and {@code latency.svg}. Run by {@code bench/run --short|--long}.
+ */
+public final class Bench {
+
+    /** The systems under test, as the report names them. */
+    enum Sys {
+        A("A Vertable bridge (live drag)"),
+        B("B Socket.IO 4.8"),
+        C("C bare Vert.x WebSocket"),
+        AD("A Vertable durable token.move");
+
+        final String label;
+
+        Sys(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One measured point. */
+    record Point(
+            Sys sys,
+            String workload,
+            int round,
+            double offered,
+            double achieved,
+            Histogram latency,
+            long expected,
+            long delivered,
+            long lost,
+            long duplicates,
+            long reordered,
+            long stale,
+            long unexpected,
+            long malformed,
+            long refusals,
+            double serverCpuMsPer1k,
+            double genCpu,
+            long serverRssGrowth,
+            Histogram ack) {
+
+        boolean saturated() {
+            return genCpu > 0.70;
+        }
+
+        double p(double percentile) {
+            return latency.getTotalCount() == 0 ? Double.NaN : latency.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        boolean sustained() {
+            return lost == 0
+                    && duplicates == 0
+                    && reordered == 0
+                    && unexpected == 0
+                    && malformed == 0
+                    && refusals == 0
+                    && !saturated()
+                    && p(99) <= 50
+                    && achieved >= 0.95 * offered;
+        }
+    }
+
+    /** A room's connections and which of them send. */
+    record Group(List<Conn> members, List<Conn> senders) {}
+
+    final Profile profile;
+    final Path out;
+    final Gen gen;
+    final List<Point> points = new ArrayList<>();
+    final Map<Sys, Peer> peers = new LinkedHashMap<>();
+    final Map<Sys, long[]> idle = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+    int phase;
+    int nextIndex;
+    VertableSetup setup;
+    List<VertableSetup.Room> w1Rooms = List.of();
+    Map<Integer, VertableSetup.Room> w2Rooms = new LinkedHashMap<>();
+    List<VertableSetup.Room> durableRooms = List.of();
+    long setupMillis;
+    int httpPort;
+    long seqGaps;
+    Path dataDir;
+    long openFailures;
+    String lastOpenFailure;
+
+    Bench(Profile profile, Path out) {
+        this.profile = profile;
+        this.out = out;
+        this.gen = new Gen(profile.padBytes);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Profile profile = Profile.SHORT;
+        Path out = null;
+        Path repo = Path.of(".");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--short" -> profile = Profile.SHORT;
+                case "--long" -> profile = Profile.LONG;
+                case "--smoke" -> profile = Profile.SMOKE;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--repo" -> repo = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: Bench [--short|--long|--smoke] [--out dir] [--repo dir]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (out == null) out = repo.resolve("bench/results/" + System.currentTimeMillis());
+        Files.createDirectories(out);
+        Bench bench = new Bench(profile, out);
+        int code = 0;
+        try {
+            bench.run(repo.toAbsolutePath().normalize());
+        } catch (Peer.PeerFailure e) {
+            System.err.println(e.getMessage());
+            Files.writeString(out.resolve("report.md"), "# Benchmark failed\n\n```\n" + e.getMessage() + "\n```\n");
+            code = 1;
+        } catch (Throwable e) {
+            e.printStackTrace();
+            Files.writeString(out.resolve("report.md"), "# Benchmark failed\n\n```\n" + e + "\n```\n");
+            code = 1;
+        } finally {
+            if (bench.setup != null) bench.setup.close();
+            bench.peers.values().forEach(Peer::close);
+            bench.gen.close();
+            deleteTree(bench.dataDir);
+        }
+        System.exit(code);
+    }
+
+    void run(Path repo) throws Exception {
+        long started = System.currentTimeMillis();
+        Environment env = Environment.collect(repo, profile);
+        log("profile " + profile.name() + " → " + out + "; " + env.pinningNote());
+        startPeers(repo, env);
+        long setupStart = System.currentTimeMillis();
+        setupVertable();
+        setupMillis = System.currentTimeMillis() - setupStart;
+        for (int round = 1; round <= profile.rounds; round++) {
+            for (Sys sys : List.of(Sys.A, Sys.B, Sys.C)) w2(sys, round);
+        }
+        for (Sys sys : List.of(Sys.A, Sys.B, Sys.C)) {
+            w1(sys);
+            w5(sys);
+            w3(sys);
+        }
+        durable();
+        notes.add("not measured here: W4 (two clustered nodes, cross-node latency); chat and dice in W1; GC pauses");
+        notes.add("connections that failed to open (counted; their expected deliveries count as lost): " + openFailures
+                + (lastOpenFailure == null ? "" : "; last: `" + lastOpenFailure.replace('|', '/') + "`"));
+        env.seconds = (System.currentTimeMillis() - started) / 1000;
+        new Report(this, env).write();
+        log("report: " + out.resolve("report.md"));
+    }
+
+    // ---- peers ----
+
+    void startPeers(Path repo, Environment env) throws IOException {
+        String cpus = env.serverCpus;
+        Path jar = repo.resolve("verticles/target/vertable.jar");
+        Path benchJar = repo.resolve("bench/target/vertable-bench.jar");
+        Path peersDir = repo.resolve("bench/peers");
+        for (Path needed : List.of(jar, benchJar, peersDir.resolve("node_modules/socket.io"))) {
+            if (!Files.exists(needed)) {
+                Path missingLog = out.resolve("missing.log");
+                Files.writeString(missingLog, needed + " is missing; run bench/run (it builds and installs)\n");
+                throw new Peer.PeerFailure(needed.getFileName().toString(), "missing " + needed, missingLog);
+            }
+        }
+        // A: Vertable from the built jar, its own data folder and generous bridge limits.
+        Path data = Files.createTempDirectory("vertable-bench-");
+        dataDir = data;
+        int http = Peer.freePort();
+        int bridge = Peer.freePort();
+        Path config = out.resolve("vertable-bench-config.json");
+        Files.writeString(config, vertableConfig().encodePrettily());
+        Map<String, String> envA = Map.of(
+                "VTT_HTTP_PORT", String.valueOf(http),
+                "VTT_BRIDGE_PORT", String.valueOf(bridge),
+                "VTT_DATA_DIR", data.toString(),
+                "VTT_CONFIG", config.toString(),
+                "VTT_DEPLOY", "http:1,bridge:1,dice:1,map:1,chat:1,persistence:1");
+        List<String> javaA = new ArrayList<>(List.of("java", "-XX:ActiveProcessorCount=1", "-Xms512m", "-Xmx1g"));
+        javaA.addAll(profile.extraServerFlags);
+        if ("1".equals(System.getenv("BENCH_JFR"))) {
+            javaA.add("-XX:StartFlightRecording=filename="
+                    + out.toAbsolutePath().resolve("vertable.jfr") + ",settings=profile");
+            notes.add("A ran with JFR (BENCH_JFR=1, settings=profile): a few % of A's CPU went to profiling");
+        }
+        javaA.addAll(List.of("-jar", jar.toString()));
+        Peer a = Peer.start("A vertable", javaA, envA, out, cpus);
+        peers.put(Sys.A, a);
+        a.awaitHttpReady("http://127.0.0.1:" + http + "/health/ready", Duration.ofSeconds(120));
+        a.port = bridge;
+        httpPort = http;
+        log("A ready: http " + http + ", bridge " + bridge);
+        Peer b = Peer.start(
+                "B socket.io",
+                List.of("node", peersDir.resolve("socketio-server.js").toString(), "0"),
+                Map.of(),
+                out,
+                cpus);
+        peers.put(Sys.B, b);
+        b.awaitReadyLine(Duration.ofSeconds(30));
+        log("B ready: port " + b.port);
+        List<String> javaC = new ArrayList<>(List.of("java", "-XX:ActiveProcessorCount=1", "-Xms512m", "-Xmx1g"));
+        javaC.addAll(profile.extraServerFlags);
+        javaC.addAll(List.of("-cp", benchJar.toString(), RawBroadcastServer.class.getName(), "0"));
+        Peer c = Peer.start("C vertx-ws", javaC, Map.of(), out, cpus);
+        peers.put(Sys.C, c);
+        c.awaitReadyLine(Duration.ofSeconds(30));
+        log("C ready: port " + c.port);
+    }
+
+    JsonObject vertableConfig() {
+        return new JsonObject()
+                .put(
+                        "bridge",
+                        new JsonObject()
+                                .put("socketRatePerSecond", 10_000)
+                                .put("socketBurst", 10_000)
+                                .put("userRatePerSecond", 10_000)
+                                .put("userBurst", 10_000))
+                .put(
+                        "rateLimits",
+                        new JsonObject()
+                                .put("loginPerMinute", 100_000)
+                                .put("registerPerHour", 100_000)
+                                .put("restWritesPerMinute", 100_000))
+                .put("auth", new JsonObject().put("tokenTtlMinutes", 24 * 60))
+                .put("postgres", new JsonObject().put("embeddedPort", 0))
+                .put("redis", new JsonObject().put("embeddedPort", 0));
+    }
+
+    void setupVertable() {
+        setup = new VertableSetup(httpPort);
+        for (int size : profile.w2Sizes) {
+            w2Rooms.put(size, setup.rooms("w2-" + size, 1, size).get(0));
+            log("A: room of " + size + " made");
+        }
+        int w1Max = profile.w1Rooms.stream().mapToInt(Integer::intValue).max().orElse(0);
+        w1Rooms = setup.rooms("w1", w1Max, 6);
+        log("A: " + w1Max + " rooms of 6 made");
+        durableRooms = setup.rooms("durable", profile.durableRooms, 6);
+    }
+
+    // ---- connections ----
+
+    Conn conn(Sys sys, String room, VertableSetup.Player player) {
+        int index = nextIndex++;
+        return switch (sys) {
+            case A, AD -> {
+                gen.userIndex.put(player.userId(), index);
+                yield new Conn.Bridge(
+                        gen, new Member(index, room, player.token(), player.userId()), peers.get(Sys.A).port);
+            }
+            case B -> new Conn.SocketIo(gen, new Member(index, room, null, null), peers.get(Sys.B).port);
+            case C -> new Conn.Plain(gen, new Member(index, room, null, null), peers.get(Sys.C).port);
+        };
+    }
+
+    /** A room for {@code sys}: Vertable's made over REST, or a name for B and C; {@code size} connections. */
+    List<Conn> roomConns(Sys sys, VertableSetup.Room room, String name, int size) {
+        List<Conn> conns = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            conns.add(
+                    sys == Sys.A || sys == Sys.AD
+                            ? conn(
+                                    sys,
+                                    room.id(),
+                                    room.players().get(i % room.players().size()))
+                            : conn(sys, name, null));
+        }
+        return conns;
+    }
+
+    /** Opens connections in waves (each room's first member first, so a room's first join is measured cold). */
+    void open(List<Group> groups) {
+        List<Conn> first = new ArrayList<>();
+        List<Conn> rest = new ArrayList<>();
+        for (Group group : groups) {
+            first.add(group.members().get(0));
+            rest.addAll(group.members().subList(1, group.members().size()));
+        }
+        openAll(first);
+        openAll(rest);
+        sleep(profile.settleMs);
+    }
+
+    private void openAll(List<Conn> conns) {
+        for (int from = 0; from < conns.size(); from += 200) {
+            List<Conn> batch = conns.subList(from, Math.min(conns.size(), from + 200));
+            List<Future<Void>> opened = new ArrayList<>();
+            gen.onLoop(() -> {
+                        batch.forEach(c -> opened.add(c.open()));
+                        return null;
+                    })
+                    .await();
+            Future.join(opened).otherwiseEmpty().await();
+            for (Future<Void> f : opened) {
+                if (f.failed()) {
+                    openFailures++;
+                    lastOpenFailure = String.valueOf(f.cause().getMessage());
+                }
+            }
+        }
+    }
+
+    void closeAll(List<Group> groups) {
+        List<Future<Void>> closing = new ArrayList<>();
+        gen.onLoop(() -> {
+                    groups.forEach(g -> g.members().forEach(c -> closing.add(c.close())));
+                    return null;
+                })
+                .await();
+        Future.join(closing).await();
+        sleep(300);
+    }
+
+    // ---- workloads ----
+
+    /** W2: one room, ten senders, offered deliveries/s stepped up until a step is not sustained. */
+    void w2(Sys sys, int round) {
+        for (int size : round == 1 ? profile.w2Sizes : List.of(profile.ladderSize)) {
+            List<Conn> conns = roomConns(sys, w2Rooms.get(size), "w2-" + size + "-" + round, size);
+            List<Conn> senders = conns.subList(0, Math.min(10, size));
+            Group group = new Group(conns, senders);
+            open(List.of(group));
+            String workload = "W2 room of " + size;
+            if (round == 1 && size == profile.ladderSize) {
+                log(sys + " warm-up " + profile.warmupMs / 1000 + " s");
+                measure(
+                        sys,
+                        "warm-up",
+                        0,
+                        List.of(group),
+                        profile.ladder.get(0) / (double) size,
+                        profile.warmupMs,
+                        null);
+                points.remove(points.size() - 1);
+            }
+            List<Integer> ladder = size == profile.ladderSize ? profile.ladder : profile.fixedLoads;
+            for (int deliveries : ladder) {
+                Point point =
+                        measure(sys, workload, round, List.of(group), (double) deliveries / size, profile.stepMs, null);
+                if (!point.sustained() && size == profile.ladderSize) break;
+            }
+            closeAll(List.of(group));
+        }
+    }
+
+    /** W1: rooms of 6, every player moving at the profile's rate. */
+    void w1(Sys sys) {
+        for (int rooms : profile.w1Rooms) {
+            List<Group> groups = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                List<Conn> conns = roomConns(sys, w1Rooms.isEmpty() ? null : w1Rooms.get(r), "w1-" + r, 6);
+                groups.add(new Group(conns, conns));
+            }
+            open(groups);
+            double moves = rooms * 6 * profile.w1MovesPerUser;
+            measure(sys, "W1 " + rooms + " rooms of 6", 1, groups, moves, profile.stepMs, null);
+            closeAll(groups);
+        }
+    }
+
+    /** W5: a room of 100 where 1% stop reading; the others' latency and the server's memory. */
+    void w5(Sys sys) {
+        int size = 100;
+        List<Conn> conns = roomConns(sys, w2Rooms.get(size), "w5-" + sys, size);
+        Group group = new Group(conns, conns.subList(0, 10));
+        open(List.of(group));
+        Conn slow = conns.get(size - 1);
+        gen.onLoop(() -> {
+                    slow.pause();
+                    return null;
+                })
+                .await();
+        measure(
+                sys,
+                "W5 room of 100, 1 stops reading",
+                1,
+                List.of(group),
+                profile.w5Deliveries / size,
+                profile.w5Ms,
+                slow);
+        closeAll(List.of(group));
+    }
+
+    /** W3: idle connections in rooms of 6; resident memory (and JVM heap after GC) per connection. */
+    void w3(Sys sys) {
+        Peer peer = peers.get(sys);
+        gc(peer);
+        long rss0 = peer.mainRssBytes();
+        long heap0 = heapUsed(peer);
+        List<Group> groups = new ArrayList<>();
+        int rooms = profile.idleConnections / 6;
+        for (int r = 0; r < rooms; r++) {
+            VertableSetup.Room room = w1Rooms.isEmpty() ? null : w1Rooms.get(r % w1Rooms.size());
+            groups.add(new Group(roomConns(sys, room, "w3-" + r, 6), List.of()));
+        }
+        long t0 = System.nanoTime();
+        open(groups);
+        long openMs = (System.nanoTime() - t0) / 1_000_000;
+        sleep(2_000);
+        gc(peer);
+        long rss1 = peer.mainRssBytes();
+        long heap1 = heapUsed(peer);
+        int n = rooms * 6;
+        idle.put(sys, new long[] {n, (rss1 - rss0) / n, heap0 < 0 ? -1 : (heap1 - heap0) / n, openMs, gen.closed});
+        log(sys + " W3: " + n + " idle, RSS/conn " + (rss1 - rss0) / n + " B, heap/conn "
+                + (heap0 < 0 ? "n/a" : (heap1 - heap0) / n + " B"));
+        closeAll(groups);
+    }
+
+    /** Vertable's own cost: durable token moves, acknowledged once in PostgreSQL, then delivered to the room. */
+    void durable() {
+        List<Group> groups = new ArrayList<>();
+        for (VertableSetup.Room room : durableRooms) {
+            Conn.Bridge gm = new Conn.Bridge(
+                    gen, new Member(nextIndex++, room.id(), setup.gmToken, setup.gmId), peers.get(Sys.A).port);
+            gm.open().await();
+            gen.onLoop(() -> gm.request(
+                            "vtt.in.map",
+                            new JsonObject()
+                                    .put("room", room.id())
+                                    .put("op", "scene.create")
+                                    .put("name", "bench")))
+                    .compose(f -> f)
+                    .await();
+            String sceneId = gen.onLoop(() -> gm.request(
+                            "vtt.in.room",
+                            new JsonObject().put("room", room.id()).put("op", "join")))
+                    .compose(f -> f)
+                    .await()
+                    .getJsonObject("view")
+                    .getString("activeScene");
+            for (VertableSetup.Player player : room.players()) {
+                gen.onLoop(() -> gm.request(
+                                "vtt.in.map",
+                                new JsonObject()
+                                        .put("room", room.id())
+                                        .put("op", "token.create")
+                                        .put("sceneId", sceneId)
+                                        .put("name", "T")
+                                        .put("x", 0)
+                                        .put("y", 0)
+                                        .put("owners", new JsonArray().add(player.userId()))))
+                        .compose(f -> f)
+                        .await();
+            }
+            gm.close().await();
+            List<Conn> conns = roomConns(Sys.AD, room, null, 6);
+            groups.add(new Group(conns, conns));
+        }
+        open(groups);
+        // Each player finds its token in the room view, through a fresh join (a warm room load).
+        for (Group group : groups) {
+            for (Conn conn : group.members()) {
+                Conn.Bridge player = (Conn.Bridge) conn;
+                long t0 = System.nanoTime();
+                JsonObject view = gen.onLoop(() -> player.request(
+                                "vtt.in.room",
+                                new JsonObject()
+                                        .put("room", player.member.room())
+                                        .put("op", "join")))
+                        .compose(f -> f)
+                        .await();
+                gen.joinMicros(t0, false);
+                player.lastRoomSeq = view.getLong("seq", -1L);
+                JsonObject tokens = view.getJsonObject("view").getJsonObject("tokens");
+                for (String id : tokens.fieldNames()) {
+                    JsonArray owners = tokens.getJsonObject(id).getJsonArray("owners", new JsonArray());
+                    if (owners.contains(player.member.userId())) player.tokenId = id;
+                }
+                player.durable = true;
+                gen.tokenIndex.put(player.tokenId, player.member.index());
+            }
+        }
+        for (double perUser : profile.durableMovesPerUser) {
+            double moves = groups.size() * 6 * perUser;
+            measure(
+                    Sys.AD,
+                    "durable " + groups.size() + " rooms of 6, " + perUser + " moves/s each",
+                    1,
+                    groups,
+                    moves,
+                    profile.stepMs,
+                    null);
+        }
+        closeAll(groups);
+    }
+
+    // ---- one measured phase ----
+
+    Point measure(Sys sys, String workload, int round, List<Group> groups, double movesPerSecond, long ms, Conn slow) {
+        Peer peer = peers.get(sys == Sys.AD ? Sys.A : sys);
+        Ledger ledger = gen.begin(++phase).await();
+        gen.onLoop(() -> {
+                    for (Group g : groups) {
+                        for (Conn receiver : g.members()) {
+                            if (receiver == slow) continue;
+                            for (Conn sender : g.senders())
+                                ledger.expect(receiver.member.index(), sender.member.index());
+                        }
+                    }
+                    return null;
+                })
+                .await();
+        long rss0 = peer.rssBytes();
+        long serverCpu0 = peer.cpuNanos();
+        long genCpu0 = Gen.cpuNanos();
+        long t0 = System.nanoTime();
+        List<Conn> senders = new ArrayList<>();
+        // Interleave rooms' senders so every room's load is spread evenly over the second.
+        int maxSenders = groups.stream().mapToInt(g -> g.senders().size()).max().orElse(0);
+        for (int i = 0; i < maxSenders; i++) {
+            for (Group g : groups)
+                if (i < g.senders().size()) senders.add(g.senders().get(i));
+        }
+        gen.drive(senders, movesPerSecond, ms).await();
+        long expected = gen.onLoop(ledger::expected).await();
+        long drainDeadline = System.nanoTime() + profile.drainMs * 1_000_000L;
+        while (System.nanoTime() < drainDeadline
+                && gen.onLoop(() -> ledger.delivered).await() < expected) sleep(20);
+        long wallNs = System.nanoTime() - t0;
+        long serverCpu = peer.cpuNanos() - serverCpu0;
+        long genCpu = Gen.cpuNanos() - genCpu0;
+        long rss1 = peer.rssBytes();
+        Point point = gen.onLoop(() -> {
+                    double sendSeconds = ms / 1000.0;
+                    int receiversPerMove = groups.get(0).members().size() - (slow == null ? 0 : 1);
+                    return new Point(
+                            sys,
+                            workload,
+                            round,
+                            movesPerSecond * receiversPerMove,
+                            ledger.delivered / sendSeconds,
+                            ledger.latencyUs.copy(),
+                            ledger.expected(),
+                            ledger.delivered,
+                            ledger.lost(),
+                            ledger.duplicates,
+                            ledger.reordered,
+                            ledger.stale,
+                            ledger.unexpected,
+                            ledger.malformed,
+                            gen.refusals,
+                            ledger.delivered == 0 ? Double.NaN : serverCpu / 1e6 / (ledger.delivered / 1000.0),
+                            (double) genCpu / wallNs,
+                            rss1 - rss0,
+                            sys == Sys.AD ? gen.ackUs.copy() : null);
+                })
+                .await();
+        points.add(point);
+        seqGaps += gen.onLoop(() -> gen.seqGaps).await();
+        log(String.format(
+                "%s %s: offered %.0f/s achieved %.0f/s p50 %.2f p99 %.2f p99.9 %.2f ms lost %d dup %d reord %d stale %d"
+                        + " unexp %d malformed %d refused %d cpu %.1f ms/1k gen %.0f%%%s%s",
+                sys,
+                workload,
+                point.offered(),
+                point.achieved(),
+                point.p(50),
+                point.p(99),
+                point.p(99.9),
+                point.lost(),
+                point.duplicates(),
+                point.reordered(),
+                point.stale(),
+                point.unexpected(),
+                point.malformed(),
+                point.refusals(),
+                point.serverCpuMsPer1k(),
+                point.genCpu() * 100,
+                point.saturated() ? " GENERATOR SATURATED" : "",
+                gen.refusals > 0 ? " last refusal: " + gen.lastRefusal : ""));
+        sleep(profile.pauseMs);
+        return point;
+    }
+
+    // ---- helpers ----
+
+    /** Removes Vertable's temporary data folder (embedded PostgreSQL and Redis) once its node has stopped. */
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+
+    static void gc(Peer peer) {
+        if (peer.name.startsWith("B")) return;
+        Environment.exec(List.of("jcmd", String.valueOf(peer.process.pid()), "GC.run"));
+    }
+
+    /** Heap used of a JVM peer after its last GC (bytes), or -1 for Node. */
+    static long heapUsed(Peer peer) {
+        if (peer.name.startsWith("B")) return -1;
+        String info = Environment.exec(List.of("jcmd", String.valueOf(peer.process.pid()), "GC.heap_info"));
+        var m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+    }
+
+    static <T, R> List<R> map(List<T> list, Function<T, R> f) {
+        return list.stream().map(f).toList();
+    }
+
+    static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.vertable.chat;
+
+import io.vertable.node.FailureException;
+import io.vertable.security.RoomMember;
+import io.vertable.shared.Addresses;
+import io.vertable.shared.ErrorCode;
+import io.vertable.shared.chat.Audience;
+import io.vertable.shared.chat.ChatCommands;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Whom a whisper goes to: each name matches the room's members by display name (case does not matter; several
+ * members of one name all get it), {@code gm} means every GM. The sender always sees their own whisper; GMs see
+ * whispers between players only when named, as on Roll20.
+ */
+final class Whispers {
+
+    /** The recipients as shown on the message, and the event audience. */
+    record Whisper(JsonArray to, JsonObject audience) {}
+
+    private Whispers() {}
+
+    static Future<Whisper> resolve(EventBus bus, String roomId, RoomMember sender, List<String> names) {
+        return bus.<JsonObject>request(
+                        Addresses.PERSIST_ROOMS,
+                        new JsonObject().put("op", "members").put("roomId", roomId),
+                        new DeliveryOptions().setSendTimeout(5_000))
+                .map(reply -> addressed(reply.body().getJsonArray("members"), sender, names));
+    }
+
+    static Whisper addressed(JsonArray members, RoomMember sender, List<String> names) {
+        boolean gms = false;
+        Map<String, String> recipients = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : names) {
+            if (name.equalsIgnoreCase(ChatCommands.GM_RECIPIENT)) {
+                gms = true;
+                continue;
+            }
+            boolean found = false;
+            for (Object m : members) {
+                JsonObject member = (JsonObject) m;
+                if (member.getBoolean("banned", false)) continue;
+                String displayName = member.getString("displayName", "");
+                if (displayName.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                    recipients.put(member.getString("userId"), displayName);
+                    found = true;
+                }
+            }
+            if (!found) unknown.add(name);
+        }
+        if (!unknown.isEmpty())
+            throw new FailureException(
+                    ErrorCode.WHISPER_NO_RECIPIENT, "nobody in this room is called " + String.join(", ", unknown));
+        JsonArray to = new JsonArray();
+        recipients.forEach((id, name) -> to.add(new JsonObject().put("id", id).put("name", name)));
+        if (gms) to.add(new JsonObject().put("gm", true).put("name", "GM"));
+        JsonArray users = new JsonArray().add(sender.userId());
+        recipients.keySet().stream().filter(id -> !id.equals(sender.userId())).forEach(users::add);
+        return new Whisper(to, Audience.users(users, gms));
+    }
+}

@@ -1,0 +1,52 @@
+package io.vertable.map;
+
+import io.vertable.shared.dice.VerifiableDice;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The secret seed of each room's seed period (docs/dice-verification.md): HMAC-SHA256 of the node's dice secret over
+ * {@code "vertable-dice-seed:" + room + ":" + period}. Derived rather than stored, so no table holds live seeds and
+ * every map instance in the cluster computes the same one; a seed is revealed only when its period ends.
+ */
+final class DiceSeeds {
+
+    private final byte[] secret;
+
+    DiceSeeds(byte[] secret) {
+        this.secret = secret.clone();
+    }
+
+    /**
+     * From {@code dice.secret}, or else derived from the JWT key. Changing it changes the seeds of open periods, whose
+     * rolls could then no longer be verified: set it once.
+     */
+    static DiceSeeds fromConfig(io.vertx.core.json.JsonObject config) {
+        String secret = config.getJsonObject("dice").getString("secret");
+        if (!secret.isEmpty()) return new DiceSeeds(secret.getBytes(StandardCharsets.UTF_8));
+        String jwt = config.getJsonObject("jwt").getString("secret");
+        byte[] key =
+                (jwt.isEmpty() ? io.vertable.security.Tokens.DEVELOPMENT_KEY : jwt).getBytes(StandardCharsets.UTF_8);
+        return new DiceSeeds(hmac(key, "vertable-dice-secret"));
+    }
+
+    byte[] seed(String roomId, long period) {
+        return hmac(secret, "vertable-dice-seed:" + roomId + ":" + period);
+    }
+
+    private static byte[] hmac(byte[] key, String message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    String commitment(String roomId, long period) {
+        return VerifiableDice.commitment(seed(roomId, period));
+    }
+}
