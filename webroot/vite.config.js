@@ -1,9 +1,22 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
+// Three pages: landing (sign in, my rooms, join by invite), the table, the GM's admin panel.
 // The node serves the built client from the jar; `npm run dev` proxies the API to a local node.
 export default defineConfig({
   define: { global: 'globalThis' },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    rollupOptions: {
+      input: {
+        index: resolve(import.meta.dirname, 'index.html'),
+        table: resolve(import.meta.dirname, 'table.html'),
+        admin: resolve(import.meta.dirname, 'admin.html'),
+      },
+    },
+  },
   server: {
     proxy: {
       '/api': 'http://127.0.0.1:8080',

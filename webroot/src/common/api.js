@@ -1,0 +1,75 @@
+// REST calls to the node. Refusals are RFC 9457 problems with a catalog code; they become ApiError with a readable text.
+import { clearSession, currentSession, keepSessionFresh, saveSession } from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function request(method, path, body, { raw = false } = {}) {
+  const headers = { accept: 'application/json' };
+  const session = currentSession();
+  if (session) headers.authorization = `Bearer ${session.token}`;
+  let payload;
+  if (body instanceof FormData || body instanceof Blob) payload = body;
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: payload });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection; we will keep trying.');
+  }
+  if (response.ok) {
+    if (raw) return response;
+    return response.status === 204 ? null : response.json();
+  }
+  const problem = await response.json().catch(() => null);
+  const code = problem?.code ?? 'HTTP_' + response.status;
+  if (response.status === 401 && session && code !== 'INVALID_CREDENTIALS') clearSession();
+  throw new ApiError(response.status, code, problem?.detail ?? problem?.title ?? `The server answered ${response.status}.`);
+}
+
+export const api = {
+  get: (path, options) => request('GET', path, undefined, options),
+  post: (path, body, options) => request('POST', path, body ?? {}, options),
+  put: (path, body) => request('PUT', path, body ?? {}),
+  patch: (path, body) => request('PATCH', path, body ?? {}),
+  delete: (path) => request('DELETE', path),
+};
+
+const refresh = () => api.post('/api/auth/refresh');
+
+/** Signs in (register, login or invite accept answers) and keeps the token fresh. */
+export function startSession(answer) {
+  const session = saveSession(answer);
+  keepSessionFresh(refresh);
+  return session;
+}
+
+/** On page load: keep an existing session fresh; null when nobody is signed in. */
+export function resumeSession() {
+  const session = currentSession();
+  if (session) keepSessionFresh(refresh);
+  return session;
+}
+
+export async function logout() {
+  try {
+    await api.post('/api/auth/logout');
+  } finally {
+    clearSession();
+  }
+}
+
+let clientConfig;
+/** `{node, bridgePort, bridgePath}`: where the bridge listens (its own port unless an ingress joins them). */
+export function fetchClientConfig() {
+  clientConfig ??= api.get('/api/config');
+  return clientConfig;
+}
