@@ -27,7 +27,8 @@ public final class Bench {
         A("A Vertable bridge (live drag)"),
         B("B Socket.IO 4.8"),
         C("C bare Vert.x WebSocket"),
-        AD("A Vertable durable token.move");
+        AD("A Vertable durable token.move"),
+        A4("A Vertable, two clustered nodes (live drag)");
 
         final String label;
 
@@ -56,7 +57,9 @@ public final class Bench {
             double serverCpuMsPer1k,
             double genCpu,
             long serverRssGrowth,
-            Histogram ack) {
+            Histogram ack,
+            Histogram sameNode,
+            Histogram crossNode) {
 
         boolean saturated() {
             return genCpu > 0.70;
@@ -99,6 +102,8 @@ public final class Bench {
     int httpPort;
     long seqGaps;
     Path dataDir;
+    Peer w4Edge;
+    final List<Path> w4DataDirs = new ArrayList<>();
     long openFailures;
     String lastOpenFailure;
 
@@ -142,8 +147,10 @@ public final class Bench {
         } finally {
             if (bench.setup != null) bench.setup.close();
             bench.peers.values().forEach(Peer::close);
+            if (bench.w4Edge != null) bench.w4Edge.close();
             bench.gen.close();
             deleteTree(bench.dataDir);
+            bench.w4DataDirs.forEach(Bench::deleteTree);
         }
         System.exit(code);
     }
@@ -165,7 +172,8 @@ public final class Bench {
             w3(sys);
         }
         durable();
-        notes.add("not measured here: W4 (two clustered nodes, cross-node latency); chat and dice in W1; GC pauses");
+        w4(repo, env);
+        notes.add("not measured here: chat and dice in W1; GC pauses");
         notes.add("connections that failed to open (counted; their expected deliveries count as lost): " + openFailures
                 + (lastOpenFailure == null ? "" : "; last: `" + lastOpenFailure.replace('|', '/') + "`"));
         env.seconds = (System.currentTimeMillis() - started) / 1000;
@@ -269,7 +277,7 @@ public final class Bench {
     Conn conn(Sys sys, String room, VertableSetup.Player player) {
         int index = nextIndex++;
         return switch (sys) {
-            case A, AD -> {
+            case A, AD, A4 -> {
                 gen.userIndex.put(player.userId(), index);
                 yield new Conn.Bridge(
                         gen, new Member(index, room, player.token(), player.userId()), peers.get(Sys.A).port);
@@ -511,12 +519,138 @@ public final class Bench {
         closeAll(groups);
     }
 
+    /**
+     * W4: a room of 10 across two clustered Vertable nodes (five members on each bridge); the five senders are on the
+     * first node, which owns the room. The latency of deliveries to members on the second node against those on the
+     * first is what the cluster hop adds: one event-bus TCP hop plus encoding. Both nodes share the server core.
+     */
+    void w4(Path repo, Environment env) throws IOException {
+        peers.get(Sys.A).close();
+        String cluster = "bench-w4-" + ProcessHandle.current().pid();
+        int hz1 = Peer.freePort();
+        int hz2 = Peer.freePort();
+        int redisPort = Peer.freePort();
+        String members = "127.0.0.1:" + hz1 + ",127.0.0.1:" + hz2;
+        Path jar = repo.resolve("verticles/target/vertable.jar");
+        Path config = out.resolve("vertable-w4-config.json");
+        JsonObject w4Config = vertableConfig();
+        w4Config.getJsonObject("redis").put("embeddedPort", redisPort);
+        Files.writeString(config, w4Config.encodePrettily());
+        int http1 = Peer.freePort();
+        int bridge1 = Peer.freePort();
+        Peer owner = clusteredNode(
+                "A4 vertable node 1",
+                jar,
+                config,
+                env,
+                Map.of(
+                        "VTT_HTTP_PORT",
+                        String.valueOf(http1),
+                        "VTT_BRIDGE_PORT",
+                        String.valueOf(bridge1),
+                        "VTT_CLUSTER_PORT",
+                        String.valueOf(hz1),
+                        "VTT_CLUSTER_MEMBERS",
+                        members,
+                        "VTT_CLUSTER_NAME",
+                        cluster,
+                        "VTT_DEPLOY",
+                        "http:1,bridge:1,dice:1,map:1,chat:1,persistence:1"));
+        peers.put(Sys.A4, owner);
+        owner.awaitHttpReady("http://127.0.0.1:" + http1 + "/health/ready", Duration.ofSeconds(120));
+        int http2 = Peer.freePort();
+        int bridge2 = Peer.freePort();
+        Peer edge = clusteredNode(
+                "A4 vertable node 2",
+                jar,
+                config,
+                env,
+                Map.of(
+                        "VTT_HTTP_PORT",
+                        String.valueOf(http2),
+                        "VTT_BRIDGE_PORT",
+                        String.valueOf(bridge2),
+                        "VTT_CLUSTER_PORT",
+                        String.valueOf(hz2),
+                        "VTT_CLUSTER_MEMBERS",
+                        members,
+                        "VTT_CLUSTER_NAME",
+                        cluster,
+                        "VTT_REDIS_URL",
+                        "redis://127.0.0.1:" + redisPort,
+                        "VTT_DEPLOY",
+                        "http:1,bridge:1"));
+        w4Edge = edge;
+        edge.awaitHttpReady("http://127.0.0.1:" + http2 + "/health/ready", Duration.ofSeconds(120));
+        log("A4 ready: node 1 http " + http1 + " bridge " + bridge1 + ", node 2 http " + http2 + " bridge " + bridge2);
+        VertableSetup.Room room;
+        try (VertableSetup w4Setup = new VertableSetup(http1)) {
+            room = w4Setup.rooms("w4", 1, 10).get(0);
+        }
+        List<Conn> conns = new ArrayList<>();
+        List<Integer> remote = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            VertableSetup.Player player = room.players().get(i);
+            int index = nextIndex++;
+            gen.userIndex.put(player.userId(), index);
+            conns.add(new Conn.Bridge(
+                    gen, new Member(index, room.id(), player.token(), player.userId()), i < 5 ? bridge1 : bridge2));
+            if (i >= 5) remote.add(index);
+        }
+        Group group = new Group(conns, conns.subList(0, 5));
+        open(List.of(group));
+        log("A4 warm-up " + profile.warmupMs / 1000 + " s (two fresh JVMs)");
+        measure(Sys.A4, "warm-up", 0, List.of(group), profile.w4Loads().get(0) / 10.0, profile.warmupMs, null, remote);
+        points.remove(points.size() - 1);
+        for (int deliveries : profile.w4Loads()) {
+            measure(
+                    Sys.A4,
+                    "W4 room of 10 on 2 nodes",
+                    1,
+                    List.of(group),
+                    deliveries / 10.0,
+                    profile.stepMs,
+                    null,
+                    remote);
+        }
+        closeAll(List.of(group));
+    }
+
+    private Peer clusteredNode(String name, Path jar, Path config, Environment env, Map<String, String> ports)
+            throws IOException {
+        Path data = Files.createTempDirectory("vertable-bench-w4-");
+        w4DataDirs.add(data);
+        Map<String, String> environment = new java.util.HashMap<>(ports);
+        environment.put("VTT_DATA_DIR", data.toString());
+        environment.put("VTT_CONFIG", config.toString());
+        environment.put("VTT_CLUSTER", "true");
+        environment.put("VTT_CLUSTER_HOST", "127.0.0.1");
+        List<String> java = new ArrayList<>(List.of("java", "-XX:ActiveProcessorCount=1", "-Xms512m", "-Xmx1g"));
+        java.addAll(profile.extraServerFlags);
+        java.addAll(List.of("-jar", jar.toString()));
+        return Peer.start(name, java, environment, out, env.serverCpus);
+    }
+
     // ---- one measured phase ----
 
     Point measure(Sys sys, String workload, int round, List<Group> groups, double movesPerSecond, long ms, Conn slow) {
+        return measure(sys, workload, round, groups, movesPerSecond, ms, slow, List.of());
+    }
+
+    /** One phase; deliveries to {@code crossNode} receivers are also counted apart (W4). */
+    Point measure(
+            Sys sys,
+            String workload,
+            int round,
+            List<Group> groups,
+            double movesPerSecond,
+            long ms,
+            Conn slow,
+            List<Integer> crossNode) {
         Peer peer = peers.get(sys == Sys.AD ? Sys.A : sys);
         Ledger ledger = gen.begin(++phase).await();
         gen.onLoop(() -> {
+                    crossNode.forEach(ledger::crossNode);
                     for (Group g : groups) {
                         for (Conn receiver : g.members()) {
                             if (receiver == slow) continue;
@@ -569,7 +703,9 @@ public final class Bench {
                             ledger.delivered == 0 ? Double.NaN : serverCpu / 1e6 / (ledger.delivered / 1000.0),
                             (double) genCpu / wallNs,
                             rss1 - rss0,
-                            sys == Sys.AD ? gen.ackUs.copy() : null);
+                            sys == Sys.AD ? gen.ackUs.copy() : null,
+                            crossNode.isEmpty() ? null : ledger.sameNodeUs.copy(),
+                            crossNode.isEmpty() ? null : ledger.crossNodeUs.copy());
                 })
                 .await();
         points.add(point);

@@ -2,7 +2,9 @@ package io.vertable.bench.load;
 
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -23,6 +25,11 @@ public final class Ledger {
 
     public final int phase;
     public final Histogram latencyUs = new Histogram(60_000_000L, 3);
+    /** W4: receivers connected to the other node than the senders, and latency split by where the receiver is. */
+    private final Set<Integer> crossNodeReceivers = new HashSet<>();
+
+    public final Histogram sameNodeUs = new Histogram(60_000_000L, 3);
+    public final Histogram crossNodeUs = new Histogram(60_000_000L, 3);
     private final Map<Long, Track> tracks = new HashMap<>();
     private final Map<Integer, Integer> sent = new HashMap<>();
     public long delivered;
@@ -44,6 +51,11 @@ public final class Ledger {
     /** Says that {@code receiver} must see every move {@code sender} makes in this phase. */
     public void expect(int receiver, int sender) {
         tracks.putIfAbsent(key(receiver, sender), new Track());
+    }
+
+    /** Says that {@code receiver} is connected to another node than the senders (W4). */
+    public void crossNode(int receiver) {
+        crossNodeReceivers.add(receiver);
     }
 
     /** Counts a move {@code sender} made (its sequence numbers run 0, 1, 2, … within the phase). */
@@ -77,7 +89,9 @@ public final class Ledger {
         if (seq < track.newest) reordered++;
         else track.newest = seq;
         delivered++;
-        latencyUs.recordValue(Math.max(0, Math.min(latencyUs.getHighestTrackableValue(), micros)));
+        long value = Math.max(0, Math.min(latencyUs.getHighestTrackableValue(), micros));
+        latencyUs.recordValue(value);
+        (crossNodeReceivers.contains(receiver) ? crossNodeUs : sameNodeUs).recordValue(value);
     }
 
     /** Moves that should have arrived and did not, once the phase has drained. */

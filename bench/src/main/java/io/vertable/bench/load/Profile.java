@@ -76,6 +76,15 @@ enum Profile {
 
     final List<String> extraServerFlags = List.of("-XX:+UseG1GC");
 
+    /** W4's offered deliveries/s (a room of 10 over two clustered nodes). */
+    List<Integer> w4Loads() {
+        return switch (this) {
+            case SMOKE -> List.of(2_000);
+            case SHORT -> List.of(2_000, 10_000);
+            case LONG -> List.of(2_000, 10_000, 20_000);
+        };
+    }
+
     Profile(
             int rounds,
             List<Integer> w2Sizes,

@@ -34,6 +34,7 @@ final class Report {
         allPoints();
         correctness();
         vertableOnly();
+        crossNode();
         idle();
         environment();
         Files.writeString(bench.out.resolve("report.md"), md.toString());
@@ -269,6 +270,30 @@ final class Report {
         md.append("\nREST set-up of the rooms (one GM, players joining by invite as guests) took ")
                 .append(bench.setupMillis / 1000)
                 .append(" s.\n\n");
+    }
+
+    private void crossNode() {
+        md.append("## W4 two clustered nodes\n\n")
+                .append("A room of 10: five members on each node's bridge, the five senders and the room's owner on"
+                        + " node 1; both nodes on the server core. Cross-node deliveries travel node 1 → node 2 over the"
+                        + " clustered event bus.\n\n")
+                .append("| offered deliveries/s | receivers | p50 ms | p99 ms | p99.9 ms | max ms | count |\n"
+                        + "|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Point p : allOf(Sys.A4)) {
+            crossNodeRow(p.offered(), "same node as the sender", p.sameNode());
+            crossNodeRow(p.offered(), "other node", p.crossNode());
+        }
+        md.append("\n");
+    }
+
+    private void crossNodeRow(double offered, String receivers, Histogram h) {
+        if (h == null || h.getTotalCount() == 0) {
+            md.append(fmt("| %.0f | %s | — | — | — | — | 0 |\n", offered, receivers));
+            return;
+        }
+        md.append(fmt(
+                "| %.0f | %s | %.2f | %.2f | %.2f | %.2f | %d |\n",
+                offered, receivers, pct(h, 50), pct(h, 99), pct(h, 99.9), h.getMaxValue() / 1000.0, h.getTotalCount()));
     }
 
     private List<Point> allOf(Sys sys) {

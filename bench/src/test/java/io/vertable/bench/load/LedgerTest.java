@@ -54,4 +54,17 @@ class LedgerTest {
         assertEquals(0, ledger.delivered);
         assertEquals(2, ledger.lost());
     }
+
+    @Test
+    void crossNodeReceiversAreMeasuredApart() {
+        Ledger ledger = twoMembers(1);
+        ledger.crossNode(2);
+        ledger.delivered(1, 2, 0, 5, 100);
+        ledger.delivered(2, 2, 0, 5, 900);
+        assertEquals(2, ledger.latencyUs.getTotalCount());
+        assertEquals(1, ledger.sameNodeUs.getTotalCount());
+        assertEquals(1, ledger.crossNodeUs.getTotalCount());
+        assertTrue(ledger.sameNodeUs.getMaxValue() < 200);
+        assertTrue(ledger.crossNodeUs.getMinValue() > 800);
+    }
 }
