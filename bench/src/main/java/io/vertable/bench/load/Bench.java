@@ -526,7 +526,7 @@ public final class Bench {
      */
     void w4(Path repo, Environment env) throws IOException {
         peers.get(Sys.A).close();
-        String cluster = "bench-w4-" + ProcessHandle.current().pid();
+        String clusterName = "bench-w4-" + ProcessHandle.current().pid();
         int hz1 = Peer.freePort();
         int hz2 = Peer.freePort();
         int redisPort = Peer.freePort();
@@ -536,55 +536,41 @@ public final class Bench {
         JsonObject w4Config = vertableConfig();
         w4Config.getJsonObject("redis").put("embeddedPort", redisPort);
         Files.writeString(config, w4Config.encodePrettily());
-        int http1 = Peer.freePort();
-        int bridge1 = Peer.freePort();
-        Peer owner = clusteredNode(
+        Map<String, String> cluster = Map.of(
+                "VTT_CLUSTER",
+                "true",
+                "VTT_CLUSTER_HOST",
+                "127.0.0.1",
+                "VTT_CLUSTER_NAME",
+                clusterName,
+                "VTT_CLUSTER_MEMBERS",
+                members,
+                "VTT_CONFIG",
+                config.toString());
+        ClusterNode owner = clusteredNode(
                 "A4 vertable node 1",
                 jar,
-                config,
                 env,
-                Map.of(
-                        "VTT_HTTP_PORT",
-                        String.valueOf(http1),
-                        "VTT_BRIDGE_PORT",
-                        String.valueOf(bridge1),
-                        "VTT_CLUSTER_PORT",
-                        String.valueOf(hz1),
-                        "VTT_CLUSTER_MEMBERS",
-                        members,
-                        "VTT_CLUSTER_NAME",
-                        cluster,
-                        "VTT_DEPLOY",
-                        "http:1,bridge:1,dice:1,map:1,chat:1,persistence:1"));
-        peers.put(Sys.A4, owner);
-        owner.awaitHttpReady("http://127.0.0.1:" + http1 + "/health/ready", Duration.ofSeconds(120));
-        int http2 = Peer.freePort();
-        int bridge2 = Peer.freePort();
-        Peer edge = clusteredNode(
+                cluster,
+                hz1,
+                "http:1,bridge:1,dice:1,map:1,chat:1,persistence:1",
+                Map.of());
+        peers.put(Sys.A4, owner.peer());
+        ClusterNode edge = clusteredNode(
                 "A4 vertable node 2",
                 jar,
-                config,
                 env,
-                Map.of(
-                        "VTT_HTTP_PORT",
-                        String.valueOf(http2),
-                        "VTT_BRIDGE_PORT",
-                        String.valueOf(bridge2),
-                        "VTT_CLUSTER_PORT",
-                        String.valueOf(hz2),
-                        "VTT_CLUSTER_MEMBERS",
-                        members,
-                        "VTT_CLUSTER_NAME",
-                        cluster,
-                        "VTT_REDIS_URL",
-                        "redis://127.0.0.1:" + redisPort,
-                        "VTT_DEPLOY",
-                        "http:1,bridge:1"));
-        w4Edge = edge;
-        edge.awaitHttpReady("http://127.0.0.1:" + http2 + "/health/ready", Duration.ofSeconds(120));
-        log("A4 ready: node 1 http " + http1 + " bridge " + bridge1 + ", node 2 http " + http2 + " bridge " + bridge2);
+                cluster,
+                hz2,
+                "http:1,bridge:1",
+                Map.of("VTT_REDIS_URL", "redis://127.0.0.1:" + redisPort));
+        w4Edge = edge.peer();
+        int bridge1 = owner.bridge();
+        int bridge2 = edge.bridge();
+        log("A4 ready: node 1 http " + owner.http() + " bridge " + bridge1 + ", node 2 http " + edge.http() + " bridge "
+                + bridge2);
         VertableSetup.Room room;
-        try (VertableSetup w4Setup = new VertableSetup(http1)) {
+        try (VertableSetup w4Setup = new VertableSetup(owner.http())) {
             room = w4Setup.rooms("w4", 1, 10).get(0);
         }
         List<Conn> conns = new ArrayList<>();
@@ -616,19 +602,41 @@ public final class Bench {
         closeAll(List.of(group));
     }
 
-    private Peer clusteredNode(String name, Path jar, Path config, Environment env, Map<String, String> ports)
+    /** A clustered Vertable node of W4 and its ports. */
+    record ClusterNode(Peer peer, int http, int bridge) {}
+
+    /** Starts one clustered node with its own data folder and waits until it is ready. */
+    private ClusterNode clusteredNode(
+            String name,
+            Path jar,
+            Environment env,
+            Map<String, String> cluster,
+            int hazelcastPort,
+            String plan,
+            Map<String, String> extra)
             throws IOException {
         Path data = Files.createTempDirectory("vertable-bench-w4-");
         w4DataDirs.add(data);
-        Map<String, String> environment = new java.util.HashMap<>(ports);
+        int http = Peer.freePort();
+        int bridge = Peer.freePort();
+        Map<String, String> environment = new java.util.HashMap<>(cluster);
+        environment.putAll(extra);
         environment.put("VTT_DATA_DIR", data.toString());
-        environment.put("VTT_CONFIG", config.toString());
-        environment.put("VTT_CLUSTER", "true");
-        environment.put("VTT_CLUSTER_HOST", "127.0.0.1");
+        environment.put("VTT_HTTP_PORT", String.valueOf(http));
+        environment.put("VTT_BRIDGE_PORT", String.valueOf(bridge));
+        environment.put("VTT_CLUSTER_PORT", String.valueOf(hazelcastPort));
+        environment.put("VTT_DEPLOY", plan);
         List<String> java = new ArrayList<>(List.of("java", "-XX:ActiveProcessorCount=1", "-Xms512m", "-Xmx1g"));
         java.addAll(profile.extraServerFlags);
         java.addAll(List.of("-jar", jar.toString()));
-        return Peer.start(name, java, environment, out, env.serverCpus);
+        Peer peer = Peer.start(name, java, environment, out, env.serverCpus);
+        try {
+            peer.awaitHttpReady("http://127.0.0.1:" + http + "/health/ready", Duration.ofSeconds(120));
+        } catch (RuntimeException notReady) {
+            peer.close();
+            throw notReady;
+        }
+        return new ClusterNode(peer, http, bridge);
     }
 
     // ---- one measured phase ----

@@ -189,15 +189,8 @@ final class FoundryParser extends Parser {
     }
 
     private FMod keepDrop(FKind kind, boolean highest, int at) {
-        if (peekLower() == 'h') {
-            highest = true;
-            pos++;
-        } else if (peekLower() == 'l') {
-            highest = false;
-            pos++;
-        }
-        Arg count = arg();
-        return new FMod(kind, null, null, count != null ? count : new Arg(1, null, at), highest, at);
+        boolean which = highOrLow(highest);
+        return new FMod(kind, null, null, countOrOne(at), which, at);
     }
 
     /** {@code r}/{@code x} targets: {@code [limit](op target)?} as Foundry reads them; a lone number is the target. */

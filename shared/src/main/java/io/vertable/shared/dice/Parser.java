@@ -87,6 +87,20 @@ abstract class Parser {
     /** Where the dialect has the construct under another spelling, a hint for the error message; else "". */
     abstract String hint(char c);
 
+    /** An optional {@code h} (highest) or {@code l} (lowest) after k/d; {@code otherwise} when neither comes. */
+    final boolean highOrLow(boolean otherwise) {
+        char next = peekLower();
+        if (next != 'h' && next != 'l') return otherwise;
+        pos++;
+        return next == 'h';
+    }
+
+    /** A keep/drop count, or 1 when none is written ({@code k} alone keeps one). */
+    final Arg countOrOne(int at) {
+        Arg count = arg();
+        return count != null ? count : new Arg(1, null, at);
+    }
+
     // ---- the shared grammar
 
     final Parsed parseAll() {

@@ -121,21 +121,7 @@ final class Roll20Parser extends Parser {
                     Cmp point = comparePoint();
                     rerollAt.add(point != null ? point : new Cmp(Op.EQ, new Arg(1, null, at), at));
                 }
-                case 'k', 'd' -> {
-                    boolean keep = peekLower() == 'k';
-                    pos++;
-                    boolean highest = keep;
-                    if (peekLower() == 'h') {
-                        highest = true;
-                        pos++;
-                    } else if (peekLower() == 'l') {
-                        highest = false;
-                        pos++;
-                    }
-                    Arg count = arg();
-                    if (keepDrop != null) throw syntax(at, "One keep or drop per term; another at position " + at);
-                    keepDrop = new KeepDrop(keep, highest, count != null ? count : new Arg(1, null, at), at);
-                }
+                case 'k', 'd' -> keepDrop = keepOrDrop(at, keepDrop, "term");
                 case 's' -> {
                     pos++;
                     int order = 1;
@@ -151,26 +137,13 @@ final class Roll20Parser extends Parser {
                     if (success != null) throw syntax(at, "One success check per term; another at position " + at);
                     success = comparePoint();
                 }
-                case 'f' -> {
-                    pos++;
-                    Cmp point = comparePoint();
-                    if (point == null) {
-                        throw syntax(at, "'f' needs a compare point such as f1 or f<2 (position " + at + ")");
-                    }
-                    if (failure != null) throw syntax(at, "One failure check per term; another at position " + at);
-                    failure = point;
-                }
+                case 'f' -> failure = failureCheck(at, failure, "term");
                 default -> {
                     break loop;
                 }
             }
         }
-        if (failure != null && success == null) {
-            throw syntax(
-                    failure.pos() - 1,
-                    "Failures (f) count only together with a success check such as >3 (position " + (failure.pos() - 1)
-                            + ")");
-        }
+        requireSuccessWithFailure(success, failure);
         if (explode == Explode.NONE && rerollPos < 0 && keepDrop == null && success == null && sort == 0)
             return Roll20Mods.NONE;
         return new Roll20Mods(
@@ -196,45 +169,48 @@ final class Roll20Parser extends Parser {
         while (pos < len) {
             int at = pos;
             switch (peekLower()) {
-                case 'k', 'd' -> {
-                    boolean keep = peekLower() == 'k';
-                    pos++;
-                    boolean highest = keep;
-                    if (peekLower() == 'h') {
-                        highest = true;
-                        pos++;
-                    } else if (peekLower() == 'l') {
-                        highest = false;
-                        pos++;
-                    }
-                    Arg count = arg();
-                    if (keepDrop != null) throw syntax(at, "One keep or drop per group; another at position " + at);
-                    keepDrop = new KeepDrop(keep, highest, count != null ? count : new Arg(1, null, at), at);
-                }
+                case 'k', 'd' -> keepDrop = keepOrDrop(at, keepDrop, "group");
                 case '>', '<', '=' -> {
                     if (success != null) throw syntax(at, "One success check per group; another at position " + at);
                     success = comparePoint();
                 }
-                case 'f' -> {
-                    pos++;
-                    Cmp point = comparePoint();
-                    if (point == null)
-                        throw syntax(at, "'f' needs a compare point such as f1 or f<2 (position " + at + ")");
-                    if (failure != null) throw syntax(at, "One failure check per group; another at position " + at);
-                    failure = point;
-                }
+                case 'f' -> failure = failureCheck(at, failure, "group");
                 default -> {
                     break loop;
                 }
             }
         }
+        requireSuccessWithFailure(success, failure);
+        return new Roll20GroupMods(keepDrop, success, failure);
+    }
+
+    /** {@code k}/{@code d} with an optional {@code h}/{@code l} and count; one per term or group. */
+    private KeepDrop keepOrDrop(int at, KeepDrop existing, String scope) {
+        boolean keep = peekLower() == 'k';
+        pos++;
+        boolean highest = highOrLow(keep);
+        Arg count = countOrOne(at);
+        if (existing != null) throw syntax(at, "One keep or drop per " + scope + "; another at position " + at);
+        return new KeepDrop(keep, highest, count, at);
+    }
+
+    /** {@code fN} / {@code f<N}: a failure check, which needs its compare point; one per term or group. */
+    private Cmp failureCheck(int at, Cmp existing, String scope) {
+        pos++;
+        Cmp point = comparePoint();
+        if (point == null) throw syntax(at, "'f' needs a compare point such as f1 or f<2 (position " + at + ")");
+        if (existing != null) throw syntax(at, "One failure check per " + scope + "; another at position " + at);
+        return point;
+    }
+
+    /** Roll20 counts failures only on a success check: {@code 3d6>4f1}, never {@code 3d6f1}. */
+    private void requireSuccessWithFailure(Cmp success, Cmp failure) {
         if (failure != null && success == null) {
             throw syntax(
                     failure.pos() - 1,
                     "Failures (f) count only together with a success check such as >3 (position " + (failure.pos() - 1)
                             + ")");
         }
-        return new Roll20GroupMods(keepDrop, success, failure);
     }
 
     /** {@code >N} (at least), {@code <N} (at most), {@code =N} or bare {@code N} (exactly); null if none comes next. */
