@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -38,6 +39,9 @@ final class AssetRoutes {
 
     /** Room for the multipart envelope around the image: boundaries, part headers, the name field. */
     static final long MULTIPART_SLACK = 64 * 1024;
+
+    /** How much of a refused body is read and dropped before the connection is cut (Tomcat's swallow idea). */
+    static final long SWALLOW_BYTES = 1024 * 1024;
 
     /** At most this many entity tags of an If-None-Match header are compared. */
     private static final int MAX_ETAGS = 8;
@@ -82,11 +86,23 @@ final class AssetRoutes {
 
     private void holdBody(RoutingContext ctx) {
         ctx.request().pause();
-        // A refusal sent before the body was read leaves it unread: close the connection rather than read it.
-        ctx.addEndHandler(done -> {
-            if (!ctx.request().isEnded()) ctx.request().connection().close();
-        });
+        ctx.addEndHandler(done -> dropUnreadBody(ctx.request()));
         ctx.next();
+    }
+
+    /**
+     * After a refusal sent before the body was read: read and drop up to {@link #SWALLOW_BYTES} more of it, so the
+     * client reads the answer and the connection stays usable, and cut off a body that keeps coming.
+     */
+    private static void dropUnreadBody(HttpServerRequest request) {
+        if (request.isEnded()) return;
+        long cutOff = request.bytesRead() + SWALLOW_BYTES;
+        request.handler(chunk -> {
+            if (request.bytesRead() <= cutOff) return;
+            if (request.version() == HttpVersion.HTTP_2) request.response().reset();
+            else request.connection().close();
+        });
+        request.resume();
     }
 
     private void requireGm(RoutingContext ctx) {
