@@ -524,6 +524,10 @@ class AssetsApiTest {
                 lastSeq = moved.getLong("seq");
             }
 
+            // The owner stored a snapshot at 100 on its way: later points start from it, earlier ones from nothing.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> snapshotSeqs()
+                    .contains(100L));
+
             Reply latest = stateAt("", table.gmToken());
             assertThat(latest.status()).as(latest.body().encode()).isEqualTo(200);
             assertThat(latest.body().getLong("seq")).isEqualTo(lastSeq);
@@ -569,6 +573,18 @@ class AssetsApiTest {
         assertThat(state.body().getLong("seq")).isZero();
         assertThat(state.body().getLong("at")).isZero();
         assertThat(state.body().getJsonObject("view").getJsonObject("tokens")).isEmpty();
+    }
+
+    private List<Long> snapshotSeqs() throws java.sql.SQLException {
+        try (var connection = TestStorage.jdbc(database);
+                var query = connection.prepareStatement("SELECT seq FROM snapshots WHERE room_id = ?")) {
+            query.setString(1, table.roomId());
+            List<Long> seqs = new ArrayList<>();
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) seqs.add(rows.getLong(1));
+            }
+            return seqs;
+        }
     }
 
     private static double xOf(Reply state, String tokenId) {
