@@ -342,6 +342,14 @@ class AssetsApiTest {
         assertThat(rest.get(room, stranger).code()).isEqualTo("NOT_A_MEMBER");
         assertThat(rest.delete(room + "/" + assetId, stranger).code()).isEqualTo("NOT_A_MEMBER");
 
+        // Who may upload is decided before the body is read: a player's over-limit body is refused for the role.
+        assertThat(upload(pipToken, file("big.png", "image/png", pngOfSize(MAX_BYTES * 3)))
+                        .code())
+                .isEqualTo("GM_ONLY");
+        assertThat(upload(null, file("big.png", "image/png", pngOfSize(MAX_BYTES * 3)))
+                        .code())
+                .isEqualTo("UNAUTHENTICATED");
+
         Reply anonymous = upload(null, file("n.png", "image/png", imageIo("png")));
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.code()).isEqualTo("UNAUTHENTICATED");
