@@ -117,6 +117,10 @@ final class AssetRoutes {
                     ctx, new FailureException(ErrorCode.BAD_REQUEST, "send multipart/form-data, the image in 'file'"));
             return;
         }
+        if (request.isEnded() || declaredLength(request) == 0) {
+            api.problem(ctx, new FailureException(ErrorCode.BAD_REQUEST, "send one image, in the field 'file'"));
+            return;
+        }
         if (declaredLength(request) > maxBytes + MULTIPART_SLACK) {
             api.problem(ctx, tooLarge());
             return;

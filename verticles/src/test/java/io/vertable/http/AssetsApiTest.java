@@ -307,6 +307,15 @@ class AssetsApiTest {
     void malformedUploadsAreBadRequests() {
         Reply json = rest.post("/api/rooms/" + table.roomId() + "/assets", table.gmToken(), new JsonObject());
         assertThat(json.code()).isEqualTo("BAD_REQUEST");
+        String path = "/api/rooms/" + table.roomId() + "/assets";
+        Reply empty = post(path, table.gmToken(), "multipart/form-data; boundary=x", new byte[0]);
+        assertThat(empty.code()).isEqualTo("BAD_REQUEST");
+        Reply garbage = post(
+                path,
+                table.gmToken(),
+                "multipart/form-data; boundary=x",
+                "not a multipart body at all".getBytes(StandardCharsets.UTF_8));
+        assertThat(garbage.code()).isEqualTo("BAD_REQUEST");
         Reply noFile = upload(table.gmToken(), text("name", "nothing attached"));
         assertThat(noFile.code()).isEqualTo("BAD_REQUEST");
         Reply wrongField = upload(table.gmToken(), new Part("image", "a.png", "image/png", imageIo("png")));
