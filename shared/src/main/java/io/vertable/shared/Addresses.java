@@ -33,6 +33,9 @@ public final class Addresses {
     /** Chat history, search and single messages, each filtered for the asking user (body {@code {"op": …}}). */
     public static final String PERSIST_CHAT = "vtt.svc.persist.chat";
 
+    /** Room assets (images): create, list, delete, and get for a member (body {@code {"op": …}}). */
+    public static final String PERSIST_ASSETS = "vtt.svc.persist.assets";
+
     /** Character sheets (body {@code {"op": …}}). */
     public static final String PERSIST_CHARACTERS = "vtt.svc.persist.characters";
 

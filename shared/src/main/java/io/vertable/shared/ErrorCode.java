@@ -38,6 +38,7 @@ public enum ErrorCode {
     UNKNOWN_VERTICLE(404, "There is no verticle of that name (http, bridge, dice, map, chat, persistence)."),
     CONFLICT(409, "That conflicts with the current state; reload and try again."),
     USERNAME_TAKEN(409, "That username is taken."),
+    ASSET_LIMIT(409, "This room holds as many images as it may; delete some before uploading more."),
     NODE_CANNOT_RUN(
             409,
             "That node was started without the storage this verticle needs; restart it with a plan that names it."),
@@ -45,6 +46,7 @@ public enum ErrorCode {
     INVITE_EXHAUSTED(410, "This invite link has been used up; ask the GM for a new one."),
     PAYLOAD_TOO_LARGE(413, "The request is larger than allowed."),
     ADDRESS_TOO_LONG(414, "The event-bus address is longer than allowed."),
+    ASSET_NOT_AN_IMAGE(415, "Only PNG, JPEG, GIF and WebP images may be uploaded; the file's content is none of them."),
     TOO_MANY_HANDLERS(429, "This connection listens to too many addresses."),
     RATE_LIMITED(429, "Too many requests; wait a moment and try again."),
     INTERNAL(500, "Something went wrong on the server; it has been logged."),

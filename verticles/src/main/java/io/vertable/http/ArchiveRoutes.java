@@ -4,6 +4,7 @@ import io.vertable.node.FailureException;
 import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.room.RoomReducer;
+import io.vertable.shared.room.RoomViews;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,7 @@ final class ArchiveRoutes {
 
     void mount(Router router) {
         router.get("/api/rooms/:roomId/events").handler(ctx -> api.respond(ctx, 200, () -> range(ctx)));
+        router.get("/api/rooms/:roomId/state").handler(ctx -> api.respond(ctx, 200, () -> stateAt(ctx)));
         router.get("/api/rooms/:roomId/export").handler(ctx -> api.respond(ctx, 200, () -> export(ctx)));
         router.post("/api/rooms/import").handler(ctx -> api.respond(ctx, 201, () -> importRoom(ctx)));
     }
@@ -43,6 +45,61 @@ final class ArchiveRoutes {
                                 .put("roomId", ctx.pathParam("roomId"))
                                 .put("from", from)
                                 .put("to", to)));
+    }
+
+    /**
+     * The GM's view of the room right after event {@code at} (clamped to the log; missing = the latest), rebuilt with
+     * the rooms' own reducer from the nearest snapshot at or before it plus the events after, read page by page:
+     * {@code {seq, at, view}} where {@code seq} is the end of the log. The replay scrubber draws it as it is.
+     */
+    private Future<JsonObject> stateAt(RoutingContext ctx) {
+        String roomId = ctx.pathParam("roomId");
+        JsonObject request = new JsonObject().put("op", "replayBase").put("roomId", roomId);
+        String at = ctx.queryParams().get("at");
+        if (at != null) request.put("at", seq(at));
+        return api.requireGm(ctx)
+                .compose(ok -> api.call(Addresses.PERSIST_EVENTS, request))
+                .compose(base -> replayTo(roomId, startOf(roomId, base), base.getLong("at"))
+                        .map(state -> new JsonObject()
+                                .put("seq", base.getLong("seq"))
+                                .put("at", base.getLong("at"))
+                                .put("view", RoomViews.gm(state))));
+    }
+
+    private static JsonObject startOf(String roomId, JsonObject base) {
+        JsonObject snapshot = base.getJsonObject("snapshot");
+        return snapshot == null ? RoomReducer.empty(roomId) : snapshot.getJsonObject("state");
+    }
+
+    /** Applies the stored events after the state's seq up to {@code at}, one range page at a time. */
+    private Future<JsonObject> replayTo(String roomId, JsonObject state, long at) {
+        long from = state.getLong("seq") + 1;
+        if (from > at) return Future.succeededFuture(state);
+        return api.call(
+                        Addresses.PERSIST_EVENTS,
+                        new JsonObject()
+                                .put("op", "range")
+                                .put("roomId", roomId)
+                                .put("from", from)
+                                .put("to", at))
+                .compose(page -> {
+                    JsonArray events = page.getJsonArray("events");
+                    if (events.isEmpty()) return Future.succeededFuture(state); // the log has no gaps; never loop
+                    for (Object e : events) {
+                        JsonObject event = (JsonObject) e;
+                        RoomReducer.apply(
+                                state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
+                    }
+                    return replayTo(roomId, state, at);
+                });
+    }
+
+    /** A seq in a query: a whole number from 0, nothing else. */
+    private static long seq(String text) {
+        if (!text.matches("[0-9]{1,18}")) {
+            throw new FailureException(ErrorCode.BAD_REQUEST, "at must be a seq: a whole number from 0");
+        }
+        return Long.parseLong(text);
     }
 
     private Future<JsonObject> export(RoutingContext ctx) {

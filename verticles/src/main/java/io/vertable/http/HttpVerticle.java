@@ -65,16 +65,19 @@ public final class HttpVerticle extends ServiceVerticle {
         router.get(LIVE_PATH).handler(this::live);
         router.get(READY_PATH).handler(this::ready);
         router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(node.metrics()));
-        // Room imports are whole documents; everything else is small.
+        var api = new Api(vertx, security.tokens(), security.limiter(), node.nodeId());
+        var assets = new AssetRoutes(api, config());
+        // Room imports are whole documents and uploads are images, read in memory by their route; the rest is small.
+        assets.mountUpload(router);
         router.post("/api/rooms/import")
                 .handler(BodyHandler.create(false).setBodyLimit(ArchiveRoutes.MAX_IMPORT_BYTES));
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/api/config").handler(this::clientConfig);
-        var api = new Api(vertx, security.tokens(), security.limiter(), node.nodeId());
         new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
         new RoomRoutes(api, config()).mount(router); // authenticates /api/rooms*, so it comes first
         new ArchiveRoutes(api).mount(router);
         new TableRoutes(api, config()).mount(router);
+        assets.mount(router);
         new AdminRoutes(api, node).mount(router);
         router.route("/api/*").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such API route"));
         // Invite links open the client, which reads the code from the path.

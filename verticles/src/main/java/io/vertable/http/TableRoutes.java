@@ -36,9 +36,18 @@ final class TableRoutes {
                 .handler(ctx -> api.respond(ctx, 200, () -> dice(ctx, "character.get", new JsonObject())));
         router.patch("/api/rooms/:roomId/characters/:characterId")
                 .handler(ctx -> api.respond(ctx, 200, () -> dice(ctx, "character.update", Api.body(ctx))));
+        router.get("/api/rooms/:roomId/dice/stats").handler(ctx -> api.respond(ctx, 200, () -> diceStats(ctx)));
         router.post("/api/dice/roll")
                 .handler(api.limited(rollsPerIp, Api::clientIp))
                 .handler(ctx -> api.respond(ctx, 200, () -> api.call(Addresses.DICE_ROLL, Api.body(ctx))));
+    }
+
+    /** Per roller, every die the room's stored rolls show, whatever their mode: the GMs' statistics chart. */
+    private Future<JsonObject> diceStats(RoutingContext ctx) {
+        return api.requireGm(ctx)
+                .compose(ok -> api.call(
+                        Addresses.PERSIST_CHAT,
+                        new JsonObject().put("op", "diceStats").put("roomId", ctx.pathParam("roomId"))));
     }
 
     private Future<JsonObject> chat(RoutingContext ctx, String op) {

@@ -68,9 +68,14 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_TOKEN_TTL_MINUTES", "auth.tokenTtlMinutes", "lifetime of a session token"),
             new EnvironmentVariable("VTT_ADMINS", "auth.admins", "usernames granted the server role ADMIN"),
             new EnvironmentVariable(
+                    "VTT_UPLOAD_MAX_BYTES", "uploads.maxBytes", "largest image a GM may upload, in bytes"),
+            new EnvironmentVariable(
                     "VTT_SHUTDOWN_GRACE_SECONDS", "shutdown.graceSeconds", "longest graceful shutdown before exit"));
 
     static final int MIN_PRODUCTION_SECRET = 32;
+
+    /** Uploads travel whole over the event bus and sit in one bytea value: keep them well below the bus's comfort. */
+    static final int MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
 
     private final JsonObject json;
     private final DeploymentPlan plan;
@@ -275,6 +280,7 @@ public final class NodeConfig {
         check.range("rateLimits.registerPerHour", 1, 100_000);
         check.range("rateLimits.restWritesPerMinute", 1, 100_000);
         check.range("presence.ttlSeconds", 2, 3600);
+        check.range("uploads.maxBytes", 1024, MAX_UPLOAD_BYTES);
         check.origins("bridge.allowedOrigins");
         check.url("postgres.url", "postgresql", "postgres");
         check.url("redis.url", "redis", "rediss");

@@ -42,7 +42,8 @@ final class ChatStore {
         return new Operations(address)
                 .on("history", this::history)
                 .on("search", this::search)
-                .on("get", this::get);
+                .on("get", this::get)
+                .on("diceStats", this::diceStats);
     }
 
     /** Applies the chat events of an appended batch to the chat table, inside the append's transaction. */
@@ -153,6 +154,87 @@ final class ChatStore {
                             .put("kind", row.getString("kind"))
                             .put("audience", row.getJson("audience"));
                 });
+    }
+
+    /**
+     * Per roller, every die of the room's last {@value #DICE_STATS_MESSAGES} messages with rolls (each holds at most 20
+     * rolls): one SQL query that unnests rolls, dice terms and dice and counts them grouped by roller, faces and value.
+     * Every die counts, kept, dropped or rerolled, in every mode (gm, blind, self: this is the GMs' view), and in
+     * deleted messages too (deleting the card does not unroll the dice). Rows with {@code faces} null carry the
+     * roller's roll count and latest display name. Malformed roll data (an imported log) is skipped, not failed.
+     */
+    private static final String DICE_STATS_SQL = "WITH recent AS ("
+            + " SELECT seq, data FROM chat_messages WHERE room_id = $1 AND jsonb_typeof(data -> 'rolls') = 'array'"
+            + " ORDER BY seq DESC LIMIT $2"
+            + "), rolls AS ("
+            + " SELECT recent.seq, recent.data ->> 'from' AS user_id, recent.data ->> 'name' AS name, r.roll"
+            + " FROM recent CROSS JOIN LATERAL jsonb_array_elements(recent.data -> 'rolls') AS r(roll)"
+            + " WHERE jsonb_typeof(r.roll) = 'object' AND recent.data ->> 'from' IS NOT NULL"
+            + "), dice AS ("
+            + " SELECT rolls.user_id, (t.term ->> 'faces')::numeric AS faces, (d.die ->> 'value')::numeric AS value"
+            + " FROM rolls"
+            + " CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(rolls.roll -> 'dice') = 'array'"
+            + "   THEN rolls.roll -> 'dice' ELSE '[]'::jsonb END) AS t(term)"
+            + " CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(t.term -> 'rolls') = 'array'"
+            + "   THEN t.term -> 'rolls' ELSE '[]'::jsonb END) AS d(die)"
+            + " WHERE jsonb_typeof(t.term -> 'faces') = 'number' AND jsonb_typeof(d.die -> 'value') = 'number'"
+            + ")"
+            + " SELECT user_id, (array_agg(name ORDER BY seq DESC))[1] AS name, NULL::numeric AS faces,"
+            + " NULL::numeric AS value, count(*) AS n FROM rolls GROUP BY user_id"
+            + " UNION ALL"
+            + " SELECT user_id, NULL, faces, value, count(*) FROM dice GROUP BY user_id, faces, value";
+
+    static final int DICE_STATS_MESSAGES = 10_000;
+
+    private Future<JsonObject> diceStats(JsonObject request) {
+        return pool.preparedQuery(DICE_STATS_SQL)
+                .execute(Tuple.of(request.getString("roomId"), DICE_STATS_MESSAGES))
+                .map(ChatStore::diceStatsOf);
+    }
+
+    /** {@code {players: [{userId, displayName, rolls, dice: {"20": {count, sum, faces: {"1": n, …}}}, nat20, nat1}]}}. */
+    private static JsonObject diceStatsOf(Iterable<Row> rows) {
+        java.util.Map<String, JsonObject> players = new java.util.LinkedHashMap<>();
+        for (Row row : rows) {
+            JsonObject player = players.computeIfAbsent(row.getString("user_id"), ChatStore::emptyPlayer);
+            long n = row.getLong("n");
+            if (row.getValue("faces") == null) {
+                player.put("displayName", row.getString("name")).put("rolls", n);
+                continue;
+            }
+            String faces = number(row, "faces");
+            String value = number(row, "value");
+            JsonObject die = player.getJsonObject("dice").getJsonObject(faces);
+            if (die == null) {
+                die = new JsonObject().put("count", 0L).put("sum", 0L).put("faces", new JsonObject());
+                player.getJsonObject("dice").put(faces, die);
+            }
+            die.put("count", die.getLong("count") + n)
+                    .put("sum", die.getLong("sum") + n * row.getNumeric("value").longValue());
+            die.getJsonObject("faces").put(value, n);
+            if (faces.equals("20") && value.equals("20")) player.put("nat20", player.getLong("nat20") + n);
+            if (faces.equals("20") && value.equals("1")) player.put("nat1", player.getLong("nat1") + n);
+        }
+        JsonArray list = new JsonArray();
+        players.values().stream()
+                .sorted(java.util.Comparator.comparingLong((JsonObject p) -> -p.getLong("rolls")))
+                .forEach(list::add);
+        return new JsonObject().put("players", list);
+    }
+
+    private static JsonObject emptyPlayer(String userId) {
+        return new JsonObject()
+                .put("userId", userId)
+                .put("displayName", "")
+                .put("rolls", 0L)
+                .put("dice", new JsonObject())
+                .put("nat20", 0L)
+                .put("nat1", 0L);
+    }
+
+    /** A numeric column as a JSON key: {@code 20}, {@code -1}. */
+    private static String number(Row row, String column) {
+        return row.getNumeric(column).bigDecimalValue().stripTrailingZeros().toPlainString();
     }
 
     private static JsonObject page(JsonObject request, Iterable<Row> rows, int limit) {

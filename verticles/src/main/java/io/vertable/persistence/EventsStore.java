@@ -48,6 +48,7 @@ final class EventsStore {
                 .on("append", this::append)
                 .on("snapshot", this::snapshot)
                 .on("range", this::range)
+                .on("replayBase", this::replayBase)
                 .on("export", this::export)
                 .on("import", this::importRoom);
     }
@@ -136,6 +137,35 @@ final class EventsStore {
         long to = request.getLong("to", Long.MAX_VALUE);
         return pool.withConnection(conn -> events(conn, request.getString("roomId"), from, to, MAX_RANGE))
                 .map(events -> new JsonObject().put("events", events).put("truncated", events.size() == MAX_RANGE));
+    }
+
+    /**
+     * Where a replay to {@code at} starts: the end of the log ({@code seq}), {@code at} clamped to 0..seq, and the
+     * nearest snapshot at or before it (none when only later snapshots are kept: the replay then starts from the
+     * empty room). The caller reads the events after the snapshot with {@code range}.
+     */
+    private Future<JsonObject> replayBase(JsonObject request) {
+        String roomId = request.getString("roomId");
+        long at = request.getLong("at", Long.MAX_VALUE);
+        return pool.withConnection(conn -> conn.preparedQuery(
+                        "SELECT coalesce(max(seq), 0) FROM events WHERE room_id = $1")
+                .execute(Tuple.of(roomId))
+                .compose(last -> {
+                    long end = last.iterator().next().getLong(0);
+                    JsonObject base = new JsonObject().put("seq", end).put("at", Math.max(0, Math.min(at, end)));
+                    return conn.preparedQuery("SELECT seq, state FROM snapshots "
+                                    + "WHERE room_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1")
+                            .execute(Tuple.of(roomId, base.getLong("at")))
+                            .map(rows -> {
+                                if (rows.size() == 0) return base;
+                                Row row = rows.iterator().next();
+                                return base.put(
+                                        "snapshot",
+                                        new JsonObject()
+                                                .put("seq", row.getLong("seq"))
+                                                .put("state", (JsonObject) row.getJson("state")));
+                            });
+                }));
     }
 
     /** The whole room as one document: what it is, its full log, its assets. */

@@ -39,13 +39,15 @@ public final class PersistenceVerticle extends ServiceVerticle {
         var events = new EventsStore(pool).operations(Addresses.PERSIST_EVENTS);
         var chat = new ChatStore(pool).operations(Addresses.PERSIST_CHAT);
         var characters = new CharactersStore(pool).operations(Addresses.PERSIST_CHARACTERS);
+        var assets = new AssetsStore(pool).operations(Addresses.PERSIST_ASSETS);
         return checkDatabase()
                 .compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing))
                 .compose(ok -> consume(Addresses.PERSIST_ACCOUNTS, accounts::handle))
                 .compose(ok -> consume(Addresses.PERSIST_ROOMS, rooms::handle))
                 .compose(ok -> consume(Addresses.PERSIST_EVENTS, events::handle))
                 .compose(ok -> consume(Addresses.PERSIST_CHAT, chat::handle))
-                .compose(ok -> consume(Addresses.PERSIST_CHARACTERS, characters::handle));
+                .compose(ok -> consume(Addresses.PERSIST_CHARACTERS, characters::handle))
+                .compose(ok -> consume(Addresses.PERSIST_ASSETS, assets::handle));
     }
 
     @Override
