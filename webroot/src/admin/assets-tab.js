@@ -88,8 +88,8 @@ export function assetsTab({ roomId }) {
           onConfirm: async () => {
             try {
               await api.delete(`${base}/${encodeURIComponent(asset.id)}`);
-              listStatus.ok(`${asset.name} deleted.`);
               await load();
+              if (grid.children.length) listStatus.ok(`${asset.name} deleted.`);
             } catch (error) {
               listStatus.error(explain(error));
             }

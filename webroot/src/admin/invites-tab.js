@@ -49,13 +49,14 @@ export function invitesTab({ roomId }) {
         });
       });
 
-      async function load() {
-        listStatus.loading('Loading invites…');
+      /** `quiet` keeps the status line when the list has entries: it is about to say how an action went. */
+      async function load(quiet = false) {
+        if (!quiet) listStatus.loading('Loading invites…');
         try {
           const { invites } = await api.get(base);
           list.replaceChildren(...invites.map(inviteItem));
-          if (invites.length) listStatus.clear();
-          else listStatus.info('No invites yet — create one above.');
+          if (!invites.length) listStatus.info('No invites yet — create one above.');
+          else if (!quiet) listStatus.clear();
         } catch (error) {
           listStatus.error(`Invites could not be loaded. ${explain(error)}`);
         }
@@ -75,8 +76,8 @@ export function invitesTab({ roomId }) {
           onConfirm: async () => {
             try {
               await api.delete(`${base}/${encodeURIComponent(invite.code)}`);
-              listStatus.ok(`Invite ${invite.code} revoked: the link no longer works.`);
-              await load();
+              await load(true);
+              if (list.children.length) listStatus.ok(`Invite ${invite.code} revoked: the link no longer works.`);
             } catch (error) {
               listStatus.error(explain(error));
             }

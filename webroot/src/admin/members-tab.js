@@ -16,13 +16,15 @@ export function membersTab({ roomId }) {
       const table = el('table', { class: 'data stack' }, el('thead', {}, el('tr', {}, el('th', {}, 'Name'), el('th', {}, 'Role'), el('th', {}, 'Joined'), el('th', {}, 'Actions'))), body);
       panel.append(el('div', { class: 'card' }, el('h2', {}, 'Members'), status.node, el('div', { class: 'scroll-x' }, table)));
 
-      async function load() {
-        status.loading('Loading members…');
+      /** `quiet` keeps the status line: it is about to say how an action went. */
+      async function load(quiet = false) {
+        if (!quiet) status.loading('Loading members…');
         try {
           const { members } = await api.get(base);
           const present = members.filter((m) => !m.banned);
           const banned = members.filter((m) => m.banned);
           body.replaceChildren(...present.map(memberRow), ...banned.map(bannedRow));
+          if (quiet) return;
           if (present.length) status.clear();
           else status.info('Nobody is in this room yet — send an invite.');
         } catch (error) {
@@ -30,12 +32,14 @@ export function membersTab({ roomId }) {
         }
       }
 
+      /** Runs a change, then shows the list as the server now has it (a refusal leaves the old role shown). */
       async function act(work, done) {
         try {
           await work();
+          await load(true);
           status.ok(done);
-          await load();
         } catch (error) {
+          await load(true);
           status.error(explain(error));
         }
       }
@@ -46,10 +50,7 @@ export function membersTab({ roomId }) {
         select.addEventListener('change', () => {
           const role = select.value;
           select.disabled = true;
-          act(() => api.patch(`${base}/${encodeURIComponent(member.userId)}`, { role }), `${member.displayName} is now ${role}.`).finally(() => {
-            // On a refusal the list reloads with the role the server kept.
-            select.disabled = false;
-          });
+          act(() => api.patch(`${base}/${encodeURIComponent(member.userId)}`, { role }), `${member.displayName} is now ${role}.`);
         });
         const kick = confirmButton({
           label: 'Kick',

@@ -49,6 +49,8 @@ export function roomsPanel({ onSessionEnded }) {
   );
 
   async function load(highlightId) {
+    // After signing in again, "your session ended" is old news; the typed name stays.
+    if (createStatus.node.dataset.kind === 'error') createStatus.clear();
     listStatus.loading('Loading your rooms…');
     try {
       const { rooms } = await api.get('/api/rooms');
