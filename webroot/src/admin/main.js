@@ -22,12 +22,14 @@ let loggingOut = false;
 
 function showUser(session) {
   if (!session) return userbox.replaceChildren();
-  userbox.replaceChildren(
+  const parts = [
     el('span', { testid: 'signed-in-as' }, 'Signed in as ', el('strong', {}, session.user.displayName)),
-    session.user.admin ? el('span', { class: 'badge badge-gm' }, 'ADMIN') : null,
+    session.user.admin ? el('span', { class: 'badge badge-gm', testid: 'admin-badge' }, 'ADMIN') : null,
     el('a', { href: '/' }, 'My rooms'),
     el('button', { type: 'button', testid: 'logout', onclick: signOut }, 'Log out'),
-  );
+  ];
+  // replaceChildren would print a null as text.
+  userbox.replaceChildren(...parts.filter(Boolean));
 }
 
 async function signOut() {

@@ -28,11 +28,11 @@ export function replayTab({ roomId }) {
       const controls = el(
         'div',
         { class: 'replay-controls row-actions' },
-        button('⏮', 'replay-first', () => jump(0), 'Jump to the start'),
-        button('◀', 'replay-back', () => jump(current - 1), 'One event back'),
+        button('|◀', 'replay-first', () => jump(0), 'Jump to the start'),
+        button('◀ 1', 'replay-back', () => jump(current - 1), 'One event back'),
         play,
-        button('▶|', 'replay-forward', () => jump(current + 1), 'One event forward'),
-        button('⏭', 'replay-last', () => jump(last()), 'Jump to the end'),
+        button('1 ▶', 'replay-forward', () => jump(current + 1), 'One event forward'),
+        button('▶|', 'replay-last', () => jump(last()), 'Jump to the end'),
       );
       panel.append(
         el('div', { class: 'card' }, el('h2', {}, 'Replay'), status.node, controls, slider, position, el('div', { class: 'replay-stage' }, canvas), mapStatus.node, source),

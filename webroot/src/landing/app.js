@@ -16,12 +16,14 @@ export function startLanding(root, userbox) {
   function showUser(session) {
     if (!session) return userbox.replaceChildren();
     const { user } = session;
-    userbox.replaceChildren(
+    const parts = [
       el('span', { testid: 'signed-in-as' }, 'Signed in as ', el('strong', {}, user.displayName)),
       user.admin ? el('span', { class: 'badge badge-gm', testid: 'admin-badge' }, 'ADMIN') : null,
       user.admin || !user.guest ? el('a', { href: '/admin.html', testid: 'open-admin-overview' }, 'Admin panel') : null,
       el('button', { type: 'button', testid: 'logout', onclick: signOut }, 'Log out'),
-    );
+    ];
+    // replaceChildren would print a null as text.
+    userbox.replaceChildren(...parts.filter(Boolean));
   }
 
   async function signOut() {
