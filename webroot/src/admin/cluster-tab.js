@@ -123,5 +123,5 @@ export function clusterTab() {
 
 function roomsByInstance(byInstance) {
   const entries = Object.entries(byInstance ?? {});
-  return entries.length ? entries.map(([instance, rooms]) => `${instance}: ${rooms}`).join(', ') : '—';
+  return entries.length ? entries.map(([instance, rooms]) => `#${instance}: ${rooms} room${rooms === 1 ? '' : 's'}`).join(', ') : '—';
 }

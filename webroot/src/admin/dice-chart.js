@@ -49,7 +49,7 @@ export function averagesChart(dice) {
   const width = 420;
   const rowH = 22;
   const left = 70;
-  const right = 60;
+  const right = 84;
   const height = Math.max(1, rows.length) * rowH + 8;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'data-testid': 'averages-chart' });
   chart.append(svg('title', {}, 'Average roll per die against the fair average'));

@@ -29,6 +29,8 @@ export function tabbedPanel(root, { title, subtitle, tabs }) {
       mounted.set(tab.id, { panel, handle: tab.mount(panel) ?? {} });
     } else mounted.get(tab.id).handle.shown?.();
     root.dataset.tab = tab.id;
+    // On a phone the tab row scrolls sideways: keep the chosen tab in sight.
+    buttons[tabs.indexOf(tab)].scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
     if (fromClick && location.hash !== `#${tab.id}`) history.replaceState(null, '', `#${tab.id}`);
   }
 
