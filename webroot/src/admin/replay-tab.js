@@ -121,7 +121,7 @@ export function replayTab({ roomId }) {
         position.textContent = event ? `After event ${event.seq} of ${last()}: ${describeType(event)} by ${actorName(event.actor)}, ${formatDateTime(event.ts)}` : `Before the first event (${last()} in all)`;
         position.dataset.seq = String(current);
         for (const item of list.children) item.classList.toggle('current', Number(item.dataset.seq) === current);
-        list.querySelector('.current')?.scrollIntoView({ block: 'nearest' });
+        keepInSight(list, list.querySelector('.current'));
       }
 
       async function show(seq) {
@@ -183,6 +183,15 @@ export function replayTab({ roomId }) {
       };
     },
   };
+}
+
+/** Scrolls only the timeline (not the page) so the current event shows while playing. */
+function keepInSight(list, item) {
+  if (!item) return;
+  const top = item.offsetTop;
+  if (top < list.scrollTop || top + item.offsetHeight > list.scrollTop + list.clientHeight) {
+    list.scrollTop = top - list.clientHeight / 2;
+  }
 }
 
 const TYPE_WORDS = {

@@ -2,7 +2,7 @@
 import { clearSession, currentSession, keepSessionFresh, saveSession } from './session.js';
 
 // Pages that only talk REST need no second import for who is signed in.
-export { currentSession, onSessionChange } from './session.js';
+export { currentSession } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, code, message) {

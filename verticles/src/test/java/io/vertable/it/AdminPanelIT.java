@@ -408,6 +408,31 @@ class AdminPanelIT {
     }
 
     @Test
+    void anEndedSessionSignsInAgainOverThePanelAndKeepsWhatWasTyped() {
+        try (var gm = new WebUi(browser, node.httpPort())) {
+            String username = unique("gm");
+            gm.signUp(username, "Tess");
+            String roomId = gm.createRoom("Long Session");
+            gm.open("/admin.html?room=" + roomId + "#invites");
+            gm.page.fill("[data-testid=invite-max-uses]", "3");
+            // Another tab logged out: this page's token is revoked.
+            assertThat(rest.post("/api/auth/logout", gm.token(), null).status()).isEqualTo(204);
+            gm.page.click("[data-testid=invite-create]");
+            Locator reauth = gm.page.locator("[data-testid=reauth]");
+            assertThat(reauth.locator("[data-testid=auth-notice]"))
+                    .hasText("Your session ended — sign in again. Nothing you typed is lost.");
+            reauth.locator("[data-testid=auth-username]").fill(username);
+            reauth.locator("[data-testid=auth-password]").fill(WebUi.PASSWORD);
+            reauth.locator("[data-testid=auth-submit]").click();
+            assertThat(reauth).hasCount(0);
+            assertThat(gm.page.locator("[data-testid=invite-max-uses]")).hasValue("3");
+            gm.page.click("[data-testid=invite-create]");
+            assertThat(gm.page.locator("[data-testid=invite-item]").first()).containsText("Used 0 of 3");
+            assertThat(gm.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
     void assetsAndDiceStatisticsSayWhenTheServerCannotServeThemYet() {
         try (var gm = new WebUi(browser, node.httpPort())) {
             gm.signUp(unique("gm"), "Ada");
