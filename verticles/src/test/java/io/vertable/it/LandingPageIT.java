@@ -9,9 +9,11 @@ import com.microsoft.playwright.Playwright;
 import io.vertable.node.Node;
 import io.vertable.testing.Browsers;
 import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
 import io.vertable.testing.WebUi;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -98,13 +100,29 @@ class LandingPageIT {
 
     @Test
     @Order(3)
-    void anUnknownInviteSaysWhatHappenedAndWhatToDo() {
+    void deadInvitesSayWhatHappenedAndWhatToDo() {
         try (var ui = new WebUi(browser, node.httpPort())) {
             ui.open("/join/NOSUCHCODE1");
             assertThat(ui.page.locator("[data-testid=join-panel]")).hasAttribute("data-code", "INVITE_INVALID");
             assertThat(ui.page.locator("[data-testid=join-title]")).hasText("This invite cannot be used");
             assertThat(ui.page.locator("[data-testid=join-status]"))
                     .hasText("This invite link does not exist or was revoked. Ask your GM for a new link.");
+
+            // A one-use link someone else already used.
+            Table table = Table.create(rest, "One Seat");
+            String code = rest.post(
+                            "/api/rooms/" + table.roomId() + "/invites",
+                            table.gmToken(),
+                            new JsonObject().put("maxUses", 1))
+                    .body()
+                    .getString("code");
+            assertThat(rest.post("/api/invites/" + code + "/accept", null, new JsonObject().put("displayName", "Early"))
+                            .status())
+                    .isEqualTo(200);
+            ui.open("/join/" + code);
+            assertThat(ui.page.locator("[data-testid=join-panel]")).hasAttribute("data-code", "INVITE_EXHAUSTED");
+            assertThat(ui.page.locator("[data-testid=join-status]"))
+                    .hasText("This invite link has been used up. Ask your GM for a new link.");
             assertThat(ui.consoleErrors()).isEmpty();
         }
     }
