@@ -1,6 +1,9 @@
 // REST calls to the node. Refusals are RFC 9457 problems with a catalog code; they become ApiError with a readable text.
 import { clearSession, currentSession, keepSessionFresh, saveSession } from './session.js';
 
+// Pages that only talk REST need no second import for who is signed in.
+export { currentSession } from './session.js';
+
 export class ApiError extends Error {
   constructor(status, code, message) {
     super(message);

@@ -1,0 +1,70 @@
+// Decides what the landing page shows: an invite, the sign-in form, or my rooms.
+import { currentSession, logout, resumeSession } from '../common/api.js';
+import { authForm } from '../common/auth-form.js';
+import { el } from '../common/dom.js';
+import { onSessionChange } from '../common/session.js';
+import { inviteCodeFromPath, joinPanel } from './join.js';
+import { roomsPanel } from './rooms.js';
+
+const SESSION_ENDED = 'Your session ended — sign in again. Nothing you typed is lost.';
+
+export function startLanding(root, userbox) {
+  const inviteCode = inviteCodeFromPath(location.pathname);
+  const rooms = roomsPanel({ onSessionEnded: () => showSignIn(SESSION_ENDED) });
+  let loggingOut = false;
+
+  function showUser(session) {
+    if (!session) return userbox.replaceChildren();
+    const { user } = session;
+    const parts = [
+      el('span', { testid: 'signed-in-as' }, 'Signed in as ', el('strong', {}, user.displayName)),
+      user.admin ? el('span', { class: 'badge badge-gm', testid: 'admin-badge' }, 'ADMIN') : null,
+      user.admin || !user.guest ? el('a', { href: '/admin.html', testid: 'open-admin-overview' }, 'Admin panel') : null,
+      el('button', { type: 'button', testid: 'logout', onclick: signOut }, 'Log out'),
+    ];
+    // replaceChildren would print a null as text.
+    userbox.replaceChildren(...parts.filter(Boolean));
+  }
+
+  async function signOut() {
+    loggingOut = true;
+    try {
+      await logout();
+    } catch {
+      // The local session is gone either way; a server that cannot be reached revokes nothing we could retry.
+    }
+    loggingOut = false;
+    showSignIn();
+  }
+
+  function showSignIn(notice) {
+    // A 401 both clears the session and fails the call that met it: show the form once.
+    if (root.dataset.state === 'signed-out' && notice && root.querySelector('[data-testid=auth-notice]')) return;
+    root.dataset.state = 'signed-out';
+    const form = authForm({ notice, onSignedIn: showRooms });
+    // The rooms panel stays in the page (hidden) so its typed text survives.
+    rooms.node.hidden = true;
+    root.replaceChildren(form, rooms.node);
+    form.querySelector('input')?.focus();
+  }
+
+  function showRooms() {
+    root.dataset.state = 'signed-in';
+    rooms.node.hidden = false;
+    root.replaceChildren(rooms.node);
+    rooms.load();
+  }
+
+  onSessionChange((session) => {
+    showUser(session);
+    if (!session && !loggingOut && !inviteCode && root.dataset.state === 'signed-in') showSignIn(SESSION_ENDED);
+  });
+
+  const session = resumeSession();
+  showUser(session);
+  if (inviteCode) {
+    root.dataset.state = 'joining';
+    root.replaceChildren(joinPanel(inviteCode), el('p', {}, el('a', { href: '/' }, 'Back to my rooms')));
+  } else if (currentSession()) showRooms();
+  else showSignIn();
+}
