@@ -1,12 +1,16 @@
 // Assets: the room's uploaded images with thumbnails, upload (checked here first), delete.
-import { api } from '../common/api.js';
+import { api, fetchClientConfig } from '../common/api.js';
 import { busy, confirmButton, el, field, formatDateTime, statusLine } from '../common/dom.js';
-import { explain, isMissingRoute } from '../common/errors.js';
+import { explain } from '../common/errors.js';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
-/** Checked before sending so a big file fails at once; the server enforces its own limit (PAYLOAD_TOO_LARGE). */
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-const NOT_DEPLOYED = 'Image uploads are not available on this server yet (it has no asset routes). Maps and tokens still work without images.';
+/** Until /api/config answers: the server's default. It enforces its own limit anyway (PAYLOAD_TOO_LARGE). */
+let maxUploadBytes = 5 * 1024 * 1024;
+fetchClientConfig()
+  .then((config) => {
+    if (config.uploadMaxBytes) maxUploadBytes = config.uploadMaxBytes;
+  })
+  .catch(() => {});
 
 export function formatBytes(bytes) {
   if (bytes < 1024) return `${bytes} B`;
@@ -17,7 +21,7 @@ export function formatBytes(bytes) {
 /** Why a file cannot be uploaded, or null. */
 export function uploadProblem(file) {
   if (!IMAGE_TYPES.includes(file.type)) return `“${file.name}” is not a PNG, JPEG, WebP or GIF image.`;
-  if (file.size > MAX_UPLOAD_BYTES) return `“${file.name}” is ${formatBytes(file.size)}; images can be at most ${formatBytes(MAX_UPLOAD_BYTES)}.`;
+  if (file.size > maxUploadBytes) return `“${file.name}” is ${formatBytes(file.size)}; images can be at most ${formatBytes(maxUploadBytes)}.`;
   return null;
 }
 
@@ -31,7 +35,7 @@ export function assetsTab({ roomId }) {
       const listStatus = statusLine('assets-status');
       const grid = el('ul', { class: 'asset-grid', testid: 'assets-list' });
       const file = el('input', { type: 'file', accept: IMAGE_TYPES.join(','), required: true, testid: 'asset-file' });
-      const form = el('form', { class: 'inline', testid: 'asset-form' }, field('Image (PNG, JPEG, WebP, GIF; up to 10 MB)', file), el('button', { type: 'submit', class: 'primary', testid: 'asset-upload' }, 'Upload'));
+      const form = el('form', { class: 'inline', testid: 'asset-form' }, field('Image (PNG, JPEG, WebP or GIF)', file), el('button', { type: 'submit', class: 'primary', testid: 'asset-upload' }, 'Upload'));
       const thumbnails = new Set();
 
       file.addEventListener('change', () => {
@@ -56,7 +60,7 @@ export function assetsTab({ roomId }) {
             uploadStatus.ok(`${asset.name} uploaded.`);
             await load();
           } catch (error) {
-            uploadStatus.error(isMissingRoute(error) ? NOT_DEPLOYED : uploadRefusal(error));
+            uploadStatus.error(uploadRefusal(error));
           }
         });
       });
@@ -72,7 +76,7 @@ export function assetsTab({ roomId }) {
           else listStatus.info('No images yet — upload a map or a token picture.');
         } catch (error) {
           grid.replaceChildren();
-          listStatus.error(isMissingRoute(error) ? NOT_DEPLOYED : `Images could not be loaded. ${explain(error)}`);
+          listStatus.error(`Images could not be loaded. ${explain(error)}`);
         }
       }
 

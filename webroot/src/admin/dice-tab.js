@@ -1,7 +1,7 @@
 // Dice statistics per player: how many rolls, the d20's faces, averages against fair dice, natural 20s and 1s.
 import { api } from '../common/api.js';
 import { el, statusLine } from '../common/dom.js';
-import { explain, isMissingRoute } from '../common/errors.js';
+import { explain } from '../common/errors.js';
 import { averagesChart, d20Histogram } from './dice-chart.js';
 
 export function diceTab({ roomId }) {
@@ -23,7 +23,7 @@ export function diceTab({ roomId }) {
           else status.info('No dice rolled in this room yet.');
         } catch (error) {
           players.replaceChildren();
-          status.error(isMissingRoute(error) ? 'Dice statistics are not available on this server yet (it has no statistics route).' : `The statistics could not be loaded. ${explain(error)}`);
+          status.error(`The statistics could not be loaded. ${explain(error)}`);
         }
       }
 

@@ -11,8 +11,8 @@ const EXPIRY_CHOICES = [
   ['10080', '1 week'],
 ];
 
-/** The server builds links on create; listed invites carry only the code, so the page's own origin completes them. */
-const joinLink = (code) => `${location.origin}/join/${code}`;
+/** The server builds the link (it knows the public URL behind a proxy); this page's origin is the fallback. */
+const joinLink = (invite) => invite.url ?? `${location.origin}/join/${invite.code}`;
 
 export function invitesTab({ roomId }) {
   const base = `/api/rooms/${encodeURIComponent(roomId)}/invites`;
@@ -63,7 +63,7 @@ export function invitesTab({ roomId }) {
       }
 
       function inviteItem(invite) {
-        const link = joinLink(invite.code);
+        const link = joinLink(invite);
         const feedback = el('span', { class: 'copy-feedback', role: 'status', 'aria-live': 'polite', testid: 'copy-feedback' });
         const linkBox = el('input', { type: 'text', readOnly: true, value: link, 'aria-label': `Invite link ${invite.code}`, testid: 'invite-link', class: 'link-box' });
         const copy = el('button', { type: 'button', testid: 'copy-invite', onclick: () => copyLink(link, linkBox, feedback) }, 'Copy link');

@@ -57,7 +57,7 @@ export function replayTab({ roomId }) {
           const [loaded, members] = await Promise.all([loadEvents(), api.get(`/api/rooms/${encodeURIComponent(roomId)}/members`).catch(() => ({ members: [] }))]);
           events = loaded.events;
           names = new Map(members.members.map((m) => [m.userId, m.displayName]));
-          stateAt = replaySource(roomId, events);
+          stateAt = replaySource(roomId);
           slider.max = String(last());
           list.replaceChildren(...events.map(eventItem));
           panel.dataset.events = String(events.length);
@@ -136,7 +136,7 @@ export function replayTab({ roomId }) {
           loadBackground(shownScene(view));
           canvas.dataset.seq = String(seq);
           mapStatus.clear();
-          source.textContent = from === 'browser' ? 'Map rebuilt in this browser from the log (this server cannot rebuild past states yet).' : from === 'server' ? 'Map as the server rebuilt it.' : '';
+          source.textContent = from === 'server' ? 'Map as the server rebuilt it from the log.' : '';
           source.dataset.source = from;
         } catch (error) {
           if (ticket === asked) mapStatus.error(`The map at this point could not be rebuilt. ${explain(error)}`);

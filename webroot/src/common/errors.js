@@ -31,11 +31,6 @@ export function explain(error) {
   return /[.!?]$/.test(detail) ? capitalise(detail) : `${capitalise(detail)}.`;
 }
 
-/** A route this server does not have yet answers 404 "no such API route": the feature is not deployed here. */
-export function isMissingRoute(error) {
-  return error instanceof ApiError && error.status === 404 && /no such API route/i.test(error.message);
-}
-
 function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -118,7 +118,8 @@ public final class HttpVerticle extends ServiceVerticle {
                 new JsonObject()
                         .put("node", node.nodeId())
                         .put("bridgePort", bridge.getInteger("port"))
-                        .put("bridgePath", "/eventbus"));
+                        .put("bridgePath", "/eventbus")
+                        .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes")));
     }
 
     private void failed(RoutingContext ctx) {

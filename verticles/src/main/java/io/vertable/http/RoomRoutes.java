@@ -48,8 +48,7 @@ final class RoomRoutes {
         router.patch("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> changeRole(ctx)));
         router.delete("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> remove(ctx)));
         router.post("/api/rooms/:roomId/invites").handler(ctx -> api.respond(ctx, 201, () -> invite(ctx)));
-        router.get("/api/rooms/:roomId/invites")
-                .handler(ctx -> api.respond(ctx, 200, () -> gm(ctx, "listInvites", null)));
+        router.get("/api/rooms/:roomId/invites").handler(ctx -> api.respond(ctx, 200, () -> listInvites(ctx)));
         router.delete("/api/rooms/:roomId/invites/:code")
                 .handler(ctx -> api.respond(
                         ctx, 200, () -> gm(ctx, "revokeInvite", new JsonObject().put("code", ctx.pathParam("code")))));
@@ -91,6 +90,15 @@ final class RoomRoutes {
         JsonObject request = roomOp(ctx, op);
         if (extra != null) request.mergeIn(extra);
         return api.requireGm(ctx).compose(ok -> api.call(Addresses.PERSIST_ROOMS, request));
+    }
+
+    /** Each invite with the link to share, built like the one the create answer gives (it honours the public URL). */
+    private Future<JsonObject> listInvites(RoutingContext ctx) {
+        return gm(ctx, "listInvites", null).map(answer -> {
+            answer.getJsonArray("invites").forEach(invite -> ((JsonObject) invite)
+                    .put("url", joinUrl(ctx, ((JsonObject) invite).getString("code"))));
+            return answer;
+        });
     }
 
     private Future<JsonObject> changeRole(RoutingContext ctx) {

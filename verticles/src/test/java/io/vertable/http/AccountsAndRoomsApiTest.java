@@ -177,6 +177,11 @@ class AccountsAndRoomsApiTest {
         assertThat(invite.status()).isEqualTo(201);
         String code = invite.body().getString("code");
         assertThat(invite.body().getString("url")).endsWith("/join/" + code);
+        JsonObject listed = rest.get("/api/rooms/" + table.roomId() + "/invites", table.gmToken())
+                .body()
+                .getJsonArray("invites")
+                .getJsonObject(0);
+        assertThat(listed.getString("url")).isEqualTo(invite.body().getString("url"));
         Reply preview = rest.get("/api/invites/" + code, null);
         assertThat(preview.body().getString("roomName")).isEqualTo("Crypt");
         assertThat(preview.body().getString("role")).isEqualTo("OBSERVER");
