@@ -95,13 +95,7 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
     bus.onopen = () => {
       if (bus !== eventBus) return;
       attempt = 0;
-      for (const address of addresses()) {
-        bus.registerHandler(address, (error, message) => {
-          if (bus !== eventBus) return;
-          if (error) onStatus({ state, detail: busErrorOf(error).message, error: busErrorOf(error) });
-          else onMessage(address, message.body);
-        });
-      }
+      registerMissing();
       setStatus('connected');
       onOpen();
     };
@@ -112,6 +106,20 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
       if (stopped) return;
       checkSessionThenRetry(event?.reason);
     };
+  }
+
+  /** Registers every address the page wants that the current socket does not listen to yet. */
+  function registerMissing() {
+    const bus = eventBus;
+    if (!bus || bus.state !== EventBus.OPEN) return;
+    for (const address of addresses()) {
+      if (bus.handlers[address]) continue;
+      bus.registerHandler(address, (error, message) => {
+        if (bus !== eventBus) return;
+        if (error) onStatus({ state, detail: busErrorOf(error).message, error: busErrorOf(error) });
+        else onMessage(address, message.body);
+      });
+    }
   }
 
   /** A closed socket may mean a revoked or expired session: ask the REST API, which answers 401 then. */
@@ -198,5 +206,5 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
   }
 
   connect();
-  return { request, send, retryNow, state: () => state };
+  return { request, send, retryNow, registerMissing, state: () => state };
 }
