@@ -263,6 +263,7 @@ async function openTable(me, roomInfo) {
         const [screenX, screenY] = map.toScreen(token.x, token.y);
         return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [] };
       }),
+    screenOf: (x, y) => map?.toScreen(x, y) ?? null,
     fps: () => map?.app.ticker.FPS ?? 0,
   };
 }
