@@ -218,10 +218,15 @@ class TableIT {
     }
 
     static void waitReady(Page page) {
-        page.waitForFunction(
-                "() => window.__vertable && __vertable.state().ready && __vertable.connection() === 'connected'",
-                null,
-                new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+        try {
+            page.waitForFunction(
+                    "() => window.__vertable && __vertable.state().ready && __vertable.connection() === 'connected'",
+                    null,
+                    new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+        } catch (RuntimeException e) {
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "table-not-ready.png")));
+            throw new AssertionError("table not ready: " + page.evaluate("() => document.body.innerText"), e);
+        }
     }
 
     static void waitFor(Page page, String predicate, Object arg) {
@@ -234,10 +239,9 @@ class TableIT {
     }
 
     static double[] screenOf(Page page, double x, double y) {
-        JsonObject point = new JsonObject(
+        io.vertx.core.json.JsonArray point = new io.vertx.core.json.JsonArray(
                 (String) page.evaluate("([x, y]) => JSON.stringify(__vertable.screenOf(x, y))", List.of(x, y)));
-        return new double[] {((Number) point.getValue("0")).doubleValue(), ((Number) point.getValue("1")).doubleValue()
-        };
+        return new double[] {point.getDouble(0), point.getDouble(1)};
     }
 
     static void mouseDrag(Page page, String tokenId, double toX, double toY) {
@@ -446,6 +450,36 @@ class TableIT {
         pages.get("pip").screenshot(new Page.ScreenshotOptions().setPath(target.resolve("table-player.png")));
         consoleErrors.forEach((who, errors) ->
                 assertThat(errors).as("console errors of " + who).isEmpty());
+    }
+
+    /** Not asserted: the frame rate of the GM's page with 200 tokens, printed for the report (headless, SwiftShader). */
+    @Test
+    @Order(10)
+    void frameRateWithTwoHundredTokens() {
+        try (Player gm =
+                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+            gm.join();
+            for (int i = 0; i < 200; i++) {
+                gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "token.create")
+                                .put("sceneId", sceneId)
+                                .put("name", "Skeleton " + i)
+                                .put("x", 35 + 70 * (i % 20))
+                                .put("y", 35 + 70 * (i / 20))
+                                .put("hp", 7)
+                                .put("maxHp", 13));
+            }
+        }
+        Page page = pages.get("gm");
+        waitFor(page, "() => __vertable.tokens().length >= 200", null);
+        Object fps = page.evaluate("() => new Promise(done => { let frames = 0; const start = performance.now();"
+                + " const tick = () => { frames++; if (performance.now() - start < 3000) requestAnimationFrame(tick);"
+                + " else done(frames * 1000 / (performance.now() - start)); }; requestAnimationFrame(tick); })");
+        System.out.printf(
+                "table: %s tokens on the map, %.1f frames per second%n",
+                page.evaluate("() => __vertable.tokens().length"), ((Number) fps).doubleValue());
     }
 
     static int freePort() throws IOException {
