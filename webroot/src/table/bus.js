@@ -104,7 +104,7 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
       eventBus = null;
       failWaiting(new BusError('OFFLINE', READABLE.OFFLINE));
       if (stopped) return;
-      checkSessionThenRetry(event?.reason);
+      checkSessionThenRetry(event?.reason || (event?.code ? `connection closed (${event.code})` : undefined));
     };
   }
 

@@ -94,6 +94,8 @@ async function openTable(me, roomInfo) {
       'signed-out': 'Signed out',
     };
     status.replaceChildren(el('span', { class: 'dot' }), ` ${texts[next.state] ?? next.state}`);
+    status.title = next.detail ?? '';
+    if (next.state === 'reconnecting' && next.detail) status.append(el('small', { class: 'status-detail' }, ` ${next.detail}`));
     if (next.state === 'offline') {
       status.append(el('small', {}, ' Check your network. '), el('button', { type: 'button', testid: 'retry-now', onclick: () => bus.retryNow() }, 'Retry now'));
     }
@@ -264,7 +266,6 @@ async function openTable(me, roomInfo) {
         return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [] };
       }),
     screenOf: (x, y) => map?.toScreen(x, y) ?? null,
-    fps: () => map?.app.ticker.FPS ?? 0,
   };
 }
 

@@ -10,7 +10,16 @@ const LIVE_GHOST_MS = 2500;
 
 export async function createMap({ host, room, me, actions }) {
   const app = new Application();
-  await app.init({ resizeTo: host, background: '#2b2b2b', antialias: true, autoDensity: true, resolution: devicePixelRatio || 1 });
+  // Rendered on demand, not every frame: an idle table costs nothing, and a slow GPU (or none) stays responsive.
+  // High-density screens need no antialiasing, which is the costliest part on software renderers.
+  await app.init({
+    resizeTo: host,
+    autoStart: false,
+    background: '#2b2b2b',
+    antialias: (devicePixelRatio || 1) < 2,
+    autoDensity: true,
+    resolution: devicePixelRatio || 1,
+  });
   const canvas = app.canvas;
   canvas.dataset.testid = 'map-canvas';
   canvas.style.touchAction = 'none';
@@ -41,7 +50,24 @@ export async function createMap({ host, room, me, actions }) {
   function applyCamera() {
     world.position.set(camera.x, camera.y);
     world.scale.set(camera.scale);
+    requestRender();
   }
+
+  let frameQueued = false;
+  function requestRender() {
+    if (frameQueued) return;
+    frameQueued = true;
+    requestAnimationFrame(() => {
+      frameQueued = false;
+      const animating = animate();
+      app.renderer.render(app.stage);
+      if (animating) requestRender();
+    });
+  }
+  new ResizeObserver(() => {
+    app.resize();
+    requestRender();
+  }).observe(host);
   function toWorld(clientX, clientY) {
     const rect = canvas.getBoundingClientRect();
     return [(clientX - rect.left - camera.x) / camera.scale, (clientY - rect.top - camera.y) / camera.scale];
@@ -185,6 +211,7 @@ export async function createMap({ host, room, me, actions }) {
         sprites.delete(id);
       }
     }
+    requestRender();
   }
 
   function renderDrawings() {
@@ -225,6 +252,11 @@ export async function createMap({ host, room, me, actions }) {
   const pings = [];
 
   function renderOverlay() {
+    drawOverlay();
+    requestRender();
+  }
+
+  function drawOverlay() {
     overlay.clear();
     rulerLabel.text = '';
     const now = performance.now();
@@ -277,14 +309,15 @@ export async function createMap({ host, room, me, actions }) {
     }
   }
 
-  app.ticker.add(() => {
-    if (pings.length || ghosts.size) {
-      const now = performance.now();
-      for (const [id, ghost] of ghosts) if (ghost.until <= now) ghosts.delete(id);
-      renderTokens();
-      renderOverlay();
-    }
-  });
+  /** Pings fade and others' drag previews expire: true while something still moves. */
+  function animate() {
+    if (!pings.length && !ghosts.size) return false;
+    const now = performance.now();
+    for (const [id, ghost] of ghosts) if (ghost.until <= now) ghosts.delete(id);
+    renderTokens();
+    drawOverlay();
+    return pings.length > 0 || ghosts.size > 0;
+  }
 
   // ---- pointer input ----
   const pointers = new Map();
@@ -483,6 +516,7 @@ export async function createMap({ host, room, me, actions }) {
 
   function showPing(x, y, colour) {
     pings.push({ x, y, colour, at: performance.now() });
+    requestRender();
   }
 
   applyCamera();
