@@ -11,12 +11,12 @@ const LIVE_GHOST_MS = 2500;
 export async function createMap({ host, room, me, actions }) {
   const app = new Application();
   // Rendered on demand, not every frame: an idle table costs nothing, and a slow GPU (or none) stays responsive.
-  // High-density screens need no antialiasing, which is the costliest part on software renderers.
+  // No antialiasing: it is the costliest part on software renderers, and tokens are drawn smooth enough without.
   await app.init({
     resizeTo: host,
     autoStart: false,
     background: '#2b2b2b',
-    antialias: (devicePixelRatio || 1) < 2,
+    antialias: false,
     autoDensity: true,
     resolution: devicePixelRatio || 1,
   });
