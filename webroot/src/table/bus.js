@@ -1,0 +1,210 @@
+// The live connection to the bridge: one EventBus at a time, rebuilt by us (not the library) on every reconnect so a
+// refreshed token and a moved bridge port are picked up. Request/reply has its own timeout because a refused send is
+// never called back (notes/vertx5.md).
+import EventBus from '@vertx/eventbus-bridge-client.js';
+import { api } from '../common/api.js';
+import { currentSession, onSessionChange } from '../common/session.js';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+
+/** A refusal with the server's catalog code and readable message. */
+export class BusError extends Error {
+  constructor(code, message) {
+    super(message || code);
+    this.code = code;
+  }
+}
+
+/** The bridge's failure frames carry `{code, message}` as JSON text in `message`; older ones a bare word. */
+export function busErrorOf(frame) {
+  const raw = frame?.message ?? frame?.body ?? '';
+  try {
+    const parsed = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    if (parsed?.code) return new BusError(parsed.code, parsed.message || readableCode(parsed.code));
+  } catch {
+    // not JSON: fall through to the plain text
+  }
+  const code = typeof raw === 'string' && /^[a-z_]+$/i.test(raw) ? raw.toUpperCase() : 'BRIDGE_ERROR';
+  return new BusError(code, readableCode(code, raw));
+}
+
+const READABLE = {
+  GM_ONLY: 'Only the GM can do that.',
+  FORBIDDEN: 'You are not allowed to do that.',
+  NOT_FOUND: 'That is no longer there.',
+  TIMEOUT: 'The server did not answer in time. Your action may not have been applied.',
+  ACCESS_DENIED: 'The server refused this connection for your account.',
+  REJECTED: 'The server refused that message.',
+  OFFLINE: 'You are offline; this will be retried when the connection is back.',
+  RATE_LIMITED: 'Slow down a little: too many actions at once.',
+};
+
+export function readableCode(code, fallback) {
+  return READABLE[code] ?? (fallback && fallback !== code ? fallback : `The server refused this (${code}).`);
+}
+
+/**
+ * @param {{roomId:string, onStatus:(status:{state:string, detail?:string})=>void, onOpen:(bus)=>void,
+ *          onMessage:(address:string, body:object)=>void, onAuthLost:()=>void, addresses:()=>string[]}} options
+ */
+export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }) {
+  let eventBus = null;
+  let token = currentSession()?.token;
+  let attempt = 0;
+  let retryTimer = null;
+  let stopped = false;
+  let state = 'connecting';
+  const waiting = new Map();
+
+  function setStatus(next, detail) {
+    state = next;
+    onStatus({ state: next, detail });
+  }
+
+  async function bridgeUrl() {
+    // Not the cached fetchClientConfig(): after a rescale the bridge may listen elsewhere.
+    const config = await api.get('/api/config');
+    const scheme = location.protocol === 'https:' ? 'https:' : 'http:';
+    const path = config.bridgePath || '/eventbus';
+    const port = config.bridgePort ? `:${config.bridgePort}` : location.port ? `:${location.port}` : '';
+    return `${scheme}//${location.hostname}${port}${path}?token=${encodeURIComponent(token)}`;
+  }
+
+  async function connect() {
+    retryTimer = null;
+    if (stopped) return;
+    const session = currentSession();
+    if (!session) return authLost();
+    token = session.token;
+    setStatus(attempt === 0 ? 'connecting' : 'reconnecting');
+    let url;
+    try {
+      url = await bridgeUrl();
+    } catch (error) {
+      if (error.status === 401) return authLost();
+      return scheduleRetry(error.message);
+    }
+    const bus = new EventBus(url, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
+    eventBus = bus;
+    bus.onerror = (frame) => {
+      if (bus !== eventBus) return;
+      const error = busErrorOf(frame);
+      onStatus({ state, detail: error.message, error });
+    };
+    bus.onopen = () => {
+      if (bus !== eventBus) return;
+      attempt = 0;
+      registerMissing();
+      setStatus('connected');
+      onOpen();
+    };
+    bus.onclose = (event) => {
+      if (bus !== eventBus) return;
+      eventBus = null;
+      failWaiting(new BusError('OFFLINE', READABLE.OFFLINE));
+      if (stopped) return;
+      checkSessionThenRetry(event?.reason || (event?.code ? `connection closed (${event.code})` : undefined));
+    };
+  }
+
+  /** Registers every address the page wants that the current socket does not listen to yet. */
+  function registerMissing() {
+    const bus = eventBus;
+    if (!bus || bus.state !== EventBus.OPEN) return;
+    for (const address of addresses()) {
+      if (bus.handlers[address]) continue;
+      bus.registerHandler(address, (error, message) => {
+        if (bus !== eventBus) return;
+        if (error) onStatus({ state, detail: busErrorOf(error).message, error: busErrorOf(error) });
+        else onMessage(address, message.body);
+      });
+    }
+  }
+
+  /** A closed socket may mean a revoked or expired session: ask the REST API, which answers 401 then. */
+  async function checkSessionThenRetry(reason) {
+    if (!currentSession()) return authLost();
+    try {
+      await api.get('/api/me');
+    } catch (error) {
+      if (error.status === 401) return authLost();
+    }
+    scheduleRetry(reason);
+  }
+
+  function scheduleRetry(reason) {
+    if (stopped || retryTimer) return;
+    const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
+    attempt++;
+    const detail = attempt > 3 ? 'The server cannot be reached. Check your network; we keep trying.' : reason;
+    setStatus(attempt > 3 ? 'offline' : 'reconnecting', detail);
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  function authLost() {
+    stopped = true;
+    eventBus?.close();
+    eventBus = null;
+    setStatus('signed-out');
+    onAuthLost();
+  }
+
+  function failWaiting(error) {
+    for (const [, pending] of waiting) pending.reject(error);
+    waiting.clear();
+  }
+
+  /** Sends and resolves with the reply body, or rejects with a BusError (refusal, timeout, offline). */
+  function request(address, body, timeoutMs = REQUEST_TIMEOUT_MS) {
+    const bus = eventBus;
+    if (!bus || bus.state !== EventBus.OPEN) return Promise.reject(new BusError('OFFLINE', READABLE.OFFLINE));
+    return new Promise((resolve, reject) => {
+      const key = Symbol(address);
+      const timer = setTimeout(() => {
+        waiting.delete(key);
+        reject(new BusError('TIMEOUT', READABLE.TIMEOUT));
+      }, timeoutMs);
+      waiting.set(key, {
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      bus.send(address, body, (error, reply) => {
+        clearTimeout(timer);
+        if (!waiting.delete(key)) return;
+        if (error) reject(busErrorOf(error));
+        else resolve(reply.body);
+      });
+    });
+  }
+
+  /** Fire-and-forget (live traffic): dropped while offline, which is what a preview should do. */
+  function send(address, body) {
+    const bus = eventBus;
+    if (bus && bus.state === EventBus.OPEN) bus.send(address, body);
+  }
+
+  /** A new token means a new socket: the old one was authenticated with the old token. */
+  onSessionChange((session) => {
+    if (!session) return authLost();
+    if (session.token === token || stopped) return;
+    token = session.token;
+    const old = eventBus;
+    eventBus = null;
+    old?.close();
+    attempt = 0;
+    connect();
+  });
+
+  /** Tests and the status bar's "retry now" button: skip the backoff. */
+  function retryNow() {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!eventBus) connect();
+  }
+
+  connect();
+  return { request, send, retryNow, registerMissing, state: () => state };
+}

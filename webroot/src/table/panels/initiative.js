@@ -1,0 +1,77 @@
+// Initiative tracker: the GM runs it (add selected token, roll, sort, turns, effects); players follow.
+import { el } from '../ui.js';
+
+export function createInitiative({ host, room, selectedToken, notify }) {
+  const list = el('ol', { class: 'initiative', testid: 'initiative-list' });
+  const round = el('span', { testid: 'initiative-round' });
+  const controls = el('div', { class: 'initiative-controls' });
+  host.append(el('h2', {}, 'Initiative ', round), list, controls);
+
+  const map = (body) => room.command('vtt.in.map', body).catch((error) => notify(error.message, 'error'));
+
+  function gmControls() {
+    controls.replaceChildren(
+      el('button', { type: 'button', testid: 'initiative-add', onclick: addSelected }, 'Add selected'),
+      el('button', { type: 'button', testid: 'initiative-roll', onclick: rollAll }, 'Roll d20'),
+      el('button', { type: 'button', onclick: () => map({ op: 'initiative.sort' }) }, 'Sort'),
+      el('button', { type: 'button', testid: 'initiative-previous', onclick: () => map({ op: 'initiative.previous' }) }, '◀ Prev'),
+      el('button', { type: 'button', testid: 'initiative-next', onclick: () => map({ op: 'initiative.next' }) }, 'Next ▶'),
+      el('button', { type: 'button', onclick: () => confirm('Clear the tracker?') && map({ op: 'initiative.clear' }) }, 'Clear'),
+    );
+  }
+
+  function addSelected() {
+    const token = selectedToken();
+    if (!token) return notify('Select a token on the map first.', 'info');
+    map({ op: 'initiative.add', tokenId: token.id, value: 0 });
+  }
+
+  /** A d20 per entry, on the client's dice: initiative values are the GM's to set anyway. */
+  async function rollAll() {
+    for (const entry of room.view()?.initiative?.entries ?? []) {
+      await map({ op: 'initiative.set', entryId: entry.id, value: 1 + Math.floor(Math.random() * 20) });
+    }
+    await map({ op: 'initiative.sort' });
+  }
+
+  function render() {
+    const initiative = room.view()?.initiative ?? { entries: [], turn: 0, round: 1 };
+    const gm = room.isGm();
+    round.textContent = `— round ${initiative.round}`;
+    if (gm && !controls.childElementCount) gmControls();
+    if (!gm) controls.replaceChildren();
+    if (initiative.entries.length === 0) {
+      list.replaceChildren(el('li', { class: 'empty' }, gm ? 'Select tokens and press "Add selected".' : 'No combat yet.'));
+      return;
+    }
+    list.replaceChildren(
+      ...initiative.entries.map((entry, index) => {
+        const item = el('li', { class: index === initiative.turn ? 'current' : '', testid: 'initiative-entry', 'aria-current': index === initiative.turn ? 'true' : undefined });
+        item.append(el('span', { class: 'value' }, String(entry.value)), ' ', el('span', { class: 'name' }, entry.name));
+        for (const effect of entry.effects ?? []) item.append(el('span', { class: 'effect' }, `${effect.name} (${effect.rounds})`));
+        if (gm) {
+          item.append(
+            el('button', { type: 'button', title: 'Set value', onclick: () => setValue(entry) }, '#'),
+            el('button', { type: 'button', title: 'Add effect', onclick: () => addEffect(entry) }, '+fx'),
+            el('button', { type: 'button', title: 'Remove', onclick: () => map({ op: 'initiative.remove', entryId: entry.id }) }, '×'),
+          );
+        }
+        return item;
+      }),
+    );
+  }
+
+  function setValue(entry) {
+    const value = Number(prompt(`Initiative for ${entry.name}`, String(entry.value)));
+    if (Number.isFinite(value)) map({ op: 'initiative.set', entryId: entry.id, value });
+  }
+
+  function addEffect(entry) {
+    const name = prompt(`Effect on ${entry.name} (e.g. Bless)`);
+    if (!name) return;
+    const rounds = Number(prompt('For how many rounds?', '10'));
+    map({ op: 'initiative.effect', entryId: entry.id, name, rounds: Number.isFinite(rounds) && rounds > 0 ? rounds : 1 });
+  }
+
+  return { render };
+}

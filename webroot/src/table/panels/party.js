@@ -1,0 +1,46 @@
+// Who is at the table: room members (from REST, for the GM) merged with presence frames (everyone).
+import { api } from '../../common/api.js';
+import { el } from '../ui.js';
+
+export function createParty({ host, roomId, room }) {
+  const list = el('ul', { class: 'party', testid: 'party-list' }, el('li', { class: 'empty' }, 'Waiting for presence…'));
+  host.append(el('h2', {}, 'Party'), list);
+  let online = [];
+  let members = [];
+
+  async function loadMembers() {
+    if (!room.isGm()) return;
+    try {
+      members = (await api.get(`/api/rooms/${encodeURIComponent(roomId)}/members`)).members ?? [];
+      render();
+    } catch {
+      // The list of online people still shows; the full roster is a GM extra.
+    }
+  }
+
+  function render() {
+    const byId = new Map();
+    for (const member of members) byId.set(member.userId ?? member.id, { name: member.displayName, role: member.role, online: false });
+    for (const person of online) byId.set(person.userId, { ...(byId.get(person.userId) ?? {}), name: person.displayName, online: true });
+    if (byId.size === 0) return list.replaceChildren(el('li', { class: 'empty' }, 'Nobody else is here yet.'));
+    list.replaceChildren(
+      ...[...byId.entries()].map(([id, person]) =>
+        el(
+          'li',
+          { testid: 'party-member', 'data-user': id, 'data-online': String(person.online) },
+          el('span', { class: `dot ${person.online ? 'online' : 'offline'}`, 'aria-label': person.online ? 'online' : 'offline' }),
+          ` ${person.name ?? id}`,
+          person.role ? el('small', {}, ` ${person.role.toLowerCase()}`) : '',
+        ),
+      ),
+    );
+  }
+
+  return {
+    presence(frame) {
+      online = frame.online ?? [];
+      render();
+    },
+    loadMembers,
+  };
+}

@@ -1,0 +1,178 @@
+// The room as this user may see it, kept in step with the server: events are applied strictly in seq order, early
+// ones wait in a buffer, a gap or a reconnect asks for `sync`. Commands that could not reach the server are kept
+// (with their command id, so a retry is applied once) and sent again when the connection is back.
+import { readableCode } from './bus.js';
+
+const COLLECTIONS = ['scenes', 'tokens', 'drawings', 'notes'];
+const ROOM_WIDE = ['activeScene', 'initiative', 'settings', 'dice'];
+const RETRIABLE = new Set(['OFFLINE', 'TIMEOUT']);
+
+let cidCounter = 0;
+export function newCid() {
+  cidCounter++;
+  const random = crypto.getRandomValues(new Uint32Array(2));
+  return `c${Date.now().toString(36)}${random[0].toString(36)}${random[1].toString(36)}${cidCounter}`;
+}
+
+/** What the server's RoomViews.applyPatch does, on the browser's copy of the view. */
+export function applyPatch(view, patch) {
+  for (const collection of COLLECTIONS) {
+    const entries = (view[collection] ??= {});
+    for (const id of patch.remove?.[collection] ?? []) delete entries[id];
+    for (const entry of patch.upsert?.[collection] ?? []) entries[entry.id] = entry;
+  }
+  for (const key of ROOM_WIDE) if (key in patch) view[key] = patch[key];
+}
+
+export function createRoom({ roomId, bus, onChange, onChat, notify }) {
+  let view = null;
+  let seq = 0;
+  let role = null;
+  let syncing = null;
+  const early = new Map();
+  const overlays = new Map(); // tokenId → {x, y, settleSeq?}: my moves the server has not confirmed yet
+  const outbox = []; // commands to re-send after a reconnect: {address, body, resolve, reject}
+
+  const changed = (what) => onChange(what);
+
+  /** First connection: the whole view. Later connections: only what was missed. */
+  async function connected() {
+    if (!view) {
+      const joined = await bus.request('vtt.in.room', { room: roomId, op: 'join' });
+      role = joined.role;
+      view = joined.view;
+      seq = joined.seq;
+      changed({ all: true });
+      drainEarly();
+    } else {
+      await sync();
+    }
+    flushOutbox();
+  }
+
+  function sync() {
+    syncing ??= bus
+      .request('vtt.in.room', { room: roomId, op: 'sync', since: seq })
+      .then((reply) => {
+        if (reply.reset) {
+          view = reply.view;
+          seq = reply.seq;
+          early.clear();
+          changed({ all: true });
+        } else {
+          for (const event of reply.events ?? []) accept(event);
+        }
+        drainEarly();
+      })
+      .catch((error) => notify(`Could not catch up with the table: ${error.message}`, 'error'))
+      .finally(() => {
+        syncing = null;
+      });
+    return syncing;
+  }
+
+  /** An event from the room stream of my role. */
+  function receive(event) {
+    if (typeof event?.seq !== 'number') return;
+    if (!view || syncing) {
+      if (event.seq > seq) early.set(event.seq, event);
+      return;
+    }
+    if (event.seq <= seq) return;
+    if (event.seq > seq + 1) {
+      early.set(event.seq, event);
+      sync();
+      return;
+    }
+    accept(event);
+    drainEarly();
+  }
+
+  function drainEarly() {
+    for (const key of [...early.keys()]) if (key <= seq) early.delete(key);
+    while (early.has(seq + 1)) {
+      const next = early.get(seq + 1);
+      early.delete(seq + 1);
+      accept(next);
+    }
+    if (early.size > 0 && !syncing) sync();
+  }
+
+  function accept(event) {
+    if (event.seq !== seq + 1) {
+      if (event.seq > seq + 1) early.set(event.seq, event);
+      return;
+    }
+    seq = event.seq;
+    if (event.patch) applyPatch(view, event.patch);
+    if (event.type?.startsWith('chat.') || event.type === 'redacted') onChat(event);
+    settleOverlays();
+    if (event.patch) changed({ patch: event.patch, event });
+  }
+
+  function settleOverlays() {
+    for (const [tokenId, overlay] of overlays) {
+      if (overlay.settleSeq && overlay.settleSeq <= seq) overlays.delete(tokenId);
+    }
+  }
+
+  /** Sends a durable command; kept and retried with the same cid while the connection is down. */
+  function command(address, body) {
+    const full = { room: roomId, cid: newCid(), ...body };
+    return new Promise((resolve, reject) => attempt({ address, body: full, resolve, reject }));
+  }
+
+  function attempt(item) {
+    bus.request(item.address, item.body).then(item.resolve, (error) => {
+      if (RETRIABLE.has(error.code)) outbox.push(item);
+      else item.reject(error);
+    });
+  }
+
+  function flushOutbox() {
+    for (const item of outbox.splice(0)) attempt(item);
+  }
+
+  /** Optimistic move: shown at once, settled by the event of the reply's seq, undone on refusal. */
+  async function moveToken(tokenId, x, y) {
+    overlays.set(tokenId, { x, y });
+    changed({ tokens: [tokenId] });
+    try {
+      const reply = await command('vtt.in.map', { op: 'token.move', tokenId, x, y });
+      const overlay = overlays.get(tokenId);
+      if (overlay && overlay.x === x && overlay.y === y) {
+        overlay.settleSeq = reply.seq;
+        settleOverlays();
+        changed({ tokens: [tokenId] });
+      }
+    } catch (error) {
+      const overlay = overlays.get(tokenId);
+      if (overlay && overlay.x === x && overlay.y === y) overlays.delete(tokenId);
+      changed({ tokens: [tokenId] });
+      notify(`Move refused: ${error.message || readableCode(error.code)}`, 'error');
+    }
+  }
+
+  function tokenAt(id) {
+    const token = view?.tokens?.[id];
+    if (!token) return null;
+    const overlay = overlays.get(id);
+    return overlay ? { ...token, x: overlay.x, y: overlay.y } : token;
+  }
+
+  return {
+    connected,
+    receive,
+    command,
+    moveToken,
+    tokenAt,
+    view: () => view,
+    seq: () => seq,
+    role: () => role,
+    isGm: () => role === 'GM',
+    pendingMoves: () => overlays.size,
+    queued: () => outbox.length,
+    activeScene: () => (view?.activeScene ? view.scenes?.[view.activeScene] : null),
+    tokens: () => Object.keys(view?.tokens ?? {}).map(tokenAt),
+  };
+}
