@@ -8,6 +8,12 @@ import { roomsPanel } from './rooms.js';
 
 const SESSION_ENDED = 'Your session ended — sign in again. Nothing you typed is lost.';
 
+/** Where to go back to after signing in (`/?next=/table.html?room=…`): a page of this site only, never elsewhere. */
+function returnPath() {
+  const next = new URLSearchParams(location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : null;
+}
+
 export function startLanding(root, userbox) {
   const inviteCode = inviteCodeFromPath(location.pathname);
   const rooms = roomsPanel({ onSessionEnded: () => showSignIn(SESSION_ENDED) });
@@ -41,11 +47,17 @@ export function startLanding(root, userbox) {
     // A 401 both clears the session and fails the call that met it: show the form once.
     if (root.dataset.state === 'signed-out' && notice && root.querySelector('[data-testid=auth-notice]')) return;
     root.dataset.state = 'signed-out';
-    const form = authForm({ notice, onSignedIn: showRooms });
+    const form = authForm({ notice, onSignedIn: signedIn });
     // The rooms panel stays in the page (hidden) so its typed text survives.
     rooms.node.hidden = true;
     root.replaceChildren(form, rooms.node);
     form.querySelector('input')?.focus();
+  }
+
+  function signedIn() {
+    const next = returnPath();
+    if (next) location.assign(next);
+    else showRooms();
   }
 
   function showRooms() {

@@ -117,9 +117,15 @@ public final class HttpVerticle extends ServiceVerticle {
                 200,
                 new JsonObject()
                         .put("node", node.nodeId())
-                        .put("bridgePort", bridge.getInteger("port"))
+                        .put("bridgePort", bridgePort(bridge))
                         .put("bridgePath", "/eventbus")
                         .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes")));
+    }
+
+    /** The port this node's bridge actually bound (port 0 binds any), else the configured one (a bridge elsewhere). */
+    private int bridgePort(JsonObject bridge) {
+        Object bound = vertx.sharedData().getLocalMap(NodeContext.LOCAL_FACTS).get(NodeContext.BRIDGE_PORT);
+        return bound instanceof Integer port ? port : bridge.getInteger("port");
     }
 
     private void failed(RoutingContext ctx) {

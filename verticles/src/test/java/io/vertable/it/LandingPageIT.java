@@ -14,6 +14,7 @@ import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
 import io.vertable.testing.WebUi;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,6 +73,23 @@ class LandingPageIT {
             assertThat(rest.get("/api/rooms", token).code()).isEqualTo("TOKEN_REVOKED");
             ui.signIn("first");
             assertThat(ui.page.locator("[data-testid=room-item]")).hasCount(1);
+
+            // The table's "sign in again" link comes back with ?next=: after signing in, the page it names opens;
+            // a next that leaves the site is ignored.
+            ui.page.click("[data-testid=logout]");
+            ui.open("/?next=" + java.net.URLEncoder.encode("/admin.html?room=" + roomId, StandardCharsets.UTF_8));
+            ui.page.fill("[data-testid=auth-username]", "first");
+            ui.page.fill("[data-testid=auth-password]", WebUi.PASSWORD);
+            ui.page.click("[data-testid=auth-submit]");
+            ui.page.waitForURL("**/admin.html?room=" + roomId);
+            ui.page.click("[data-testid=logout]");
+            assertThat(ui.page.locator("[data-testid=auth-form]")).isVisible(); // the panel went back to /
+            ui.open("/?next=" + java.net.URLEncoder.encode("//evil.example/", StandardCharsets.UTF_8));
+            ui.page.fill("[data-testid=auth-username]", "first");
+            ui.page.fill("[data-testid=auth-password]", WebUi.PASSWORD);
+            ui.page.click("[data-testid=auth-submit]");
+            assertThat(ui.page.locator("[data-testid=rooms-panel]")).isVisible();
+            assertThat(ui.page.url()).startsWith(ui.url("/"));
             assertThat(ui.consoleErrors()).isEmpty();
         }
     }

@@ -188,7 +188,7 @@ class TableIT {
         List<String> errors = new CopyOnWriteArrayList<>();
         page.onWebSocket(ws -> ws.onFrameReceived(frame -> received.add(frame.text())));
         page.onConsoleMessage(message -> {
-            if (message.type().equals("error") && !knownNoise(message.text(), message.location())) {
+            if (message.type().equals("error") && !knownNoise(message.text())) {
                 errors.add(message.text());
             }
         });
@@ -206,15 +206,14 @@ class TableIT {
     }
 
     /**
-     * What the browser itself logs, not the page: Chromium's GPU readback warnings, failed connection attempts while
-     * the bridge is deliberately down, and the image library route answering 404 while it is built elsewhere.
+     * What the browser itself logs, not the page: Chromium's GPU readback warnings and failed connection attempts while
+     * the bridge is deliberately down.
      */
-    static boolean knownNoise(String text, String location) {
+    static boolean knownNoise(String text) {
         return text.contains("ReadPixels")
                 || text.contains("WebSocket connection to")
                 || text.contains("ERR_INTERNET_DISCONNECTED")
-                || text.contains("ERR_CONNECTION_REFUSED")
-                || (text.startsWith("Failed to load resource") && location != null && location.contains("/assets"));
+                || text.contains("ERR_CONNECTION_REFUSED");
     }
 
     static void waitReady(Page page) {

@@ -102,6 +102,14 @@ class LiveRoomTest {
     }
 
     @Test
+    void theClientConfigNamesTheBridgePortActuallyBound() {
+        // Configured as 0 (any free port): the browser must learn the port the bridge really listens on.
+        JsonObject config = rest.get("/api/config", null).body();
+        assertThat(config.getInteger("bridgePort")).isPositive().isEqualTo(node.bridgePort());
+        assertThat(config.getInteger("uploadMaxBytes")).isPositive();
+    }
+
+    @Test
     void aTokenMoveReachesEveryMemberInOrder() {
         String mine =
                 token(new JsonObject().put("name", "Pip's fighter").put("owners", new JsonArray().add(pip.userId)));
