@@ -106,7 +106,7 @@ async function openTable(me, roomInfo) {
     bus,
     notify,
     onChange: (change) => changed(change),
-    onChat: (event) => chat?.show(event),
+    onChat: (event) => heard(event),
   });
 
   async function connected() {
@@ -131,11 +131,17 @@ async function openTable(me, roomInfo) {
     app.dataset.state = 'ready';
   }
 
+  /** A chat event for me: shown in the chat, and read by the tracker when it is an initiative roll it asked for. */
+  function heard(event) {
+    chat?.show(event);
+    initiative?.heard(event);
+  }
+
   function route(address, body) {
     if (!body) return;
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence') return party?.presence(body);
-    if (address === userStream) return chat?.show(body);
+    if (address === userStream) return heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
   }

@@ -26,12 +26,47 @@ export function createInitiative({ host, room, selectedToken, notify }) {
     map({ op: 'initiative.add', tokenId: token.id, value: 0 });
   }
 
-  /** A d20 per entry, on the client's dice: initiative values are the GM's to set anyway. */
-  async function rollAll() {
-    for (const entry of room.view()?.initiative?.entries ?? []) {
-      await map({ op: 'initiative.set', entryId: entry.id, value: 1 + Math.floor(Math.random() * 20) });
+  // A roll's answer gives its seq; its result arrives as a chat event, before or after that answer.
+  const results = new Map();
+  const waiting = new Map();
+
+  /** Every chat event passes here: the totals of the rolls this tracker is waiting for are taken from them. */
+  function heard(event) {
+    const total = event?.data?.rolls?.[0]?.total;
+    if (typeof event?.seq !== 'number' || typeof total !== 'number') return;
+    const resolve = waiting.get(event.seq);
+    if (resolve) {
+      waiting.delete(event.seq);
+      resolve(total);
+      return;
     }
-    await map({ op: 'initiative.sort' });
+    results.set(event.seq, total);
+    if (results.size > 50) results.delete(results.keys().next().value);
+  }
+
+  function totalOf(seq) {
+    if (results.has(seq)) {
+      const total = results.get(seq);
+      results.delete(seq);
+      return Promise.resolve(total);
+    }
+    return new Promise((resolve, reject) => {
+      waiting.set(seq, resolve);
+      setTimeout(() => waiting.delete(seq) && reject(new Error('the roll did not arrive; roll again')), 10_000);
+    });
+  }
+
+  /** A d20 per entry on the server's verifiable dice, as a GM roll (its card shows in the GM's chat). */
+  async function rollAll() {
+    try {
+      for (const entry of room.view()?.initiative?.entries ?? []) {
+        const answer = await room.command('vtt.in.dice', { op: 'roll', expression: '1d20', mode: 'gm', flavor: `Initiative: ${entry.name ?? ''}`.trim() });
+        await map({ op: 'initiative.set', entryId: entry.id, value: await totalOf(answer.seq) });
+      }
+      await map({ op: 'initiative.sort' });
+    } catch (error) {
+      notify(`Initiative was not rolled: ${error.message}`, 'error');
+    }
   }
 
   function render() {
@@ -73,5 +108,5 @@ export function createInitiative({ host, room, selectedToken, notify }) {
     map({ op: 'initiative.effect', entryId: entry.id, name, rounds: Number.isFinite(rounds) && rounds > 0 ? rounds : 1 });
   }
 
-  return { render };
+  return { render, heard };
 }

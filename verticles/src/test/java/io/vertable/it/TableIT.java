@@ -365,6 +365,33 @@ class TableIT {
     }
 
     @Test
+    @Order(6)
+    void initiativeIsRolledOnTheServersDice() {
+        gmSocket.ok("vtt.in.map", new JsonObject().put("op", "initiative.add").put("tokenId", ogreToken));
+        Page gmPage = pages.get("gm");
+        gmPage.waitForSelector(
+                "[data-testid=initiative-entry]:has-text('Ogre')",
+                new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+        gmPage.click("[data-testid=initiative-roll]");
+        // The roll is a GM roll of the room's verifiable dice: its card is in the GM's chat, and the tracker shows
+        // exactly its total.
+        gmPage.waitForSelector(
+                "[data-testid=chat-message]:has-text('Initiative: Ogre') [data-testid=roll-card]",
+                new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+        String total = gmPage.locator(
+                        "[data-testid=chat-message]:has-text('Initiative: Ogre') [data-testid=roll-total]")
+                .last()
+                .textContent()
+                .trim();
+        assertThat(Integer.parseInt(total)).isBetween(1, 20);
+        waitFor(
+                gmPage,
+                "t => [...document.querySelectorAll('[data-testid=initiative-entry]')].some(e => e.textContent.includes('Ogre')"
+                        + " && e.querySelector('.value').textContent === t)",
+                total);
+    }
+
+    @Test
     @Order(8)
     void aClosedSocketReconnectsAndCatchesUpWithoutReload() {
         Page pipPage = pages.get("pip");

@@ -322,7 +322,13 @@ class LiveRescaleTest {
     }
 
     private static Rest.Reply rescale(String nodeId, String verticle, int count) {
-        return rest.send("PUT", "/api/admin/nodes/" + nodeId + "/verticles/" + verticle, adminToken, instances(count));
+        // A scale-down answers once every room is handed over; on a loaded 2-core machine that can pass 15 s.
+        return rest.send(
+                "PUT",
+                "/api/admin/nodes/" + nodeId + "/verticles/" + verticle,
+                adminToken,
+                instances(count),
+                java.time.Duration.ofSeconds(60));
     }
 
     private static JsonObject cluster() {

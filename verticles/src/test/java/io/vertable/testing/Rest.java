@@ -49,8 +49,13 @@ public final class Rest {
 
     /** @param body a JsonObject, a raw String, or null */
     public Reply send(String method, String path, String token, Object body) {
+        return send(method, path, token, body, Duration.ofSeconds(15));
+    }
+
+    /** The same with its own deadline, for calls that wait on long work (a rescale hands rooms over first). */
+    public Reply send(String method, String path, String token, Object body, Duration timeout) {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(15))
+                .timeout(timeout)
                 .header("content-type", "application/json")
                 .method(
                         method,
