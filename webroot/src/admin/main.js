@@ -5,6 +5,7 @@ import { authForm } from '../common/auth-form.js';
 import { el } from '../common/dom.js';
 import { explain } from '../common/errors.js';
 import { onSessionChange } from '../common/session.js';
+import { showSignedIn } from '../common/userbox.js';
 import { assetsTab } from './assets-tab.js';
 import { clusterTab } from './cluster-tab.js';
 import { diceTab } from './dice-tab.js';
@@ -22,14 +23,7 @@ let loggingOut = false;
 
 function showUser(session) {
   if (!session) return userbox.replaceChildren();
-  const parts = [
-    el('span', { testid: 'signed-in-as' }, 'Signed in as ', el('strong', {}, session.user.displayName)),
-    session.user.admin ? el('span', { class: 'badge badge-gm', testid: 'admin-badge' }, 'ADMIN') : null,
-    el('a', { href: '/' }, 'My rooms'),
-    el('button', { type: 'button', testid: 'logout', onclick: signOut }, 'Log out'),
-  ];
-  // replaceChildren would print a null as text.
-  userbox.replaceChildren(...parts.filter(Boolean));
+  showSignedIn(userbox, session.user, { link: el('a', { href: '/' }, 'My rooms'), onLogout: signOut });
 }
 
 async function signOut() {

@@ -3,6 +3,7 @@ import { currentSession, logout, resumeSession } from '../common/api.js';
 import { authForm } from '../common/auth-form.js';
 import { el } from '../common/dom.js';
 import { onSessionChange } from '../common/session.js';
+import { showSignedIn } from '../common/userbox.js';
 import { inviteCodeFromPath, joinPanel } from './join.js';
 import { roomsPanel } from './rooms.js';
 
@@ -22,14 +23,8 @@ export function startLanding(root, userbox) {
   function showUser(session) {
     if (!session) return userbox.replaceChildren();
     const { user } = session;
-    const parts = [
-      el('span', { testid: 'signed-in-as' }, 'Signed in as ', el('strong', {}, user.displayName)),
-      user.admin ? el('span', { class: 'badge badge-gm', testid: 'admin-badge' }, 'ADMIN') : null,
-      user.admin || !user.guest ? el('a', { href: '/admin.html', testid: 'open-admin-overview' }, 'Admin panel') : null,
-      el('button', { type: 'button', testid: 'logout', onclick: signOut }, 'Log out'),
-    ];
-    // replaceChildren would print a null as text.
-    userbox.replaceChildren(...parts.filter(Boolean));
+    const adminLink = user.admin || !user.guest ? el('a', { href: '/admin.html', testid: 'open-admin-overview' }, 'Admin panel') : null;
+    showSignedIn(userbox, user, { link: adminLink, onLogout: signOut });
   }
 
   async function signOut() {
