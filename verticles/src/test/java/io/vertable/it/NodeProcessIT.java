@@ -3,6 +3,7 @@ package io.vertable.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.testing.Http;
+import io.vertable.testing.TestNodes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -80,9 +81,9 @@ class NodeProcessIT {
 
     @Test
     void portInUseExitsOneAndStopsTheEmbeddedServersItStarted() throws Exception {
-        int pgPort = freePort();
+        int pgPort = TestNodes.freePort();
         try (var taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            var env = new java.util.HashMap<>(ownStorage(pgPort, freePort()));
+            var env = new java.util.HashMap<>(ownStorage(pgPort, TestNodes.freePort()));
             env.put("VTT_HTTP_PORT", Integer.toString(taken.getLocalPort()));
             try (var node = NodeProcess.start(work, env)) {
                 assertOneLineRefusal(
@@ -96,8 +97,8 @@ class NodeProcessIT {
 
     @Test
     void sigtermStopsGracefullyExitsZeroAndDataSurvivesAHardKillAndRestarts() throws Exception {
-        int pgPort = freePort();
-        Map<String, String> env = ownStorage(pgPort, freePort());
+        int pgPort = TestNodes.freePort();
+        Map<String, String> env = ownStorage(pgPort, TestNodes.freePort());
         String jdbc = "jdbc:postgresql://127.0.0.1:" + pgPort + "/vertable";
 
         // 1. Start, write a row, SIGTERM: exit 0 within seconds, embedded servers stopped.
@@ -147,12 +148,6 @@ class NodeProcessIT {
         if (!Files.exists(pidFile)) return Optional.empty();
         long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 
     private static boolean isFree(int port) {

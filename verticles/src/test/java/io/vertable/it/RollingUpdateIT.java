@@ -10,6 +10,7 @@ import io.vertable.shared.room.RoomViews;
 import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Http;
 import io.vertable.testing.Rest;
+import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestNodes.TestCluster;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.Vertx;
@@ -64,8 +65,8 @@ class RollingUpdateIT {
         vertx = Vertx.vertx();
         Files.writeString(work.resolve("config.json"), generousLimits().encodePrettily());
         for (int i = 0; i < NODES; i++) {
-            httpPorts[i] = freePort();
-            bridgePorts[i] = freePort();
+            httpPorts[i] = TestNodes.freePort();
+            bridgePorts[i] = TestNodes.freePort();
         }
         for (int i = 0; i < NODES; i++) startNode(i);
         awaitMembers(NODES);
@@ -400,14 +401,7 @@ class RollingUpdateIT {
     }
 
     static JsonObject generousLimits() {
-        return new JsonObject()
-                .put(
-                        "bridge",
-                        new JsonObject()
-                                .put("socketRatePerSecond", 10_000)
-                                .put("socketBurst", 10_000)
-                                .put("userRatePerSecond", 10_000)
-                                .put("userBurst", 10_000))
+        return TestNodes.generousBridgeLimits()
                 .put(
                         "rateLimits",
                         new JsonObject()
@@ -415,12 +409,6 @@ class RollingUpdateIT {
                                 .put("registerPerHour", 100_000)
                                 .put("restWritesPerMinute", 100_000))
                 .put("cluster", new JsonObject().put("heartbeatSeconds", 5));
-    }
-
-    static int freePort() throws Exception {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     static List<JsonObject> storedLog(String roomId) throws Exception {

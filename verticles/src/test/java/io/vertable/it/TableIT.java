@@ -17,8 +17,6 @@ import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +63,7 @@ class TableIT {
 
     @BeforeAll
     static void start() throws IOException {
-        int bridgePort = freePort();
+        int bridgePort = TestNodes.freePort();
         // A fixed bridge port: /api/config reports the configured port, and a restarted bridge must come back there.
         JsonObject overrides = TestNodes.standalone(
                         "table-node",
@@ -512,11 +510,5 @@ class TableIT {
         System.out.printf(
                 "table: %s tokens on the map, %.1f frames per second%n",
                 page.evaluate("() => __vertable.tokens().length"), ((Number) fps).doubleValue());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -55,19 +55,7 @@ class RoomFenceTest {
                 new Player(edge.vertx(), edge.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
             JsonObject joined = gm.join();
             gm.ok(Addresses.IN_MAP, new JsonObject().put("op", "scene.create").put("name", "Hall"));
-            String scene = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
-                    .getJsonObject("view")
-                    .getString("activeScene");
-            long created = gm.ok(
-                            Addresses.IN_MAP,
-                            new JsonObject()
-                                    .put("op", "token.create")
-                                    .put("sceneId", scene)
-                                    .put("name", "Runner")
-                                    .put("x", 0)
-                                    .put("y", 0))
-                    .getLong("seq");
-            String token = gm.awaitSeq(created).getJsonObject("data").getString("tokenId");
+            String token = gm.createTokenOnActiveScene("Runner");
             String owner =
                     gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getString("owner");
 

@@ -302,19 +302,7 @@ class LiveRescaleTest {
     }
 
     private static String token(Player gm) {
-        String scene = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
-                .getJsonObject("view")
-                .getString("activeScene");
-        long seq = gm.ok(
-                        Addresses.IN_MAP,
-                        new JsonObject()
-                                .put("op", "token.create")
-                                .put("sceneId", scene)
-                                .put("name", "Runner")
-                                .put("x", 0)
-                                .put("y", 0))
-                .getLong("seq");
-        return gm.awaitSeq(seq).getJsonObject("data").getString("tokenId");
+        return gm.createTokenOnActiveScene("Runner");
     }
 
     private static JsonObject instances(int count) {

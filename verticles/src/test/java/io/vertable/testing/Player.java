@@ -105,6 +105,23 @@ public final class Player implements AutoCloseable {
                 .getJsonObject("body");
     }
 
+    /** Places a token named {@code name} at (0, 0) on the room's active scene; its id, once its event is here. */
+    public String createTokenOnActiveScene(String name) {
+        String scene = ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                .getJsonObject("view")
+                .getString("activeScene");
+        long seq = ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "token.create")
+                                .put("sceneId", scene)
+                                .put("name", name)
+                                .put("x", 0)
+                                .put("y", 0))
+                .getLong("seq");
+        return awaitSeq(seq).getJsonObject("data").getString("tokenId");
+    }
+
     public JsonObject awaitSeq(long seq) {
         return awaitEvent(event -> event.getLong("seq") == seq);
     }

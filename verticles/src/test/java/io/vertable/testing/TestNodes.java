@@ -84,6 +84,15 @@ public final class TestNodes {
         return NodeConfig.load(Map.of(), overrides);
     }
 
+    /** A loopback port free now (not reserved): for child processes and restarts that must come back on it. */
+    public static int freePort() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A run of free consecutive ports (best effort: free now, not reserved). */
     static int freePortBlock(int size) {
         for (int attempt = 0; attempt < 50; attempt++) {
