@@ -36,6 +36,16 @@ final class DiceSeeds {
         return hmac(secret, "vertable-dice-seed:" + roomId + ":" + period);
     }
 
+    /**
+     * The salt a roll with a restricted audience (GM, blind, self, whisper) adds to its client seed: derived from the
+     * dice secret and the roll's nonce, so the server cannot choose it, and never revealed to everyone. Without it the
+     * seed revealed at rotation would let any player recompute the GM's and blind rolls of the period.
+     */
+    String hiddenSalt(String roomId, long period, long nonce) {
+        byte[] salt = hmac(secret, "vertable-dice-hidden:" + roomId + ":" + period + ":" + nonce);
+        return VerifiableDice.hex(java.util.Arrays.copyOf(salt, 16));
+    }
+
     private static byte[] hmac(byte[] key, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -4,6 +4,7 @@ import io.vertable.security.Ids;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
+import io.vertable.shared.chat.Audience;
 import io.vertable.shared.dice.Dialect;
 import io.vertable.shared.dice.DiceEngine;
 import io.vertable.shared.dice.DiceException;
@@ -81,12 +82,15 @@ final class MessagePosts {
             String commitment = VerifiableDice.commitment(seed);
             Dialect dialect = Dialect.fromName(RoomReducer.settingsOf(state).getString("dialect"))
                     .orElse(Dialect.ROLL20);
+            boolean restricted = !Audience.ALL.equals(body.getValue("audience"));
             JsonArray rolled = new JsonArray();
             for (int i = 0; i < requested.size(); i++) {
                 JsonObject request = requested.getJsonObject(i);
-                String clientSeed = request.getString("clientSeed", "");
-                if (clientSeed.length() > MAX_CLIENT_SEED)
+                String given = request.getString("clientSeed", "");
+                if (given.length() > MAX_CLIENT_SEED)
                     return refuse(ErrorCode.BAD_REQUEST, "a client seed is at most " + MAX_CLIENT_SEED + " characters");
+                // The roll's own verify block carries the salted seed: its audience can still recompute it.
+                String clientSeed = restricted ? given + "#" + seeds.hiddenSalt(roomId, period, nonce + i) : given;
                 try {
                     Roll roll = DiceEngine.roll(
                             request.getString("expression", ""),

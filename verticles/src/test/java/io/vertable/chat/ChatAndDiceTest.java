@@ -410,7 +410,7 @@ class ChatAndDiceTest {
                 .getLong("seq");
         long second = pip.chat("/r 2d20kh1 + 1d4").getLong("seq");
         long third = pip.chat("I strike [[1d8+3]] twice [[1d8+3]]").getLong("seq");
-        long blind = pip.chat("/br 1d100").getLong("seq");
+        long blind = pip.chat("/br 4d100").getLong("seq");
         for (long seq : new long[] {first, second, third, blind}) {
             gm.awaitSeq(seq).getJsonObject("data").getJsonArray("rolls").forEach(r -> rolls.add((JsonObject) r));
         }
@@ -444,6 +444,12 @@ class ChatAndDiceTest {
                     .as(roll.encode())
                     .isEmpty();
         }
+        // The blind roll drew with a salt that only its audience (the GMs) sees: the seed revealed to everyone
+        // does not give its dice away. Public rolls keep the roller's seed as it was.
+        JsonObject blindRoll = rolls.get(4);
+        assertThat(blindRoll.getJsonObject("verify").getString("clientSeed")).matches("#[0-9a-f]{32}");
+        assertThat(new IndependentVerifier(seedHex, "").problems(4, blindRoll)).isNotEmpty();
+        assertThat(rolls.get(0).getJsonObject("verify").getString("clientSeed")).isEqualTo("pip-lucky");
         // A tampered die is caught.
         JsonObject tampered = rolls.get(0).copy();
         JsonArray draw = tampered.getJsonArray("draws").getJsonArray(0);
