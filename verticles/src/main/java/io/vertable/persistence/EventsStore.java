@@ -23,8 +23,14 @@ import java.util.List;
  */
 final class EventsStore {
 
-    /** Snapshots kept per room; older ones go, the log itself stays whole for replay. */
+    /** Recent snapshots kept per room; older ones go, the log itself stays whole for replay. */
     private static final int SNAPSHOTS_KEPT = 3;
+
+    /**
+     * Of older snapshots, the newest in each stretch of this many events stays, so a replay to any past point
+     * ({@code /state?at=}) folds at most about twice this many events instead of the whole log.
+     */
+    static final int REPLAY_SNAPSHOT_EVERY = 1_000;
 
     private static final int MAX_RANGE = 5_000;
     /** How far back a new owner remembers command ids: retries come within seconds, not thousands of events. */
@@ -125,9 +131,12 @@ final class EventsStore {
         return pool.withTransaction(conn -> conn.preparedQuery(
                                 "INSERT INTO snapshots (room_id, seq, state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                         .execute(Tuple.of(roomId, seq, request.getJsonObject("state")))
-                        .compose(done -> conn.preparedQuery("DELETE FROM snapshots WHERE room_id = $1 AND seq NOT IN "
-                                        + "(SELECT seq FROM snapshots WHERE room_id = $1 ORDER BY seq DESC LIMIT $2)")
-                                .execute(Tuple.of(roomId, SNAPSHOTS_KEPT))))
+                        .compose(done -> conn.preparedQuery("DELETE FROM snapshots s WHERE s.room_id = $1"
+                                        + " AND s.seq NOT IN (SELECT seq FROM snapshots WHERE room_id = $1 ORDER BY seq DESC"
+                                        + " LIMIT $2)"
+                                        + " AND EXISTS (SELECT 1 FROM snapshots t WHERE t.room_id = $1"
+                                        + " AND t.seq / $3 = s.seq / $3 AND t.seq > s.seq)")
+                                .execute(Tuple.of(roomId, SNAPSHOTS_KEPT, REPLAY_SNAPSHOT_EVERY))))
                 .map(done -> new JsonObject().put("seq", seq));
     }
 

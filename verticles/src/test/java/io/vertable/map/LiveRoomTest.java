@@ -496,6 +496,31 @@ class LiveRoomTest {
         }
     }
 
+    @Test
+    void oldSnapshotsThinOutToOnePerThousandEventsSoReplaysStayShort() throws Exception {
+        // Snapshots as owners store them (every ~100 events), straight to persistence.
+        for (long seq = 100; seq <= 2_500; seq += 100) {
+            node.vertx()
+                    .eventBus()
+                    .request(
+                            Addresses.PERSIST_EVENTS,
+                            new JsonObject()
+                                    .put("op", "snapshot")
+                                    .put("roomId", table.roomId())
+                                    .put("seq", seq)
+                                    .put("state", new JsonObject().put("seq", seq)))
+                    .await();
+        }
+        try (Connection c = TestStorage.jdbc(database)) {
+            ResultSet snapshots = c.createStatement()
+                    .executeQuery("SELECT seq FROM snapshots WHERE room_id = '" + table.roomId() + "' ORDER BY seq");
+            List<Long> seqs = new ArrayList<>();
+            while (snapshots.next()) seqs.add(snapshots.getLong(1));
+            // The newest of each thousand, and the three newest of all.
+            assertThat(seqs).containsExactly(900L, 1_900L, 2_300L, 2_400L, 2_500L);
+        }
+    }
+
     private static String firstToken(JsonObject document) {
         for (Object e : document.getJsonArray("events")) {
             JsonObject event = (JsonObject) e;
