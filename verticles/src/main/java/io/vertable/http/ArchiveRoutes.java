@@ -56,7 +56,7 @@ final class ArchiveRoutes {
         String roomId = ctx.pathParam("roomId");
         JsonObject request = new JsonObject().put("op", "replayBase").put("roomId", roomId);
         String at = ctx.queryParams().get("at");
-        if (at != null) request.put("at", seq(at));
+        if (at != null) request.put("at", seq("at", at));
         return api.requireGm(ctx)
                 .compose(ok -> api.call(Addresses.PERSIST_EVENTS, request))
                 .compose(base -> replayTo(roomId, startOf(roomId, base), base.getLong("at"))
@@ -95,9 +95,10 @@ final class ArchiveRoutes {
     }
 
     /** A seq in a query: a whole number from 0, nothing else. */
-    private static long seq(String text) {
+    /** A seq in a query: a whole number from 0, written plainly (no sign, at most 18 digits). */
+    private static long seq(String name, String text) {
         if (!text.matches("[0-9]{1,18}")) {
-            throw new FailureException(ErrorCode.BAD_REQUEST, "at must be a seq: a whole number from 0");
+            throw new FailureException(ErrorCode.BAD_REQUEST, name + " must be a seq: a whole number from 0");
         }
         return Long.parseLong(text);
     }
@@ -182,11 +183,6 @@ final class ArchiveRoutes {
 
     private static long param(RoutingContext ctx, String name, long fallback) {
         String text = ctx.queryParams().get(name);
-        if (text == null) return fallback;
-        try {
-            return Math.max(0, Long.parseLong(text));
-        } catch (NumberFormatException e) {
-            throw new FailureException(ErrorCode.BAD_REQUEST, name + " must be a seq");
-        }
+        return text == null ? fallback : seq(name, text);
     }
 }
