@@ -24,7 +24,9 @@ async function request(method, path, body, { raw = false } = {}) {
   }
   let response;
   try {
-    response = await fetch(path, { method, headers, body: payload });
+    // A half-open connection to a dying node must not hang the page: uploads get longer than the rest.
+    const timeout = payload instanceof FormData || payload instanceof Blob ? 180_000 : 60_000;
+    response = await fetch(path, { method, headers, body: payload, signal: AbortSignal.timeout(timeout) });
   } catch {
     throw new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection; we will keep trying.');
   }

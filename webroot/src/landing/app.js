@@ -12,7 +12,10 @@ const SESSION_ENDED = 'Your session ended — sign in again. Nothing you typed i
 /** Where to go back to after signing in (`/?next=/table.html?room=…`): a page of this site only, never elsewhere. */
 function returnPath() {
   const next = new URLSearchParams(location.search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : null;
+  if (!next?.startsWith('/')) return null;
+  // Parsed as the browser will parse it (it drops tabs and newlines, reads backslashes as slashes), then compared.
+  const target = new URL(next, location.origin);
+  return target.origin === location.origin ? target.pathname + target.search + target.hash : null;
 }
 
 export function startLanding(root, userbox) {

@@ -251,6 +251,8 @@ async function openTable(me, roomInfo) {
   }
 
   function authLost() {
+    // Both a 401 and the session's own end lead here: one overlay is enough.
+    if (document.querySelector('[data-testid=auth-lost]')) return;
     const overlay = el(
       'div',
       { class: 'auth-lost', testid: 'auth-lost', role: 'alertdialog' },

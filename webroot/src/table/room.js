@@ -57,7 +57,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
         if (reply.reset) {
           view = reply.view;
           seq = reply.seq;
-          early.clear();
+          // Live events newer than the snapshot stay buffered: drainEarly applies them and drops the older ones.
           changed({ all: true });
         } else {
           for (const event of reply.events ?? []) accept(event);

@@ -97,8 +97,10 @@ export function createInitiative({ host, room, selectedToken, notify }) {
   }
 
   function setValue(entry) {
-    const value = Number(prompt(`Initiative for ${entry.name}`, String(entry.value)));
-    if (Number.isFinite(value)) map({ op: 'initiative.set', entryId: entry.id, value });
+    const answer = prompt(`Initiative for ${entry.name}`, String(entry.value));
+    const value = Number(answer);
+    // Cancel (null) or an empty answer keeps the value; Number('') would be 0.
+    if (answer?.trim() && Number.isFinite(value)) map({ op: 'initiative.set', entryId: entry.id, value });
   }
 
   function addEffect(entry) {
