@@ -99,8 +99,13 @@ public final class Node implements AutoCloseable {
         String pgUrl = config.section("postgres").getString("url");
         if (plan.runs(VerticleName.PERSISTENCE)) {
             if (pgUrl.isEmpty()) {
+                JsonObject postgres = config.section("postgres");
                 EmbeddedStorage pg = EmbeddedStorage.startPostgres(
-                        config.dataDir(), config.section("postgres").getInteger("embeddedPort"));
+                        config.dataDir(),
+                        postgres.getInteger("embeddedPort"),
+                        postgres.getBoolean("embeddedLosesDataOnCrash")
+                                ? EmbeddedStorage.Durability.LOSES_DATA_ON_CRASH
+                                : EmbeddedStorage.Durability.DURABLE);
                 embedded.add(pg);
                 pgUrl = pg.pgUrl().url();
             }

@@ -60,6 +60,10 @@ public final class NodeConfig {
                     "VTT_PG_URL", "postgres.url", "postgresql://user:pass@host:port/db; empty = embedded"),
             new EnvironmentVariable("VTT_PG_POOL_SIZE", "postgres.poolSize", "connections per persistence instance"),
             new EnvironmentVariable("VTT_PG_EMBEDDED_PORT", "postgres.embeddedPort", "port of the embedded PostgreSQL"),
+            new EnvironmentVariable(
+                    "VTT_PG_EMBEDDED_LOSES_DATA_ON_CRASH",
+                    "postgres.embeddedLosesDataOnCrash",
+                    "run the embedded PostgreSQL without fsync (faster; a crash loses acknowledged events)"),
             new EnvironmentVariable("VTT_REDIS_URL", "redis.url", "redis://host:port; empty = embedded"),
             new EnvironmentVariable("VTT_REDIS_EMBEDDED_PORT", "redis.embeddedPort", "port of the embedded Redis"),
             new EnvironmentVariable("VTT_JWT_SECRET", "jwt.secret", "JWT signing key (required in production)"),
@@ -287,6 +291,10 @@ public final class NodeConfig {
         check.url("http.publicUrl", "http", "https");
         boolean production = merged.getJsonObject("node").getBoolean("production");
         String secret = merged.getJsonObject("jwt").getString("secret");
+        if (production && merged.getJsonObject("postgres").getBoolean("embeddedLosesDataOnCrash")) {
+            throw new ConfigException(check.where("postgres.embeddedLosesDataOnCrash")
+                    + ": production mode keeps the embedded PostgreSQL durable (fsync and synchronous commit on)");
+        }
         if (production && secret.length() < MIN_PRODUCTION_SECRET) {
             throw new ConfigException(check.where("jwt.secret") + ": production mode needs a signing key of at least "
                     + MIN_PRODUCTION_SECRET + " characters (set VTT_JWT_SECRET); the development key is refused");

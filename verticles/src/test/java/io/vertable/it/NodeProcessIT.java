@@ -106,6 +106,10 @@ class NodeProcessIT {
             int port = node.awaitReady(START);
             assertThat(Http.getJson(port, "/health/ready").getString("status")).isEqualTo("UP");
             try (Connection c = DriverManager.getConnection(jdbc, "postgres", null)) {
+                // The shipped defaults: a commit the node acknowledges is on disk (asked of the running server).
+                assertThat(setting(c, "fsync")).isEqualTo("on");
+                assertThat(setting(c, "synchronous_commit")).isEqualTo("on");
+                assertThat(setting(c, "full_page_writes")).isEqualTo("on");
                 c.createStatement()
                         .execute("INSERT INTO users (id, display_name, guest) VALUES ('survivor', 'Still here', true)");
             }
@@ -140,6 +144,13 @@ class NodeProcessIT {
             }
             node.terminate();
             assertThat(node.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    private static String setting(Connection c, String name) throws java.sql.SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SHOW " + name)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
         }
     }
 

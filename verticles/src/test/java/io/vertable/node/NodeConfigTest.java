@@ -203,6 +203,26 @@ class NodeConfigTest {
     }
 
     @Test
+    void theEmbeddedDatabaseIsDurableUnlessASettingSaysItLosesData() {
+        assertThat(load(Map.of()).section("postgres").getBoolean("embeddedLosesDataOnCrash"))
+                .isFalse();
+        assertThat(load(Map.of("VTT_PG_EMBEDDED_LOSES_DATA_ON_CRASH", "true"))
+                        .section("postgres")
+                        .getBoolean("embeddedLosesDataOnCrash"))
+                .isTrue();
+        String key = "x".repeat(32);
+        assertThatThrownBy(() -> load(Map.of(
+                        "VTT_PRODUCTION",
+                        "true",
+                        "VTT_JWT_SECRET",
+                        key,
+                        "VTT_PG_EMBEDDED_LOSES_DATA_ON_CRASH",
+                        "true")))
+                .hasMessage("postgres.embeddedLosesDataOnCrash (from VTT_PG_EMBEDDED_LOSES_DATA_ON_CRASH): production "
+                        + "mode keeps the embedded PostgreSQL durable (fsync and synchronous commit on)");
+    }
+
+    @Test
     void everyEnvironmentVariableSetsAKeyThatExistsAndIsDocumentedInTheReadme() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
         JsonObject defaults = load(Map.of()).json();

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
- * The embedded PostgreSQL and Redis a node starts when no external servers are configured (DESIGN §7). Both keep
+ * The embedded PostgreSQL and Redis a node starts when no external servers are configured. Both keep
  * their data under the node's data folder, so a restart finds it again.
  */
 public final class EmbeddedStorage implements AutoCloseable {
@@ -36,8 +36,33 @@ public final class EmbeddedStorage implements AutoCloseable {
         this.redisUrl = redisUrl;
     }
 
-    /** Starts an embedded PostgreSQL in {@code dataDir/postgres} on {@code port} (0 = any free port). */
+    /**
+     * What an embedded PostgreSQL promises about a commit it has answered. The embedding library's defaults are made
+     * for throw-away test databases (no fsync, commits answered before the WAL is on disk); a node that tells a
+     * player "stored" must not run that way, so every setting that decides it is written here, explicitly.
+     */
+    public enum Durability {
+        /** fsync on, synchronous commit: an answered commit survives a crash of PostgreSQL or of the machine. */
+        DURABLE("on", "on"),
+        /** fsync off, asynchronous commit: faster, and a crash can lose acknowledged events or corrupt the data folder. */
+        LOSES_DATA_ON_CRASH("off", "off");
+
+        final String fsync;
+        final String synchronousCommit;
+
+        Durability(String fsync, String synchronousCommit) {
+            this.fsync = fsync;
+            this.synchronousCommit = synchronousCommit;
+        }
+    }
+
+    /** Starts a durable embedded PostgreSQL in {@code dataDir/postgres} on {@code port} (0 = any free port). */
     public static EmbeddedStorage startPostgres(Path dataDir, int port) {
+        return startPostgres(dataDir, port, Durability.DURABLE);
+    }
+
+    /** Starts an embedded PostgreSQL in {@code dataDir/postgres} on {@code port} (0 = any free port). */
+    public static EmbeddedStorage startPostgres(Path dataDir, int port, Durability durability) {
         Path dir = dataDir.resolve("postgres").toAbsolutePath();
         int chosen = port == 0 ? freePort() : port;
         Leftovers.clear(
@@ -56,10 +81,22 @@ public final class EmbeddedStorage implements AutoCloseable {
                     .setPort(chosen)
                     .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(30))
+                    // These -c settings come after the library's own "-F -c synchronous_commit=off", so they win.
+                    .setServerConfig("fsync", durability.fsync)
+                    .setServerConfig("synchronous_commit", durability.synchronousCommit)
+                    .setServerConfig("full_page_writes", durability.fsync)
                     .start();
             createDatabase(pg);
             var url = new PgUrl("postgresql://postgres@127.0.0.1:" + pg.getPort() + "/" + DATABASE);
-            LOG.info("embedded PostgreSQL started url={} dir={}", url, dir);
+            LOG.info(
+                    "embedded PostgreSQL started url={} dir={} fsync={} synchronous_commit={}",
+                    url,
+                    dir,
+                    durability.fsync,
+                    durability.synchronousCommit);
+            if (durability == Durability.LOSES_DATA_ON_CRASH) {
+                LOG.warn("embedded PostgreSQL runs without fsync: a crash can lose acknowledged events");
+            }
             return new EmbeddedStorage(pg, url, null, null);
         } catch (IOException | SQLException e) {
             throw new StartupException(

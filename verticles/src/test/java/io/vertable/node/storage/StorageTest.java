@@ -75,6 +75,31 @@ class StorageTest {
     }
 
     @Test
+    void theEmbeddedServerIsDurableUnlessToldItMayLoseData(@TempDir Path dataDir) throws SQLException {
+        try (EmbeddedStorage durable = EmbeddedStorage.startPostgres(dataDir.resolve("durable"), 0)) {
+            assertThat(settings(durable.pgUrl())).isEqualTo(List.of("on", "on", "on"));
+        }
+        try (EmbeddedStorage unsafe = EmbeddedStorage.startPostgres(
+                dataDir.resolve("unsafe"), 0, EmbeddedStorage.Durability.LOSES_DATA_ON_CRASH)) {
+            assertThat(settings(unsafe.pgUrl())).isEqualTo(List.of("off", "off", "off"));
+        }
+    }
+
+    /** fsync, synchronous_commit and full_page_writes as the running server reports them. */
+    private static List<String> settings(PgUrl url) throws SQLException {
+        var values = new java.util.ArrayList<String>();
+        try (Connection c = TestStorage.jdbc(url)) {
+            for (String name : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+                try (ResultSet rs = c.createStatement().executeQuery("SHOW " + name)) {
+                    assertThat(rs.next()).isTrue();
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
+    }
+
+    @Test
     void passwordsNeverAppearInTheRedactedUrl() {
         var url = new PgUrl("postgresql://vtt:s3cret@db.example:5432/vtt");
         assertThat(url.redacted())
