@@ -17,6 +17,8 @@ public enum ErrorCode {
     DICE_DIVISION_BY_ZERO(400, "The dice expression divides by zero."),
     DICE_UNKNOWN_VARIABLE(400, "The character sheet has no such attribute."),
     WHISPER_NO_RECIPIENT(400, "Nobody in this room matches that whisper's names."),
+    WHISPER_AMBIGUOUS(400, "Several members of this room go by that name; the whisper was not sent."),
+    DISPLAY_NAME_INVALID(400, "A display name is 1 to 40 visible characters, without invisible or control characters."),
     INSTANCES_OUT_OF_RANGE(400, "A verticle's instance count is a whole number from 0 to 64."),
     UNAUTHENTICATED(401, "Sign in first, or the session has expired."),
     INVALID_CREDENTIALS(401, "Wrong username or password."),
@@ -38,6 +40,8 @@ public enum ErrorCode {
     UNKNOWN_VERTICLE(404, "There is no verticle of that name (http, bridge, dice, map, chat, persistence)."),
     CONFLICT(409, "That conflicts with the current state; reload and try again."),
     USERNAME_TAKEN(409, "That username is taken."),
+    DISPLAY_NAME_TAKEN(
+            409, "Someone in this room already goes by that name (or one that looks like it); pick another."),
     ASSET_LIMIT(409, "This room holds as many images as it may; delete some before uploading more."),
     NODE_CANNOT_RUN(
             409,

@@ -6,6 +6,7 @@ import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.chat.ChatCommands;
+import io.vertable.shared.people.DisplayNames;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -14,12 +15,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Whom a whisper goes to: each name matches the room's members by display name (case does not matter; several
- * members of one name all get it), {@code gm} means every GM. The sender always sees their own whisper; GMs see
+ * Whom a whisper goes to: each name matches the one member of the room whose display name looks like it (case and
+ * confusable letters do not matter); a name that fits several members is refused rather than sent to all of them, so
+ * nobody reads a whisper by taking another's name. {@code gm} means every GM. The sender always sees their own whisper; GMs see
  * whispers between players only when named, as on Roll20.
  */
 final class Whispers {
@@ -46,16 +47,22 @@ final class Whispers {
                 gms = true;
                 continue;
             }
-            boolean found = false;
+            List<JsonObject> matches = new ArrayList<>();
             for (Object m : members) {
                 JsonObject member = (JsonObject) m;
                 if (member.getBoolean("banned", false)) continue;
-                String displayName = member.getString("displayName", "");
-                if (displayName.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
-                    recipients.put(member.getString("userId"), displayName);
-                    found = true;
-                }
+                if (DisplayNames.lookAlike(member.getString("displayName", ""), name)) matches.add(member);
             }
+            if (matches.size() > 1) {
+                throw new FailureException(
+                        ErrorCode.WHISPER_AMBIGUOUS,
+                        matches.size() + " members of this room go by \"" + name
+                                + "\" or a name like it; the whisper was not sent");
+            }
+            boolean found = !matches.isEmpty();
+            if (found)
+                recipients.put(
+                        matches.get(0).getString("userId"), matches.get(0).getString("displayName"));
             if (!found) unknown.add(name);
         }
         if (!unknown.isEmpty())

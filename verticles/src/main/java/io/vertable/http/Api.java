@@ -10,6 +10,7 @@ import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.StreamAddress;
+import io.vertable.shared.people.DisplayNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -159,6 +160,16 @@ final class Api {
             throw new FailureException(ErrorCode.BAD_REQUEST, field + " must not contain control characters");
         }
         return text;
+    }
+
+    /** A display name people will address this person by: visible characters only (see {@link DisplayNames}). */
+    static String displayName(JsonObject body) {
+        Object value = body.getValue("displayName");
+        String raw = value instanceof String text ? text : null;
+        DisplayNames.refusal(raw).ifPresent(why -> {
+            throw new FailureException(ErrorCode.DISPLAY_NAME_INVALID, why);
+        });
+        return DisplayNames.normalized(raw);
     }
 
     static RoomRole role(JsonObject body) {

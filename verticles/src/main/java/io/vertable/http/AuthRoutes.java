@@ -65,7 +65,7 @@ final class AuthRoutes {
         JsonObject body = Api.body(ctx);
         String username = username(body);
         String password = password(body);
-        String displayName = Api.text(body, "displayName", 1, 40);
+        String displayName = Api.displayName(body);
         return passwords
                 .hash(password)
                 .compose(hash -> api.call(

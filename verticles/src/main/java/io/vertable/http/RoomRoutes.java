@@ -139,7 +139,7 @@ final class RoomRoutes {
         Identity caller = Api.identity(ctx);
         JsonObject request = new JsonObject().put("op", "acceptInvite").put("code", code(ctx));
         if (caller != null) request.put("userId", caller.userId());
-        else request.put("displayName", Api.text(Api.body(ctx), "displayName", 1, 40));
+        else request.put("displayName", Api.displayName(Api.body(ctx)));
         return api.call(Addresses.PERSIST_ROOMS, request).map(joined -> {
             JsonObject user = joined.getJsonObject("user");
             String token = caller != null

@@ -3,6 +3,7 @@ package io.vertable.persistence;
 import io.vertable.node.FailureException;
 import io.vertable.security.Ids;
 import io.vertable.shared.ErrorCode;
+import io.vertable.shared.people.DisplayNames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -211,7 +212,8 @@ final class RoomsStore {
                 if (!member) requireUsable(invite);
                 Future<String> who = userId != null
                         ? Future.succeededFuture(userId)
-                        : createGuest(conn, request.getString("displayName"));
+                        : requireNameFree(conn, roomId, request.getString("displayName"))
+                                .compose(free -> createGuest(conn, request.getString("displayName")));
                 return who.compose(joiner -> join(conn, roomId, joiner, invite.getString("role"))
                         .compose(joined -> countUse(conn, code, joined).map(joined.role()))
                         .compose(role -> AccountsStore.find(conn, joiner).map(user -> new JsonObject()
@@ -229,6 +231,29 @@ final class RoomsStore {
         return conn.preparedQuery("UPDATE invites SET uses = uses + 1 WHERE code = $1")
                 .execute(Tuple.of(code))
                 .mapEmpty();
+    }
+
+    /**
+     * A guest picks the name others will whisper to, so it must not pass for anyone already in the room. The room row
+     * is locked so two guests joining at once through different invites cannot both take one name.
+     */
+    private static Future<Void> requireNameFree(SqlConnection conn, String roomId, String displayName) {
+        return conn.preparedQuery("SELECT id FROM rooms WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(roomId))
+                .compose(locked -> conn.preparedQuery("SELECT u.display_name FROM room_members m "
+                                + "JOIN users u ON u.id = m.user_id WHERE m.room_id = $1 AND NOT m.banned")
+                        .execute(Tuple.of(roomId)))
+                .map(rows -> {
+                    for (Row row : rows) {
+                        if (DisplayNames.lookAlike(row.getString("display_name"), displayName)) {
+                            throw new FailureException(
+                                    ErrorCode.DISPLAY_NAME_TAKEN,
+                                    "someone in this room already goes by \"" + row.getString("display_name")
+                                            + "\"; pick another name");
+                        }
+                    }
+                    return null;
+                });
     }
 
     private static Future<String> createGuest(SqlConnection conn, String displayName) {

@@ -164,6 +164,64 @@ class ChatAndDiceTest {
         assertThat(gm.join().getLong("seq")).isEqualTo(before);
     }
 
+    @Test
+    void aGuestCannotJoinUnderAMembersNameOrOneThatLooksLikeIt() {
+        for (String lookalike : List.of("Quin", "QUIN", " quin ", "Qu\u0456n" /* Cyrillic i */, "Ｑｕｉｎ")) {
+            Rest.Reply refused = acceptAsGuest(lookalike);
+            assertThat(refused.status()).as(lookalike).isEqualTo(409);
+            assertThat(refused.code()).isEqualTo("DISPLAY_NAME_TAKEN");
+            assertThat(refused.body().getString("detail")).contains("\"Quin\"");
+        }
+        for (String hidden : List.of("Qu\u200Bin", "Quin\u202E", "\u2066Quin\u2069", "Qu\u00ADin")) {
+            Rest.Reply refused = acceptAsGuest(hidden);
+            assertThat(refused.status()).as(hidden).isEqualTo(400);
+            assertThat(refused.code()).isEqualTo("DISPLAY_NAME_INVALID");
+        }
+        // Refusals made no account and no member: the room still has its GM and two players.
+        JsonArray members = rest.get("/api/rooms/" + table.roomId() + "/members", table.gmToken())
+                .body()
+                .getJsonArray("members");
+        assertThat(members).hasSize(3);
+        assertThat(acceptAsGuest("Quinn").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aWhisperToANameTwoMembersShareReachesNeither() {
+        // A registered account may keep its own name in a room where a guest already uses it (or one like it).
+        Rest.Reply registered = rest.post(
+                "/api/auth/register",
+                null,
+                new JsonObject()
+                        .put("username", "other-quin-" + table.roomId().substring(0, 6))
+                        .put("password", "a long enough secret")
+                        .put("displayName", "quin"));
+        assertThat(registered.status()).as(registered.body().encode()).isEqualTo(201);
+        String code = rest.post("/api/rooms/" + table.roomId() + "/invites", table.gmToken(), new JsonObject())
+                .body()
+                .getString("code");
+        assertThat(rest.post(
+                                "/api/invites/" + code + "/accept",
+                                registered.body().getString("token"),
+                                new JsonObject())
+                        .status())
+                .isEqualTo(200);
+        long before = gm.join().getLong("seq");
+        JsonObject refused = pip.chat("/w Quin meet me at the docks");
+        assertThat(refused.getString("code")).isEqualTo("WHISPER_AMBIGUOUS");
+        assertThat(refused.getString("message")).contains("2 members");
+        assertThat(gm.join().getLong("seq")).as("nothing was posted").isEqualTo(before);
+        long after = pip.chat("anyone?").getLong("seq");
+        quin.awaitSeq(after);
+        assertThat(quin.everythingReceived()).doesNotContain("docks");
+    }
+
+    private Rest.Reply acceptAsGuest(String displayName) {
+        String code = rest.post("/api/rooms/" + table.roomId() + "/invites", table.gmToken(), new JsonObject())
+                .body()
+                .getString("code");
+        return rest.post("/api/invites/" + code + "/accept", null, new JsonObject().put("displayName", displayName));
+    }
+
     // ---- rolls and their audiences ----
 
     @Test
