@@ -55,6 +55,8 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Too many requests; wait a moment and try again."),
     INTERNAL(500, "Something went wrong on the server; it has been logged."),
     SERVICE_UNAVAILABLE(503, "A service this needs is not reachable right now; try again shortly."),
+    STORE_UNAVAILABLE(
+            503, "The database is not reachable right now, so nothing was stored; the table resumes by itself."),
     TIMEOUT(504, "A service this needs did not answer in time; try again.");
 
     private final int httpStatus;

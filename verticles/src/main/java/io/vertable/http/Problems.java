@@ -21,7 +21,11 @@ final class Problems {
                 .put("instance", instance);
     }
 
+    /** Seconds a client should wait before trying again after a 503: about what an embedded server's restart takes. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
     static void send(RoutingContext ctx, ErrorCode code, String detail) {
+        if (code.httpStatus() == 503) ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
         ctx.response()
                 .setStatusCode(code.httpStatus())
                 .putHeader("content-type", CONTENT_TYPE)

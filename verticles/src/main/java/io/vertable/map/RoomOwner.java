@@ -460,7 +460,9 @@ final class RoomOwner {
         batch = new ArrayList<>();
         Failure reply = fenced
                 ? Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room moved to another node; retry")
-                : Failure.of(ErrorCode.TIMEOUT, "the room could not confirm this; resync, then send it again");
+                : failure.code() == ErrorCode.STORE_UNAVAILABLE
+                        ? Failure.of(ErrorCode.STORE_UNAVAILABLE, "the database is down; send it again shortly")
+                        : Failure.of(ErrorCode.TIMEOUT, "the room could not confirm this; resync, then send it again");
         dropped.forEach(w -> w.fail(reply));
         inFlight.clear();
         resetPending();

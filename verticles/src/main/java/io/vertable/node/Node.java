@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertable.node.bus.BalancedConsumers;
 import io.vertable.node.storage.EmbeddedStorage;
+import io.vertable.node.storage.EmbeddedSupervisor;
 import io.vertable.node.storage.Migrations;
 import io.vertable.node.storage.PgUrl;
 import io.vertable.shared.ErrorCode;
@@ -43,6 +44,7 @@ public final class Node implements AutoCloseable {
     private final NodeContext context;
     private final Vertx vertx;
     private final List<EmbeddedStorage> embedded;
+    private final EmbeddedSupervisor supervisor;
     private final Map<VerticleName, List<String>> deployments;
     private NodeAdmin admin;
     private volatile boolean closed;
@@ -55,6 +57,7 @@ public final class Node implements AutoCloseable {
         this.context = context;
         this.vertx = vertx;
         this.embedded = embedded;
+        this.supervisor = EmbeddedSupervisor.watch(context.nodeId(), embedded);
         this.deployments = deployments;
     }
 
@@ -281,6 +284,7 @@ public final class Node implements AutoCloseable {
             clean &= awaitUntil(vertx.timer(LINGER_MS).mapEmpty(), deadline, "linger");
         }
         clean &= awaitUntil(vertx.close(), deadline, "leave the cluster");
+        supervisor.close();
         embedded.forEach(EmbeddedStorage::close);
         LOG.info("node stopped node={} clean={}", id(), clean);
         return clean;

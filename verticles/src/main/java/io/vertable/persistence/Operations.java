@@ -21,6 +21,10 @@ final class Operations {
     private final String address;
     private final Map<String, Function<JsonObject, Future<JsonObject>>> operations = new HashMap<>();
 
+    private static final long OUTAGE_LOG_EVERY_MS = 5_000;
+    private long lastOutageLogMs;
+    private long refusedSinceLog;
+
     Operations(String address) {
         this.address = address;
     }
@@ -52,8 +56,29 @@ final class Operations {
         if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             return Failure.of(ErrorCode.CONFLICT, "that already exists");
         }
+        if (StoreOutage.is(e)) {
+            outageRefused(op, e);
+            return Failure.of(ErrorCode.STORE_UNAVAILABLE, null);
+        }
         LOG.error("persistence operation failed address={} op={}", address, op, e);
         return Failure.of(ErrorCode.INTERNAL, null);
+    }
+
+    /** One line per outage, not one per refused request: the first refusal, then a count every few seconds. */
+    private void outageRefused(String op, Throwable e) {
+        long now = System.currentTimeMillis();
+        if (now - lastOutageLogMs < OUTAGE_LOG_EVERY_MS) {
+            refusedSinceLog++;
+            return;
+        }
+        LOG.warn(
+                "database unreachable address={} op={} refusedSinceLastLine={}: {}",
+                address,
+                op,
+                refusedSinceLog,
+                e.getMessage());
+        lastOutageLogMs = now;
+        refusedSinceLog = 0;
     }
 
     private static void fail(Message<JsonObject> message, Failure failure) {

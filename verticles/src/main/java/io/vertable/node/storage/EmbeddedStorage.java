@@ -24,16 +24,31 @@ public final class EmbeddedStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStorage.class);
     public static final String DATABASE = "vertable";
 
-    private final EmbeddedPostgres postgres;
-    private final RedisServer redis;
+    private volatile EmbeddedPostgres postgres;
+    private volatile RedisServer redis;
     private final PgUrl pgUrl;
     private final String redisUrl;
+    /** What this server is and how to start it again on the same folder and port, for the supervisor. */
+    private final String what;
 
-    private EmbeddedStorage(EmbeddedPostgres postgres, PgUrl pgUrl, RedisServer redis, String redisUrl) {
+    private final Path pidFile;
+    private final java.util.function.Supplier<EmbeddedStorage> again;
+
+    private EmbeddedStorage(
+            String what,
+            EmbeddedPostgres postgres,
+            PgUrl pgUrl,
+            RedisServer redis,
+            String redisUrl,
+            Path pidFile,
+            java.util.function.Supplier<EmbeddedStorage> again) {
+        this.what = what;
         this.postgres = postgres;
         this.pgUrl = pgUrl;
         this.redis = redis;
         this.redisUrl = redisUrl;
+        this.pidFile = pidFile;
+        this.again = again;
     }
 
     /**
@@ -97,7 +112,15 @@ public final class EmbeddedStorage implements AutoCloseable {
             if (durability == Durability.LOSES_DATA_ON_CRASH) {
                 LOG.warn("embedded PostgreSQL runs without fsync: a crash can lose acknowledged events");
             }
-            return new EmbeddedStorage(pg, url, null, null);
+            int bound = pg.getPort();
+            return new EmbeddedStorage(
+                    "PostgreSQL",
+                    pg,
+                    url,
+                    null,
+                    null,
+                    dir.resolve("postmaster.pid"),
+                    () -> startPostgres(dataDir, bound, durability));
         } catch (IOException | SQLException e) {
             throw new StartupException(
                     "postgres: the embedded PostgreSQL did not start in " + dir + " (" + e.getMessage() + ")", e);
@@ -124,7 +147,7 @@ public final class EmbeddedStorage implements AutoCloseable {
             server.start();
             String url = "redis://127.0.0.1:" + chosen;
             LOG.info("embedded Redis started url={} dir={}", url, dir);
-            return new EmbeddedStorage(null, null, server, url);
+            return new EmbeddedStorage("Redis", null, null, server, url, pidFile, () -> startRedis(dataDir, chosen));
         } catch (IOException | RuntimeException e) {
             throw new StartupException(
                     "redis: the embedded Redis did not start in " + dir + " (" + e.getMessage() + ")", e);
@@ -157,6 +180,30 @@ public final class EmbeddedStorage implements AutoCloseable {
         }
     }
 
+    /** Which server this is, for logs: "PostgreSQL" or "Redis". */
+    public String what() {
+        return what;
+    }
+
+    /** Whether the server's process (named by its pid file) is still running. */
+    public boolean alive() {
+        return Leftovers.readPid(pidFile)
+                .flatMap(ProcessHandle::of)
+                .map(ProcessHandle::isAlive)
+                .orElse(false);
+    }
+
+    /**
+     * Starts the server again on the same folder and port after it died, so clients configured with its URL find it
+     * where it was. Throws a {@link StartupException} when it does not come up (the supervisor tries again later).
+     */
+    public synchronized void restart() {
+        close();
+        EmbeddedStorage fresh = again.get();
+        postgres = fresh.postgres;
+        redis = fresh.redis;
+    }
+
     public PgUrl pgUrl() {
         return pgUrl;
     }
@@ -166,12 +213,12 @@ public final class EmbeddedStorage implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (postgres != null) {
             try {
                 postgres.close();
                 LOG.info("embedded PostgreSQL stopped");
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
             }
         }
@@ -179,7 +226,7 @@ public final class EmbeddedStorage implements AutoCloseable {
             try {
                 redis.stop();
                 LOG.info("embedded Redis stopped");
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("embedded Redis did not stop cleanly: {}", e.getMessage());
             }
         }

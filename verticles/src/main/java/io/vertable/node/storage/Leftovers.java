@@ -45,7 +45,7 @@ final class Leftovers {
         }
     }
 
-    private static Optional<Long> readPid(Path pidFile) {
+    static Optional<Long> readPid(Path pidFile) {
         try {
             if (!Files.isRegularFile(pidFile)) return Optional.empty();
             List<String> lines = Files.readAllLines(pidFile);

@@ -1,0 +1,136 @@
+package io.vertable.node.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertable.node.DeploymentPlan;
+import io.vertable.node.Node;
+import io.vertable.testing.Http;
+import io.vertable.testing.Rest;
+import io.vertable.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node with its own embedded PostgreSQL and Redis, whose servers are killed with SIGKILL under it: it refuses with
+ * {@code STORE_UNAVAILABLE} (never INTERNAL) while the database is gone, brings both back by itself, and serves the
+ * data it had.
+ */
+class SelfHealingStorageTest {
+
+    private static final Duration COMES_BACK = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dataDir;
+
+    static Node node;
+    static Rest rest;
+    static String token;
+
+    @BeforeAll
+    static void start() {
+        var config = new JsonObject()
+                .put("node", new JsonObject().put("id", "healer").put("dataDir", dataDir.toString()))
+                .put(
+                        "deploy",
+                        DeploymentPlan.parse("http:1,persistence:1", "test").toJson())
+                .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+                .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+                .put("postgres", new JsonObject().put("url", "").put("embeddedPort", 0))
+                .put("redis", new JsonObject().put("url", "").put("embeddedPort", 0))
+                .put("shutdown", new JsonObject().put("graceSeconds", 5));
+        node = Node.start(TestNodes.config(config));
+        rest = new Rest(node.httpPort());
+        Rest.Reply registered = rest.post(
+                "/api/auth/register",
+                null,
+                new JsonObject()
+                        .put("username", "healer")
+                        .put("password", "a long enough secret")
+                        .put("displayName", "Healer"));
+        assertThat(registered.status()).as(registered.body().encode()).isEqualTo(201);
+        token = registered.body().getString("token");
+        assertThat(createRoom("Before the crash").status()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) assertThat(node.shutdown()).isTrue();
+    }
+
+    @Test
+    void aKilledPostgresRefusesWithTheOutageCodeThenComesBackWithItsData() throws Exception {
+        kill(dataDir.resolve("postgres").resolve("postmaster.pid"));
+
+        // While it is gone: a clear, retryable refusal (never 500 INTERNAL); then it is served again by itself.
+        List<String> seen = new ArrayList<>();
+        boolean refusedAsOutage = false;
+        long deadline = System.nanoTime() + COMES_BACK.toNanos();
+        Rest.Reply created;
+        while (true) {
+            created = createRoom("During the outage");
+            if (created.status() == 201) break;
+            seen.add(created.status() + " " + created.code());
+            assertThat(created.status()).as(seen.toString()).isEqualTo(503);
+            assertThat(created.code()).as(seen.toString()).isEqualTo("STORE_UNAVAILABLE");
+            assertThat(created.header("Retry-After")).isEqualTo("5");
+            refusedAsOutage = true;
+            assertThat(System.nanoTime())
+                    .as("PostgreSQL back within " + COMES_BACK)
+                    .isLessThan(deadline);
+            Http.get(node.httpPort(), "/health/ready"); // paces the loop on a real round trip
+        }
+        assertThat(refusedAsOutage)
+                .as("the outage was seen as STORE_UNAVAILABLE")
+                .isTrue();
+        System.out.printf("postgres outage: %d refusals before it came back%n", seen.size());
+
+        awaitReadiness("UP"::equals, COMES_BACK);
+        List<String> names = new ArrayList<>();
+        rest.get("/api/rooms", token)
+                .body()
+                .getJsonArray("rooms")
+                .forEach(r -> names.add(((JsonObject) r).getString("name")));
+        assertThat(names).contains("Before the crash", "During the outage");
+    }
+
+    @Test
+    void aKilledRedisDegradesTheNodeUntilItIsBack() throws Exception {
+        awaitReadiness("UP"::equals, COMES_BACK);
+        kill(dataDir.resolve("redis").resolve("redis.pid"));
+        awaitReadiness("DEGRADED"::equals, COMES_BACK);
+        awaitReadiness("UP"::equals, COMES_BACK);
+        assertThat(rest.get("/api/me", token).status()).isEqualTo(200);
+    }
+
+    private static Rest.Reply createRoom(String name) {
+        return rest.post("/api/rooms", token, new JsonObject().put("name", name));
+    }
+
+    /** SIGKILL, as the kernel's OOM killer or a crash would: no shutdown, a stale pid file left behind. */
+    private static void kill(Path pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        process.destroyForcibly();
+        process.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    private static String awaitReadiness(java.util.function.Predicate<String> wanted, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        String status;
+        do {
+            status = new JsonObject(Http.get(node.httpPort(), "/health/ready").body()).getString("status");
+            if (wanted.test(status)) return status;
+        } while (System.nanoTime() < deadline);
+        assertThat(status).as("readiness within " + within).matches(wanted::test);
+        return status;
+    }
+}
