@@ -38,6 +38,8 @@ const READABLE = {
   REJECTED: 'The server refused that message.',
   OFFLINE: 'You are offline; this will be retried when the connection is back.',
   RATE_LIMITED: 'Slow down a little: too many actions at once.',
+  STORE_UNAVAILABLE:
+    'The table is paused: the server is restarting its database. What you do is kept and sent when it is back.',
 };
 
 export function readableCode(code, fallback) {

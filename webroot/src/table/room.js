@@ -5,7 +5,9 @@ import { readableCode } from './bus.js';
 
 const COLLECTIONS = ['scenes', 'tokens', 'drawings', 'notes'];
 const ROOM_WIDE = ['activeScene', 'initiative', 'settings', 'dice'];
-const RETRIABLE = new Set(['OFFLINE', 'TIMEOUT']);
+const RETRIABLE = new Set(['OFFLINE', 'TIMEOUT', 'STORE_UNAVAILABLE']);
+// The server's database is restarting: nothing was stored, so the same command (same cid) is sent again this often.
+const STORE_RETRY_MS = 5_000;
 
 let cidCounter = 0;
 export function newCid() {
@@ -32,6 +34,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   const early = new Map();
   const overlays = new Map(); // tokenId → {x, y, settleSeq?}: my moves the server has not confirmed yet
   const outbox = []; // commands to re-send after a reconnect: {address, body, resolve, reject}
+  let storeRetry = null; // timer while the server's database is away and the table is paused
 
   const changed = (what) => onChange(what);
 
@@ -123,10 +126,34 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   }
 
   function attempt(item) {
-    bus.request(item.address, item.body).then(item.resolve, (error) => {
-      if (RETRIABLE.has(error.code)) outbox.push(item);
-      else item.reject(error);
-    });
+    bus.request(item.address, item.body).then(
+      (reply) => {
+        resumed();
+        item.resolve(reply);
+      },
+      (error) => {
+        if (!RETRIABLE.has(error.code)) return item.reject(error);
+        outbox.push(item);
+        if (error.code === 'STORE_UNAVAILABLE') paused();
+      },
+    );
+  }
+
+  /** The database is away: say so once, keep what was done, and send it again until it is stored. */
+  function paused() {
+    if (storeRetry) return; // a retry is already scheduled
+    if (storeRetry === null) notify(readableCode('STORE_UNAVAILABLE')); // first refusal of this outage
+    storeRetry = setTimeout(() => {
+      storeRetry = 0; // retrying: a new refusal schedules the next try without a second notice
+      flushOutbox();
+    }, STORE_RETRY_MS);
+  }
+
+  function resumed() {
+    if (storeRetry === null) return;
+    clearTimeout(storeRetry);
+    storeRetry = null;
+    notify('The table is back: what you did while it was paused has been stored.');
   }
 
   function flushOutbox() {
