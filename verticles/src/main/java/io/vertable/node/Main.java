@@ -7,7 +7,7 @@ import sun.misc.Signal;
 
 /**
  * Entry point: reads the configuration, starts the node, and turns SIGTERM/SIGINT into a graceful shutdown that
- * exits 0. A bad configuration or a failed start prints one line and exits non-zero (2 = configuration, 1 = start).
+ * exits 0 ({@code backup} and {@code restore FILE} run an operator command instead, see {@link StoreCommands}). A bad configuration or a failed start prints one line and exits non-zero (2 = configuration, 1 = start).
  */
 public final class Main {
 
@@ -22,6 +22,10 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("vertable: configuration error: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (args.length > 0) {
+            System.exit(StoreCommands.run(args, config));
             return;
         }
         AtomicReference<Node> running = new AtomicReference<>();

@@ -3,6 +3,7 @@ package io.vertable.node;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertable.node.bus.BalancedConsumers;
+import io.vertable.node.storage.BackupSchedule;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.EmbeddedSupervisor;
 import io.vertable.node.storage.Migrations;
@@ -45,6 +46,7 @@ public final class Node implements AutoCloseable {
     private final Vertx vertx;
     private final List<EmbeddedStorage> embedded;
     private final EmbeddedSupervisor supervisor;
+    private BackupSchedule backups;
     private final Map<VerticleName, List<String>> deployments;
     private NodeAdmin admin;
     private volatile boolean closed;
@@ -81,6 +83,7 @@ public final class Node implements AutoCloseable {
                     new RunningPlan(config.plan()));
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
+            node.backups = scheduleBackups(config, metrics);
             node.admin = NodeAdmin.start(node, vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
             LOG.info(
                     "node ready node={} url={} plan={} cluster={} members={}",
@@ -123,6 +126,19 @@ public final class Node implements AutoCloseable {
             redisUrl = redis.redisUrl();
         }
         return config.with("postgres", "url", pgUrl).with("redis", "url", redisUrl);
+    }
+
+    /** Nodes that run persistence take part in the scheduled backups (one node per interval takes it). */
+    private static BackupSchedule scheduleBackups(NodeConfig config, PrometheusMeterRegistry metrics) {
+        JsonObject backup = config.section("backup");
+        if (!config.plan().runs(VerticleName.PERSISTENCE) || !backup.getBoolean("enabled")) return null;
+        var settings = new BackupSchedule.Settings(
+                config.backupDir(),
+                java.time.Duration.ofHours(backup.getInteger("intervalHours")),
+                backup.getInteger("retentionDays"));
+        return new BackupSchedule(
+                        new PgUrl(config.section("postgres").getString("url")), settings, config.nodeId(), metrics)
+                .start();
     }
 
     private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics) {
@@ -283,6 +299,7 @@ public final class Node implements AutoCloseable {
             // the others saw our consumers go) are answered "no handler" and re-sent, instead of being lost.
             clean &= awaitUntil(vertx.timer(LINGER_MS).mapEmpty(), deadline, "linger");
         }
+        if (backups != null) backups.close();
         clean &= awaitUntil(vertx.close(), deadline, "leave the cluster");
         supervisor.close();
         embedded.forEach(EmbeddedStorage::close);

@@ -74,6 +74,14 @@ public final class NodeConfig {
             new EnvironmentVariable(
                     "VTT_UPLOAD_MAX_BYTES", "uploads.maxBytes", "largest image a GM may upload, in bytes"),
             new EnvironmentVariable(
+                    "VTT_BACKUP_ENABLED", "backup.enabled", "take scheduled backups on nodes that run persistence"),
+            new EnvironmentVariable(
+                    "VTT_BACKUP_DIR", "backup.dir", "folder of the backups; empty = backups/ in the data folder"),
+            new EnvironmentVariable(
+                    "VTT_BACKUP_INTERVAL_HOURS", "backup.intervalHours", "hours between two backups of the store"),
+            new EnvironmentVariable(
+                    "VTT_BACKUP_RETENTION_DAYS", "backup.retentionDays", "days a backup is kept (the newest always)"),
+            new EnvironmentVariable(
                     "VTT_SHUTDOWN_GRACE_SECONDS", "shutdown.graceSeconds", "longest graceful shutdown before exit"));
 
     static final int MIN_PRODUCTION_SECRET = 32;
@@ -271,6 +279,8 @@ public final class NodeConfig {
         check.range("postgres.embeddedPort", 0, 65535);
         check.range("redis.embeddedPort", 0, 65535);
         check.range("shutdown.graceSeconds", 0, 600);
+        check.range("backup.intervalHours", 1, 24 * 30);
+        check.range("backup.retentionDays", 1, 3650);
         check.range("bridge.maxMessageBytes", 1024, 1 << 20);
         check.range("bridge.maxAddressLength", 16, 1024);
         check.range("bridge.maxHandlersPerSocket", 1, 1000);
@@ -425,6 +435,12 @@ public final class NodeConfig {
 
     public String nodeId() {
         return section("node").getString("id");
+    }
+
+    /** Where backups go: {@code backup.dir}, else {@code backups/} in the data folder. */
+    public Path backupDir() {
+        String dir = section("backup").getString("dir");
+        return dir.isEmpty() ? dataDir().resolve("backups") : Path.of(dir);
     }
 
     public boolean production() {

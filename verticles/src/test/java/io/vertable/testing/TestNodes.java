@@ -28,6 +28,8 @@ public final class TestNodes {
                 .put("postgres", new JsonObject().put("url", database.url()))
                 .put("redis", new JsonObject().put("url", TestStorage.redisUrlFor(database)))
                 .put("shutdown", new JsonObject().put("graceSeconds", 5))
+                // Scheduled backups would write into the working folder; BackupRestoreTest runs them on purpose.
+                .put("backup", new JsonObject().put("enabled", false))
                 // Tests act as many users from one address; tests of the REST limits set their own.
                 .put(
                         "rateLimits",
