@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Room state (DESIGN §3, §5). Each instance owns some rooms: asked to claim a room that has no owner, it takes the
+ * Room state. Each instance owns some rooms: asked to claim a room that has no owner, it takes the
  * room's cluster-wide lock, loads the room and answers on the room's owner address. Commands reach owners through
  * the bridge nodes' routers; on stop, every owned room is handed over after its pending writes.
  */
@@ -53,15 +53,29 @@ public final class MapVerticle extends ServiceVerticle {
     @Override
     public Future<?> stop() {
         stopping = true;
+        long started = System.nanoTime();
+        long[] withdrawnAt = new long[1];
+        int handing = owned.size();
         return withdraw()
-                .compose(withdrawn -> Future.all(new ArrayList<>(owned.values())
-                        .stream()
-                                .map(claim -> claim.compose(owner -> owner.handOver(this::claimElsewhere))
-                                        .recover(e -> Future.<Void>succeededFuture()))
-                                .toList()))
+                .compose(withdrawn -> {
+                    withdrawnAt[0] = System.nanoTime();
+                    return Future.all(new ArrayList<>(owned.values())
+                            .stream()
+                                    .map(claim -> claim.compose(owner -> owner.handOver(this::claimElsewhere))
+                                            .recover(e -> Future.<Void>succeededFuture()))
+                                    .toList());
+                })
                 .eventually(super::stop)
                 .eventually(() -> {
                     node.meters().forget(deploymentID());
+                    long now = System.nanoTime();
+                    LOG.info(
+                            "map instance stopped node={} deployment={} rooms={} withdrawMs={} handoverMs={}",
+                            node.nodeId(),
+                            deploymentID(),
+                            handing,
+                            (withdrawnAt[0] - started) / 1_000_000,
+                            (now - withdrawnAt[0]) / 1_000_000);
                     return Future.succeededFuture();
                 });
     }

@@ -502,6 +502,8 @@ final class RoomOwner {
      */
     Future<Void> handOver(java.util.function.Function<String, Future<?>> successor) {
         accepting = false;
+        long started = System.nanoTime();
+        long[] drainedAt = new long[1];
         Future<Void> written;
         if (!writing && batch.isEmpty()) {
             written = Future.succeededFuture();
@@ -510,11 +512,24 @@ final class RoomOwner {
             written = drained.future();
         }
         return written.compose(done -> {
+                    drainedAt[0] = System.nanoTime();
                     lock.release();
-                    return successor.apply(roomId).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+                    return successor.apply(roomId).<Void>mapEmpty().recover(e -> {
+                        LOG.warn("room successor not found room={} node={}: {}", roomId, nodeId, e.getMessage());
+                        return Future.succeededFuture();
+                    });
                 })
                 .compose(done -> {
-                    LOG.info("room handed over room={} node={} seq={}", roomId, nodeId, seq());
+                    long now = System.nanoTime();
+                    // The stages of a handover, so a slow one says where its time went.
+                    LOG.info(
+                            "room handed over room={} node={} seq={} drainMs={} successorMs={} totalMs={}",
+                            roomId,
+                            nodeId,
+                            seq(),
+                            (drainedAt[0] - started) / 1_000_000,
+                            (now - drainedAt[0]) / 1_000_000,
+                            (now - started) / 1_000_000);
                     meters.handedOver();
                     active = false;
                     Future<Void> unregistered = unregisterConsumers();

@@ -244,7 +244,17 @@ public final class Node implements AutoCloseable {
     private Future<Void> removeNewest(VerticleName name) {
         List<String> running = deployments.get(name);
         String newest = running.get(running.size() - 1);
-        return vertx.undeploy(newest).onComplete(done -> running.remove(newest));
+        long started = System.nanoTime();
+        return vertx.undeploy(newest).onComplete(done -> {
+            running.remove(newest);
+            LOG.info(
+                    "verticle instance undeployed node={} verticle={} deployment={} ms={} ok={}",
+                    id(),
+                    name.configName(),
+                    newest,
+                    (System.nanoTime() - started) / 1_000_000,
+                    done.succeeded());
+        });
     }
 
     public NodeContext context() {
