@@ -428,9 +428,8 @@ class BridgeSecurityTest {
         JWTAuth sameKey = JWTAuth.create(
                 vertx,
                 new JWTAuthOptions()
-                        .addPubSecKey(new PubSecKeyOptions()
-                                .setAlgorithm("HS256")
-                                .setBuffer(io.vertable.security.Tokens.DEVELOPMENT_KEY)));
+                        .addPubSecKey(
+                                new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestNodes.signingKey(node))));
         String shortLived = sameKey.generateToken(
                 new JsonObject()
                         .put("sub", Table.userId(player))

@@ -72,6 +72,22 @@ public final class TestStorage {
         });
     }
 
+    /**
+     * A data folder per test database: nodes of one test share it as nodes on one machine would (and with it the
+     * signing key a node without {@code jwt.secret} keeps there), and a restarted node finds it again.
+     */
+    public static Path dataDirFor(PgUrl database) {
+        return DATA_BY_DATABASE.computeIfAbsent(database.url(), url -> {
+            try {
+                return Files.createTempDirectory("vertable-test-data");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static final java.util.Map<String, Path> DATA_BY_DATABASE = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final java.util.Map<String, String> REDIS_BY_DATABASE =
             new java.util.concurrent.ConcurrentHashMap<>();
 
