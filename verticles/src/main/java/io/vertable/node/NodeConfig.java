@@ -64,6 +64,10 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_REDIS_URL", "redis.url", "redis://host:port; empty = embedded"),
             new EnvironmentVariable("VTT_REDIS_EMBEDDED_PORT", "redis.embeddedPort", "port of the embedded Redis"),
             new EnvironmentVariable(
+                    "VTT_REDIS_POOL_SIZE", "redis.poolSize", "Redis connections per http or bridge instance"),
+            new EnvironmentVariable(
+                    "VTT_REDIS_POOL_WAITING", "redis.poolWaiting", "Redis calls that may wait for a connection"),
+            new EnvironmentVariable(
                     "VTT_JWT_SECRET", "jwt.secret", "JWT signing key (required in production and in a cluster)"),
             new EnvironmentVariable(
                     "VTT_DICE_SECRET", "dice.secret", "secret the rooms' dice seeds derive from; set once"),
@@ -268,6 +272,8 @@ public final class NodeConfig {
         check.range("postgres.poolSize", 1, 100);
         check.range("postgres.embeddedPort", 0, 65535);
         check.range("redis.embeddedPort", 0, 65535);
+        check.range("redis.poolSize", 1, 128);
+        check.range("redis.poolWaiting", 16, 1_000_000);
         check.range("shutdown.graceSeconds", 0, 600);
         check.range("bridge.maxMessageBytes", 1024, 1 << 20);
         check.range("bridge.maxAddressLength", 16, 1024);
