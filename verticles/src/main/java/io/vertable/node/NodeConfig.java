@@ -53,6 +53,10 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_HTTP_HOST", "http.host", "HTTP listen address"),
             new EnvironmentVariable("VTT_HTTP_PORT", "http.port", "HTTP port (0 = any free port)"),
             new EnvironmentVariable("VTT_PUBLIC_URL", "http.publicUrl", "URL users reach the node at"),
+            new EnvironmentVariable(
+                    "VTT_HTTP_BODY_BUDGET_BYTES",
+                    "http.bodyBudgetBytes",
+                    "request-body bytes the node holds at once, over all requests"),
             new EnvironmentVariable("VTT_BRIDGE_HOST", "bridge.host", "SockJS bridge listen address"),
             new EnvironmentVariable("VTT_BRIDGE_PORT", "bridge.port", "SockJS bridge port"),
             new EnvironmentVariable(
@@ -268,6 +272,7 @@ public final class NodeConfig {
         check.members("cluster.members");
         check.advertisedHost("cluster.host", "cluster.publicHost", merged.getJsonObject("cluster"));
         check.range("http.port", 0, 65535);
+        check.range("http.bodyBudgetBytes", 64 * 1024, Integer.MAX_VALUE);
         check.range("bridge.port", 0, 65535);
         check.range("postgres.poolSize", 1, 100);
         check.range("postgres.embeddedPort", 0, 65535);
