@@ -55,12 +55,22 @@ public final class SigningKey {
         Path partial = Files.createTempFile(dataDir, FILE, ".new", ownerOnly());
         try {
             Files.writeString(partial, newKey(), StandardCharsets.US_ASCII);
-            Files.createLink(file, partial);
+            publish(partial, file);
             LOG.info("jwt signing key generated node={} file={}", nodeId, file);
         } catch (FileAlreadyExistsException raced) {
             // Another node sharing this folder made it first: use theirs.
         } finally {
             Files.deleteIfExists(partial);
+        }
+    }
+
+    /** A hard link never replaces an existing key; where links are not supported, a move that refuses to either. */
+    private static void publish(Path partial, Path file) throws IOException {
+        try {
+            Files.createLink(file, partial);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException exists) throw exists;
+            Files.move(partial, file);
         }
     }
 
