@@ -154,8 +154,7 @@ class RequestBodiesTest {
 
     @Test
     void theNodesBudgetOfBodyBytesInFlightRefusesWhatDoesNotFitNow() throws IOException {
-        PgUrl own = TestStorage.freshDatabase("body-budget");
-        JsonObject overrides = TestNodes.standalone("budget", "http:1,persistence:1", own);
+        JsonObject overrides = TestNodes.standalone("budget", "http:1,persistence:1", database);
         overrides.getJsonObject("http").put("bodyBudgetBytes", 256 * 1024);
         Node small = Node.start(TestNodes.config(overrides));
         try {

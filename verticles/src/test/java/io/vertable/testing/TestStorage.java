@@ -61,13 +61,13 @@ public final class TestStorage {
 
     /**
      * A Redis database per test database (nodes of one test share both, as a cluster does): rate-limit buckets and presence keys are cluster-wide by design, so test classes
-     * must not share them. The test Redis is new in every JVM, so each of its 15 spare databases starts empty.
+     * must not share them. The test Redis is new in every JVM, so each of its 63 spare databases starts empty.
      */
     public static String redisUrlFor(PgUrl database) {
         start();
         return REDIS_BY_DATABASE.computeIfAbsent(database.url(), url -> {
             int db = REDIS_DBS.incrementAndGet();
-            if (db > 15) throw new IllegalStateException("more test databases than spare Redis databases");
+            if (db > 63) throw new IllegalStateException("more test databases than spare Redis databases");
             return redis.redisUrl() + "/" + db;
         });
     }
