@@ -54,6 +54,8 @@ public enum ErrorCode {
     TOO_MANY_HANDLERS(429, "This connection listens to too many addresses."),
     RATE_LIMITED(429, "Too many requests; wait a moment and try again."),
     INTERNAL(500, "Something went wrong on the server; it has been logged."),
+    SERVER_BUSY(
+            503, "The server is reading as many request bodies as it may at once; retry after the Retry-After delay."),
     SERVICE_UNAVAILABLE(503, "A service this needs is not reachable right now; try again shortly."),
     STORE_UNAVAILABLE(
             503, "The database is not reachable right now, so nothing was stored; the table resumes by itself."),

@@ -25,6 +25,8 @@ final class Presence {
 
     private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
 
+    private static final long LEAVE_RETRY_MS = 500;
+
     private final Vertx vertx;
     private final RedisAPI redis;
     private final long ttlMs;
@@ -58,9 +60,21 @@ final class Presence {
 
     Future<Void> leave(String roomId, String userId, String socketId) {
         if (redis == null) return Future.succeededFuture();
-        return redis.zrem(List.of(key(roomId), userId + "|" + socketId))
+        return removeEntry(roomId, userId + "|" + socketId, System.currentTimeMillis() + ttlMs);
+    }
+
+    /**
+     * Removes a socket's entry and publishes the list, retried while Redis fails until the entry would have expired by
+     * itself: a dropped leave would show someone who left as online until then.
+     */
+    private Future<Void> removeEntry(String roomId, String member, long expiresAt) {
+        return redis.zrem(List.of(key(roomId), member))
                 .compose(done -> publish(roomId))
-                .recover(this::unavailable);
+                .recover(e -> {
+                    if (System.currentTimeMillis() + LEAVE_RETRY_MS >= expiresAt) return unavailable(e);
+                    LOG.debug("presence leave retried room={}: Redis failed ({})", roomId, e.getMessage());
+                    return vertx.timer(LEAVE_RETRY_MS).compose(again -> removeEntry(roomId, member, expiresAt));
+                });
     }
 
     /** Refreshes live sockets' entries and republishes each room, which also drops entries that expired. */

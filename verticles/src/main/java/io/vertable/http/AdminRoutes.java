@@ -43,7 +43,9 @@ final class AdminRoutes {
     void mount(Router router) {
         router.route("/api/admin/*").handler(api::authenticate).handler(this::requireAdmin);
         router.get("/api/admin/cluster").handler(ctx -> api.respond(ctx, 200, this::cluster));
-        router.put("/api/admin/nodes/:node/verticles/:name").handler(ctx -> api.respond(ctx, 200, () -> rescale(ctx)));
+        router.put("/api/admin/nodes/:node/verticles/:name")
+                .handler(api.bodies.read(Bodies.SMALL))
+                .handler(ctx -> api.respond(ctx, 200, () -> rescale(ctx)));
     }
 
     private void requireAdmin(RoutingContext ctx) {

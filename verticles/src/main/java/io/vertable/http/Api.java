@@ -32,12 +32,15 @@ final class Api {
     final Tokens tokens;
     final RateLimiter limiter;
     final String nodeId;
+    final Bodies bodies;
 
-    Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId) {
+    /** @param bodyBudgetBytes the node's budget of request-body bytes in flight */
+    Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId, long bodyBudgetBytes) {
         this.vertx = vertx;
         this.tokens = tokens;
         this.limiter = limiter;
         this.nodeId = nodeId;
+        this.bodies = new Bodies(vertx, bodyBudgetBytes, this);
     }
 
     /**

@@ -12,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -40,9 +39,6 @@ final class AssetRoutes {
     /** Room for the multipart envelope around the image: boundaries, part headers, the name field. */
     static final long MULTIPART_SLACK = 64 * 1024;
 
-    /** How much of a refused body is read and dropped before the connection is cut (Tomcat's swallow idea). */
-    static final long SWALLOW_BYTES = 1024 * 1024;
-
     /** At most this many entity tags of an If-None-Match header are compared. */
     private static final int MAX_ETAGS = 8;
 
@@ -61,12 +57,11 @@ final class AssetRoutes {
     }
 
     /**
-     * The upload route, mounted before the general {@code /api} body handler (whose small limit would refuse it): the
-     * body waits, unread, until the caller is known to be a GM of the room within the write rate.
+     * The upload route, mounted before the other room routes (whose small body limit would refuse it): the body
+     * waits, unread, until the caller is known to be a GM of the room within the write rate.
      */
     void mountUpload(Router router) {
         router.post(ROOM_ASSETS)
-                .handler(this::holdBody)
                 .handler(api::authenticate)
                 .handler(api.limited(writes, ctx -> Api.identity(ctx).userId()))
                 .handler(this::requireGm)
@@ -83,27 +78,6 @@ final class AssetRoutes {
     }
 
     // ---- upload ----
-
-    private void holdBody(RoutingContext ctx) {
-        ctx.request().pause();
-        ctx.addEndHandler(done -> dropUnreadBody(ctx.request()));
-        ctx.next();
-    }
-
-    /**
-     * After a refusal sent before the body was read: read and drop up to {@link #SWALLOW_BYTES} more of it, so the
-     * client reads the answer and the connection stays usable, and cut off a body that keeps coming.
-     */
-    private static void dropUnreadBody(HttpServerRequest request) {
-        if (request.isEnded()) return;
-        long cutOff = request.bytesRead() + SWALLOW_BYTES;
-        request.handler(chunk -> {
-            if (request.bytesRead() <= cutOff) return;
-            if (request.version() == HttpVersion.HTTP_2) request.response().reset();
-            else request.connection().close();
-        });
-        request.resume();
-    }
 
     private void requireGm(RoutingContext ctx) {
         api.requireGm(ctx).onSuccess(ok -> ctx.next()).onFailure(e -> api.problem(ctx, e));
@@ -125,6 +99,7 @@ final class AssetRoutes {
             api.problem(ctx, tooLarge());
             return;
         }
+        if (!api.bodies.reserve(ctx, maxBytes + MULTIPART_SLACK)) return;
         Upload upload = new Upload();
         request.setExpectMultipart(true);
         request.uploadHandler(part -> upload.part(ctx, part));

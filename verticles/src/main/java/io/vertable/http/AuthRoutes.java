@@ -45,9 +45,11 @@ final class AuthRoutes {
     void mount(Router router) {
         router.post("/api/auth/register")
                 .handler(api.limited(registerPerIp, Api::clientIp))
+                .handler(api.bodies.read(Bodies.SMALL))
                 .handler(ctx -> api.respond(ctx, 201, () -> register(ctx)));
         router.post("/api/auth/login")
                 .handler(api.limited(loginPerIp, Api::clientIp))
+                .handler(api.bodies.read(Bodies.SMALL))
                 .handler(api.limited(loginPerUsername, AuthRoutes::usernameKey))
                 .handler(ctx -> api.respond(ctx, 200, () -> login(ctx)));
         router.post("/api/auth/logout")

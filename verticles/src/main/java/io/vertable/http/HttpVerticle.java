@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
@@ -26,8 +25,6 @@ public final class HttpVerticle extends ServiceVerticle {
 
     /** Classpath folder of the built client; a name that does not exist at the repo root (notes/web-client.md). */
     static final String CLIENT_FOLDER = "client";
-
-    static final long MAX_BODY_BYTES = 64 * 1024;
 
     /** Liveness: 200 while the process serves HTTP (the Kubernetes liveness and startup probes). */
     public static final String LIVE_PATH = "/health/live";
@@ -62,16 +59,18 @@ public final class HttpVerticle extends ServiceVerticle {
 
     private Router routes() {
         Router router = Router.router(vertx);
+        router.route().handler(Bodies::hold); // each route reads its body itself, once it knows the caller
         router.get(LIVE_PATH).handler(this::live);
         router.get(READY_PATH).handler(this::ready);
         router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(node.metrics()));
-        var api = new Api(vertx, security.tokens(), security.limiter(), node.nodeId());
+        var api = new Api(
+                vertx,
+                security.tokens(),
+                security.limiter(),
+                node.nodeId(),
+                node.config().section("http").getInteger("bodyBudgetBytes"));
         var assets = new AssetRoutes(api, config());
-        // Room imports are whole documents and uploads are images, read in memory by their route; the rest is small.
         assets.mountUpload(router);
-        router.post("/api/rooms/import")
-                .handler(BodyHandler.create(false).setBodyLimit(ArchiveRoutes.MAX_IMPORT_BYTES));
-        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/api/config").handler(this::clientConfig);
         new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
         new RoomRoutes(api, config()).mount(router); // authenticates /api/rooms*, so it comes first
@@ -132,7 +131,7 @@ public final class HttpVerticle extends ServiceVerticle {
         switch (ctx.statusCode()) {
             case 404 -> Problems.send(ctx, ErrorCode.NOT_FOUND, null);
             case 405 -> Problems.send(ctx, ErrorCode.BAD_REQUEST, "method not allowed here");
-            case 413 -> Problems.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "at most " + MAX_BODY_BYTES + " bytes");
+            case 413 -> Problems.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the body is over this route's limit");
             case 400 -> Problems.send(ctx, ErrorCode.BAD_REQUEST, null);
             default -> internalError(ctx);
         }

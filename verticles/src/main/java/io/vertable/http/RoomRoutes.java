@@ -41,6 +41,13 @@ final class RoomRoutes {
                 .method(HttpMethod.PATCH)
                 .method(HttpMethod.DELETE)
                 .handler(api.limited(writes, ctx -> Api.identity(ctx).userId()));
+        // Bodies only now, from a caller known and within the write rate: whole-room imports large, the rest small.
+        router.post("/api/rooms/import").handler(api.bodies.read(ArchiveRoutes.MAX_IMPORT_BYTES));
+        router.route("/api/rooms*")
+                .method(HttpMethod.POST)
+                .method(HttpMethod.PATCH)
+                .method(HttpMethod.PUT)
+                .handler(api.bodies.read(Bodies.SMALL));
         router.post("/api/rooms").handler(ctx -> api.respond(ctx, 201, () -> create(ctx)));
         router.get("/api/rooms").handler(ctx -> api.respond(ctx, 200, () -> list(ctx)));
         router.get("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> get(ctx)));
@@ -59,6 +66,7 @@ final class RoomRoutes {
         router.post("/api/invites/:code/accept")
                 .handler(api.limited(acceptPerIp, Api::clientIp))
                 .handler(api::authenticateIfPresent)
+                .handler(api.bodies.read(Bodies.SMALL))
                 .handler(ctx -> api.respond(ctx, 200, () -> accept(ctx)));
     }
 

@@ -39,6 +39,7 @@ final class TableRoutes {
         router.get("/api/rooms/:roomId/dice/stats").handler(ctx -> api.respond(ctx, 200, () -> diceStats(ctx)));
         router.post("/api/dice/roll")
                 .handler(api.limited(rollsPerIp, Api::clientIp))
+                .handler(api.bodies.read(Bodies.SMALL))
                 .handler(ctx -> api.respond(ctx, 200, () -> api.call(Addresses.DICE_ROLL, Api.body(ctx))));
     }
 

@@ -27,9 +27,8 @@ final class DiceSeeds {
         String secret = config.getJsonObject("dice").getString("secret");
         if (!secret.isEmpty()) return new DiceSeeds(secret.getBytes(StandardCharsets.UTF_8));
         String jwt = config.getJsonObject("jwt").getString("secret");
-        byte[] key =
-                (jwt.isEmpty() ? io.vertable.security.Tokens.DEVELOPMENT_KEY : jwt).getBytes(StandardCharsets.UTF_8);
-        return new DiceSeeds(hmac(key, "vertable-dice-secret"));
+        if (jwt.isEmpty()) throw new IllegalStateException("no JWT signing key: the launcher resolves one first");
+        return new DiceSeeds(hmac(jwt.getBytes(StandardCharsets.UTF_8), "vertable-dice-secret"));
     }
 
     byte[] seed(String roomId, long period) {

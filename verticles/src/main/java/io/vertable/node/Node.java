@@ -68,7 +68,7 @@ public final class Node implements AutoCloseable {
         List<EmbeddedStorage> embedded = new ArrayList<>();
         Vertx vertx = null;
         try {
-            NodeConfig config = prepareStorage(requested, embedded);
+            NodeConfig config = SigningKey.resolve(prepareStorage(requested, embedded));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             vertx = createVertx(config, metrics);
             ClusterManager clusterManager =

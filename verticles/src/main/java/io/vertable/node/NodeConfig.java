@@ -35,7 +35,8 @@ public final class NodeConfig {
     public static final List<EnvironmentVariable> ENVIRONMENT = List.of(
             new EnvironmentVariable("VTT_CONFIG", "", "path of a JSON file layered over the defaults"),
             new EnvironmentVariable("VTT_NODE_ID", "node.id", "this node's id in logs, health and the cluster view"),
-            new EnvironmentVariable("VTT_PRODUCTION", "node.production", "refuse development defaults (JWT key)"),
+            new EnvironmentVariable(
+                    "VTT_PRODUCTION", "node.production", "require a configured JWT key of 32+ characters"),
             new EnvironmentVariable("VTT_DATA_DIR", "node.dataDir", "folder of the embedded PostgreSQL and Redis"),
             new EnvironmentVariable("VTT_DEPLOY", "deploy", "deployment plan, e.g. http:2,bridge:2"),
             new EnvironmentVariable("VTT_CLUSTER", "cluster.enabled", "join the Hazelcast cluster"),
@@ -52,6 +53,10 @@ public final class NodeConfig {
             new EnvironmentVariable("VTT_HTTP_HOST", "http.host", "HTTP listen address"),
             new EnvironmentVariable("VTT_HTTP_PORT", "http.port", "HTTP port (0 = any free port)"),
             new EnvironmentVariable("VTT_PUBLIC_URL", "http.publicUrl", "URL users reach the node at"),
+            new EnvironmentVariable(
+                    "VTT_HTTP_BODY_BUDGET_BYTES",
+                    "http.bodyBudgetBytes",
+                    "request-body bytes the node holds at once, over all requests"),
             new EnvironmentVariable("VTT_BRIDGE_HOST", "bridge.host", "SockJS bridge listen address"),
             new EnvironmentVariable("VTT_BRIDGE_PORT", "bridge.port", "SockJS bridge port"),
             new EnvironmentVariable(
@@ -66,7 +71,12 @@ public final class NodeConfig {
                     "run the embedded PostgreSQL without fsync (faster; a crash loses acknowledged events)"),
             new EnvironmentVariable("VTT_REDIS_URL", "redis.url", "redis://host:port; empty = embedded"),
             new EnvironmentVariable("VTT_REDIS_EMBEDDED_PORT", "redis.embeddedPort", "port of the embedded Redis"),
-            new EnvironmentVariable("VTT_JWT_SECRET", "jwt.secret", "JWT signing key (required in production)"),
+            new EnvironmentVariable(
+                    "VTT_REDIS_POOL_SIZE", "redis.poolSize", "Redis connections per http or bridge instance"),
+            new EnvironmentVariable(
+                    "VTT_REDIS_POOL_WAITING", "redis.poolWaiting", "Redis calls that may wait for a connection"),
+            new EnvironmentVariable(
+                    "VTT_JWT_SECRET", "jwt.secret", "JWT signing key (required in production and in a cluster)"),
             new EnvironmentVariable(
                     "VTT_DICE_SECRET", "dice.secret", "secret the rooms' dice seeds derive from; set once"),
             new EnvironmentVariable("VTT_TOKEN_TTL_MINUTES", "auth.tokenTtlMinutes", "lifetime of a session token"),
@@ -274,10 +284,13 @@ public final class NodeConfig {
         check.members("cluster.members");
         check.advertisedHost("cluster.host", "cluster.publicHost", merged.getJsonObject("cluster"));
         check.range("http.port", 0, 65535);
+        check.range("http.bodyBudgetBytes", 64 * 1024, Integer.MAX_VALUE);
         check.range("bridge.port", 0, 65535);
         check.range("postgres.poolSize", 1, 100);
         check.range("postgres.embeddedPort", 0, 65535);
         check.range("redis.embeddedPort", 0, 65535);
+        check.range("redis.poolSize", 1, 128);
+        check.range("redis.poolWaiting", 16, 1_000_000);
         check.range("shutdown.graceSeconds", 0, 600);
         check.range("backup.intervalHours", 1, 24 * 30);
         check.range("backup.retentionDays", 1, 3650);
@@ -307,15 +320,12 @@ public final class NodeConfig {
         }
         if (production && secret.length() < MIN_PRODUCTION_SECRET) {
             throw new ConfigException(check.where("jwt.secret") + ": production mode needs a signing key of at least "
-                    + MIN_PRODUCTION_SECRET + " characters (set VTT_JWT_SECRET); the development key is refused");
+                    + MIN_PRODUCTION_SECRET + " characters (set VTT_JWT_SECRET)");
         }
-        if (secret.isEmpty()) {
-            for (String key : List.of("http.host", "bridge.host")) {
-                if (!loopback((String) check.value(key))) {
-                    throw new ConfigException(check.where(key) + ": a node reachable from other machines needs its own "
-                            + "signing key (set VTT_JWT_SECRET); the public development key only serves 127.0.0.1");
-                }
-            }
+        if (secret.isEmpty() && merged.getJsonObject("cluster").getBoolean("enabled")) {
+            // A generated key lives in one node's data folder; the others would refuse its tokens.
+            throw new ConfigException(check.where("jwt.secret") + ": a cluster's nodes must share one signing key: "
+                    + "set VTT_JWT_SECRET on every node (a node alone makes its own key in its data folder)");
         }
         JsonObject node = merged.getJsonObject("node");
         if (node.getString("id").isBlank()) node.put("id", generatedNodeId());
@@ -324,10 +334,6 @@ public final class NodeConfig {
         }
         merged.put("deploy", plan.toJson());
         return new NodeConfig(merged, plan);
-    }
-
-    private static boolean loopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 
     private static String generatedNodeId() {

@@ -5,23 +5,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster-wide token buckets in Redis (one Lua script, Redis's own clock), shared by every node. When Redis fails or is
- * slow, the same limit is enforced per instance in memory, so the node keeps serving instead of locking everyone out;
- * readiness reports Redis as down meanwhile.
+ * Cluster-wide token buckets in Redis (one Lua script, Redis's own clock), shared by every node, and the same limit
+ * per node in memory. Every request takes from both: the node's bucket is always current, so when Redis fails or is
+ * slow its answer stands alone and nothing refills because of the failure (the node keeps serving instead of locking
+ * everyone out; readiness reports Redis as down meanwhile).
  */
 public final class RateLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     private static final long REDIS_TIMEOUT_MS = 250;
-    private static final int LOCAL_BUCKETS = 10_000;
 
     /** KEYS[1] bucket; ARGV rate/s, burst. Returns {allowed, retryAfterMs}. */
     static final String SCRIPT = String.join(
@@ -59,12 +57,7 @@ public final class RateLimiter {
 
     private final Vertx vertx;
     private final RedisAPI redis;
-    private final Map<String, TokenBucket> local = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
-            return size() > LOCAL_BUCKETS;
-        }
-    };
+    private final LocalBuckets local;
     private String scriptSha;
     private boolean degraded;
 
@@ -72,16 +65,18 @@ public final class RateLimiter {
     public RateLimiter(Vertx vertx, RedisAPI redis) {
         this.vertx = vertx;
         this.redis = redis;
+        this.local = LocalBuckets.of(vertx);
     }
 
     /** Takes one token from {@code limit} for {@code subject} (a user id, an IP, a username). */
     public Future<Decision> take(Limit limit, String subject) {
         String key = "vtt:rl:" + limit.name() + ":" + subject;
-        if (redis == null) return Future.succeededFuture(takeLocal(key, limit));
+        Decision here = takeLocal(key, limit);
+        if (redis == null || !here.allowed()) return Future.succeededFuture(here);
         return inRedis(key, limit)
                 .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .map(this::recovered)
-                .recover(e -> Future.succeededFuture(fallBack(key, limit, e)));
+                .recover(e -> Future.succeededFuture(fallBack(here, e)));
     }
 
     private Future<Decision> inRedis(String key, Limit limit) {
@@ -115,24 +110,23 @@ public final class RateLimiter {
         return decision;
     }
 
-    private Decision fallBack(String key, Limit limit, Throwable cause) {
+    /** The node's own decision, already taken from its bucket before Redis was asked. */
+    private Decision fallBack(Decision here, Throwable cause) {
         if (!degraded) {
             degraded = true;
-            LOG.warn("rate limits fall back to this instance's memory: Redis failed ({})", cause.getMessage());
+            LOG.warn("rate limits fall back to this node's memory: Redis failed ({})", cause.getMessage());
         }
-        return takeLocal(key, limit);
+        return here;
     }
 
-    /** An in-memory limit for things that live on one instance anyway (a socket). */
+    /** A limit in this node's memory only: for things that live on one node anyway (a socket). */
     public Decision takeLocal(String key, Limit limit) {
-        long now = System.currentTimeMillis();
-        long wait = local.computeIfAbsent(key, k -> new TokenBucket(limit.ratePerSecond(), limit.burst(), now))
-                .take(now);
+        long wait = local.take(key, limit.ratePerSecond(), limit.burst(), System.currentTimeMillis());
         return wait == 0 ? Decision.ALLOW : new Decision(false, wait);
     }
 
     public void forgetLocal(String key) {
-        local.remove(key);
+        local.forget(key);
     }
 
     public static JsonObject retryHint(Decision decision) {

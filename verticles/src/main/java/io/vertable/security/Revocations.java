@@ -6,24 +6,40 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Revoked sessions (every token of a session dies with it). Redis holds them for the whole cluster until they would have expired anyway; every node
- * also keeps the ones it heard of on the bus, so a revocation holds even while Redis is unreachable.
+ * Revoked sessions (every token of a session dies with it). Redis keeps them for the cluster until they would have
+ * expired anyway; every node answers from its own replica, loaded whole from Redis at start and kept current by the
+ * bus broadcast each revocation sends. A token check therefore never waits on Redis, and a busy or unreachable Redis
+ * cannot let a revoked token through. A node that starts while Redis is unreachable knows only what the bus brings
+ * (readiness says DEGRADED) and keeps trying to load the rest.
  */
 public final class Revocations {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
     private static final long REDIS_TIMEOUT_MS = 250;
+    private static final long LOAD_TIMEOUT_MS = 10_000;
+    private static final long LOAD_RETRY_MS = 5_000;
+    private static final String PREFIX = "vtt:revoked:";
+    private static final int SCAN_BATCH = 1_000;
 
     private final Vertx vertx;
     private final RedisAPI redis;
+    private final String nodeId;
     private final LocalMap<String, Long> known;
+    private long retryTimer = -1;
+    private boolean closed;
 
-    public Revocations(Vertx vertx, RedisAPI redis) {
+    public Revocations(Vertx vertx, RedisAPI redis, String nodeId) {
         this.vertx = vertx;
         this.redis = redis;
+        this.nodeId = nodeId;
         this.known = vertx.sharedData().getLocalMap("vtt.revoked-tokens");
     }
 
@@ -44,34 +60,102 @@ public final class Revocations {
                                 .put("until", until));
         if (redis == null) return Future.succeededFuture();
         long ttlMs = Math.max(1000, until * 1000 - System.currentTimeMillis());
-        return redis.set(List.of(key(identity.sessionId()), "1", "PX", Long.toString(ttlMs)))
+        return redis.set(List.of(key(identity.sessionId()), Long.toString(until), "PX", Long.toString(ttlMs)))
                 .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .<Void>mapEmpty()
-                .recover(e -> Future.succeededFuture()); // the bus broadcast still reached every running node
+                .recover(e -> {
+                    // Every running node heard the broadcast; only a node starting later misses this one.
+                    LOG.warn(
+                            "revocation not stored in Redis node={} user={}: {}",
+                            nodeId,
+                            identity.userId(),
+                            e.getMessage());
+                    return Future.succeededFuture();
+                });
     }
 
     /** Records a revocation heard on the bus; forgets ones past their end now and then. */
     public void remember(String sessionId, long untilSeconds) {
+        if (sessionId == null) return;
         known.put(sessionId, untilSeconds);
-        if (known.size() % 1_000 == 0) {
-            long now = System.currentTimeMillis() / 1000;
-            for (String id : new java.util.ArrayList<>(known.keySet())) {
-                Long end = known.get(id);
-                if (end != null && end < now) known.remove(id);
-            }
+        if (known.size() % 1_000 == 0) forgetEnded();
+    }
+
+    private void forgetEnded() {
+        long now = System.currentTimeMillis() / 1000;
+        for (String id : new ArrayList<>(known.keySet())) {
+            Long end = known.get(id);
+            if (end != null && end < now) known.remove(id);
         }
     }
 
+    /** Answered from this node's replica: never waits on Redis, never fails open. */
     public Future<Boolean> isRevoked(String sessionId) {
-        if (sessionId == null || known.containsKey(sessionId)) return Future.succeededFuture(true);
-        if (redis == null) return Future.succeededFuture(false);
-        return redis.exists(List.of(key(sessionId)))
-                .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .map(r -> r.toInteger() > 0)
-                .recover(e -> Future.succeededFuture(false));
+        return Future.succeededFuture(sessionId == null || known.containsKey(sessionId));
+    }
+
+    /**
+     * Loads every stored revocation into the replica. Call after the bus listener is registered, so none falls between
+     * the two. Completes either way: when Redis does not answer, retries in the background until it does.
+     */
+    public Future<Void> load() {
+        if (redis == null) return Future.succeededFuture();
+        return scan("0", 0)
+                .timeout(LOAD_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .onSuccess(count -> LOG.info("revocations loaded node={} sessions={}", nodeId, count))
+                .<Void>mapEmpty()
+                .recover(e -> {
+                    LOG.warn(
+                            "revocations not loaded node={}: Redis failed ({}); only broadcast ones are known, retrying",
+                            nodeId,
+                            e.getMessage());
+                    if (!closed) retryTimer = vertx.setTimer(LOAD_RETRY_MS, id -> load());
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<Integer> scan(String cursor, int loaded) {
+        return redis.scan(List.of(cursor, "MATCH", PREFIX + "*", "COUNT", Integer.toString(SCAN_BATCH)))
+                .compose(page -> {
+                    String next = page.get(0).toString();
+                    List<String> keys = new ArrayList<>();
+                    for (Response key : page.get(1)) keys.add(key.toString());
+                    return store(keys)
+                            .compose(stored -> "0".equals(next)
+                                    ? Future.succeededFuture(loaded + stored)
+                                    : scan(next, loaded + stored));
+                });
+    }
+
+    private Future<Integer> store(List<String> keys) {
+        if (keys.isEmpty()) return Future.succeededFuture(0);
+        return redis.mget(keys).map(values -> {
+            long fallback = System.currentTimeMillis() / 1000 + Tokens.MAX_SESSION_SECONDS;
+            for (int i = 0; i < keys.size(); i++) {
+                Response value = values.get(i);
+                if (value == null) continue; // expired between SCAN and MGET
+                known.put(keys.get(i).substring(PREFIX.length()), untilOf(value.toString(), fallback));
+            }
+            return keys.size();
+        });
+    }
+
+    /** The stored end of a revocation; entries from before ends were stored count as lasting the longest session. */
+    private static long untilOf(String value, long fallback) {
+        try {
+            long until = Long.parseLong(value);
+            return until > 1_000_000_000L ? until : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    public void close() {
+        closed = true;
+        if (retryTimer >= 0) vertx.cancelTimer(retryTimer);
     }
 
     private static String key(String sessionId) {
-        return "vtt:revoked:" + sessionId;
+        return PREFIX + sessionId;
     }
 }

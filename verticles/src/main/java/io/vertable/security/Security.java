@@ -19,14 +19,17 @@ public final class Security {
     private final RedisAPI redisApi;
     private final RateLimiter limiter;
     private final Tokens tokens;
+    private final Revocations revocations;
     private final MessageConsumer<JsonObject> revocationListener;
 
     private Security(Vertx vertx, JsonObject config) {
-        String url = config.getJsonObject("redis").getString("url");
-        this.redis = url.isEmpty() ? null : Redis.createClient(vertx, new RedisOptions().setConnectionString(url));
+        JsonObject redisConfig = config.getJsonObject("redis");
+        String url = redisConfig.getString("url");
+        this.redis = url.isEmpty() ? null : Redis.createClient(vertx, redisOptions(redisConfig));
         this.redisApi = redis == null ? null : RedisAPI.api(redis);
         this.limiter = new RateLimiter(vertx, redisApi);
-        Revocations revocations = new Revocations(vertx, redisApi);
+        this.revocations =
+                new Revocations(vertx, redisApi, config.getJsonObject("node").getString("id"));
         this.tokens = new Tokens(vertx, config, revocations);
         this.revocationListener = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> {
             JsonObject control = message.body();
@@ -36,10 +39,24 @@ public final class Security {
         });
     }
 
-    /** Builds the kit on the calling verticle's context. */
+    /**
+     * A burst of requests waits for a pooled connection (up to {@code redis.poolWaiting} of them) instead of failing
+     * at once; each caller bounds its own wait.
+     */
+    static RedisOptions redisOptions(JsonObject redis) {
+        return new RedisOptions()
+                .setConnectionString(redis.getString("url"))
+                .setMaxPoolSize(redis.getInteger("poolSize"))
+                .setMaxPoolWaiting(redis.getInteger("poolWaiting"));
+    }
+
+    /** Builds the kit on the calling verticle's context: listening for revocations first, then loading the stored. */
     public static Future<Security> create(Vertx vertx, JsonObject config) {
         Security security = new Security(vertx, config);
-        return security.revocationListener.completion().map(done -> security);
+        return security.revocationListener
+                .completion()
+                .compose(listening -> security.revocations.load())
+                .map(loaded -> security);
     }
 
     /** Null when no Redis is configured. */
@@ -56,6 +73,7 @@ public final class Security {
     }
 
     public Future<Void> close() {
+        revocations.close();
         return revocationListener
                 .unregister()
                 .eventually(() -> redis == null ? Future.succeededFuture() : redis.close());

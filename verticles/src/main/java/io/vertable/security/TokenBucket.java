@@ -18,6 +18,11 @@ public final class TokenBucket {
         this.updatedAt = nowMs;
     }
 
+    /** True when the bucket would be full at {@code nowMs}: it then limits no more than a new one. */
+    public boolean fullAt(long nowMs) {
+        return tokens + Math.max(0, nowMs - updatedAt) * ratePerMs >= burst;
+    }
+
     /** @return 0 when a token was taken, else how many ms until one will be there */
     public long take(long nowMs) {
         tokens = Math.min(burst, tokens + Math.max(0, nowMs - updatedAt) * ratePerMs);

@@ -14,21 +14,19 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 /** Short-lived HS256 session tokens (vertx-auth-jwt), checked against revocations on every use. */
 public final class Tokens {
 
-    /** Used only outside production mode, where the config refuses to start without a real key. */
-    public static final String DEVELOPMENT_KEY = "vertable-development-signing-key-never-in-production";
-
     private final JWTAuth jwt;
     private final int ttlSeconds;
     private final Revocations revocations;
 
+    /** @param config with {@code jwt.secret} set: configured, or the node's own key from its data folder */
     public Tokens(Vertx vertx, JsonObject config, Revocations revocations) {
         String secret = config.getJsonObject("jwt").getString("secret");
+        if (secret.isEmpty()) throw new IllegalStateException("no JWT signing key: the launcher resolves one first");
         this.jwt = JWTAuth.create(
                 vertx,
                 new JWTAuthOptions()
-                        .addPubSecKey(new PubSecKeyOptions()
-                                .setAlgorithm("HS256")
-                                .setBuffer(secret.isEmpty() ? DEVELOPMENT_KEY : secret)));
+                        .addPubSecKey(
+                                new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
         this.ttlSeconds = config.getJsonObject("auth").getInteger("tokenTtlMinutes") * 60;
         this.revocations = revocations;
     }

@@ -220,6 +220,7 @@ class BridgeSecurityTest {
         var overrides = TestNodes.standalone("bridge-small", "bridge:1", TestStorage.freshDatabase("bridge-small"));
         overrides.getJsonObject("bridge").put("maxHandlersPerSocket", 1);
         overrides.getJsonObject("redis").put("url", TestStorage.redisUrl());
+        overrides.put("jwt", new JsonObject().put("secret", TestNodes.signingKey(node))); // the player's token works
         // The membership lookups of this node go to the main node's persistence: both share nothing but the process,
         // so give this node its own persistence instead.
         overrides.put("deploy", new JsonObject().put("bridge", 1).put("persistence", 1));
@@ -428,9 +429,8 @@ class BridgeSecurityTest {
         JWTAuth sameKey = JWTAuth.create(
                 vertx,
                 new JWTAuthOptions()
-                        .addPubSecKey(new PubSecKeyOptions()
-                                .setAlgorithm("HS256")
-                                .setBuffer(io.vertable.security.Tokens.DEVELOPMENT_KEY)));
+                        .addPubSecKey(
+                                new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestNodes.signingKey(node))));
         String shortLived = sameKey.generateToken(
                 new JsonObject()
                         .put("sub", Table.userId(player))

@@ -149,9 +149,8 @@ class AccountsAndRoomsApiTest {
         JWTAuth sameKey = JWTAuth.create(
                 node.vertx(),
                 new JWTAuthOptions()
-                        .addPubSecKey(new PubSecKeyOptions()
-                                .setAlgorithm("HS256")
-                                .setBuffer(io.vertable.security.Tokens.DEVELOPMENT_KEY)));
+                        .addPubSecKey(
+                                new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestNodes.signingKey(node))));
         String expired = sameKey.generateToken(
                 claims.copy().put("exp", System.currentTimeMillis() / 1000 - 60), new JWTOptions());
         assertThat(rest.get("/api/me", expired).code()).isEqualTo("UNAUTHENTICATED");

@@ -71,13 +71,22 @@ class RoomFailoverIT {
         NodeProcess process = NodeProcess.start(
                 work,
                 Map.of(
-                        "VTT_NODE_ID", id,
-                        "VTT_DEPLOY", "map:1",
-                        "VTT_CLUSTER", "true",
-                        "VTT_CLUSTER_NAME", section.getString("name"),
-                        "VTT_CLUSTER_PORT", section.getInteger("port").toString(),
-                        "VTT_CLUSTER_MEMBERS", String.join(",", members),
-                        "VTT_DATA_DIR", work.resolve(id).toString()));
+                        "VTT_NODE_ID",
+                        id,
+                        "VTT_DEPLOY",
+                        "map:1",
+                        "VTT_CLUSTER",
+                        "true",
+                        "VTT_JWT_SECRET",
+                        TestNodes.CLUSTER_JWT_SECRET,
+                        "VTT_CLUSTER_NAME",
+                        section.getString("name"),
+                        "VTT_CLUSTER_PORT",
+                        section.getInteger("port").toString(),
+                        "VTT_CLUSTER_MEMBERS",
+                        String.join(",", members),
+                        "VTT_DATA_DIR",
+                        work.resolve(id).toString()));
         process.awaitReady(Duration.ofSeconds(90));
         mapNodes.put(id, process);
     }

@@ -27,6 +27,7 @@ class ClusterSetupTest {
     private static NodeConfig config(Map<String, String> env) {
         var all = new HashMap<>(env);
         all.put("VTT_CLUSTER", "true");
+        all.put("VTT_JWT_SECRET", "a key the cluster shares");
         return NodeConfig.load(all, new JsonObject());
     }
 

@@ -60,6 +60,7 @@ class NodeConfigTest {
     void environmentConvertsBooleansListsAndThePlan() {
         NodeConfig config = load(Map.of(
                 "VTT_CLUSTER", "true",
+                "VTT_JWT_SECRET", "a-key-the-cluster-shares",
                 "VTT_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701",
                 "VTT_DEPLOY", "http:2,bridge:3",
                 "VTT_PG_URL", "postgresql://vtt:secret@db:5432/vtt"));
@@ -164,16 +165,15 @@ class NodeConfigTest {
     }
 
     @Test
-    void theDevelopmentKeyOnlyServesLoopback() {
-        assertThatThrownBy(() -> load(Map.of("VTT_HTTP_HOST", "0.0.0.0")))
-                .hasMessageStartingWith(
-                        "http.host (from VTT_HTTP_HOST): a node reachable from other machines needs its own signing key");
-        assertThatThrownBy(() -> load(Map.of("VTT_BRIDGE_HOST", "10.1.2.3")))
-                .hasMessageStartingWith("bridge.host (from VTT_BRIDGE_HOST): a node reachable");
-        NodeConfig served =
-                load(Map.of("VTT_HTTP_HOST", "0.0.0.0", "VTT_BRIDGE_HOST", "0.0.0.0", "VTT_JWT_SECRET", "s"));
+    void withoutAKeyANodeServesAnyInterfaceButACannotCluster() {
+        NodeConfig served = load(Map.of("VTT_HTTP_HOST", "0.0.0.0", "VTT_BRIDGE_HOST", "0.0.0.0"));
         assertThat(served.section("http").getString("host")).isEqualTo("0.0.0.0");
-        assertThat(load(Map.of()).section("bridge").getString("host")).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> load(Map.of("VTT_CLUSTER", "true")))
+                .hasMessage("jwt.secret: a cluster's nodes must share one signing key: set VTT_JWT_SECRET on every "
+                        + "node (a node alone makes its own key in its data folder)");
+        assertThat(load(Map.of("VTT_CLUSTER", "true", "VTT_JWT_SECRET", "shared"))
+                        .clustered())
+                .isTrue();
     }
 
     @Test
@@ -185,15 +185,22 @@ class NodeConfigTest {
         assertThatThrownBy(() -> load(Map.of("VTT_CLUSTER_PUBLIC_HOST", "0.0.0.0")))
                 .hasMessage("cluster.publicHost (from VTT_CLUSTER_PUBLIC_HOST): must be an address other nodes can "
                         + "reach, got '0.0.0.0'");
-        NodeConfig pod = load(
-                Map.of("VTT_CLUSTER", "true", "VTT_CLUSTER_HOST", "0.0.0.0", "VTT_CLUSTER_PUBLIC_HOST", "10.1.2.3"));
+        NodeConfig pod = load(Map.of(
+                "VTT_CLUSTER",
+                "true",
+                "VTT_CLUSTER_HOST",
+                "0.0.0.0",
+                "VTT_CLUSTER_PUBLIC_HOST",
+                "10.1.2.3",
+                "VTT_JWT_SECRET",
+                "shared"));
         assertThat(pod.section("cluster").getString("publicHost")).isEqualTo("10.1.2.3");
         // Standalone, the cluster address is never used.
         assertThat(load(Map.of("VTT_CLUSTER_HOST", "0.0.0.0")).clustered()).isFalse();
     }
 
     @Test
-    void productionRefusesTheDevelopmentKey() {
+    void productionRequiresAConfiguredKey() {
         assertThatThrownBy(() -> load(Map.of("VTT_PRODUCTION", "true")))
                 .hasMessageStartingWith("jwt.secret: production mode needs a signing key of at least 32 characters");
         assertThatThrownBy(() -> load(Map.of("VTT_PRODUCTION", "true", "VTT_JWT_SECRET", "short")))

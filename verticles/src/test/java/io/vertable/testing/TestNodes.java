@@ -21,7 +21,11 @@ public final class TestNodes {
     /** Overrides for a standalone node using the shared test PostgreSQL database and Redis. */
     public static JsonObject standalone(String nodeId, String plan, PgUrl database) {
         return new JsonObject()
-                .put("node", new JsonObject().put("id", nodeId))
+                .put(
+                        "node",
+                        new JsonObject()
+                                .put("id", nodeId)
+                                .put("dataDir", TestStorage.dataDirFor(database).toString()))
                 .put("deploy", DeploymentPlan.parse(plan, "test").toJson())
                 .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                 .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
@@ -37,6 +41,14 @@ public final class TestNodes {
                                 .put("loginPerMinute", 10_000)
                                 .put("registerPerHour", 100_000)
                                 .put("restWritesPerMinute", 100_000));
+    }
+
+    /** The signing key test clusters share (a cluster must configure one). */
+    public static final String CLUSTER_JWT_SECRET = "test-cluster-signing-key-of-32-characters-or-more";
+
+    /** The key a node signs its tokens with (configured, or generated in its data folder): for forging in tests. */
+    public static String signingKey(Node node) {
+        return node.context().config().section("jwt").getString("secret");
     }
 
     /** A loopback cluster of its own: a unique name and member ports no other test class uses. */
@@ -59,13 +71,16 @@ public final class TestNodes {
         }
 
         public Node start(String nodeId, String plan, PgUrl database) {
-            return Node.start(config(standalone(nodeId, plan, database).put("cluster", clusterSection())));
+            return Node.start(config(standalone(nodeId, plan, database)
+                    .put("cluster", clusterSection())
+                    .put("jwt", new JsonObject().put("secret", CLUSTER_JWT_SECRET))));
         }
 
         /** A member with extra overrides (e.g. a shared Redis URL), merged over the defaults for tests. */
         public Node start(String nodeId, String plan, PgUrl database, JsonObject extra) {
             return Node.start(config(standalone(nodeId, plan, database)
                     .put("cluster", clusterSection())
+                    .put("jwt", new JsonObject().put("secret", CLUSTER_JWT_SECRET))
                     .mergeIn(extra, true)));
         }
     }

@@ -61,16 +61,32 @@ public final class TestStorage {
 
     /**
      * A Redis database per test database (nodes of one test share both, as a cluster does): rate-limit buckets and presence keys are cluster-wide by design, so test classes
-     * must not share them. The test Redis is new in every JVM, so each of its 15 spare databases starts empty.
+     * must not share them. The test Redis is new in every JVM, so each of its 63 spare databases starts empty.
      */
     public static String redisUrlFor(PgUrl database) {
         start();
         return REDIS_BY_DATABASE.computeIfAbsent(database.url(), url -> {
             int db = REDIS_DBS.incrementAndGet();
-            if (db > 15) throw new IllegalStateException("more test databases than spare Redis databases");
+            if (db > 63) throw new IllegalStateException("more test databases than spare Redis databases");
             return redis.redisUrl() + "/" + db;
         });
     }
+
+    /**
+     * A data folder per test database: nodes of one test share it as nodes on one machine would (and with it the
+     * signing key a node without {@code jwt.secret} keeps there), and a restarted node finds it again.
+     */
+    public static Path dataDirFor(PgUrl database) {
+        return DATA_BY_DATABASE.computeIfAbsent(database.url(), url -> {
+            try {
+                return Files.createTempDirectory("vertable-test-data");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static final java.util.Map<String, Path> DATA_BY_DATABASE = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final java.util.Map<String, String> REDIS_BY_DATABASE =
             new java.util.concurrent.ConcurrentHashMap<>();

@@ -546,7 +546,10 @@ public final class Bench {
                 "VTT_CLUSTER_MEMBERS",
                 members,
                 "VTT_CONFIG",
-                config.toString());
+                config.toString(),
+                // A cluster's nodes share one signing key; a fresh one per run.
+                "VTT_JWT_SECRET",
+                java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID());
         ClusterNode owner = clusteredNode(
                 "A4 vertable node 1",
                 jar,

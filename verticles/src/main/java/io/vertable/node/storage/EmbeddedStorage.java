@@ -143,6 +143,7 @@ public final class EmbeddedStorage implements AutoCloseable {
                     .setting("pidfile " + pidFile)
                     .setting("appendonly yes")
                     .setting("save 60 1")
+                    .setting("databases 64") // the tests give each of their databases a Redis database of its own
                     .build();
             server.start();
             String url = "redis://127.0.0.1:" + chosen;

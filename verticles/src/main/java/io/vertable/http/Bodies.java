@@ -1,0 +1,147 @@
+package io.vertable.http;
+
+import io.vertable.node.FailureException;
+import io.vertable.shared.ErrorCode;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Request bodies are read only when a route asks, after it has authenticated and authorized the caller: every request
+ * starts paused, and a body no route read is dropped (a bounded amount) once the answer is out. A read is bounded by
+ * the route's own limit and by the node's budget of body bytes in flight, shared by all its http instances, so neither
+ * strangers nor many members at once can fill the heap.
+ */
+final class Bodies {
+
+    /** The limit of every JSON body but whole-room imports. */
+    static final long SMALL = 64 * 1024;
+
+    /** How much of an unread body is read and dropped before the connection is cut (Tomcat's swallow idea). */
+    static final long SWALLOW_BYTES = 1024 * 1024;
+
+    /** Retry-After of a refusal for want of budget: bodies in flight are read within seconds. */
+    static final int BUSY_RETRY_SECONDS = 2;
+
+    private static final String READING = "vtt.body-reading";
+
+    private final Budget budget;
+    private final Api api;
+
+    Bodies(Vertx vertx, long budgetBytes, Api api) {
+        this.budget = Budget.of(vertx, budgetBytes);
+        this.api = api;
+    }
+
+    /** Bytes the node may hold in request bodies at once; one object per node. */
+    static final class Budget implements Shareable {
+        private static final String MAP = "vtt.http-body-budget";
+        final long capacity;
+        private final AtomicLong used = new AtomicLong();
+
+        private Budget(long capacity) {
+            this.capacity = capacity;
+        }
+
+        static Budget of(Vertx vertx, long capacity) {
+            LocalMap<String, Budget> map = vertx.sharedData().getLocalMap(MAP);
+            Budget fresh = new Budget(capacity);
+            Budget existing = map.putIfAbsent("budget", fresh);
+            return existing == null ? fresh : existing;
+        }
+
+        boolean tryReserve(long bytes) {
+            return used.getAndUpdate(now -> now + bytes <= capacity ? now + bytes : now) + bytes <= capacity;
+        }
+
+        void release(long bytes) {
+            used.addAndGet(-bytes);
+        }
+    }
+
+    // ---- every request ----
+
+    /** First step of every route: nothing of the body is read until a route asks for it. */
+    static void hold(RoutingContext ctx) {
+        ctx.request().pause();
+        ctx.addEndHandler(done -> dropUnread(ctx.request()));
+        ctx.next();
+    }
+
+    /**
+     * After an answer sent before the body was read: read and drop up to {@link #SWALLOW_BYTES} more of it, so the
+     * client reads the answer and the connection stays usable, and cut off a body that keeps coming.
+     */
+    private static void dropUnread(HttpServerRequest request) {
+        if (request.isEnded()) return;
+        long cutOff = request.bytesRead() + SWALLOW_BYTES;
+        request.handler(chunk -> {
+            if (request.bytesRead() <= cutOff) return;
+            if (request.version() == HttpVersion.HTTP_2) request.response().reset();
+            else request.connection().close();
+        });
+        request.resume();
+    }
+
+    // ---- a route reading its body ----
+
+    /** Route step: reads a body of at most {@code maxBytes} into {@code ctx.body()}, within the node's budget. */
+    Handler<RoutingContext> read(long maxBytes) {
+        BodyHandler reader = BodyHandler.create(false).setBodyLimit(maxBytes);
+        return ctx -> {
+            if (ctx.get(READING) != null) {
+                ctx.next(); // an earlier route step of this request reads it already
+                return;
+            }
+            ctx.put(READING, true);
+            if (reserve(ctx, maxBytes)) reader.handle(ctx);
+        };
+    }
+
+    /**
+     * Takes room for the request's body from the node's budget until the answer is out; refuses it (and answers)
+     * when it is over {@code maxBytes} or the budget has no room now.
+     *
+     * @return whether the caller may read the body
+     */
+    boolean reserve(RoutingContext ctx, long maxBytes) {
+        long size = expectedSize(ctx.request(), maxBytes);
+        if (size > maxBytes || size > budget.capacity) {
+            api.problem(ctx, new FailureException(ErrorCode.PAYLOAD_TOO_LARGE, "at most " + maxBytes + " bytes"));
+            return false;
+        }
+        if (size == 0) return true;
+        if (!budget.tryReserve(size)) {
+            ctx.response().putHeader("retry-after", Integer.toString(BUSY_RETRY_SECONDS));
+            api.problem(ctx, new FailureException(ErrorCode.SERVER_BUSY, null));
+            return false;
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        ctx.addEndHandler(done -> {
+            if (released.compareAndSet(false, true)) budget.release(size);
+        });
+        return true;
+    }
+
+    /** The declared length; a body of unknown length may grow to {@code maxBytes}; a request without one takes 0. */
+    private static long expectedSize(HttpServerRequest request, long maxBytes) {
+        if (request.isEnded()) return 0;
+        String length = request.getHeader("content-length");
+        if (length != null) {
+            try {
+                return Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        boolean chunked = request.getHeader("transfer-encoding") != null;
+        return chunked || request.version() == HttpVersion.HTTP_2 ? maxBytes : 0;
+    }
+}
