@@ -25,7 +25,9 @@ final class Problems {
     static final String RETRY_AFTER_SECONDS = "5";
 
     static void send(RoutingContext ctx, ErrorCode code, String detail) {
-        if (code.httpStatus() == 503) ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+        if (code.httpStatus() == 503 && !ctx.response().headers().contains("Retry-After")) {
+            ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
         ctx.response()
                 .setStatusCode(code.httpStatus())
                 .putHeader("content-type", CONTENT_TYPE)

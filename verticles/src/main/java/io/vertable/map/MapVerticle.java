@@ -26,7 +26,15 @@ import org.slf4j.LoggerFactory;
 public final class MapVerticle extends ServiceVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(MapVerticle.class);
-    private static final long LOCK_WAIT_MS = 2_000;
+    /**
+     * How long a claim tries for a room's lock. Short: a lock that is taken means the room has an owner or is being
+     * claimed, and the caller does better to send to the owner address again than to wait here (a 2 s wait was most
+     * of a room's pause in a rescale). A dead owner's lock frees only when its member leaves, seconds later, and
+     * the callers keep claiming until their own deadline anyway.
+     */
+    private static final long LOCK_WAIT_MS = 250;
+
+    private static final long SLOW_CLAIM_MS = 1_000;
 
     private final Map<String, Future<RoomOwner>> owned = new HashMap<>();
     /** Rooms this instance serves, as the node's meters and cluster view see them. */
@@ -119,15 +127,42 @@ public final class MapVerticle extends ServiceVerticle {
     private Future<RoomOwner> claim(String roomId) {
         Future<RoomOwner> existing = owned.get(roomId);
         if (existing != null) return existing;
+        long started = System.nanoTime();
+        long[] lockedAt = new long[1];
         Future<RoomOwner> claim = Ownership.take(vertx, roomId, node.nodeId() + "/" + deploymentID(), LOCK_WAIT_MS)
-                .compose(ownership -> RoomOwner.load(
-                                vertx, roomId, node.nodeId(), ownership, seeds, node.meters(), () -> released(roomId))
-                        .compose(RoomOwner::serve)
-                        .onSuccess(owner -> owned(owner, ownership))
-                        .onFailure(e -> ownership.release()));
+                .compose(ownership -> {
+                    lockedAt[0] = System.nanoTime();
+                    return RoomOwner.load(
+                                    vertx,
+                                    roomId,
+                                    node.nodeId(),
+                                    ownership,
+                                    seeds,
+                                    node.meters(),
+                                    () -> released(roomId))
+                            .compose(RoomOwner::serve)
+                            .onSuccess(owner -> owned(owner, ownership))
+                            .onFailure(e -> ownership.release());
+                });
+        claim.onComplete(done -> slowClaim(roomId, started, lockedAt[0], done.cause()));
         owned.put(roomId, claim);
         claim.onFailure(e -> owned.remove(roomId));
         return claim;
+    }
+
+    /** A claim that took long says which stage: waiting for the lock, or loading the room. */
+    private void slowClaim(String roomId, long started, long lockedAt, Throwable failure) {
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (ms < SLOW_CLAIM_MS) return;
+        LOG.warn(
+                "room claim slow room={} node={} deployment={} lockMs={} loadMs={} totalMs={} failed={}",
+                roomId,
+                node.nodeId(),
+                deploymentID(),
+                lockedAt == 0 ? ms : (lockedAt - started) / 1_000_000,
+                lockedAt == 0 ? 0 : (System.nanoTime() - lockedAt) / 1_000_000,
+                ms,
+                failure == null ? "no" : failure.getMessage());
     }
 
     private void owned(RoomOwner owner, Ownership ownership) {

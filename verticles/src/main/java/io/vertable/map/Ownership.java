@@ -50,26 +50,43 @@ final class Ownership implements Lock {
      * local map; a claim that finds its room there did not really get the lock, and must not release it either.
      */
     static Future<Ownership> take(Vertx vertx, String roomId, String holder, long waitMs) {
-        LocalMap<String, String> local = vertx.sharedData().getLocalMap(LOCAL_HOLDERS);
-        // Owned here already: say so at once rather than hold a worker thread waiting for a lock we cannot get.
-        if (local.containsKey(roomId)) return Future.failedFuture("the room is owned by another instance of this node");
-        return vertx.sharedData()
-                .getLockWithTimeout(LOCK_PREFIX + roomId, waitMs)
-                .compose(lock -> {
-                    if (local.putIfAbsent(roomId, holder) != null) {
-                        return Future.failedFuture("the room is owned by another instance of this node");
-                    }
-                    return vertx.sharedData()
-                            .<String, String>getAsyncMap(HOLDERS)
-                            .compose(holders -> holders.get(roomId).compose(previous -> holders.put(roomId, holder)
-                                    .map(recorded ->
-                                            new Ownership(lock, holders, local, roomId, holder, previous != null))))
-                            .onFailure(e -> {
-                                local.remove(roomId, holder);
-                                lock.release();
-                            });
-                });
+        return lock(vertx, roomId, System.currentTimeMillis() + waitMs, 0).compose(lock -> {
+            LocalMap<String, String> local = vertx.sharedData().getLocalMap(LOCAL_HOLDERS);
+            if (local.putIfAbsent(roomId, holder) != null) {
+                return Future.failedFuture("the room is owned by another instance of this node");
+            }
+            return vertx.sharedData()
+                    .<String, String>getAsyncMap(HOLDERS)
+                    .compose(holders -> holders.get(roomId).compose(previous -> holders.put(roomId, holder)
+                            .map(recorded -> new Ownership(lock, holders, local, roomId, holder, previous != null))))
+                    .onFailure(e -> {
+                        local.remove(roomId, holder);
+                        lock.release();
+                    });
+        });
     }
+
+    /**
+     * The room's lock, tried without waiting and tried again on a timer until the deadline. Waiting inside Hazelcast
+     * would hold a worker thread for the whole wait; during a rescale dozens of claims waited at once, filled the
+     * worker pool, and queued claims behind them stalled rooms for seconds after their lock was already free.
+     */
+    private static Future<Lock> lock(Vertx vertx, String roomId, long deadline, int attempt) {
+        LocalMap<String, String> local = vertx.sharedData().getLocalMap(LOCAL_HOLDERS);
+        // Owned by another instance of this node: not ours to take until it lets go, so do not even ask Hazelcast.
+        Future<Lock> tried = local.containsKey(roomId)
+                ? Future.failedFuture("the room is owned by another instance of this node")
+                : vertx.sharedData().getLockWithTimeout(LOCK_PREFIX + roomId, 0);
+        return tried.recover(e -> {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) return Future.failedFuture(e);
+            long pause = Math.min(left, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt, 4)));
+            return vertx.timer(pause).compose(t -> lock(vertx, roomId, deadline, attempt + 1));
+        });
+    }
+
+    private static final long RETRY_FIRST_MS = 5;
+    private static final long RETRY_MAX_MS = 80;
 
     /** The previous owner never let go: this ownership is a failover. */
     boolean takenOver() {
@@ -82,9 +99,22 @@ final class Ownership implements Lock {
      */
     @Override
     public void release() {
-        holders.removeIfPresent(roomId, holder).onComplete(erased -> {
+        letGo();
+    }
+
+    /** {@link #release()}, completed once the lock is free for the next owner (its Hazelcast unlock is queued). */
+    Future<Void> letGo() {
+        return holders.removeIfPresent(roomId, holder).transform(erased -> {
             local.remove(roomId, holder);
             lock.release();
+            return Future.<Void>succeededFuture();
         });
+    }
+
+    /** Releases a room's lock and tells when it is free: an {@link Ownership} after its record is erased. */
+    static Future<Void> letGo(Lock lock) {
+        if (lock instanceof Ownership ownership) return ownership.letGo();
+        lock.release();
+        return Future.succeededFuture();
     }
 }

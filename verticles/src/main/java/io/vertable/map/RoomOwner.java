@@ -513,11 +513,16 @@ final class RoomOwner {
         }
         return written.compose(done -> {
                     drainedAt[0] = System.nanoTime();
-                    lock.release();
-                    return successor.apply(roomId).<Void>mapEmpty().recover(e -> {
-                        LOG.warn("room successor not found room={} node={}: {}", roomId, nodeId, e.getMessage());
-                        return Future.succeededFuture();
-                    });
+                    // The successor is asked once the lock is free: asked earlier, its claim finds the room still
+                    // held and fails or waits, which is what froze rooms for seconds during a rescale.
+                    return Ownership.letGo(lock)
+                            .compose(free -> successor.apply(roomId))
+                            .<Void>mapEmpty()
+                            .recover(e -> {
+                                LOG.warn(
+                                        "room successor not found room={} node={}: {}", roomId, nodeId, e.getMessage());
+                                return Future.succeededFuture();
+                            });
                 })
                 .compose(done -> {
                     long now = System.nanoTime();
