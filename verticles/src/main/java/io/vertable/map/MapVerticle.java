@@ -40,7 +40,10 @@ public final class MapVerticle extends ServiceVerticle {
     /** Rooms this instance serves, as the node's meters and cluster view see them. */
     private AtomicInteger rooms;
 
+    private static final long MOST_BETWEEN_IDLE_LOOKS_MS = 60_000;
+
     private DiceSeeds seeds;
+    private long idleUnloadMs;
     private boolean stopping;
 
     public MapVerticle(NodeContext node) {
@@ -51,6 +54,8 @@ public final class MapVerticle extends ServiceVerticle {
     protected Future<?> startService() {
         seeds = DiceSeeds.fromConfig(node.config().json());
         rooms = node.meters().roomsOf(deploymentID());
+        idleUnloadMs = node.config().section("rooms").getInteger("idleUnloadSeconds") * 1000L;
+        vertx.setPeriodic(Math.min(idleUnloadMs / 4, MOST_BETWEEN_IDLE_LOOKS_MS), id -> unloadIdleRooms());
         return consume(Addresses.MAP_CLAIM, this::claimRequested);
     }
 
@@ -163,6 +168,16 @@ public final class MapVerticle extends ServiceVerticle {
                 lockedAt == 0 ? 0 : (System.nanoTime() - lockedAt) / 1_000_000,
                 ms,
                 failure == null ? "no" : failure.getMessage());
+    }
+
+    /** Rooms nobody used for {@code rooms.idleUnloadSeconds} are let go, so an owner's memory follows its players. */
+    private void unloadIdleRooms() {
+        if (stopping) return;
+        long cutoff = System.currentTimeMillis() - idleUnloadMs;
+        for (Future<RoomOwner> claim : new ArrayList<>(owned.values())) {
+            RoomOwner owner = claim.result();
+            if (claim.succeeded() && owner.idleSince(cutoff)) owner.unload();
+        }
     }
 
     private void owned(RoomOwner owner, Ownership ownership) {

@@ -76,7 +76,8 @@ final class Ownership implements Lock {
         // Owned by another instance of this node: not ours to take until it lets go, so do not even ask Hazelcast.
         Future<Lock> tried = local.containsKey(roomId)
                 ? Future.failedFuture("the room is owned by another instance of this node")
-                : vertx.sharedData().getLockWithTimeout(LOCK_PREFIX + roomId, 0);
+                // 1 ms, not 0: a standalone node's local locks refuse a timer of 0.
+                : vertx.sharedData().getLockWithTimeout(LOCK_PREFIX + roomId, 1);
         return tried.recover(e -> {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) return Future.failedFuture(e);

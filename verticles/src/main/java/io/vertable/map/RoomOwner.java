@@ -83,6 +83,10 @@ final class RoomOwner {
     private boolean accepting = true;
     private boolean active = true;
     private Promise<Void> drained;
+    /** When a command, post, join or sync last reached this owner: an owner idle long enough is unloaded. */
+    private long lastUsedMs = System.currentTimeMillis();
+    /** The seq of the newest snapshot in the store, so an unload writes one only when there is something new. */
+    private long snapshotSeq;
 
     /** A command whose events are decided but not yet stored. */
     /** The seq a command ended at, and a digest of what it was (null when loaded from the log). */
@@ -155,6 +159,7 @@ final class RoomOwner {
                             events.size(),
                             (System.nanoTime() - started) / 1_000_000);
                     RoomOwner owner = new RoomOwner(vertx, roomId, nodeId, lock, seeds, meters, state, onStepDown);
+                    owner.snapshotSeq = snapshot == null ? 0 : snapshot.getLong("seq");
                     JsonObject commands = loaded.getJsonObject("commands", new JsonObject());
                     commands.fieldNames().stream()
                             .sorted(java.util.Comparator.comparingLong(commands::getLong))
@@ -184,6 +189,7 @@ final class RoomOwner {
     // ---- commands ----
 
     private void handle(Message<JsonObject> message) {
+        lastUsedMs = System.currentTimeMillis();
         if (!accepting) {
             refuse(message, ErrorCode.SERVICE_UNAVAILABLE, "the room is moving to another node; retry");
             return;
@@ -211,6 +217,7 @@ final class RoomOwner {
      * are rolled here, because verifiable rolls take the room's next nonce in sequence (ADR 10).
      */
     private void post(Message<JsonObject> message) {
+        lastUsedMs = System.currentTimeMillis();
         if (!accepting) {
             refuse(message, ErrorCode.SERVICE_UNAVAILABLE, "the room is moving to another node; retry");
             return;
@@ -432,9 +439,9 @@ final class RoomOwner {
         if (seq() / SNAPSHOT_EVERY > before / SNAPSHOT_EVERY) snapshot();
     }
 
-    private void snapshot() {
+    private Future<Void> snapshot() {
         long seq = seq();
-        vertx.eventBus()
+        return vertx.eventBus()
                 .request(
                         Addresses.PERSIST_EVENTS,
                         new JsonObject()
@@ -443,6 +450,10 @@ final class RoomOwner {
                                 .put("seq", seq)
                                 .put("state", committed.copy()),
                         STORE)
+                .<Void>map(stored -> {
+                    snapshotSeq = Math.max(snapshotSeq, seq);
+                    return null;
+                })
                 .onFailure(e -> LOG.warn("snapshot not stored room={} seq={}: {}", roomId, seq, e.getMessage()));
     }
 
@@ -543,6 +554,30 @@ final class RoomOwner {
                         return Future.succeededFuture();
                     });
                 });
+    }
+
+    /** Nobody has used the room since {@code cutoffMs}, and nothing is waiting to be written. */
+    boolean idleSince(long cutoffMs) {
+        return active && accepting && !writing && batch.isEmpty() && lastUsedMs < cutoffMs;
+    }
+
+    /**
+     * Lets go of an idle room so its memory returns: a snapshot first (when the log moved since the last one), so
+     * the next owner loads quickly, then the lock and the addresses, as a step-down. A command that arrives meanwhile
+     * is told to retry and claims the room again.
+     */
+    Future<Void> unload() {
+        accepting = false;
+        long idleSeconds = (System.currentTimeMillis() - lastUsedMs) / 1000;
+        Future<Void> saved = seq() > snapshotSeq ? snapshot() : Future.succeededFuture();
+        return saved.recover(e -> Future.succeededFuture()).compose(done -> {
+            LOG.info("room unloaded room={} node={} seq={} idleSeconds={}", roomId, nodeId, seq(), idleSeconds);
+            active = false;
+            return Ownership.letGo(lock).compose(free -> unregisterConsumers()).eventually(() -> {
+                onStepDown.run();
+                return Future.succeededFuture();
+            });
+        });
     }
 
     private Future<Void> unregisterConsumers() {

@@ -84,6 +84,10 @@ public final class NodeConfig {
             new EnvironmentVariable(
                     "VTT_UPLOAD_MAX_BYTES", "uploads.maxBytes", "largest image a GM may upload, in bytes"),
             new EnvironmentVariable(
+                    "VTT_ROOM_IDLE_UNLOAD_SECONDS",
+                    "rooms.idleUnloadSeconds",
+                    "seconds without a command after which a room's owner lets go of it (snapshot first)"),
+            new EnvironmentVariable(
                     "VTT_BACKUP_ENABLED", "backup.enabled", "take scheduled backups on nodes that run persistence"),
             new EnvironmentVariable(
                     "VTT_BACKUP_DIR", "backup.dir", "folder of the backups; empty = backups/ in the data folder"),
@@ -293,6 +297,7 @@ public final class NodeConfig {
         check.range("redis.poolWaiting", 16, 1_000_000);
         check.range("shutdown.graceSeconds", 0, 600);
         check.range("backup.intervalHours", 1, 24 * 30);
+        check.range("rooms.idleUnloadSeconds", 5, 7 * 24 * 3600);
         check.range("backup.retentionDays", 1, 3650);
         check.range("bridge.maxMessageBytes", 1024, 1 << 20);
         check.range("bridge.maxAddressLength", 16, 1024);
