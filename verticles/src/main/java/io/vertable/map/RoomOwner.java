@@ -197,12 +197,18 @@ final class RoomOwner {
         switch (body.getValue("op") instanceof String op ? op : "") {
             case "join" -> message.reply(join(actor));
             case "sync" -> sync(message, actor);
-            case MessagePosts.ROTATE_SEED -> decide(message, actor, state -> posts.rotateSeed(state, actor), null);
-            default -> decide(
-                    message,
-                    actor,
-                    state -> RoomCommands.decide(state, body.getString("op"), body, actor, Ids::newId),
-                    null);
+            case MessagePosts.ROTATE_SEED -> decide(
+                    message, body, actor, state -> posts.rotateSeed(state, actor), null);
+            default -> {
+                // Fields no op reads are dropped here: they are neither compared nor kept.
+                JsonObject command = RoomCommands.understood(body);
+                decide(
+                        message,
+                        command,
+                        actor,
+                        state -> RoomCommands.decide(state, command.getString("op"), command, actor, Ids::newId),
+                        null);
+            }
         }
     }
 
@@ -222,7 +228,7 @@ final class RoomOwner {
             return;
         }
         String name = message.headers().get(TrustedHeaders.USER_NAME);
-        decide(message, actor, state -> posts.decide(state, message.body(), actor, name), audience);
+        decide(message, message.body(), actor, state -> posts.decide(state, message.body(), actor, name), audience);
     }
 
     static Actor actor(Message<JsonObject> message) {
@@ -277,6 +283,7 @@ final class RoomOwner {
     /** {@code audience} is null for map commands, whose audience follows from the views they change. */
     private void decide(
             Message<JsonObject> message,
+            JsonObject command,
             Actor actor,
             java.util.function.Function<JsonObject, Decision> decider,
             Object audience) {
@@ -284,7 +291,7 @@ final class RoomOwner {
         String commandKey = message.body().getValue("cid") instanceof String cid && !cid.isEmpty() && cid.length() <= 64
                 ? actor.userId() + ":" + cid
                 : null;
-        String digest = commandKey == null ? null : digest(message.body());
+        String digest = commandKey == null ? null : digest(command);
         if (commandKey != null && answered.containsKey(commandKey)) {
             Answer answer = answered.get(commandKey);
             if (answer.digest() != null && !answer.digest().equals(digest)) {

@@ -264,6 +264,7 @@ public final class NodeConfig {
         check.range("http.port", 0, 65535);
         check.range("bridge.port", 0, 65535);
         check.range("postgres.poolSize", 1, 100);
+        check.range("postgres.idleInTransactionSeconds", 1, 3600);
         check.range("postgres.embeddedPort", 0, 65535);
         check.range("redis.embeddedPort", 0, 65535);
         check.range("shutdown.graceSeconds", 0, 600);
