@@ -8,6 +8,7 @@ import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.room.RoomCommands;
 import io.vertable.shared.room.RoomCommands.Actor;
@@ -252,12 +253,12 @@ final class RoomOwner {
 
     /** The events after {@code since} in the caller's form, or a fresh view when they are no longer in memory. */
     private void sync(Message<JsonObject> message, Actor actor) {
-        Object since = message.body().getValue("since");
-        if (!(since instanceof Number n) || n.longValue() < 0) {
+        var since = WholeNumbers.exact(message.body().getValue("since"), 0, Long.MAX_VALUE);
+        if (since.isEmpty()) {
             refuse(message, ErrorCode.BAD_REQUEST, "since must be a seq");
             return;
         }
-        long from = n.longValue();
+        long from = since.getAsLong();
         if (from > seq()) {
             refuse(message, ErrorCode.BAD_REQUEST, "since " + from + " is ahead of the room (seq " + seq() + ")");
             return;
