@@ -31,14 +31,72 @@ public final class JsonLimits {
         return depthOfText(text, MAX_DEPTH) > MAX_DEPTH ? tooDeep(MAX_DEPTH) : null;
     }
 
-    /** Null when a parsed value nests at most {@link #MAX_DEPTH}, else the refusal. */
+    /**
+     * Null when a parsed value nests at most {@link #MAX_DEPTH} and all its text can be stored, else the refusal.
+     */
     public static Failure check(Object value) {
-        return depthOf(value, MAX_DEPTH) > MAX_DEPTH ? tooDeep(MAX_DEPTH) : null;
+        return inspect(value, MAX_DEPTH);
     }
 
-    /** Null when a value on its way to storage nests at most {@link #MAX_STORED_DEPTH}, else the refusal. */
+    /** The same for a value on its way to storage, which may nest {@link #MAX_STORED_DEPTH}. */
     public static Failure checkStored(Object value) {
-        return depthOf(value, MAX_STORED_DEPTH) > MAX_STORED_DEPTH ? tooDeep(MAX_STORED_DEPTH) : null;
+        return inspect(value, MAX_STORED_DEPTH);
+    }
+
+    /**
+     * One walk (with a stack of its own) over depth and text: PostgreSQL stores neither NUL characters nor unpaired
+     * surrogates (they are not UTF-8), so text holding them is refused at the door rather than failing in storage.
+     */
+    private static Failure inspect(Object value, int limit) {
+        if (value instanceof String text) return storable(text) ? null : unstorable();
+        if (!isContainer(value)) return null;
+        Deque<Iterator<?>> open = new ArrayDeque<>();
+        open.push(entries(value));
+        while (!open.isEmpty()) {
+            Iterator<?> level = open.peek();
+            if (!level.hasNext()) {
+                open.pop();
+                continue;
+            }
+            Object child = level.next();
+            if (child instanceof Map.Entry<?, ?> entry) {
+                if (entry.getKey() instanceof String key && !storable(key)) return unstorable();
+                child = entry.getValue();
+            }
+            if (child instanceof String text && !storable(text)) return unstorable();
+            if (isContainer(child)) {
+                open.push(entries(child));
+                if (open.size() > limit) return tooDeep(limit);
+            }
+        }
+        return null;
+    }
+
+    /** No NUL and no surrogate without its partner. */
+    public static boolean storable(String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c == 0) return false;
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) i++;
+                else return false;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Failure unstorable() {
+        return Failure.of(ErrorCode.BAD_REQUEST, "text must not hold NUL characters or unpaired surrogates");
+    }
+
+    /** An object's entries (its keys are text too) or an array's items. */
+    private static Iterator<?> entries(Object container) {
+        if (container instanceof JsonObject object)
+            return object.getMap().entrySet().iterator();
+        if (container instanceof Map<?, ?> map) return map.entrySet().iterator();
+        return children(container);
     }
 
     /**

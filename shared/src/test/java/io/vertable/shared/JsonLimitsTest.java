@@ -80,6 +80,17 @@ class JsonLimitsTest {
                 .isNotNull();
     }
 
+    @Test
+    void textPostgresCannotStoreIsRefusedInValuesAndKeys() {
+        assertThat(JsonLimits.check(new JsonObject().put("a", "nul\u0000")).code())
+                .isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(JsonLimits.check(new JsonObject().put("a", new JsonArray().add("lone \ud800"))))
+                .isNotNull();
+        assertThat(JsonLimits.check(new JsonObject().put("\udc00", 1))).isNotNull();
+        assertThat(JsonLimits.check(new JsonObject().put("a", "pair \ud83d\ude00, bidi \u202e, zero-width \u200b")))
+                .isNull();
+    }
+
     /** {"a":{"a":…1…}} nested {@code depth} objects deep. */
     static String nestedText(int depth) {
         return "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);

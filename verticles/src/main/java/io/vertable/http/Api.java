@@ -151,6 +151,8 @@ final class Api {
         try {
             JsonObject body = ctx.body().asJsonObject();
             if (body == null) throw new FailureException(ErrorCode.BODY_NOT_JSON, "send a JSON object");
+            Failure unfit = JsonLimits.check(body);
+            if (unfit != null) throw new FailureException(unfit.code(), unfit.message());
             return body;
         } catch (DecodeException | ClassCastException e) {
             throw new FailureException(ErrorCode.BODY_NOT_JSON, "send a JSON object");
