@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 public enum ErrorCode {
     BAD_REQUEST(400, "The request is malformed or a field is invalid."),
     BODY_NOT_JSON(400, "The message body must be a JSON object."),
+    JSON_TOO_DEEP(400, "The JSON nests objects and arrays deeper than allowed (32 levels)."),
     ROOM_REQUIRED(400, "The command must name its room."),
     WEAK_PASSWORD(400, "The password is too short or too common."),
     DICE_SYNTAX(400, "The dice expression could not be read; the message says where."),

@@ -10,6 +10,7 @@ import io.vertable.security.RateLimiter.Limit;
 import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
+import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.StreamAddress;
 import io.vertable.shared.TrustedHeaders;
@@ -85,6 +86,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     @Override
     public void handle(BridgeEvent event) {
+        if (tooDeep(event)) return;
         switch (event.type()) {
             case SOCKET_CREATED -> opened(event);
             case SOCKET_CLOSED -> closed(event);
@@ -96,6 +98,29 @@ final class BridgeGate implements Handler<BridgeEvent> {
             case RECEIVE -> receive(event);
             default -> event.complete(true);
         }
+    }
+
+    /**
+     * A frame from a browser is parsed by the bridge and then copied, encoded and stored by others, all recursively:
+     * one nested too deep is refused here, before anything else walks it.
+     */
+    private boolean tooDeep(BridgeEvent event) {
+        boolean inbound =
+                switch (event.type()) {
+                    case SEND, PUBLISH, REGISTER, UNREGISTER -> true;
+                    default -> false;
+                };
+        JsonObject frame = event.getRawMessage();
+        Failure problem = !inbound || frame == null ? null : JsonLimits.check(frame);
+        if (problem == null) return false;
+        SocketState state = sockets.get(event.socket());
+        LOG.info(
+                "frame refused node={} user={} code={}",
+                nodeId,
+                state == null ? null : state.identity.userId(),
+                problem.code());
+        refuse(event, problem);
+        return true;
     }
 
     int openSockets() {

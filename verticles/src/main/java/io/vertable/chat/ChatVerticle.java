@@ -12,6 +12,7 @@ import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.chat.ChatCommand;
 import io.vertable.shared.chat.ChatCommands;
@@ -188,8 +189,16 @@ public final class ChatVerticle extends ServiceVerticle {
                 .put("roomId", body.getString("room"))
                 .put("userId", member.userId())
                 .put("gm", member.gm());
-        if (body.getValue("limit") instanceof Number limit) request.put("limit", limit.intValue());
-        if (body.getValue("before") instanceof Number before) request.put("before", before.longValue());
+        if (body.getValue("limit") != null) {
+            var limit = WholeNumbers.exact(body.getValue("limit"), 0, Integer.MAX_VALUE);
+            if (limit.isEmpty()) return refused(ErrorCode.BAD_REQUEST, "limit must be a whole number from 0");
+            request.put("limit", (int) limit.getAsLong());
+        }
+        if (body.getValue("before") != null) {
+            var before = WholeNumbers.exact(body.getValue("before"), 0, Long.MAX_VALUE);
+            if (before.isEmpty()) return refused(ErrorCode.BAD_REQUEST, "before must be a seq: a whole number from 0");
+            request.put("before", before.getAsLong());
+        }
         if (op.equals("search")) {
             if (!(body.getValue("q") instanceof String q)) return refused(ErrorCode.BAD_REQUEST, "q is required");
             request.put("q", q);

@@ -126,9 +126,10 @@ public final class DiceVerticle extends ServiceVerticle {
             if (member.role() == RoomRole.OBSERVER)
                 return Future.failedFuture(
                         new FailureException(ErrorCode.FORBIDDEN, "observers watch; they do not keep characters"));
-            for (String field : new String[] {"name", "attributes", "ownerId"}) {
-                if (body.containsKey(field)) request.put(field, body.getValue(field));
-            }
+            // A null name or sheet leaves it as it is (a sheet is never null in storage); a null owner means nobody.
+            if (body.getValue("name") != null) request.put("name", body.getValue("name"));
+            if (body.getValue("attributes") != null) request.put("attributes", body.getValue("attributes"));
+            if (body.containsKey("ownerId")) request.put("ownerId", body.getValue("ownerId"));
         }
         return vertx.eventBus()
                 .<JsonObject>request(

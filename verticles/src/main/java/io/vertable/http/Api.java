@@ -8,11 +8,13 @@ import io.vertable.security.Tokens;
 import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
+import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.StreamAddress;
 import io.vertable.shared.people.DisplayNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -141,10 +143,20 @@ final class Api {
 
     // ---- bodies ----
 
+    /**
+     * The request's JSON object. Its depth is checked on the raw text before it is parsed, so nothing (the parser,
+     * copies, the event bus, storage) walks a value nested deeper than the limit.
+     */
     static JsonObject body(RoutingContext ctx) {
+        Buffer raw = ctx.body().buffer();
+        if (raw == null || raw.length() == 0) throw new FailureException(ErrorCode.BODY_NOT_JSON, "send a JSON object");
+        Failure tooDeep = JsonLimits.checkText(raw);
+        if (tooDeep != null) throw new FailureException(tooDeep.code(), tooDeep.message());
         try {
             JsonObject body = ctx.body().asJsonObject();
             if (body == null) throw new FailureException(ErrorCode.BODY_NOT_JSON, "send a JSON object");
+            Failure unfit = JsonLimits.check(body);
+            if (unfit != null) throw new FailureException(unfit.code(), unfit.message());
             return body;
         } catch (DecodeException | ClassCastException e) {
             throw new FailureException(ErrorCode.BODY_NOT_JSON, "send a JSON object");

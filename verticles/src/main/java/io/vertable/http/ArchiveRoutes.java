@@ -3,6 +3,7 @@ package io.vertable.http;
 import io.vertable.node.FailureException;
 import io.vertable.shared.Addresses;
 import io.vertable.shared.ErrorCode;
+import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
 import io.vertx.core.Future;
@@ -19,6 +20,8 @@ final class ArchiveRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);
     static final String FORMAT = "vertable-room/1";
     static final long MAX_IMPORT_BYTES = 32L * 1024 * 1024;
+    /** The last millisecond of the year 9999: later timestamps are not dates PostgreSQL stores. */
+    private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
 
     private final Api api;
 
@@ -166,9 +169,13 @@ final class ArchiveRoutes {
                     || !(event.getValue("seq") instanceof Number seq)) {
                 throw new FailureException(ErrorCode.BAD_REQUEST, "event " + expected + " is malformed");
             }
-            if (seq.longValue() != expected) {
+            if (!WholeNumbers.within(seq, expected, expected)) {
                 throw new FailureException(
                         ErrorCode.BAD_REQUEST, "the log must run 1, 2, 3…; found " + seq + " at " + expected);
+            }
+            if (event.getValue("ts") != null && !WholeNumbers.within(event.getValue("ts"), 0, MAX_TIMESTAMP)) {
+                throw new FailureException(
+                        ErrorCode.BAD_REQUEST, "event " + expected + ": ts must be milliseconds since 1970");
             }
             try {
                 RoomReducer.apply(state, expected, type, data);

@@ -164,7 +164,7 @@ final class AuthRoutes {
     /** Limits by the username tried, so one account cannot be guessed at from many addresses. */
     private static String usernameKey(RoutingContext ctx) {
         try {
-            Object username = ctx.body().asJsonObject().getValue("username");
+            Object username = Api.body(ctx).getValue("username");
             if (!(username instanceof String u)) return "-";
             String key = u.strip().toLowerCase(Locale.ROOT);
             return key.length() > 64 ? key.substring(0, 64) : key;

@@ -8,6 +8,7 @@ import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.room.RoomCommands;
 import io.vertable.shared.room.RoomCommands.Actor;
@@ -203,12 +204,18 @@ final class RoomOwner {
         switch (body.getValue("op") instanceof String op ? op : "") {
             case "join" -> message.reply(join(actor));
             case "sync" -> sync(message, actor);
-            case MessagePosts.ROTATE_SEED -> decide(message, actor, state -> posts.rotateSeed(state, actor), null);
-            default -> decide(
-                    message,
-                    actor,
-                    state -> RoomCommands.decide(state, body.getString("op"), body, actor, Ids::newId),
-                    null);
+            case MessagePosts.ROTATE_SEED -> decide(
+                    message, body, actor, state -> posts.rotateSeed(state, actor), null);
+            default -> {
+                // Fields no op reads are dropped here: they are neither compared nor kept.
+                JsonObject command = RoomCommands.understood(body);
+                decide(
+                        message,
+                        command,
+                        actor,
+                        state -> RoomCommands.decide(state, command.getString("op"), command, actor, Ids::newId),
+                        null);
+            }
         }
     }
 
@@ -229,7 +236,7 @@ final class RoomOwner {
             return;
         }
         String name = message.headers().get(TrustedHeaders.USER_NAME);
-        decide(message, actor, state -> posts.decide(state, message.body(), actor, name), audience);
+        decide(message, message.body(), actor, state -> posts.decide(state, message.body(), actor, name), audience);
     }
 
     static Actor actor(Message<JsonObject> message) {
@@ -253,12 +260,12 @@ final class RoomOwner {
 
     /** The events after {@code since} in the caller's form, or a fresh view when they are no longer in memory. */
     private void sync(Message<JsonObject> message, Actor actor) {
-        Object since = message.body().getValue("since");
-        if (!(since instanceof Number n) || n.longValue() < 0) {
+        var since = WholeNumbers.exact(message.body().getValue("since"), 0, Long.MAX_VALUE);
+        if (since.isEmpty()) {
             refuse(message, ErrorCode.BAD_REQUEST, "since must be a seq");
             return;
         }
-        long from = n.longValue();
+        long from = since.getAsLong();
         if (from > seq()) {
             refuse(message, ErrorCode.BAD_REQUEST, "since " + from + " is ahead of the room (seq " + seq() + ")");
             return;
@@ -284,6 +291,7 @@ final class RoomOwner {
     /** {@code audience} is null for map commands, whose audience follows from the views they change. */
     private void decide(
             Message<JsonObject> message,
+            JsonObject command,
             Actor actor,
             java.util.function.Function<JsonObject, Decision> decider,
             Object audience) {
@@ -291,7 +299,7 @@ final class RoomOwner {
         String commandKey = message.body().getValue("cid") instanceof String cid && !cid.isEmpty() && cid.length() <= 64
                 ? actor.userId() + ":" + cid
                 : null;
-        String digest = commandKey == null ? null : digest(message.body());
+        String digest = commandKey == null ? null : digest(command);
         if (commandKey != null && answered.containsKey(commandKey)) {
             Answer answer = answered.get(commandKey);
             if (answer.digest() != null && !answer.digest().equals(digest)) {

@@ -291,6 +291,7 @@ public final class NodeConfig {
         check.range("http.bodyBudgetBytes", 64 * 1024, Integer.MAX_VALUE);
         check.range("bridge.port", 0, 65535);
         check.range("postgres.poolSize", 1, 100);
+        check.range("postgres.idleInTransactionSeconds", 1, 3600);
         check.range("postgres.embeddedPort", 0, 65535);
         check.range("redis.embeddedPort", 0, 65535);
         check.range("redis.poolSize", 1, 128);

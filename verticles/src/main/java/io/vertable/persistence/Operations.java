@@ -3,6 +3,7 @@ package io.vertable.persistence;
 import io.vertable.node.FailureException;
 import io.vertable.shared.ErrorCode;
 import io.vertable.shared.Failure;
+import io.vertable.shared.JsonLimits;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -42,10 +43,17 @@ final class Operations {
             fail(message, Failure.of(ErrorCode.BAD_REQUEST, "unknown operation " + op + " on " + address));
             return;
         }
+        // Nothing stored may nest deeper than the doors let in, whichever service sends it.
+        Failure tooDeep = JsonLimits.checkStored(request);
+        if (tooDeep != null) {
+            LOG.warn("persistence request refused address={} op={} code={}", address, op, tooDeep.code());
+            fail(message, tooDeep);
+            return;
+        }
         Future<JsonObject> result;
         try {
             result = operation.apply(request);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             result = Future.failedFuture(e);
         }
         result.onSuccess(message::reply).onFailure(e -> fail(message, failureOf(op, e)));

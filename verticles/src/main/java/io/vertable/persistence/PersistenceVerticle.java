@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
@@ -29,11 +30,7 @@ public final class PersistenceVerticle extends ServiceVerticle {
     @Override
     protected Future<?> startService() {
         JsonObject pg = node.config().section("postgres");
-        pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(pg.getInteger("poolSize")).setName("vertable-" + deploymentID()))
-                .connectingTo(new PgUrl(pg.getString("url")).connectOptions())
-                .using(vertx)
-                .build();
+        pool = pool(vertx, pg, "vertable-" + deploymentID());
         var accounts = new AccountsStore(pool).operations(Addresses.PERSIST_ACCOUNTS);
         var rooms = new RoomsStore(pool).operations(Addresses.PERSIST_ROOMS);
         var events = new EventsStore(pool).operations(Addresses.PERSIST_EVENTS);
@@ -48,6 +45,22 @@ public final class PersistenceVerticle extends ServiceVerticle {
                 .compose(ok -> consume(Addresses.PERSIST_CHAT, chat::handle))
                 .compose(ok -> consume(Addresses.PERSIST_CHARACTERS, characters::handle))
                 .compose(ok -> consume(Addresses.PERSIST_ASSETS, assets::handle));
+    }
+
+    /**
+     * The verticle's bounded pool. Its sessions end any transaction left idle past {@code idleInTransactionSeconds}:
+     * should a failure in a transaction's own code path ever leave it neither committed nor rolled back, the server
+     * rolls it back and closes the session, the waiting call fails, and the pool replaces the connection.
+     */
+    static Pool pool(io.vertx.core.Vertx vertx, JsonObject pg, String name) {
+        PgConnectOptions connect = new PgUrl(pg.getString("url")).connectOptions();
+        connect.addProperty(
+                "idle_in_transaction_session_timeout", pg.getInteger("idleInTransactionSeconds") * 1000 + "");
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(pg.getInteger("poolSize")).setName(name))
+                .connectingTo(connect)
+                .using(vertx)
+                .build();
     }
 
     @Override

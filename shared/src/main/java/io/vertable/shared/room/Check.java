@@ -1,5 +1,6 @@
 package io.vertable.shared.room;
 
+import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.room.Geometry.Invalid;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,13 +33,10 @@ final class Check {
 
     static Integer optionalInt(JsonObject body, String field, int min, int max) throws Invalid {
         if (!body.containsKey(field) || body.getValue(field) == null) return null;
-        Object value = body.getValue(field);
-        if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
-            throw new Invalid(field + " must be a whole number");
-        }
-        long n = number.longValue();
-        if (n < min || n > max) throw new Invalid(field + " must be from " + min + " to " + max);
-        return (int) n;
+        // Checked on the exact value: a huge number must not wrap into range when narrowed.
+        java.util.OptionalLong n = WholeNumbers.exact(body.getValue(field), min, max);
+        if (n.isEmpty()) throw new Invalid(field + " must be a whole number from " + min + " to " + max);
+        return (int) n.getAsLong();
     }
 
     static String text(JsonObject body, String field, int max, boolean required) throws Invalid {

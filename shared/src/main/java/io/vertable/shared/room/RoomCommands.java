@@ -167,6 +167,83 @@ public final class RoomCommands {
             "note.remove",
             "room.settings");
 
+    /** Fields every command carries: its room, its op and the client's command id. */
+    private static final Set<String> ENVELOPE = Set.of("room", "op", "cid");
+
+    /** The fields each op reads; anything else a client sends is dropped before the command is kept or compared. */
+    private static final java.util.Map<String, Set<String>> FIELDS = java.util.Map.ofEntries(
+            java.util.Map.entry("scene.create", Set.of("name", "image", "width", "height", "grid")),
+            java.util.Map.entry("scene.update", Set.of("sceneId", "name", "image", "width", "height", "grid")),
+            java.util.Map.entry("scene.activate", Set.of("sceneId")),
+            java.util.Map.entry(
+                    "token.create",
+                    Set.of(
+                            "sceneId",
+                            "name",
+                            "image",
+                            "color",
+                            "x",
+                            "y",
+                            "size",
+                            "rotation",
+                            "layer",
+                            "owners",
+                            "hidden",
+                            "locked",
+                            "hp",
+                            "maxHp",
+                            "conditions")),
+            java.util.Map.entry("token.move", Set.of("tokenId", "x", "y")),
+            java.util.Map.entry(
+                    "token.update",
+                    Set.of(
+                            "tokenId",
+                            "hp",
+                            "conditions",
+                            "name",
+                            "image",
+                            "color",
+                            "size",
+                            "rotation",
+                            "layer",
+                            "owners",
+                            "locked",
+                            "maxHp",
+                            "sceneId")),
+            java.util.Map.entry("token.hide", Set.of("tokenId")),
+            java.util.Map.entry("token.reveal", Set.of("tokenId")),
+            java.util.Map.entry("token.remove", Set.of("tokenId")),
+            java.util.Map.entry("fog.reveal", Set.of("sceneId", "shape")),
+            java.util.Map.entry("fog.cover", Set.of("sceneId", "shape")),
+            java.util.Map.entry("fog.reset", Set.of("sceneId", "enabled", "covered")),
+            java.util.Map.entry("drawing.create", Set.of("sceneId", "kind", "points", "color", "width", "text")),
+            java.util.Map.entry("drawing.remove", Set.of("drawingId")),
+            java.util.Map.entry("initiative.add", Set.of("tokenId", "name", "value")),
+            java.util.Map.entry("initiative.set", Set.of("entryId", "value")),
+            java.util.Map.entry("initiative.remove", Set.of("entryId")),
+            java.util.Map.entry("initiative.sort", Set.of()),
+            java.util.Map.entry("initiative.next", Set.of()),
+            java.util.Map.entry("initiative.previous", Set.of()),
+            java.util.Map.entry("initiative.effect", Set.of("entryId", "name", "rounds")),
+            java.util.Map.entry("initiative.clear", Set.of()),
+            java.util.Map.entry("note.create", Set.of("title", "body", "gmOnly")),
+            java.util.Map.entry("note.update", Set.of("noteId", "title", "body", "gmOnly")),
+            java.util.Map.entry("note.remove", Set.of("noteId")),
+            java.util.Map.entry("room.settings", Set.of("dialect")));
+
+    /**
+     * The command as this version understands it: its envelope and the fields its op reads, nothing else. An unknown
+     * op keeps only its envelope (it is refused anyway).
+     */
+    public static JsonObject understood(JsonObject body) {
+        Set<String> fields = body.getValue("op") instanceof String op ? FIELDS.getOrDefault(op, Set.of()) : Set.of();
+        JsonObject kept = new JsonObject();
+        for (String field : body.fieldNames()) {
+            if (ENVELOPE.contains(field) || fields.contains(field)) kept.put(field, body.getValue(field));
+        }
+        return kept;
+    }
+
     // ---- settings ----
 
     /** The room's dice dialect (notes/dice.md); more settings join here. */

@@ -1,5 +1,6 @@
 package io.vertable.shared.room;
 
+import io.vertable.shared.WholeNumbers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
@@ -74,6 +75,10 @@ public final class RoomValidation {
         if (!(token.getValue("layer") instanceof String layer) || !LAYERS.contains(layer))
             return "layer must be map, tokens or gm";
         if (!(token.getValue("name") instanceof String)) return "name is missing";
+        if (token.getValue("hp") != null && !WholeNumbers.within(token.getValue("hp"), -100_000, 100_000))
+            return "hp must be a whole number from -100000 to 100000";
+        if (token.getValue("maxHp") != null && !WholeNumbers.within(token.getValue("maxHp"), 0, 100_000))
+            return "maxHp must be a whole number from 0 to 100000";
         return null;
     }
 }
