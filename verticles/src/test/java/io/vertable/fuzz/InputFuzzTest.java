@@ -63,7 +63,8 @@ class InputFuzzTest {
 
     /**
      * The code that means input crashed a handler. TIMEOUT and SERVICE_UNAVAILABLE are catalog answers too, and are
-     * counted and printed: under this load the dice service's REST path still gives some (a separate matter).
+     * counted and printed: the admin route is fuzzed as well, and a generated {@code {"instances": 0}} scales the dice
+     * service to nothing, after which dice rolls and sheets answer SERVICE_UNAVAILABLE, as they should.
      */
     private static final List<String> SERVER_FAULTS = List.of(ErrorCode.INTERNAL.name());
 
