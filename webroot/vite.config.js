@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 // Three pages: landing (sign in, my rooms, join by invite), the table, the GM's admin panel.
 // The node serves the built client from the jar; `npm run dev` proxies the API to a local node.
 export default defineConfig({
+  // DOM components are Svelte 5 (docs/adr/0013); the map stays PixiJS.
+  plugins: [svelte()],
   define: { global: 'globalThis' },
   build: {
     outDir: 'dist',

@@ -1,5 +1,6 @@
 // The table page: `table.html?room=<id>`. Wires the bridge connection, the room state, the map and the side panels.
 import './table.css';
+import { askText } from '../common/ui/dialogs.js';
 import { api, resumeSession } from '../common/api.js';
 import { createBus } from './bus.js';
 import { createMap } from './map.js';
@@ -173,8 +174,8 @@ async function openTable(me, roomInfo) {
         live: (op, x, y, tokenId) => bus.send('vtt.in.live', { room: roomId, op, x, y, ...(tokenId ? { tokenId } : {}) }),
         fog: (mode, shape) => sceneCommand({ op: mode === 'cover' ? 'fog.cover' : 'fog.reveal', shape }),
         draw: (shape) => sceneCommand({ op: 'drawing.create', color: drawColour.value, width: 3, ...shape }),
-        drawText: (point) => {
-          const text = prompt('Text to place on the map');
+        drawText: async (point) => {
+          const text = await askText({ title: 'Text on the map', label: 'Text', confirmLabel: 'Place' });
           if (text) sceneCommand({ op: 'drawing.create', kind: 'text', points: [point], text, color: drawColour.value, width: 3 });
         },
         selected: (id) => selection.select(id),

@@ -1,5 +1,6 @@
 // Initiative tracker: the GM runs it (add selected token, roll, sort, turns, effects); players follow.
 import { el } from '../ui.js';
+import { askConfirm, askFields } from '../../common/ui/dialogs.js';
 
 export function createInitiative({ host, room, selectedToken, notify }) {
   const list = el('ol', { class: 'initiative', testid: 'initiative-list' });
@@ -16,7 +17,7 @@ export function createInitiative({ host, room, selectedToken, notify }) {
       el('button', { type: 'button', onclick: () => map({ op: 'initiative.sort' }) }, 'Sort'),
       el('button', { type: 'button', testid: 'initiative-previous', onclick: () => map({ op: 'initiative.previous' }) }, '◀ Prev'),
       el('button', { type: 'button', testid: 'initiative-next', onclick: () => map({ op: 'initiative.next' }) }, 'Next ▶'),
-      el('button', { type: 'button', onclick: () => confirm('Clear the tracker?') && map({ op: 'initiative.clear' }) }, 'Clear'),
+      el('button', { type: 'button', testid: 'initiative-clear', onclick: clearAll }, 'Clear'),
     );
   }
 
@@ -96,17 +97,39 @@ export function createInitiative({ host, room, selectedToken, notify }) {
     );
   }
 
-  function setValue(entry) {
-    const answer = prompt(`Initiative for ${entry.name}`, String(entry.value));
-    const value = Number(answer);
-    // Cancel (null) or an empty answer keeps the value; Number('') would be 0.
-    if (answer?.trim() && Number.isFinite(value)) map({ op: 'initiative.set', entryId: entry.id, value });
+  async function clearAll() {
+    const sure = await askConfirm({
+      title: 'Clear the tracker?',
+      message: 'Every entry and its effects leave the initiative order.',
+      confirmLabel: 'Clear',
+      danger: true,
+    });
+    if (sure) map({ op: 'initiative.clear' });
   }
 
-  function addEffect(entry) {
-    const name = prompt(`Effect on ${entry.name} (e.g. Bless)`);
+  async function setValue(entry) {
+    const answer = await askFields({
+      title: `Initiative for ${entry.name}`,
+      fields: [{ name: 'value', label: 'Initiative', type: 'number', value: String(entry.value), min: -999, max: 999 }],
+      confirmLabel: 'Set',
+    });
+    const value = Number(answer?.value);
+    // Cancel (null) or an empty answer keeps the value; Number('') would be 0.
+    if (String(answer?.value ?? '').trim() && Number.isFinite(value)) map({ op: 'initiative.set', entryId: entry.id, value });
+  }
+
+  async function addEffect(entry) {
+    const answer = await askFields({
+      title: `Effect on ${entry.name}`,
+      fields: [
+        { name: 'name', label: 'Effect', placeholder: 'e.g. Bless', maxlength: 40 },
+        { name: 'rounds', label: 'Rounds', type: 'number', value: '10', min: 1, max: 999 },
+      ],
+      confirmLabel: 'Add effect',
+    });
+    const name = answer?.name?.trim();
     if (!name) return;
-    const rounds = Number(prompt('For how many rounds?', '10'));
+    const rounds = Number(answer.rounds);
     map({ op: 'initiative.effect', entryId: entry.id, name, rounds: Number.isFinite(rounds) && rounds > 0 ? rounds : 1 });
   }
 

@@ -1,6 +1,7 @@
 // The selected token's card and its actions, also used as the right-click menu: owners change HP and conditions; the
 // GM also resizes, rotates, locks, hides/reveals and removes. Keyboard: [ ] size, , . rotate, H hide, Delete remove.
 import { el } from '../ui.js';
+import { askConfirm, askText } from '../../common/ui/dialogs.js';
 
 export function createSelection({ host, room, me, notify }) {
   const card = el('div', { class: 'selection', testid: 'selection' });
@@ -26,13 +27,28 @@ export function createSelection({ host, room, me, notify }) {
       list.push([token.locked ? 'Unlock' : 'Lock', 'lock', () => update({ op: 'token.update', locked: !token.locked })]);
       list.push([token.layer === 'gm' ? 'To token layer' : 'To GM layer', 'layer', () => update({ op: 'token.update', layer: token.layer === 'gm' ? 'tokens' : 'gm' })]);
       list.push(['Give to…', 'owners', () => giveTo(token)]);
-      list.push(['Remove', 'remove', () => confirm(`Remove ${token.name}?`) && update({ op: 'token.remove' })]);
+      list.push(['Remove', 'remove', () => removeToken(token)]);
     }
     return list;
   }
 
-  function toggleCondition(token) {
-    const name = prompt('Condition to add or remove (e.g. prone)');
+  async function removeToken(token) {
+    const sure = await askConfirm({
+      title: `Remove ${token.name}?`,
+      message: 'The token leaves the map for everyone.',
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (sure) update({ op: 'token.remove' });
+  }
+
+  async function toggleCondition(token) {
+    const name = await askText({
+      title: `Condition on ${token.name}`,
+      label: 'Condition to add or remove',
+      placeholder: 'e.g. prone',
+      confirmLabel: 'Toggle',
+    });
     if (!name) return;
     const conditions = new Set(token.conditions ?? []);
     conditions.has(name) ? conditions.delete(name) : conditions.add(name);

@@ -390,6 +390,38 @@ class TableIT {
     }
 
     @Test
+    @Order(7)
+    void theGmSetsEffectsAndClearsTheTrackerThroughTheTablesOwnDialogs() {
+        Page gmPage = pages.get("gm");
+        String ogre = "[data-testid=initiative-entry]:has-text('Ogre')";
+        gmPage.waitForSelector(ogre, new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+
+        // An effect: two fields in one dialog, not two native prompts.
+        gmPage.click(ogre + " button[title='Add effect']");
+        gmPage.waitForSelector("[role=dialog]", new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+        gmPage.fill("[role=dialog] input[type=text]", "Bless");
+        gmPage.fill("[role=dialog] input[type=number]", "3");
+        gmPage.click("[role=dialog] button[type=submit]");
+        gmPage.waitForSelector(
+                ogre + " .effect:has-text('Bless (3)')", new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+        assertThat(gmPage.locator("[role=dialog]").count()).isZero();
+
+        // Clearing asks first; Esc and Cancel change nothing.
+        gmPage.click("[data-testid=initiative-clear]");
+        gmPage.waitForSelector("[role=dialog]:has-text('Clear the tracker?')");
+        gmPage.keyboard().press("Escape");
+        gmPage.click("[data-testid=initiative-clear]");
+        gmPage.click("[role=dialog] button:has-text('Cancel')");
+        assertThat(gmPage.locator("[role=dialog]").count()).isZero();
+        assertThat(gmPage.locator(ogre).count()).isEqualTo(1);
+        gmPage.click("[data-testid=initiative-clear]");
+        gmPage.click("[role=dialog] button[type=submit]:has-text('Clear')");
+        gmPage.waitForSelector(
+                "[data-testid=initiative-list] li.empty", new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+        assertThat(consoleErrors.get("gm")).isEmpty();
+    }
+
+    @Test
     @Order(8)
     void aClosedSocketReconnectsAndCatchesUpWithoutReload() {
         Page pipPage = pages.get("pip");
