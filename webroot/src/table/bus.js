@@ -67,6 +67,9 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
   async function bridgeUrl() {
     // Not the cached fetchClientConfig(): after a rescale the bridge may listen elsewhere.
     const config = await api.get('/api/config');
+    // Behind a reverse proxy the bridge has a URL of its own (one public origin); reached directly, it is this
+    // page's host on the bridge's port.
+    if (config.bridgeUrl) return `${config.bridgeUrl}?token=${encodeURIComponent(token)}`;
     const scheme = location.protocol === 'https:' ? 'https:' : 'http:';
     const path = config.bridgePath || '/eventbus';
     const port = config.bridgePort ? `:${config.bridgePort}` : location.port ? `:${location.port}` : '';

@@ -1,5 +1,7 @@
 // The table page: `table.html?room=<id>`. Wires the bridge connection, the room state, the map and the side panels.
 import './table.css';
+// The page's Content-Security-Policy forbids eval; this makes PixiJS build its shader bindings without it.
+import 'pixi.js/unsafe-eval';
 import { askText } from '../common/ui/dialogs.js';
 import { api, resumeSession } from '../common/api.js';
 import { createBus } from './bus.js';

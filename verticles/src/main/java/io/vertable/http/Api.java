@@ -226,7 +226,10 @@ final class Api {
         });
     }
 
+    /** The client's address as the edge handler worked it out (a listed proxy's X-Forwarded-For, else the peer). */
     static String clientIp(RoutingContext ctx) {
+        String address = ctx.get(EdgeHeaders.CLIENT_IP);
+        if (address != null) return address;
         return ctx.request().remoteAddress() == null
                 ? "unknown"
                 : ctx.request().remoteAddress().host();

@@ -59,6 +59,9 @@ public final class HttpVerticle extends ServiceVerticle {
 
     private Router routes() {
         Router router = Router.router(vertx);
+        JsonObject bridge = node.config().section("bridge");
+        var edge = new EdgeHeaders(node.config().section("http"), publicBridgeUrl(), () -> bridgePort(bridge));
+        router.route().handler(edge::handle);
         router.route().handler(Bodies::hold); // each route reads its body itself, once it knows the caller
         router.get(LIVE_PATH).handler(this::live);
         router.get(READY_PATH).handler(this::ready);
@@ -118,7 +121,22 @@ public final class HttpVerticle extends ServiceVerticle {
                         .put("node", node.nodeId())
                         .put("bridgePort", bridgePort(bridge))
                         .put("bridgePath", "/eventbus")
+                        .put("bridgeUrl", publicBridgeUrl())
                         .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes")));
+    }
+
+    /**
+     * Where browsers open bridge sockets when it is not "this node's bridge port on the page's host": configured
+     * ({@code bridge.publicUrl}), else {@code /eventbus} on the public URL (a reverse proxy serving one origin); null
+     * when the node is reached directly.
+     */
+    private String publicBridgeUrl() {
+        String configured = node.config().section("bridge").getString("publicUrl");
+        if (!configured.isEmpty()) return configured.replaceAll("/+$", "");
+        String publicUrl = node.config().section("http").getString("publicUrl");
+        if (publicUrl.isEmpty()) return null;
+        java.net.URI uri = java.net.URI.create(publicUrl);
+        return uri.getScheme() + "://" + uri.getRawAuthority() + "/eventbus";
     }
 
     /** The port this node's bridge actually bound (port 0 binds any), else the configured one (a bridge elsewhere). */

@@ -57,7 +57,15 @@ public final class NodeConfig {
                     "VTT_HTTP_BODY_BUDGET_BYTES",
                     "http.bodyBudgetBytes",
                     "request-body bytes the node holds at once, over all requests"),
+            new EnvironmentVariable(
+                    "VTT_TRUSTED_PROXIES",
+                    "http.trustedProxies",
+                    "addresses of reverse proxies whose X-Forwarded-For names the client"),
             new EnvironmentVariable("VTT_BRIDGE_HOST", "bridge.host", "SockJS bridge listen address"),
+            new EnvironmentVariable(
+                    "VTT_PUBLIC_BRIDGE_URL",
+                    "bridge.publicUrl",
+                    "URL browsers open bridge sockets at; empty = /eventbus on VTT_PUBLIC_URL, else this node's bridge port"),
             new EnvironmentVariable("VTT_BRIDGE_PORT", "bridge.port", "SockJS bridge port"),
             new EnvironmentVariable(
                     "VTT_ALLOWED_ORIGINS", "bridge.allowedOrigins", "page origins allowed to open bridge sockets"),
@@ -318,6 +326,8 @@ public final class NodeConfig {
         check.url("postgres.url", "postgresql", "postgres");
         check.url("redis.url", "redis", "rediss");
         check.url("http.publicUrl", "http", "https");
+        check.url("bridge.publicUrl", "http", "https");
+        check.addresses("http.trustedProxies");
         boolean production = merged.getJsonObject("node").getBoolean("production");
         String secret = merged.getJsonObject("jwt").getString("secret");
         if (production && merged.getJsonObject("postgres").getBoolean("embeddedLosesDataOnCrash")) {
@@ -415,6 +425,16 @@ public final class NodeConfig {
                 if (!(origin instanceof String text) || !text.matches("https?://[^/\\s]+")) {
                     throw new ConfigException(where(key)
                             + ": each origin must be scheme://host[:port] with no path, got " + describe(origin));
+                }
+            }
+        }
+
+        /** IP addresses as written (no host names: a proxy list that needs DNS would change under the node). */
+        void addresses(String key) {
+            for (Object address : (JsonArray) value(key)) {
+                if (!(address instanceof String text) || !text.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                    throw new ConfigException(
+                            where(key) + ": each entry must be an IP address, got " + describe(address));
                 }
             }
         }
