@@ -1,6 +1,6 @@
 // The live connection to the bridge: one EventBus at a time, rebuilt by us (not the library) on every reconnect so a
 // refreshed token and a moved bridge port are picked up. Request/reply has its own timeout because a refused send is
-// never called back (notes/vertx5.md).
+// never called back by the bridge client.
 import EventBus from '@vertx/eventbus-bridge-client.js';
 import { api } from '../common/api.js';
 import { currentSession, onSessionChange } from '../common/session.js';

@@ -1,4 +1,4 @@
--- Vertable schema, version 1 (DESIGN §7). Ids are opaque text made by the application.
+-- Vertable schema, version 1. Ids are opaque text made by the application.
 
 CREATE TABLE users (
     id            text PRIMARY KEY,

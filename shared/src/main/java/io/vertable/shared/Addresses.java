@@ -1,7 +1,7 @@
 package io.vertable.shared;
 
 /**
- * Every event-bus address Vertable uses (DESIGN §4). Browsers may only reach the {@code vtt.in.*} commands and the
+ * Every event-bus address Vertable uses. Browsers may only reach the {@code vtt.in.*} commands and the
  * {@code vtt.room.*} / {@code vtt.user.*} streams; {@code vtt.svc.*} is internal and never bridged.
  */
 public final class Addresses {
@@ -85,7 +85,7 @@ public final class Addresses {
     /** Asks any map instance to become the owner of a room that has none: {@code {"room": id}}. */
     public static final String MAP_CLAIM = "vtt.svc.map.claim";
 
-    /** The one consumer of a room: its owning map instance (DESIGN §5, one sequencer per room). */
+    /** The one consumer of a room: its owning map instance (one sequencer per room). */
     public static String roomOwner(String roomId) {
         return INTERNAL_PREFIX + "map.room." + roomId;
     }

@@ -2,7 +2,7 @@ package io.vertable.shared;
 
 import java.util.Optional;
 
-/** A member's role in one room (DESIGN §6). Separate from the server role ADMIN. */
+/** A member's role in one room. Separate from the server role ADMIN. */
 public enum RoomRole {
     GM,
     PLAYER,

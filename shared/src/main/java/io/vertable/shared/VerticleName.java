@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The six kinds of verticle a node's deployment plan may name (DESIGN §3), by the name used in config. */
+/** The six kinds of verticle a node's deployment plan may name, by the name used in config. */
 public enum VerticleName {
     HTTP("http"),
     BRIDGE("bridge"),

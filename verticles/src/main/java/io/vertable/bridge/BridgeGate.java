@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bridge's access control (DESIGN §6): every bridge event passes here. REGISTER is checked per exact address
+ * The bridge's access control: every bridge event passes here. REGISTER is checked per exact address
  * against the socket's user and room roles; SEND is limited to the inbound commands (or a reply address this socket was
  * given), must be a bounded JSON object naming a room the user belongs to, and gets trusted headers in place of the
  * client's. Every refusal is an {@code err} frame with a catalog code before the bridge's own "rejected".

@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SockJS event-bus bridge on its own port (DESIGN §6): the browsers' door to the bus. The socket authenticates on
+ * The SockJS event-bus bridge on its own port: the browsers' door to the bus. The socket authenticates on
  * connect with the session token in the query string, its page's Origin must be allowed, and {@link BridgeGate}
  * decides every message. Presence of room members lives here too.
  */

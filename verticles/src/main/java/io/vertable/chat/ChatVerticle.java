@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Chat (DESIGN §3): reads what a member typed ({@link ChatCommands}), resolves whisper names against the room's
+ * Chat: reads what a member typed ({@link ChatCommands}), resolves whisper names against the room's
  * members, looks up sheet variables for rolls, and hands the finished message to the room's owner, which rolls its
  * dice and sequences it with everything else in the room. Edits, deletes, history and search are checked here and
  * filtered per user by the store.

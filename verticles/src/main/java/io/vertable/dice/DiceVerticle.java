@@ -24,7 +24,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Dice (DESIGN §3): a room member's roll in one of the four modes — its sheet variables looked up here, its dice rolled
+ * Dice: a room member's roll in one of the four modes — its sheet variables looked up here, its dice rolled
  * by the room's owner from the room's verifiable seed (ADR 10) — character sheets, and stateless rolls for the REST
  * API with fresh cryptographic randomness.
  */

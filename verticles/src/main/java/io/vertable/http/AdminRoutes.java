@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's routes (DESIGN §8, ADR 11): the cluster view and live rescales. Any node's HTTP verticle answers
+ * The operator's routes (ADR 11): the cluster view and live rescales. Any node's HTTP verticle answers
  * them by asking each node's admin address over the bus, so one URL serves the whole cluster.
  */
 final class AdminRoutes {

@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A room's log for replay, and whole rooms exported and imported as one JSON document (DESIGN §8). */
+/** A room's log for replay, and whole rooms exported and imported as one JSON document. */
 final class ArchiveRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Room images (DESIGN §6 uploads, §8): GMs upload, list and delete them; any member of the room fetches one. An upload
+ * Room images: GMs upload, list and delete them; any member of the room fetches one. An upload
  * is read into memory (never a temporary file), checked by its first bytes, and stored by persistence; it is served
  * with headers that keep a browser from reading it as anything but an image.
  */

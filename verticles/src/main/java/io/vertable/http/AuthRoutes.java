@@ -15,7 +15,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Register, log in, log out, refresh, who am I (DESIGN §8). */
+/** Register, log in, log out, refresh, who am I. */
 final class AuthRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);

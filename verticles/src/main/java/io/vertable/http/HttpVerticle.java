@@ -18,12 +18,12 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** REST API, health, metrics and the browser client (DESIGN §8). Stateless: run as many instances as cores allow. */
+/** REST API, health, metrics and the browser client. Stateless: run as many instances as cores allow. */
 public final class HttpVerticle extends ServiceVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
-    /** Classpath folder of the built client; a name that does not exist at the repo root (notes/web-client.md). */
+    /** Classpath folder of the built client; a name that does not exist at the repo root, so running from a checkout never serves the sources instead. */
     static final String CLIENT_FOLDER = "client";
 
     /** Liveness: 200 while the process serves HTTP (the Kubernetes liveness and startup probes). */

@@ -4,7 +4,7 @@ import io.vertable.shared.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** RFC 9457 problem bodies carrying the catalog code (DESIGN §6). */
+/** RFC 9457 problem bodies carrying the catalog code. */
 final class Problems {
 
     static final String CONTENT_TYPE = "application/problem+json";

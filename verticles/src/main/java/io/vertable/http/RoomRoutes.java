@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Rooms, invites and members (DESIGN §8). Membership changes close the affected bridge sockets cluster-wide. */
+/** Rooms, invites and members. Membership changes close the affected bridge sockets cluster-wide. */
 final class RoomRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomRoutes.class);

@@ -9,7 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Chat history and search, character sheets and stateless rolls over REST (DESIGN §8). Room routes ask the same chat
+ * Chat history and search, character sheets and stateless rolls over REST. Room routes ask the same chat
  * and dice services the bridge does, as the calling member, so both doors apply one set of rules.
  */
 final class TableRoutes {

@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one sequencer of one room (DESIGN §5): decides commands against the state including events not yet stored,
+ * The one sequencer of one room: decides commands against the state including events not yet stored,
  * appends them to the log in batches (what arrives while a write is in flight goes in the next one), and only after
  * the database has them replies {@code ok} and publishes them in seq order. If the database refuses a batch because
  * another owner wrote first, this owner steps down.

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How anyone reaches a room's owner (DESIGN §5): send to the owner address; when the room has none, ask a map
+ * How anyone reaches a room's owner: send to the owner address; when the room has none, ask a map
  * instance to claim it and send again; when the owner vanished or is handing over, send again until a deadline. The
  * body should carry a command id ({@code cid}), so a resend of a command that was applied is answered, not reapplied.
  */

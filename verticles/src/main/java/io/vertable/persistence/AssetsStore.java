@@ -14,7 +14,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * Room images (DESIGN §7 assets). The HTTP verticle has checked the caller's role and the bytes' type; this store
+ * Room images (assets). The HTTP verticle has checked the caller's role and the bytes' type; this store
  * keeps each room within its budget and serves an asset's bytes only to a member of its room. Bytes travel over the
  * bus as a {@link Buffer} field (base64 in JSON when the bus is clustered).
  */

@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The room event log (DESIGN §5). Appends are the fence between would-be owners: each batch locks the room row,
+ * The room event log. Appends are the fence between would-be owners: each batch locks the room row,
  * must continue the log exactly where it ends, and (room, seq) is unique — so a second writer is refused with
  * CONFLICT and the log can never fork or gap.
  */

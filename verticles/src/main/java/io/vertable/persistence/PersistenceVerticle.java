@@ -16,7 +16,7 @@ import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The only verticle that talks to PostgreSQL (DESIGN §3); each instance owns a bounded pool. */
+/** The only verticle that talks to PostgreSQL; each instance owns a bounded pool. */
 public final class PersistenceVerticle extends ServiceVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);

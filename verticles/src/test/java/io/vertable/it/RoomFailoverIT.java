@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A room survives its node (DESIGN §5.5): an edge node (http, bridge, persistence) in this JVM and map-only nodes as
+ * A room survives its node: an edge node (http, bridge, persistence) in this JVM and map-only nodes as
  * separate JVMs of the packaged jar. Players keep moving tokens while the room's owner is killed with SIGKILL, and
  * again while the next owner stops gracefully.
  */

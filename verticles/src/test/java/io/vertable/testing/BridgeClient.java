@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  */
 public final class BridgeClient implements AutoCloseable {
 
-    private final WebSocketClient client; // referenced so it is not closed by the GC (notes/vertx5.md)
+    private final WebSocketClient
+            client; // kept referenced: Vert.x 5 closes a WebSocketClient that is garbage-collected
     private final WebSocket socket;
     private final boolean sockJs;
     private final LinkedBlockingQueue<JsonObject> incoming = new LinkedBlockingQueue<>();

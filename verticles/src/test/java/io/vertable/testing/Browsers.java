@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Playwright on the system Chromium (notes/web-client.md): no browser download, no background networking. */
+/** Playwright on the system Chromium (Debian's package): no browser download, no background networking. */
 public final class Browsers {
 
     private static final List<Path> CHROMIUM =

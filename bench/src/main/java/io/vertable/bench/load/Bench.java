@@ -16,7 +16,7 @@ import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
- * The table benchmark (issue 7): starts Vertable (A), a Socket.IO 4 server (B) and a bare Vert.x WebSocket broadcast
+ * The table benchmark: starts Vertable (A), a Socket.IO 4 server (B) and a bare Vert.x WebSocket broadcast
  * (C) on loopback, drives the same open-loop room traffic through each with one generator, checks every delivery, and
  * writes {@code report.md} and {@code latency.svg}. Run by {@code bench/run --short|--long}.
  */

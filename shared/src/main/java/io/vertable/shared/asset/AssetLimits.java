@@ -1,6 +1,6 @@
 package io.vertable.shared.asset;
 
-/** Limits and names of room assets (map and token images, DESIGN §6 uploads) that the server and clients share. */
+/** Limits and names of room assets (map and token images) that the server and clients share. */
 public final class AssetLimits {
 
     /** Default of {@code uploads.maxBytes}: the largest image a GM may upload. */

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Who an event is for (DESIGN §5): {@code "all"}, {@code "gm"}, or {@code {"users": [ids], "gm": bool}} — named users,
+ * Who an event is for: {@code "all"}, {@code "gm"}, or {@code {"users": [ids], "gm": bool}} — named users,
  * plus every GM when {@code gm} is true. A restricted event reaches its audience whole and everyone else as a stub.
  */
 public final class Audience {

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What each viewer receives of a chat or dice event (DESIGN §5.4): the whole event when they are in its audience, the
+ * What each viewer receives of a chat or dice event: the whole event when they are in its audience, the
  * roller of a blind roll a teaser (that they rolled, and what, but no result), anyone else a stub {@code {room, seq,
  * type: "redacted"}} so their sequence has no gap. The owner's publication, sync and chat history all use this one
  * rule.

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Who sees a roll (DESIGN §5): everyone; the GMs and the roller; only the GMs (the roller learns that they rolled, not
+ * Who sees a roll: everyone; the GMs and the roller; only the GMs (the roller learns that they rolled, not
  * what); only the roller.
  */
 public enum RollMode {

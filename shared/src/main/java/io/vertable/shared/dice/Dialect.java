@@ -2,7 +2,7 @@ package io.vertable.shared.dice;
 
 import java.util.Optional;
 
-/** The dice language a room speaks: the two look alike and disagree in places (notes/dice.md, "Where they differ"). */
+/** The dice language a room speaks: the two look alike and disagree in places (docs/dice.md, "Where they differ"). */
 public enum Dialect {
     ROLL20("roll20"),
     FOUNDRY("foundry");

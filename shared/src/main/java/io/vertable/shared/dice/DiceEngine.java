@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The dice language of notes/dice.md, both dialects. An expression is parsed once into a tree (and the tree cached, so
+ * The dice language of docs/dice.md, both dialects. An expression is parsed once into a tree (and the tree cached, so
  * a macro rolled again is not parsed again), then evaluated against a {@link DiceSource}. Pure code: no I/O, no
  * threads, safe to call from any thread.
  *

@@ -246,7 +246,7 @@ public final class RoomCommands {
 
     // ---- settings ----
 
-    /** The room's dice dialect (notes/dice.md); more settings join here. */
+    /** The room's dice dialect (docs/dice.md); more settings join here. */
     private static Decision settings(JsonObject body) throws Invalid {
         Object dialect = body.getValue("dialect");
         if (!(dialect instanceof String name) || Dialect.fromName(name).isEmpty())

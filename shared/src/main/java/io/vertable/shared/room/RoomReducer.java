@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <p>State: {@code {room, seq, activeScene, scenes{}, tokens{}, drawings{}, notes{}, initiative{entries[], turn,
  * round}, settings{dialect}, dice{period, nonce, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
- * rolls of the current seed period (notes/dice.md): chat and dice events change nothing else, their text lives in the
+ * rolls of the current seed period (docs/dice.md): chat and dice events change nothing else, their text lives in the
  * log and in the chat table.
  */
 public final class RoomReducer {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What each role may see of a room (DESIGN §5.4), and view patches: the difference between two views, which is all a
+ * What each role may see of a room, and view patches: the difference between two views, which is all a
  * client ever receives. A player's view holds only the scene players are shown, its tokens that are neither hidden nor
  * under fog, its drawings and fog outline, shared notes, and initiative entries of visible tokens. Because player
  * patches are diffs of player views, nothing outside the player view can reach a player's browser.

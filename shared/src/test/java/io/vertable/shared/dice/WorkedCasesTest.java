@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every row of the "Worked cases" table of notes/dice.md, with the die results in roll order. */
+/** Every row of the "Worked cases" table of docs/dice.md, with the die results in roll order. */
 class WorkedCasesTest {
 
     static Stream<Arguments> cases() {
