@@ -25,6 +25,7 @@ import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -109,8 +110,19 @@ public final class BridgeVerticle extends ServiceVerticle {
                 .setReplyTimeout(10_000)
                 // The gate counts stream registrations itself; the bridge's own count also includes pending replies.
                 .setMaxHandlersPerSocket(bridge.getInteger("maxHandlersPerSocket") + 64);
-        var sockJs = SockJSHandler.create(vertx, new SockJSHandlerOptions().setRegisterWriteHandler(false));
+        // The client uses WebSocket, XHR streaming and XHR polling. The iframe-based transports (and their iframe page,
+        // which loads the SockJS library from a CDN) would put a page without our policy on the public origin.
+        var sockJs = SockJSHandler.create(
+                vertx,
+                new SockJSHandlerOptions()
+                        .setRegisterWriteHandler(false)
+                        .addDisabledTransport(Transport.HTML_FILE.name())
+                        .addDisabledTransport(Transport.JSON_P.name())
+                        .addDisabledTransport(Transport.EVENT_SOURCE.name()));
         Router router = Router.router(vertx);
+        router.route().handler(BridgeVerticle::strictHeaders);
+        router.routeWithRegex(PATH + "/iframe[^/]*\\.html")
+                .handler(ctx -> ctx.response().setStatusCode(404).end());
         router.route(PATH + "/*").handler(this::checkOrigin);
         router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(maxMessage * 2L));
         router.route(PATH + "/*").handler(SimpleAuthenticationHandler.create().authenticate(this::authenticate));
@@ -118,6 +130,15 @@ public final class BridgeVerticle extends ServiceVerticle {
         router.route(PATH + "/*").subRouter(sockJs.bridge(options, gate));
         router.route().failureHandler(this::refused);
         return router;
+    }
+
+    /** Bridge answers are data, never pages: nothing may run, frame or sniff them. */
+    private static void strictHeaders(io.vertx.ext.web.RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "no-referrer");
+        ctx.next();
     }
 
     private Future<?> listen(Router router, JsonObject bridge) {

@@ -1,5 +1,6 @@
 package io.vertable.map;
 
+import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
 import io.vertable.node.bus.Replies;
@@ -123,9 +124,15 @@ public final class MapVerticle extends ServiceVerticle {
         claim(roomId)
                 .onSuccess(owner -> request.reply(
                         new JsonObject().put("owner", node.nodeId()).put("seq", owner.seq())))
-                .onFailure(e -> Replies.fail(
-                        request,
-                        Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room is owned or being claimed elsewhere")));
+                .onFailure(e -> Replies.fail(request, claimRefusal(e)));
+    }
+
+    /** The database being away is said as such, so the table pauses and re-sends instead of giving up. */
+    private static Failure claimRefusal(Throwable e) {
+        Failure failure = FailureException.from(e);
+        return failure.code() == ErrorCode.STORE_UNAVAILABLE
+                ? failure
+                : Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room is owned or being claimed elsewhere");
     }
 
     /** Becomes the room's owner if nobody holds its lock; a claim in progress here is shared. */

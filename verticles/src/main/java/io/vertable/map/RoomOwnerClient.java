@@ -80,10 +80,16 @@ public final class RoomOwnerClient {
                     } else if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
                         forward(answer, address, roomId, body, headers, deadline, attempt + 1);
                     } else {
-                        claim(roomId, deadline)
-                                .onComplete(claimed -> vertx.setTimer(
-                                        claimed.succeeded() ? 1 : Math.min(500, 50L << Math.min(attempt, 4)),
-                                        id -> forward(answer, address, roomId, body, headers, deadline, attempt + 1)));
+                        claim(roomId, deadline).onComplete(claimed -> {
+                            if (claimed.failed() && storeAway(claimed.cause())) {
+                                // Nobody can load the room until the database is back: say so now, not at the deadline.
+                                answer.fail(new FailureException(ErrorCode.STORE_UNAVAILABLE, null));
+                                return;
+                            }
+                            vertx.setTimer(
+                                    claimed.succeeded() ? 1 : Math.min(500, 50L << Math.min(attempt, 4)),
+                                    id -> forward(answer, address, roomId, body, headers, deadline, attempt + 1));
+                        });
                     }
                 });
     }
@@ -92,6 +98,10 @@ public final class RoomOwnerClient {
      * Worth sending again: not delivered, refused unprocessed by an owner that is stepping down, or not answered
      * (the command id makes a repeat harmless if the owner did apply it).
      */
+    private static boolean storeAway(Throwable e) {
+        return FailureException.from(e).code() == ErrorCode.STORE_UNAVAILABLE;
+    }
+
     private static boolean resendable(Throwable e) {
         if (!(e instanceof ReplyException reply)) return false;
         if (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureType() == ReplyFailure.TIMEOUT) return true;

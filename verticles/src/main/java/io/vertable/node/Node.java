@@ -45,7 +45,9 @@ public final class Node implements AutoCloseable {
     private final NodeContext context;
     private final Vertx vertx;
     private final List<EmbeddedStorage> embedded;
-    private final EmbeddedSupervisor supervisor;
+    /** Started once the node is up, so a failed start never leaves a thread restarting what it just stopped. */
+    private EmbeddedSupervisor supervisor;
+
     private BackupSchedule backups;
     private final Map<VerticleName, List<String>> deployments;
     private NodeAdmin admin;
@@ -59,7 +61,6 @@ public final class Node implements AutoCloseable {
         this.context = context;
         this.vertx = vertx;
         this.embedded = embedded;
-        this.supervisor = EmbeddedSupervisor.watch(context.nodeId(), embedded);
         this.deployments = deployments;
     }
 
@@ -83,8 +84,9 @@ public final class Node implements AutoCloseable {
                     new RunningPlan(config.plan()));
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
-            node.backups = scheduleBackups(config, metrics);
             node.admin = NodeAdmin.start(node, vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+            node.supervisor = EmbeddedSupervisor.watch(config.nodeId(), embedded);
+            node.backups = scheduleBackups(config, metrics);
             LOG.info(
                     "node ready node={} url={} plan={} cluster={} members={}",
                     config.nodeId(),
@@ -311,7 +313,7 @@ public final class Node implements AutoCloseable {
         }
         if (backups != null) backups.close();
         clean &= awaitUntil(vertx.close(), deadline, "leave the cluster");
-        supervisor.close();
+        if (supervisor != null) supervisor.close();
         embedded.forEach(EmbeddedStorage::close);
         LOG.info("node stopped node={} clean={}", id(), clean);
         return clean;

@@ -82,6 +82,20 @@ class EdgeHeadersTest {
     }
 
     @Test
+    void theBridgeServesDataNeverAPage() throws Exception {
+        // SockJS's iframe page (and the library it would load from a CDN) is not served at all.
+        var iframe = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + direct.bridgePort() + "/eventbus/iframe.html"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(iframe.statusCode()).isEqualTo(404);
+        assertThat(iframe.body()).doesNotContain("<script");
+        assertThat(iframe.headers().firstValue("Content-Security-Policy"))
+                .contains("default-src 'none'; frame-ancestors 'none'");
+        assertThat(iframe.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    }
+
+    @Test
     void behindAProxyTheBridgeIsOnThePublicOriginAndHttpsIsStrict() throws Exception {
         JsonObject config =
                 new JsonObject(send(proxied, "GET", "/api/config", null, null).body());

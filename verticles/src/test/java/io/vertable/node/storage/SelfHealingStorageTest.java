@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.node.DeploymentPlan;
 import io.vertable.node.Node;
+import io.vertable.shared.Addresses;
 import io.vertable.testing.Http;
+import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -41,7 +44,8 @@ class SelfHealingStorageTest {
                 .put("node", new JsonObject().put("id", "healer").put("dataDir", dataDir.toString()))
                 .put(
                         "deploy",
-                        DeploymentPlan.parse("http:1,persistence:1", "test").toJson())
+                        DeploymentPlan.parse("http:1,bridge:1,map:1,persistence:1", "test")
+                                .toJson())
                 .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                 .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                 .put("postgres", new JsonObject().put("url", "").put("embeddedPort", 0))
@@ -68,7 +72,24 @@ class SelfHealingStorageTest {
 
     @Test
     void aKilledPostgresRefusesWithTheOutageCodeThenComesBackWithItsData() throws Exception {
+        // A GM at a live table, the room loaded by its owner.
+        Table table = Table.create(rest, "Crypt");
+        Player gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        gm.join();
+        gm.ok(Addresses.IN_MAP, new JsonObject().put("op", "scene.create").put("name", "Hall"));
+
         kill(dataDir.resolve("postgres").resolve("postmaster.pid"));
+
+        // Commands during the outage: the first reaches the loaded owner (which steps down), the next has to load the
+        // room again. Each is told the database is away (so the table pauses and re-sends), or is stored once the
+        // supervisor has brought it back; never "unavailable" in other words, never a timeout.
+        for (int i = 0; i < 2; i++) {
+            JsonObject answer = gm.command(
+                    Addresses.IN_MAP, new JsonObject().put("op", "scene.create").put("name", "Cellar " + i));
+            if (i == 0 || answer.containsKey("code"))
+                assertThat(answer.getString("code")).isEqualTo("STORE_UNAVAILABLE");
+        }
+        gm.close();
 
         // While it is gone: a clear, retryable refusal (never 500 INTERNAL); then it is served again by itself.
         List<String> seen = new ArrayList<>();
