@@ -2,7 +2,8 @@
 // 1,000 tokens on a scene with a map image and fog, while zooming, while panning and while another client moves 20
 // tokens ten times a second; main-thread time per incoming move; JS heap. Writes docs/bench/client-report.md and
 // docs/bench/client-frames.svg. Not a test: it asserts nothing, it reports (the ratios are what carries across machines).
-//   node bench/client/bench.mjs [--label NAME] [--out docs/bench] [--seconds 4]
+//   node bench/client/bench.mjs [--label NAME] [--out docs/bench] [--seconds 4] [--profile true]
+// --profile also records a Chromium trace while zooming with 0 and with the most tokens, and writes where the time went.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -377,6 +378,38 @@ const pct = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
+/** Where a zoom's time goes: busy time per thread (main, GPU, compositor) from a Chromium trace, and the top tasks. */
+async function profileZoom(browser, page, seconds) {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel', 'gpu', 'viz', 'cc', 'disabled-by-default-devtools.timeline'] });
+  await zoomFrames(page, seconds);
+  const trace = JSON.parse((await browser.stopTracing()).toString());
+  const events = trace.traceEvents ?? trace;
+  const names = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const busy = new Map();
+  const tasks = new Map();
+  let start = Infinity;
+  let end = 0;
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? 'other';
+    if (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') {
+      busy.set(thread, (busy.get(thread) ?? 0) + e.dur / 1000);
+      start = Math.min(start, e.ts);
+      end = Math.max(end, e.ts + e.dur);
+    } else if (['FunctionCall', 'FireAnimationFrame', 'GPUTask', 'Paint', 'Layout', 'UpdateLayoutTree', 'Commit', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'CommandBufferStub::OnAsyncFlush', 'DrawAndSwap', 'SkiaOutputSurfaceImplOnGpu::SwapBuffers', 'GLES2DecoderImpl::DoReadPixels', 'Graphics.Pipeline.DrawAndSwap'].includes(e.name)) {
+      const key = `${thread} · ${e.name}`;
+      tasks.set(key, (tasks.get(key) ?? 0) + e.dur / 1000);
+    }
+  }
+  const wall = (end - start) / 1000;
+  return {
+    wall,
+    threads: [...busy].sort((a, b) => b[1] - a[1]).slice(0, 6),
+    tasks: [...tasks].sort((a, b) => b[1] - a[1]).slice(0, 10),
+  };
+}
+
 async function measure(browser, node, setup, count) {
   await addTokens(setup, count);
   const table = await openTable(browser, node, setup);
@@ -388,6 +421,7 @@ async function measure(browser, node, setup, count) {
   const pan = await panFrames(page, SECONDS);
   const moves = count >= MOVERS ? await moveFrames(page, cdp, setup, SECONDS) : null;
   const heap = await heapMb(cdp);
+  const profile = args.profile && (count === 0 || count === Math.max(...COUNTS)) ? await profileZoom(browser, page, Math.min(SECONDS, 3)) : null;
   if (table.errors.length) log('page errors:', table.errors.join('\n'));
   await page.context().close();
   const row = {
@@ -397,8 +431,9 @@ async function measure(browser, node, setup, count) {
     moveP50: moves ? pct(moves.frames, 50) : null, moveP95: moves ? pct(moves.frames, 95) : null,
     moveMs: moves?.taskMsPerMove ?? null, movesSent: moves?.sent ?? 0, movesReceived: moves?.received ?? 0,
     heap,
+    profile,
   };
-  log(JSON.stringify(row, (key, value) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value)));
+  log(JSON.stringify({ ...row, profile: undefined }, (key, value) => (typeof value === 'number' ? Math.round(value * 100) / 100 : value)));
   return row;
 }
 
@@ -434,8 +469,21 @@ function report(rows, environment, startedAt, seconds) {
     '',
     '![frame time p50 by token count](client-frames.svg)',
     '',
+    ...profileLines(rows),
   ];
   return lines.join('\n');
+}
+
+function profileLines(rows) {
+  const profiled = rows.filter((row) => row.profile);
+  if (!profiled.length) return [];
+  const lines = ['## Where a zooming frame\'s time goes (Chromium trace)', ''];
+  for (const row of profiled) {
+    lines.push(`**${row.count} tokens**, ${f1(row.profile.wall)} ms traced. Busy time by thread: ` +
+      row.profile.threads.map(([thread, ms]) => `${thread} ${f1(ms)} ms`).join(', ') + '.', '');
+    lines.push('| thread · task | ms |', '|---|---:|', ...row.profile.tasks.map(([task, ms]) => `| ${task} | ${f1(ms)} |`), '');
+  }
+  return lines;
 }
 
 function svg(rows) {
