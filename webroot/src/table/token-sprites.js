@@ -1,7 +1,9 @@
-// Tokens as sprites: each token's look (disc or image, ring, label, HP bar, badges) is drawn once into its own texture;
-// a frame only moves sprites. A token is redrawn when its look changes, or when the zoom settled at a level where its
-// texture would look blurry or waste memory. Moves by others glide over a few frames instead of jumping.
+// Tokens as sprites: each token's look (disc or image, ring, label, HP bar, badges) is drawn once into a slot of a
+// shared atlas texture (token-atlas.js), so all tokens draw in one batch; a frame only moves sprites. A token is redrawn
+// when its look changes, or when the zoom settled at a level where its texture would look blurry or waste memory.
+// Moves by others glide over a few frames instead of jumping.
 import { Sprite } from 'pixi.js';
+import { createTokenAtlas } from './token-atlas.js';
 import { buildToken, lookKey } from './tokens.js';
 
 const TWEEN_MS = 90;
@@ -14,7 +16,8 @@ export function resolutionFor(scale) {
 }
 
 export function createTokenSprites({ renderer, layerOf, stats }) {
-  const entries = new Map(); // tokenId → {sprite, key, res, token, tween}
+  const atlas = createTokenAtlas(renderer);
+  const entries = new Map(); // tokenId → {sprite, look, key, res, token, tween}
   const tweening = new Set();
   let view = null; // the world rectangle of the last cull
 
@@ -26,13 +29,13 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
 
   function draw(entry, token, context, res) {
     const node = buildToken(token, context);
-    const bounds = node.getLocalBounds();
-    const texture = renderer.generateTexture({ target: node, resolution: res, antialias: false });
+    const look = atlas.draw(node, res);
     node.destroy({ children: true });
-    entry.texture?.destroy(true);
-    entry.texture = texture;
-    entry.sprite.texture = texture;
-    entry.sprite.anchor.set(-bounds.x / bounds.width, -bounds.y / bounds.height);
+    forget(entry);
+    entry.look = look;
+    entry.sprite.texture = look.texture;
+    entry.sprite.anchor.set(look.anchor[0], look.anchor[1]);
+    entry.sprite.scale.set(look.scale);
     entry.sprite.alpha = token.hidden ? 0.45 : token.layer === 'gm' ? 0.65 : 1;
     entry.res = res;
     stats.tokenRedraws++;
@@ -47,7 +50,7 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     let entry = entries.get(token.id);
     let touched = false;
     if (!entry) {
-      entry = { sprite: new Sprite(), texture: null, key: null, res: 0, tween: null };
+      entry = { sprite: new Sprite(), look: null, key: null, res: 0, tween: null };
       entries.set(token.id, entry);
       entry.sprite.position.set(at[0], at[1]);
       glide = false;
@@ -79,10 +82,18 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     stats.tokenUpdates[token.id] = (stats.tokenUpdates[token.id] ?? 0) + 1;
   }
 
+  /** Gives the entry's atlas slot back (the page itself stays). */
+  function forget(entry) {
+    if (!entry.look) return;
+    atlas.release(entry.look.slot);
+    entry.look.texture.destroy(false);
+    entry.look = null;
+  }
+
   function remove(id) {
     const entry = entries.get(id);
     if (!entry) return;
-    entry.texture?.destroy(true);
+    forget(entry);
     entry.sprite.destroy();
     entries.delete(id);
     tweening.delete(id);
@@ -140,5 +151,6 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     positionOf: (id) => (entries.has(id) ? [entries.get(id).sprite.x, entries.get(id).sprite.y] : null),
     animating: () => tweening.size > 0,
     size: () => entries.size,
+    atlasPages: () => atlas.pages(),
   };
 }
