@@ -4,6 +4,7 @@
 // docs/bench/client-frames.svg. Not a test: it asserts nothing, it reports (the ratios are what carries across machines).
 //   node bench/client/bench.mjs [--label NAME] [--out docs/bench] [--seconds 4] [--profile true]
 // --without image,fog,grid leaves parts of the scene out (to see what a frame's fixed cost is made of).
+// --jar PATH runs another build of the node (e.g. an older client, for a before/after table).
 // --screenshots true saves the page once per token count beside the report.
 // --profile also records a Chromium trace while zooming with 0 and with the most tokens, and writes where the time went.
 import { spawn } from 'node:child_process';
@@ -55,7 +56,7 @@ function freePort() {
 // ---- the node ----
 
 async function startNode() {
-  const jar = join(repo, 'verticles/target/vertable.jar');
+  const jar = args.jar ? resolve(args.jar) : join(repo, 'verticles/target/vertable.jar');
   const work = mkdtempSync(join(tmpdir(), 'vertable-client-bench-'));
   const config = join(work, 'config.json');
   writeFileSync(config, JSON.stringify({

@@ -1,12 +1,11 @@
-// The scene under the tokens: background and map image, the grid (one tiling texture, or one texture for hexes) and
+// The scene under the tokens: background or map image, the grid (static line geometry, built once per scene) and
 // the fog (one render texture that each new fog operation is drawn into; rebuilt only on a reset or a resync).
-import { Container, Graphics, Matrix, Rectangle, RenderTexture, Sprite, Texture, TilingSprite } from 'pixi.js';
+import { Container, Graphics, Matrix, Rectangle, RenderTexture, Sprite, Texture } from 'pixi.js';
 import { textureFor } from './assets.js';
 import { hexOutlines } from './geometry.js';
 
 const FOG_MAX_PIXELS = 2048;
-const GRID_TILE_RESOLUTION = 2;
-const GRID_STYLE = { colour: 'rgba(0, 0, 0, 0.35)', width: 1 };
+const GRID_STYLE = { width: 1, alpha: 0.35 };
 
 export function createSceneLayers({ renderer, layers, onImage, stats }) {
   let sceneKey = null;
@@ -17,7 +16,7 @@ export function createSceneLayers({ renderer, layers, onImage, stats }) {
     const key = scene ? JSON.stringify([scene.id, scene.image, scene.width, scene.height, scene.grid]) : null;
     if (key === sceneKey) return false;
     sceneKey = key;
-    for (const layer of [layers.background, layers.grid]) layer.removeChildren().forEach((child) => child.destroy({ texture: child.label === 'grid', textureSource: child.label === 'grid' }));
+    for (const layer of [layers.background, layers.grid]) layer.removeChildren().forEach((child) => child.destroy());
     if (!scene) return true;
     const texture = textureFor(scene.image, () => {
       sceneKey = null;
@@ -148,44 +147,22 @@ function union(a, b) {
   return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
 }
 
-/** Square grid: one cell drawn once and tiled. Hexes do not tile on whole pixels: one texture of the scene. */
+/**
+ * The grid: one static geometry of lines, built once per scene. It sits in the world's render group, so a frame
+ * neither re-tessellates nor re-transforms it; only its thin lines cost pixels. (A tiling sprite of one cell was
+ * measured at about half of a zoomed frame's cost on software WebGL, for the same picture.)
+ */
 function gridSprite(scene) {
   const { type, size, offsetX, offsetY } = scene.grid;
+  const lines = new Graphics();
   if (type === 'square') {
-    const px = Math.max(2, Math.round(size * GRID_TILE_RESOLUTION));
-    const canvas = document.createElement('canvas');
-    canvas.width = px;
-    canvas.height = px;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = GRID_STYLE.colour;
-    ctx.fillRect(0, 0, px, GRID_TILE_RESOLUTION * GRID_STYLE.width);
-    ctx.fillRect(0, GRID_TILE_RESOLUTION * GRID_STYLE.width, GRID_TILE_RESOLUTION * GRID_STYLE.width, px);
-    const tiles = new TilingSprite({ texture: Texture.from(canvas), width: scene.width + 1, height: scene.height + 1 });
-    tiles.tileScale.set(size / px);
-    tiles.tilePosition.set((((offsetX % size) + size) % size) - GRID_STYLE.width / 2, (((offsetY % size) + size) % size) - GRID_STYLE.width / 2);
-    tiles.label = 'grid';
-    return tiles;
+    for (let x = ((offsetX % size) + size) % size; x <= scene.width; x += size) lines.moveTo(x, 0).lineTo(x, scene.height);
+    for (let y = ((offsetY % size) + size) % size; y <= scene.height; y += size) lines.moveTo(0, y).lineTo(scene.width, y);
+  } else if (type === 'hex') {
+    for (const outline of hexOutlines(scene.grid, scene.width, scene.height)) lines.poly(outline, true);
+  } else {
+    return null;
   }
-  if (type === 'hex') {
-    const factor = Math.min(1, FOG_MAX_PIXELS / Math.max(scene.width, scene.height));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.ceil(scene.width * factor);
-    canvas.height = Math.ceil(scene.height * factor);
-    const ctx = canvas.getContext('2d');
-    ctx.setTransform(factor, 0, 0, factor, 0, 0);
-    ctx.strokeStyle = GRID_STYLE.colour;
-    ctx.lineWidth = GRID_STYLE.width / factor;
-    ctx.beginPath();
-    for (const outline of hexOutlines(scene.grid, scene.width, scene.height)) {
-      for (let i = 0; i < outline.length; i += 2) (i ? ctx.lineTo : ctx.moveTo).call(ctx, outline[i], outline[i + 1]);
-      ctx.closePath();
-    }
-    ctx.stroke();
-    const sprite = new Sprite(Texture.from(canvas));
-    sprite.width = scene.width;
-    sprite.height = scene.height;
-    sprite.label = 'grid';
-    return sprite;
-  }
-  return null;
+  lines.label = 'grid';
+  return lines.stroke({ width: GRID_STYLE.width, color: '#000000', alpha: GRID_STYLE.alpha });
 }
