@@ -400,36 +400,30 @@ const pct = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 
-/** Where a zoom's time goes: busy time per thread (main, GPU, compositor) from a Chromium trace, and the top tasks. */
+/**
+ * Where a zooming frame's time goes, from a Chromium trace: the page's JavaScript (animation-frame callbacks), the GPU
+ * process running the frame's GL commands (SwiftShader rasterizes there), and the page's main thread waiting in
+ * Commit for the frame to be taken. Only outermost events count, so nested ones are not added twice.
+ */
 async function profileZoom(browser, page, seconds) {
   await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel', 'gpu', 'viz', 'cc', 'disabled-by-default-devtools.timeline'] });
-  await zoomFrames(page, seconds);
+  const frames = (await zoomFrames(page, seconds)).length;
   const trace = JSON.parse((await browser.stopTracing()).toString());
-  const events = trace.traceEvents ?? trace;
-  const names = new Map();
-  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
-  const busy = new Map();
-  const tasks = new Map();
-  let start = Infinity;
-  let end = 0;
-  for (const e of events) {
-    if (e.ph !== 'X' || !e.dur) continue;
-    const thread = names.get(`${e.pid}:${e.tid}`) ?? 'other';
-    if (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') {
-      busy.set(thread, (busy.get(thread) ?? 0) + e.dur / 1000);
-      start = Math.min(start, e.ts);
-      end = Math.max(end, e.ts + e.dur);
-    } else if (['FunctionCall', 'FireAnimationFrame', 'GPUTask', 'Paint', 'Layout', 'UpdateLayoutTree', 'Commit', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'CommandBufferStub::OnAsyncFlush', 'DrawAndSwap', 'SkiaOutputSurfaceImplOnGpu::SwapBuffers', 'GLES2DecoderImpl::DoReadPixels', 'Graphics.Pipeline.DrawAndSwap'].includes(e.name)) {
-      const key = `${thread} · ${e.name}`;
-      tasks.set(key, (tasks.get(key) ?? 0) + e.dur / 1000);
+  const events = (trace.traceEvents ?? trace).filter((e) => e.ph === 'X' && e.dur);
+  const sum = (name) => {
+    const ends = new Map();
+    let total = 0;
+    for (const e of events.filter((e) => e.name === name).sort((a, b) => a.ts - b.ts)) {
+      const thread = `${e.pid}:${e.tid}`;
+      if (e.ts < (ends.get(thread) ?? 0)) continue;
+      ends.set(thread, e.ts + e.dur);
+      total += e.dur / 1000;
     }
-  }
-  const wall = (end - start) / 1000;
-  return {
-    wall,
-    threads: [...busy].sort((a, b) => b[1] - a[1]).slice(0, 6),
-    tasks: [...tasks].sort((a, b) => b[1] - a[1]).slice(0, 10),
+    return total;
   };
+  const start = Math.min(...events.map((e) => e.ts));
+  const end = Math.max(...events.map((e) => e.ts + e.dur));
+  return { frames, wall: (end - start) / 1000, js: sum('FireAnimationFrame'), gpu: sum('GPUTask'), commit: sum('Commit') };
 }
 
 async function measure(browser, browserCdp, node, setup, count) {
@@ -439,8 +433,11 @@ async function measure(browser, browserCdp, node, setup, count) {
   await page.waitForFunction((n) => __vertable.tokens().length >= n, count, { timeout: 120_000 });
   // The map image and every token's look are loaded before timing starts.
   await page.waitForTimeout(1500);
-  const zoomRun = await timed(browserCdp, () => zoomFrames(page, SECONDS));
-  const panRun = await timed(browserCdp, () => panFrames(page, SECONDS));
+  // Each phase runs twice and the run with less CPU per frame counts: another program's burst on a shared machine
+  // only ever adds.
+  const cheaper = (a, b) => (a.cpuPerFrame <= b.cpuPerFrame ? a : b);
+  const zoomRun = cheaper(await timed(browserCdp, () => zoomFrames(page, SECONDS)), await timed(browserCdp, () => zoomFrames(page, SECONDS)));
+  const panRun = cheaper(await timed(browserCdp, () => panFrames(page, SECONDS)), await timed(browserCdp, () => panFrames(page, SECONDS)));
   const zoom = zoomRun.frames;
   const pan = panRun.frames;
   const moves = count >= MOVERS ? await moveFrames(page, cdp, setup, SECONDS) : null;
@@ -477,7 +474,7 @@ function report(rows, environment, startedAt, seconds) {
     `Chromium (software WebGL, SwiftShader; the browser tests' flags plus \`--disable-frame-rate-limit --disable-gpu-vsync\`,`,
     'so a frame takes what it costs rather than the 60 Hz pace), a 1280×800 window on a GM page, a',
     `${COLS * CELL}×${ROWS * CELL} scene (map image, ${CELL} px square grid, fog in 13 shapes, seen by the GM at half opacity).`,
-    `Each phase runs ${SECONDS} s. Zoom: a wheel step every frame (20 in, 20 out). Pan: the middle button held, the pointer`,
+    `Zoom and pan run twice for ${SECONDS} s each and the cheaper run counts; moves run once for ${SECONDS} s. Zoom: a wheel step every frame (20 in, 20 out). Pan: the middle button held, the pointer`,
     `circling, one step a frame. Moves: another socket of the GM moves ${MOVERS} tokens ${MOVES_PER_SECOND} times a second`,
     '(durable `token.move`); frame time is then the interval between animation frames, and main-thread time per move',
     "is the page's whole main-thread task time (Chromium's `TaskDuration`) over the window divided by the moves received.",
@@ -506,13 +503,15 @@ function report(rows, environment, startedAt, seconds) {
 function profileLines(rows) {
   const profiled = rows.filter((row) => row.profile);
   if (!profiled.length) return [];
-  const lines = ['## Where a zooming frame\'s time goes (Chromium trace)', ''];
-  for (const row of profiled) {
-    lines.push(`**${row.count} tokens**, ${f1(row.profile.wall)} ms traced. Busy time by thread: ` +
-      row.profile.threads.map(([thread, ms]) => `${thread} ${f1(ms)} ms`).join(', ') + '.', '');
-    lines.push('| thread · task | ms |', '|---|---:|', ...row.profile.tasks.map(([task, ms]) => `| ${task} | ${f1(ms)} |`), '');
-  }
-  return lines;
+  const per = (row, key) => f1(row.profile[key] / Math.max(1, row.profile.frames));
+  return [
+    "## Where a zooming frame's time goes (Chromium trace, ms per frame)",
+    '',
+    '| tokens | frames traced | page JavaScript | GPU process (SwiftShader) | page main thread waiting in Commit |',
+    '|---:|---:|---:|---:|---:|',
+    ...profiled.map((row) => `| ${row.count} | ${row.profile.frames} | ${per(row, 'js')} | ${per(row, 'gpu')} | ${per(row, 'commit')} |`),
+    '',
+  ];
 }
 
 function svg(rows) {
@@ -579,7 +578,7 @@ async function main() {
   let browser;
   let setup;
   try {
-    log('starting a node from verticles/target/vertable.jar');
+    log(`starting a node from ${args.jar ?? 'verticles/target/vertable.jar'}`);
     node = await startNode();
     cleanups.push(() => stopNode(node));
     setup = await setUpRoom(node);

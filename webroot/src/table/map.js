@@ -13,6 +13,7 @@ const DRAG_PREVIEW_MS = 60;
 const LIVE_GHOST_MS = 2500;
 const CAMERA_SETTLE_MS = 200;
 const RENDER_TIMES_KEPT = 120;
+const SHARPEN_PER_FRAME = 100;
 
 export async function createMap({ host, room, me, actions }) {
   const app = new Application();
@@ -65,13 +66,21 @@ export async function createMap({ host, room, me, actions }) {
     world.scale.set(camera.scale);
     clearTimeout(settleTimer);
     settleTimer = setTimeout(cameraSettled, CAMERA_SETTLE_MS);
+    settling = true;
     requestRender();
   }
 
-  /** Once the zoom rests, tokens in view are redrawn at the texture resolution it needs (few: only those in view). */
+  /**
+   * Once the zoom rests, tokens in view are redrawn at the texture resolution it needs, a hundred a frame so a zoom
+   * over a thousand tokens does not stall one frame.
+   */
+  let sharpenTo = null;
+  let settling = false;
   function cameraSettled() {
+    settling = false;
     cullTokens(true);
-    if (tokenSprites.sharpen(resolutionFor(camera.scale)) > 0) requestRender();
+    sharpenTo = resolutionFor(camera.scale);
+    requestRender();
   }
 
   function viewRect() {
@@ -101,12 +110,13 @@ export async function createMap({ host, room, me, actions }) {
     const pinging = pings.length > 0;
     if (pinging) drawOverlay();
     cullTokens(false);
+    if (sharpenTo && !tokenSprites.sharpen(sharpenTo, SHARPEN_PER_FRAME)) sharpenTo = null;
     app.renderer.render(app.stage);
     stats.frames++;
     remember(stats.renderTimes, performance.now() - started);
     remember(stats.frameTimes, now);
     frameQueued = false;
-    if (gliding || pinging) requestRender();
+    if (gliding || pinging || sharpenTo) requestRender();
   }
 
   const remember = (list, value) => {
@@ -558,7 +568,7 @@ export async function createMap({ host, room, me, actions }) {
     shownTokens,
     toScreen,
     /** Frames drawn, token textures drawn and sprite updates per token since the page opened; whether a glide runs. */
-    renderStats: () => ({ frames: stats.frames, tokenRedraws: stats.tokenRedraws, fogOps: stats.fogOps, tokenUpdates: { ...stats.tokenUpdates }, sprites: tokenSprites.size(), busy: frameQueued || tokenSprites.animating() }),
+    renderStats: () => ({ frames: stats.frames, tokenRedraws: stats.tokenRedraws, fogOps: stats.fogOps, tokenUpdates: { ...stats.tokenUpdates }, sprites: tokenSprites.size(), busy: frameQueued || settling || tokenSprites.animating() }),
     toggleFps: () => fps.toggle(),
     spriteAt: (id) => tokenSprites.positionOf(id),
     zoomBy: (factor) => zoomAt(host.getBoundingClientRect().left + host.clientWidth / 2, host.getBoundingClientRect().top + host.clientHeight / 2, factor),

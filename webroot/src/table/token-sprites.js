@@ -128,16 +128,19 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     return shown;
   }
 
-  /** Redraws visible tokens whose texture resolution does not suit the settled zoom; returns how many. */
-  function sharpen(res) {
+  /**
+   * Redraws up to `limit` visible tokens whose texture is too coarse for the settled zoom (or far too fine: memory);
+   * true while some are left for the next frame.
+   */
+  function sharpen(res, limit) {
     let redrawn = 0;
     for (const entry of entries.values()) {
-      if (entry.sprite.visible && entry.res !== res) {
-        draw(entry, entry.token, entry.context, res);
-        redrawn++;
-      }
+      if (!entry.sprite.visible || (entry.res >= res && entry.res <= res * 2)) continue;
+      if (redrawn === limit) return true;
+      draw(entry, entry.token, entry.context, res);
+      redrawn++;
     }
-    return redrawn;
+    return false;
   }
 
   return {
