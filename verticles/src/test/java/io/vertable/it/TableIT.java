@@ -521,6 +521,40 @@ class TableIT {
         assertThat(spriteAt(quinPage, ogreToken)).containsExactly(toX, ogre.getDouble("y"));
     }
 
+    /** A new fog operation is drawn into the fog texture on its own; the shapes laid before are not drawn again. */
+    @Test
+    @Order(11)
+    void aFogOperationDrawsOnlyItsOwnShape() {
+        Page quinPage = pages.get("quin");
+        waitFor(quinPage, "() => !__vertable.renderStats().busy", null);
+        JsonObject before = renderStats(quinPage);
+        long seq;
+        try (Player gm =
+                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+            gm.join();
+            seq = gm.ok(
+                            "vtt.in.map",
+                            new JsonObject()
+                                    .put("op", "fog.cover")
+                                    .put("sceneId", sceneId)
+                                    .put(
+                                            "shape",
+                                            new JsonObject()
+                                                    .put("kind", "rect")
+                                                    .put("x", 70)
+                                                    .put("y", 70)
+                                                    .put("w", 140)
+                                                    .put("h", 140)))
+                    .getLong("seq");
+        }
+        waitFor(quinPage, "seq => __vertable.seq() >= seq", (double) seq);
+        waitFor(quinPage, "() => !__vertable.renderStats().busy", null);
+        JsonObject after = renderStats(quinPage);
+        assertThat(after.getInteger("fogOps") - before.getInteger("fogOps"))
+                .as("fog shapes drawn for one new operation")
+                .isEqualTo(1);
+    }
+
     static JsonObject renderStats(Page page) {
         return new JsonObject((String) page.evaluate("() => JSON.stringify(__vertable.renderStats())"));
     }
