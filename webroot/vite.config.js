@@ -12,6 +12,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    // scripts/check-budget.mjs reads it to weigh the table page's first load.
+    manifest: true,
     rollupOptions: {
       input: {
         index: resolve(import.meta.dirname, 'index.html'),

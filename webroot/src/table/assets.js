@@ -1,5 +1,5 @@
 // Images for scenes and tokens. Room assets need the Bearer header, so they are fetched as blobs, not by URL.
-import { Texture } from 'pixi.js';
+import { ImageSource, Texture } from 'pixi.js';
 import { currentSession } from '../common/session.js';
 
 const textures = new Map();
@@ -17,7 +17,10 @@ async function load(image) {
   const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`image ${image}: ${response.status}`);
   const bitmap = await createImageBitmap(await response.blob());
-  return Texture.from(bitmap);
+  // Mipmapped: a map seen zoomed out samples a small level instead of striding across the full image (much cheaper
+  // on software WebGL, and no shimmer).
+  const mipLevelCount = Math.floor(Math.log2(Math.max(bitmap.width, bitmap.height, 1))) + 1;
+  return new Texture({ source: new ImageSource({ resource: bitmap, autoGenerateMipmaps: true, mipLevelCount }) });
 }
 
 /** The texture of an image (asset id or URL), or null while it loads or when it cannot be loaded. */

@@ -236,7 +236,7 @@ async function openTable(me, roomInfo) {
 
   function changed(change) {
     if (!map) return;
-    map.render();
+    map.render(change);
     const moved = (change.patch?.upsert?.tokens ?? []).map((token) => token.id);
     if (moved.length) map.settled(moved);
     selection.render();
@@ -277,6 +277,8 @@ async function openTable(me, roomInfo) {
         return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [] };
       }),
     screenOf: (x, y) => map?.toScreen(x, y) ?? null,
+    renderStats: () => map?.renderStats() ?? null,
+    spriteAt: (id) => map?.spriteAt(id) ?? null,
   };
 }
 

@@ -1,12 +1,19 @@
 // The battle map: PixiJS draws, our own pointer handling decides (one code path for mouse, touch and pen).
-import { Application, Container, Graphics, Sprite, Text, Texture } from 'pixi.js';
+// Rendering costs what changed, not what is shown: the world is one render group that pan and zoom move as a whole;
+// tokens are sprites of textures drawn once per look (token-sprites.js); the grid and the fog are one texture each
+// (scene-layers.js); drawings are cached per drawing. Frames are drawn on demand, one per animation frame at most:
+// room changes only mark what they touched, and the next frame applies them all at once.
+import { Application, BitmapText, Container, Graphics, Text } from 'pixi.js';
 import { textureFor } from './assets.js';
-import { gridDistance, hexOutlines, snap, strokeToPolygons, visibleToPlayers } from './geometry.js';
-import { buildToken, lookKey } from './tokens.js';
+import { gridDistance, snap, strokeToPolygons, visibleToPlayers } from './geometry.js';
+import { createSceneLayers } from './scene-layers.js';
+import { createTokenSprites, resolutionFor } from './token-sprites.js';
 
 const DRAG_PREVIEW_MS = 60;
-const FOG_MAX_PIXELS = 2048;
 const LIVE_GHOST_MS = 2500;
+const CAMERA_SETTLE_MS = 200;
+const RENDER_TIMES_KEPT = 120;
+const SHARPEN_PER_FRAME = 100;
 
 export async function createMap({ host, room, me, actions }) {
   const app = new Application();
@@ -25,21 +32,26 @@ export async function createMap({ host, room, me, actions }) {
   canvas.style.touchAction = 'none';
   host.appendChild(canvas);
 
-  const world = new Container();
+  // One render group: moving or scaling it is one transform, the children's geometry stays where it was uploaded.
+  const world = new Container({ isRenderGroup: true });
   const layers = {};
   for (const name of ['background', 'grid', 'drawings', 'map', 'tokens', 'gm', 'fog', 'overlay']) {
-    layers[name] = new Container();
+    // The overlay changes on every pointer move of a gesture: its own group, so the rest is not re-batched.
+    layers[name] = new Container(name === 'overlay' ? { isRenderGroup: true } : {});
     world.addChild(layers[name]);
   }
   app.stage.addChild(world);
 
-  const sprites = new Map(); // tokenId → {node, key}
+  // What the test hook and the FPS overlay read: frames drawn, token textures drawn, sprite updates per token.
+  const stats = { frames: 0, tokenRedraws: 0, fogOps: 0, tokenUpdates: {}, renderTimes: [], frameTimes: [] };
   const drawings = new Map(); // drawingId → {node, key}
   const ghosts = new Map(); // tokenId → {x, y, until}: other people's drag previews
-  let sceneKey = null;
-  let fogCanvas = null;
-  let fogSprite = null;
-  let fogKey = null;
+  const tokenSprites = createTokenSprites({
+    renderer: app.renderer,
+    layerOf: (token) => layers[token.layer === 'map' ? 'map' : token.layer === 'gm' ? 'gm' : 'tokens'],
+    stats,
+  });
+  const sceneLayers = createSceneLayers({ renderer: app.renderer, layers, onImage: () => markScene(), stats });
   let viewAsPlayer = false;
   let selected = null;
   let tool = { name: 'select' };
@@ -47,25 +59,74 @@ export async function createMap({ host, room, me, actions }) {
 
   // ---- camera ----
   const camera = { x: 40, y: 40, scale: 1 };
+  let settleTimer = null;
+  let culledFor = null; // {x, y, w, h, scale}: the world rectangle the tokens were last culled against
   function applyCamera() {
     world.position.set(camera.x, camera.y);
     world.scale.set(camera.scale);
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(cameraSettled, CAMERA_SETTLE_MS);
+    settling = true;
     requestRender();
+  }
+
+  /**
+   * Once the zoom rests, tokens in view are redrawn at the texture resolution it needs, a hundred a frame so a zoom
+   * over a thousand tokens does not stall one frame.
+   */
+  let sharpenTo = null;
+  let settling = false;
+  function cameraSettled() {
+    settling = false;
+    cullTokens(true);
+    sharpenTo = resolutionFor(camera.scale);
+    requestRender();
+  }
+
+  function viewRect() {
+    return { x: -camera.x / camera.scale, y: -camera.y / camera.scale, w: app.screen.width / camera.scale, h: app.screen.height / camera.scale };
+  }
+
+  /** Culls against the view grown by half a screen each way, again only when the view leaves that rectangle. */
+  function cullTokens(force) {
+    const view = viewRect();
+    const inside = culledFor && view.x >= culledFor.x && view.y >= culledFor.y && view.x + view.w <= culledFor.x + culledFor.w && view.y + view.h <= culledFor.y + culledFor.h;
+    if (!force && inside && camera.scale < culledFor.scale * 1.5) return;
+    culledFor = { x: view.x - view.w / 2, y: view.y - view.h / 2, w: view.w * 2, h: view.h * 2, scale: camera.scale };
+    tokenSprites.cull(culledFor);
   }
 
   let frameQueued = false;
   function requestRender() {
     if (frameQueued) return;
     frameQueued = true;
-    requestAnimationFrame(() => {
-      frameQueued = false;
-      const animating = animate();
-      app.renderer.render(app.stage);
-      if (animating) requestRender();
-    });
+    requestAnimationFrame(frame);
   }
+
+  function frame(now) {
+    const started = performance.now();
+    applyChanges(now);
+    const gliding = tokenSprites.step(now);
+    const pinging = pings.length > 0;
+    if (pinging) drawOverlay();
+    cullTokens(false);
+    if (sharpenTo && !tokenSprites.sharpen(sharpenTo, SHARPEN_PER_FRAME)) sharpenTo = null;
+    app.renderer.render(app.stage);
+    stats.frames++;
+    remember(stats.renderTimes, performance.now() - started);
+    remember(stats.frameTimes, now);
+    frameQueued = false;
+    if (gliding || pinging || sharpenTo) requestRender();
+  }
+
+  const remember = (list, value) => {
+    list.push(value);
+    if (list.length > RENDER_TIMES_KEPT) list.shift();
+  };
+
   new ResizeObserver(() => {
     app.resize();
+    culledFor = null;
     requestRender();
   }).observe(host);
   function toWorld(clientX, clientY) {
@@ -101,121 +162,80 @@ export async function createMap({ host, room, me, actions }) {
   const grid = () => scene()?.grid ?? { type: 'square', size: 70, offsetX: 0, offsetY: 0, unitsPerCell: 5, units: 'ft' };
   const playerEyes = () => !room.isGm() || viewAsPlayer;
   const isMine = (token) => (token.owners ?? []).includes(me.id);
+  const showsToken = (current, token) =>
+    !!current && !!token && token.sceneId === current.id && (!playerEyes() || !room.isGm() || visibleToPlayers(current, token));
 
   /** Tokens this screen shows: the GM's "view as player" applies the players' rules. */
   function shownTokens() {
     const current = scene();
     if (!current) return [];
-    return room
-      .tokens()
-      .filter((token) => token.sceneId === current.id)
-      .filter((token) => !playerEyes() || !room.isGm() || visibleToPlayers(current, token));
+    return room.tokens().filter((token) => showsToken(current, token));
   }
 
-  // ---- drawing the scene ----
-  function renderScene() {
-    const current = scene();
-    const key = current ? JSON.stringify([current.id, current.image, current.width, current.height, current.grid]) : null;
-    if (key === sceneKey) return;
-    sceneKey = key;
-    layers.background.removeChildren();
-    layers.grid.removeChildren();
-    if (!current) return;
-    fitScene(current);
-    layers.background.addChild(new Graphics().rect(0, 0, current.width, current.height).fill('#3e4a3d'));
-    const texture = textureFor(current.image, () => {
-      sceneKey = null;
-      renderAll();
-    });
-    if (texture) {
-      const image = new Sprite(texture);
-      image.width = current.width;
-      image.height = current.height;
-      layers.background.addChild(image);
-    }
-    layers.grid.addChild(gridGraphics(current));
-  }
+  // ---- what changed since the last frame ----
+  const dirty = { scene: true, drawings: true, allTokens: true, tokens: new Set() };
 
-  function gridGraphics(current) {
-    const g = new Graphics();
-    const { type, size, offsetX, offsetY } = current.grid;
-    if (type === 'square') {
-      for (let x = offsetX % size; x <= current.width; x += size) g.moveTo(x, 0).lineTo(x, current.height);
-      for (let y = offsetY % size; y <= current.height; y += size) g.moveTo(0, y).lineTo(current.width, y);
-    } else if (type === 'hex') {
-      for (const outline of hexOutlines(current.grid, current.width, current.height)) g.poly(outline, true);
-    }
-    return g.stroke({ width: 1, color: '#000000', alpha: 0.35 });
-  }
-
-  function renderFog() {
-    const current = scene();
-    const opaque = playerEyes();
-    const key = current ? JSON.stringify([current.id, current.width, current.height, current.fog, opaque]) : null;
-    if (key === fogKey) return;
-    fogKey = key;
-    layers.fog.removeChildren();
-    if (!current?.fog?.enabled) return;
-    const factor = Math.min(1, FOG_MAX_PIXELS / Math.max(current.width, current.height));
-    fogCanvas ??= document.createElement('canvas');
-    fogCanvas.width = Math.ceil(current.width * factor);
-    fogCanvas.height = Math.ceil(current.height * factor);
-    const ctx = fogCanvas.getContext('2d');
-    ctx.setTransform(factor, 0, 0, factor, 0, 0);
-    ctx.fillStyle = '#000';
-    if (current.fog.initial === 'covered') ctx.fillRect(0, 0, current.width, current.height);
-    for (const op of current.fog.ops ?? []) {
-      ctx.globalCompositeOperation = op.op === 'reveal' ? 'destination-out' : 'source-over';
-      ctx.beginPath();
-      if (op.shape.kind === 'rect') ctx.rect(op.shape.x, op.shape.y, op.shape.w, op.shape.h);
-      else op.shape.points.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
-      ctx.closePath();
-      ctx.fill('evenodd');
-    }
-    ctx.globalCompositeOperation = 'source-over';
-    fogSprite?.texture.destroy(true);
-    fogSprite = new Sprite(Texture.from(fogCanvas, true));
-    fogSprite.width = current.width;
-    fogSprite.height = current.height;
-    fogSprite.alpha = opaque ? 1 : 0.5;
-    layers.fog.addChild(fogSprite);
-  }
-
-  function renderTokens() {
-    const current = scene();
-    const cell = current?.grid?.size ?? 70;
-    const shown = shownTokens();
-    const seen = new Set();
-    const now = performance.now();
-    for (const token of shown) {
-      seen.add(token.id);
-      const context = { mine: isMine(token), selected: selected === token.id, cell, textureReady: !!textureFor(token.image) };
-      const key = lookKey(token, context);
-      let entry = sprites.get(token.id);
-      if (!entry || entry.key !== key) {
-        entry?.node.destroy({ children: true });
-        const node = buildToken(token, { ...context, onTextureReady: () => renderAll() });
-        entry = { node, key };
-        sprites.set(token.id, entry);
-      }
-      const layer = layers[token.layer === 'map' ? 'map' : token.layer === 'gm' ? 'gm' : 'tokens'];
-      if (entry.node.parent !== layer) layer.addChild(entry.node);
-      const dragged = drag?.tokenId === token.id ? drag.at : null;
-      const ghost = ghosts.get(token.id);
-      const at = dragged ?? (ghost && ghost.until > now ? [ghost.x, ghost.y] : [token.x, token.y]);
-      entry.node.position.set(at[0], at[1]);
-    }
-    for (const [id, entry] of sprites) {
-      if (!seen.has(id)) {
-        entry.node.destroy({ children: true });
-        sprites.delete(id);
-      }
-    }
+  function markScene() {
+    dirty.scene = true;
+    dirty.drawings = true;
+    dirty.allTokens = true;
     requestRender();
   }
 
-  function renderDrawings() {
+  function markToken(id) {
+    if (id) dirty.tokens.add(id);
+    requestRender();
+  }
+
+  /** A room change: a patch that only touched tokens marks only those tokens. */
+  function changed(change) {
+    const patch = change?.patch;
+    if (!change || change.all || (!patch && !change.tokens)) return markScene();
+    (change.tokens ?? []).forEach(markToken);
+    if (!patch) return;
+    if ('activeScene' in patch || patch.upsert?.scenes?.length || patch.remove?.scenes?.length) markScene();
+    if (patch.upsert?.drawings?.length || patch.remove?.drawings?.length) {
+      dirty.drawings = true;
+      requestRender();
+    }
+    for (const token of patch.upsert?.tokens ?? []) markToken(token.id);
+    for (const id of patch.remove?.tokens ?? []) markToken(id);
+  }
+
+  function applyChanges(now) {
     const current = scene();
+    if (dirty.scene) {
+      if (sceneLayers.showScene(current) && current) fitScene(current);
+      sceneLayers.showFog(current, playerEyes());
+    }
+    if (dirty.drawings) renderDrawings(current);
+    const ids = dirty.allTokens ? new Set([...Object.keys(room.view()?.tokens ?? {}), ...tokenSprites.ids()]) : dirty.tokens;
+    const cell = current?.grid?.size ?? 70;
+    const res = resolutionFor(camera.scale);
+    for (const id of ids) updateToken(id, current, cell, res, now);
+    dirty.scene = false;
+    dirty.drawings = false;
+    dirty.allTokens = false;
+    dirty.tokens = new Set();
+  }
+
+  function updateToken(id, current, cell, res, now) {
+    const token = room.tokenAt(id);
+    if (!showsToken(current, token)) return tokenSprites.remove(id);
+    const context = {
+      mine: isMine(token),
+      selected: selected === id,
+      cell,
+      textureReady: !!textureFor(token.image),
+      onTextureReady: () => markToken(id),
+    };
+    const dragged = drag?.tokenId === id ? drag.at : null;
+    const ghost = ghosts.get(id);
+    const at = dragged ?? (ghost && ghost.until > now ? [ghost.x, ghost.y] : [token.x, token.y]);
+    tokenSprites.update(token, context, at, { glide: !dragged, res, now });
+  }
+
+  function renderDrawings(current) {
     const view = room.view();
     const seen = new Set();
     for (const drawing of Object.values(view?.drawings ?? {})) {
@@ -237,17 +257,10 @@ export async function createMap({ host, room, me, actions }) {
     }
   }
 
-  function renderAll() {
-    renderScene();
-    renderFog();
-    renderDrawings();
-    renderTokens();
-    renderOverlay();
-  }
-
   // ---- overlay: ruler, previews, pings ----
   const overlay = new Graphics();
-  const rulerLabel = new Text({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4 } } });
+  // Bitmap text: the ruler's label changes on every pointer move, and cached glyphs make that a few quads.
+  const rulerLabel = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4 } } });
   layers.overlay.addChild(overlay, rulerLabel);
   const pings = [];
 
@@ -309,14 +322,16 @@ export async function createMap({ host, room, me, actions }) {
     }
   }
 
-  /** Pings fade and others' drag previews expire: true while something still moves. */
-  function animate() {
-    if (!pings.length && !ghosts.size) return false;
-    const now = performance.now();
-    for (const [id, ghost] of ghosts) if (ghost.until <= now) ghosts.delete(id);
-    renderTokens();
-    drawOverlay();
-    return pings.length > 0 || ghosts.size > 0;
+  /** Someone else's drag preview holds the token there for a while; then it goes back to where the room has it. */
+  function showGhost(tokenId, x, y) {
+    const ghost = { x, y, until: performance.now() + LIVE_GHOST_MS };
+    ghosts.set(tokenId, ghost);
+    markToken(tokenId);
+    setTimeout(() => {
+      if (ghosts.get(tokenId) !== ghost) return;
+      ghosts.delete(tokenId);
+      markToken(tokenId);
+    }, LIVE_GHOST_MS + 1);
   }
 
   // ---- pointer input ----
@@ -359,7 +374,7 @@ export async function createMap({ host, room, me, actions }) {
       drag.at = [at[0] - drag.offset[0], at[1] - drag.offset[1]];
       drag.moved ||= Math.hypot(event.clientX - drag.screen[0], event.clientY - drag.screen[1]) > 4;
       sendDragPreview();
-      renderTokens();
+      markToken(drag.tokenId);
     } else if (gesture) {
       gesture.to = at;
       if (gesture.points && gesture.kind !== 'fog-poly') gesture.points.push(at.map(round));
@@ -481,11 +496,11 @@ export async function createMap({ host, room, me, actions }) {
   function finishDrag() {
     const done = drag;
     drag = null;
-    if (!done.moved) return renderTokens();
+    if (!done.moved) return markToken(done.tokenId);
     const token = room.tokenAt(done.tokenId);
     const [x, y] = snap(grid(), done.at[0], done.at[1], token?.size ?? 1);
     actions.move(done.tokenId, round(x), round(y));
-    renderTokens();
+    markToken(done.tokenId);
   }
 
   function startPinch() {
@@ -493,7 +508,7 @@ export async function createMap({ host, room, me, actions }) {
     gesture = null;
     const [a, b] = [...pointers.values()];
     pinch = { distance: Math.hypot(a[0] - b[0], a[1] - b[1]), centre: [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2] };
-    renderAll();
+    markScene();
   }
 
   function movePinch() {
@@ -509,8 +524,9 @@ export async function createMap({ host, room, me, actions }) {
 
   function select(id) {
     if (selected === id) return;
+    markToken(selected);
     selected = id;
-    renderTokens();
+    markToken(id);
     actions.selected(id);
   }
 
@@ -520,10 +536,12 @@ export async function createMap({ host, room, me, actions }) {
   }
 
   applyCamera();
-  renderAll();
+  markScene();
+  const fps = fpsOverlay(host, stats, () => tokenSprites.size());
 
   return {
-    render: renderAll,
+    /** The room changed: `{all}`, `{patch}` of an event, or `{tokens: [ids]}` of my own pending moves. */
+    render: changed,
     setTool(next) {
       tool = next;
       gesture = null;
@@ -532,7 +550,7 @@ export async function createMap({ host, room, me, actions }) {
     },
     setViewAsPlayer(on) {
       viewAsPlayer = on;
-      renderAll();
+      markScene();
     },
     viewAsPlayer: () => viewAsPlayer,
     selected: () => selected,
@@ -541,10 +559,7 @@ export async function createMap({ host, room, me, actions }) {
     live(message) {
       if (message.from === me.id) return;
       if (message.op === 'ping') showPing(message.x, message.y, '#ff7043');
-      if (message.op === 'drag' && message.tokenId) {
-        ghosts.set(message.tokenId, { x: message.x, y: message.y, until: performance.now() + LIVE_GHOST_MS });
-        renderTokens();
-      }
+      if (message.op === 'drag' && message.tokenId) showGhost(message.tokenId, message.x, message.y);
     },
     /** A stored move ends the preview of that token. */
     settled(tokenIds) {
@@ -552,6 +567,10 @@ export async function createMap({ host, room, me, actions }) {
     },
     shownTokens,
     toScreen,
+    /** Frames drawn, token textures drawn and sprite updates per token since the page opened; whether a glide runs. */
+    renderStats: () => ({ frames: stats.frames, tokenRedraws: stats.tokenRedraws, fogOps: stats.fogOps, tokenUpdates: { ...stats.tokenUpdates }, sprites: tokenSprites.size(), busy: frameQueued || settling || tokenSprites.animating() }),
+    toggleFps: () => fps.toggle(),
+    spriteAt: (id) => tokenSprites.positionOf(id),
     zoomBy: (factor) => zoomAt(host.getBoundingClientRect().left + host.clientWidth / 2, host.getBoundingClientRect().top + host.clientHeight / 2, factor),
     app,
   };
@@ -572,3 +591,34 @@ function drawingNode(drawing) {
 }
 
 const round = (value) => Math.round(value * 10) / 10;
+
+/** The page's own frame meter (the F key): frames drawn in the last second and main-thread time per frame. */
+function fpsOverlay(host, stats, sprites) {
+  const box = document.createElement('div');
+  box.className = 'fps-meter';
+  box.dataset.testid = 'fps-meter';
+  box.hidden = true;
+  host.appendChild(box);
+  let timer = null;
+  const show = () => {
+    const now = performance.now();
+    const recent = stats.frameTimes.filter((t) => now - t <= 1000).length;
+    const times = [...stats.renderTimes].sort((a, b) => a - b);
+    const p50 = times[Math.floor(times.length / 2)] ?? 0;
+    const p95 = times[Math.floor(times.length * 0.95)] ?? 0;
+    box.textContent = `${recent} frames/s · frame work p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms · ${sprites()} tokens · ${stats.tokenRedraws} token draws`;
+  };
+  const toggle = () => {
+    box.hidden = !box.hidden;
+    clearInterval(timer);
+    if (!box.hidden) {
+      show();
+      timer = setInterval(show, 500);
+    }
+  };
+  addEventListener('keydown', (event) => {
+    const typing = event.target instanceof HTMLElement && (event.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName));
+    if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && event.key.toLowerCase() === 'f') toggle();
+  });
+  return { toggle };
+}

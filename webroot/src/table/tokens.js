@@ -1,6 +1,6 @@
-// One token on the map: image or coloured disc with initials, HP bar, condition markers, my-token ring.
-// Rebuilt only when its look changes; moves only set the position (200 tokens stay cheap).
-import { Container, Graphics, Sprite, Text } from 'pixi.js';
+// One token's look: image or coloured disc with initials, HP bar, condition markers, my-token ring. Built only to be
+// drawn into the token's texture (token-sprites.js), then thrown away; the label uses cached glyphs (bitmap text).
+import { BitmapText, Container, Graphics, Sprite } from 'pixi.js';
 import { textureFor } from './assets.js';
 
 const CONDITION_COLOURS = ['#e53935', '#8e24aa', '#1e88e5', '#43a047', '#fb8c00', '#6d4c41', '#00acc1', '#fdd835'];
@@ -40,7 +40,7 @@ export function buildToken(token, { mine, selected, cell, onTextureReady }) {
     sprite.scale.set(scale);
     body.addChild(sprite);
   } else {
-    const label = new Text({
+    const label = new BitmapText({
       text: initials(token.name),
       style: { fontFamily: 'system-ui, sans-serif', fontSize: Math.max(10, radius * 0.7), fill: '#ffffff', fontWeight: '700' },
     });
@@ -63,7 +63,6 @@ export function buildToken(token, { mine, selected, cell, onTextureReady }) {
     );
   });
   if (token.locked) root.addChild(new Graphics().rect(-radius, -radius, radius * 0.3, radius * 0.3).fill('#9e9e9e'));
-  root.alpha = token.hidden ? 0.45 : token.layer === 'gm' ? 0.65 : 1;
   return root;
 }
 
