@@ -224,7 +224,12 @@ class RollingUpdateIT {
          */
         JsonObject request(String address, JsonObject body) {
             body.put("room", roomId);
+            // Bounded: a client that can never get an answer fails the test with what it saw, not the build by hanging.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (true) {
+                if (System.nanoTime() > deadline)
+                    throw new AssertionError("no answer in 90 s for " + body.encode() + " on node-" + node + " after "
+                            + reconnects + " reconnects");
                 String replyAddress = UUID.randomUUID().toString().substring(0, 30);
                 socket.send(new JsonObject()
                         .put("type", "send")
