@@ -1,5 +1,6 @@
 // Chat log with roll cards, history paging on scroll-up, and a message box whose text is never lost: a line that
 // cannot be sent stays queued (shown as "sending…") and goes out when the connection is back.
+import '../people.css';
 import { el } from '../ui.js';
 
 const PAGE = 50;
