@@ -71,7 +71,7 @@ export function membersTab({ roomId }) {
         return el(
           'tr',
           { testid: 'member-row', dataset: { userId: member.userId, role: member.role } },
-          el('td', { 'data-label': 'Name' }, el('span', { testid: 'member-name' }, member.displayName), me ? el('span', { class: 'muted' }, ' (you)') : null, member.guest ? el('span', { class: 'badge' }, 'guest') : null),
+          el('td', { 'data-label': 'Name' }, el('span', { testid: 'member-name' }, member.displayName), me ? el('span', { class: 'muted' }, ' (you)') : null, member.guest ? [' ', el('span', { class: 'badge' }, 'guest')] : null),
           el('td', { 'data-label': 'Role' }, select),
           el('td', { 'data-label': 'Joined' }, formatDateTime(member.joinedAt)),
           el('td', { 'data-label': 'Actions' }, el('span', { class: 'row-actions' }, kick, ban)),

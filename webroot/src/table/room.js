@@ -205,6 +205,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     command,
     moveToken,
     tokenAt,
+    id: () => roomId,
     view: () => view,
     seq: () => seq,
     role: () => role,

@@ -54,6 +54,7 @@ final class RoomRoutes {
         router.patch("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> update(ctx)));
         router.delete("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> delete(ctx)));
         router.delete("/api/rooms/:roomId/bans/:userId").handler(ctx -> api.respond(ctx, 200, () -> unban(ctx)));
+        router.get("/api/rooms/:roomId/roster").handler(ctx -> api.respond(ctx, 200, () -> roster(ctx)));
         router.get("/api/rooms/:roomId/members").handler(ctx -> api.respond(ctx, 200, () -> gm(ctx, "members", null)));
         router.patch("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> changeRole(ctx)));
         router.delete("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> remove(ctx)));
@@ -94,6 +95,26 @@ final class RoomRoutes {
     private Future<JsonObject> get(RoutingContext ctx) {
         return api.roleIn(ctx).compose(role -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "get"))
                 .map(room -> room.put("role", role.name())));
+    }
+
+    /**
+     * Who is in the room, for every member: names and roles (the whisper picker, the party list). The GM's member
+     * list adds bans and join times.
+     */
+    private Future<JsonObject> roster(RoutingContext ctx) {
+        return api.roleIn(ctx)
+                .compose(role -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "members")))
+                .map(answer -> {
+                    var people = new io.vertx.core.json.JsonArray();
+                    answer.getJsonArray("members").stream()
+                            .map(JsonObject.class::cast)
+                            .filter(member -> !member.getBoolean("banned"))
+                            .forEach(member -> people.add(new JsonObject()
+                                    .put("userId", member.getString("userId"))
+                                    .put("displayName", member.getString("displayName"))
+                                    .put("role", member.getString("role"))));
+                    return new JsonObject().put("members", people);
+                });
     }
 
     /** Rename and archive (or bring back from the archive): {@code {name?, archived?}}. */

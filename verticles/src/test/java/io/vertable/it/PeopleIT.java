@@ -238,4 +238,108 @@ class PeopleIT {
         assertThat(rest.get("/api/rooms/" + room.roomId(), room.gmToken()).status())
                 .isEqualTo(403);
     }
+
+    // ---- chat tools ----
+
+    static Locator messages(Page page, String text) {
+        return page.locator("[data-testid=chat-log] [data-testid=chat-message]")
+                .filter(new Locator.FilterOptions().setHasText(text));
+    }
+
+    static void say(Page page, String text) {
+        page.locator("[data-testid=chat-input]").fill(text);
+        page.locator("[data-testid=chat-input]").press("Enter");
+    }
+
+    @Test
+    void whispersArePickedByNameAndReachOnlyThosePicked() {
+        Table room = Table.create(rest, "Whispers");
+        JsonObject ann = room.join("Ann Lee", "PLAYER");
+        JsonObject bob = room.join("Bob", "PLAYER");
+        JsonObject cat = room.join("Cat", "PLAYER");
+        Seat gm = gmTable(room);
+        Page annPage = table(room, ann).page();
+        Seat bobSeat = table(room, bob);
+        Seat catSeat = table(room, cat);
+
+        annPage.locator("[data-testid=whisper-to]").focus();
+        annPage.waitForFunction(
+                "() => [...document.querySelectorAll('[data-testid=whisper-to] option')].some(o => o.textContent === 'Bob')");
+        annPage.locator("[data-testid=whisper-to]")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Bob"));
+        say(annPage, "meet me by the well");
+        assertThat(messages(bobSeat.page(), "meet me by the well").locator("[data-testid=whisper-label]"))
+                .hasText("Whisper from Ann Lee to you");
+        assertThat(messages(annPage, "meet me by the well").locator("[data-testid=whisper-label]"))
+                .hasText("Whisper to Bob");
+
+        annPage.locator("[data-testid=whisper-to]")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("GM (whisper)"));
+        say(annPage, "I pocket the ruby");
+        assertThat(messages(gm.page(), "I pocket the ruby").locator("[data-testid=whisper-label]"))
+                .hasText("Whisper from Ann Lee to the GMs");
+
+        annPage.locator("[data-testid=whisper-to]").selectOption("");
+        say(annPage, "hello all");
+        assertThat(messages(catSeat.page(), "hello all")).isVisible();
+        assertThat(String.join("\n", catSeat.frames()))
+                .doesNotContain("meet me by the well")
+                .doesNotContain("ruby");
+        assertThat(String.join("\n", gm.frames())).doesNotContain("meet me by the well");
+    }
+
+    @Test
+    void inlineRollsEditsDeletesSearchAndRollLabels() {
+        Table room = Table.create(rest, "Chatter");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        JsonObject bob = room.join("Bob", "PLAYER");
+        Seat gm = gmTable(room);
+        Page annPage = table(room, ann).page();
+        Page bobPage = table(room, bob).page();
+
+        say(annPage, "I swing [[1d20+4]] at the door");
+        Locator swing = messages(bobPage, "at the door");
+        assertThat(swing.locator("[data-testid=inline-roll]")).hasCount(1);
+        assertThat(swing.locator("[data-testid=chat-text]")).not().containsText("[[");
+        assertThat(swing.locator("[data-testid=chat-text]")).containsText("I swing ");
+
+        say(annPage, "the door is locked");
+        Locator line = messages(annPage, "the door is locked");
+        line.locator("[data-testid=chat-edit]").click();
+        annPage.locator("[role=dialog] input").fill("the door is open");
+        annPage.locator("[role=dialog] input").press("Enter");
+        Locator edited = messages(bobPage, "the door is open");
+        assertThat(edited.locator("[data-testid=chat-edited]")).isVisible();
+        // Bob may not edit or delete Ann's words; a line with an inline roll is not editable even by its author.
+        assertThat(edited.locator("[data-testid=chat-edit]")).hasCount(0);
+        assertThat(edited.locator("[data-testid=chat-delete]")).hasCount(0);
+        assertThat(messages(annPage, "at the door").locator("[data-testid=chat-edit]"))
+                .hasCount(0);
+
+        say(bobPage, "spam spam spam");
+        messages(gm.page(), "spam spam spam")
+                .locator("[data-testid=chat-delete]")
+                .click();
+        gm.page().locator("[role=dialog] button[type=submit]").click();
+        assertThat(messages(annPage, "spam spam spam")).hasCount(0);
+        assertThat(annPage.locator("[data-testid=chat-deleted]")).hasCount(1);
+
+        bobPage.click("[data-testid=chat-search-toggle]");
+        bobPage.fill("[data-testid=chat-search-input]", "door");
+        bobPage.press("[data-testid=chat-search-input]", "Enter");
+        assertThat(bobPage.locator("[data-testid=chat-search-status]")).hasText("2 messages found.");
+        assertThat(bobPage.locator("[data-testid=chat-search-results]")).containsText("the door is open");
+
+        // Labels: the GM's own GM roll, and a blind roll as its roller sees it.
+        gm.page().selectOption("[data-testid=roll-mode]", "gm");
+        gm.page().click("[data-testid=roll-d20]");
+        assertThat(gm.page().locator("[data-testid=mode-label]").last()).hasText("GM roll (only the GMs see it)");
+        annPage.selectOption("[data-testid=roll-mode]", "blind");
+        annPage.click("[data-testid=roll-d12]");
+        assertThat(annPage.locator("[data-testid=blind-teaser]"))
+                .hasText("You rolled 1d12 in secret: only the GM sees the result.");
+        assertThat(annPage.locator("[data-testid=blind-teaser] ~ [data-testid=roll-card]"))
+                .hasCount(0);
+        screenshot(annPage, "people-chat-1280.png");
+    }
 }
