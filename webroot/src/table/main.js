@@ -10,6 +10,7 @@ import { createGmTools } from './panels/gm.js';
 import { createInitiative } from './panels/initiative.js';
 import { createParty } from './panels/party.js';
 import { createSelection } from './panels/selection.js';
+import { createSheets } from './panels/sheets.js';
 import { createRoom } from './room.js';
 import { createToasts, el } from './ui.js';
 
@@ -70,6 +71,7 @@ async function openTable(me, roomInfo) {
   let map;
   let chat;
   let party;
+  let sheets;
   let primaryStream;
   const roomStream = `vtt.room.${roomId}`;
   const userStream = `vtt.user.${me.id}`;
@@ -154,6 +156,7 @@ async function openTable(me, roomInfo) {
     if (!body) return;
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence') return party?.presence(body);
+    if (body.type === 'character.changed') return sheets?.changed(body);
     if (address === userStream) return heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
@@ -182,6 +185,7 @@ async function openTable(me, roomInfo) {
     app.dataset.role = room.role();
     buildToolbar();
     party.loadMembers();
+    sheets?.reload();
   }
 
   /** Kicked, banned, or the room is gone: the table closes and says why (never a stale "Connected"). */
@@ -218,6 +222,7 @@ async function openTable(me, roomInfo) {
       selection: el('section', { class: 'panel' }),
       chat: el('section', { class: 'panel panel-chat', testid: 'panel-chat' }),
       dice: el('section', { class: 'panel', testid: 'panel-dice' }),
+      sheets: el('section', { class: 'panel', testid: 'panel-sheets' }),
       initiative: el('section', { class: 'panel', testid: 'panel-initiative' }),
       party: el('section', { class: 'panel', testid: 'panel-party' }),
       gm: el('section', { class: 'panel', testid: 'panel-gm' }),
@@ -243,7 +248,8 @@ async function openTable(me, roomInfo) {
     });
     chat = createChat({ host: panels.chat, room, me, notify });
     restoreDraft(chat.input);
-    createDiceTray({ host: panels.dice, room, notify });
+    const tray = createDiceTray({ host: panels.dice, room, notify });
+    sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode() });
     initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
     party = createParty({ host: panels.party, roomId, room });
     applyRole();

@@ -139,4 +139,100 @@ class TableRecordsTest {
                         .getString("code"))
                 .isEqualTo("MESSAGE_NOT_OWNED");
     }
+
+    // ---- character sheets ----
+
+    JsonObject dice(Player who, String op, JsonObject body) {
+        return who.command("vtt.in.dice", body.copy().put("op", op));
+    }
+
+    @Test
+    void npcSheetsStayWithTheGmAndSheetsAreBounded() {
+        JsonObject npc = dice(
+                gm,
+                "character.create",
+                new JsonObject()
+                        .put("name", "Hidden Hag")
+                        .putNull("ownerId")
+                        .put("attributes", new JsonObject().put("curse", 7)));
+        assertThat(npc.getString("ownerId")).isNull();
+        JsonObject mine = dice(
+                pip, "character.create", new JsonObject().put("name", "Pipkin").put("notes", "brave"));
+        assertThat(mine.getString("notes")).isEqualTo("brave");
+
+        assertThat(dice(pip, "character.list", new JsonObject())
+                        .getJsonArray("characters")
+                        .encode())
+                .doesNotContain("Hidden Hag")
+                .contains("Pipkin");
+        assertThat(dice(pip, "character.get", new JsonObject().put("id", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("CHARACTER_NOT_OWNED");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", npc.getString("id")).put("notes", "x"))
+                        .getString("code"))
+                .isEqualTo("CHARACTER_NOT_OWNED");
+        assertThat(gm.everythingReceived()).contains("Hidden Hag");
+        assertThat(pip.everythingReceived()).doesNotContain("Hidden Hag").doesNotContain("curse");
+        assertThat(quin.everythingReceived()).doesNotContain("Hidden Hag");
+        assertThat(dice(
+                                pip,
+                                "roll",
+                                new JsonObject()
+                                        .put("expression", "1d20+@curse")
+                                        .put("character", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+        // A player cannot roll with the NPC's numbers, by name or by id.
+        assertThat(dice(
+                                pip,
+                                "roll",
+                                new JsonObject()
+                                        .put("expression", "1d20+@curse")
+                                        .put("character", "Hidden Hag"))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+
+        String id = mine.getString("id");
+        JsonObject many = new JsonObject();
+        for (int i = 0; i < 10_000; i++) many.put("a" + i, i);
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("attributes", many))
+                        .getString("code"))
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        JsonObject count = new JsonObject();
+        for (int i = 0; i < 201; i++) count.put("a" + i, 1);
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("attributes", count))
+                        .getString("code"))
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject()
+                                        .put("id", id)
+                                        .put("attributes", new JsonObject().put("big", "x".repeat(40_000))))
+                        .getString("code"))
+                .isIn("PAYLOAD_TOO_LARGE");
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("notes", "x".repeat(10_001)))
+                        .getString("code"))
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("notes", "bell\u0007"))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", id).put("attributes", new JsonObject().put("", 1)))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        // A value naming another attribute is text, not a reference: nothing recurses.
+        dice(
+                pip,
+                "character.update",
+                new JsonObject().put("id", id).put("attributes", new JsonObject().put("a", "@a")));
+        assertThat(dice(pip, "roll", new JsonObject().put("expression", "1d20+@a"))
+                        .getString("code"))
+                .isEqualTo("DICE_UNKNOWN_VARIABLE");
+    }
 }

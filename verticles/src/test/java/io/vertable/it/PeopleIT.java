@@ -342,4 +342,74 @@ class PeopleIT {
                 .hasCount(0);
         screenshot(annPage, "people-chat-1280.png");
     }
+
+    // ---- character sheets ----
+
+    static void fillDialog(Page page, String label, String value) {
+        page.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText(label))
+                .locator("input")
+                .fill(value);
+    }
+
+    @Test
+    void aPlayerKeepsASheetAndRollsWithItAndTheGmsNpcsNeverReachThem() {
+        Table room = Table.create(rest, "Sheets");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Seat gm = gmTable(room);
+        Seat annSeat = table(room, ann);
+        Page annPage = annSeat.page();
+        Page gmPage = gm.page();
+
+        // The GM's NPC, made through the same panel: nobody plays it.
+        gmPage.click("[data-testid=sheet-new]");
+        fillDialog(gmPage, "Name", "Lich King");
+        gmPage.locator("[role=dialog] select").selectOption("");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(gmPage.locator("[data-testid=sheet-item]")
+                        .filter(new Locator.FilterOptions().setHasText("Lich King")))
+                .containsText("NPC · hidden from players");
+        gmPage.click("[data-testid=attribute-add]");
+        gmPage.locator("[data-testid=attribute-name]").last().fill("phylactery");
+        gmPage.locator("[data-testid=attribute-value]").last().fill("99");
+        gmPage.click("[data-testid=sheet-save]");
+        assertThat(gmPage.locator("[data-testid=sheet-save]")).hasText("Saved");
+
+        // Ann's own sheet: created, filled, saved, rolled with.
+        annPage.click("[data-testid=sheet-new]");
+        fillDialog(annPage, "Name", "Ayla");
+        annPage.locator("[role=dialog] input").press("Enter");
+        assertThat(annPage.locator("[data-testid=sheet-name]")).hasValue("Ayla");
+        annPage.click("[data-testid=attribute-add]");
+        annPage.locator("[data-testid=attribute-name]").last().fill("str");
+        annPage.locator("[data-testid=attribute-value]").last().fill("3");
+        annPage.fill("[data-testid=sheet-notes]", "Raised by wolves.");
+        annPage.click("[data-testid=sheet-save]");
+        assertThat(annPage.locator("[data-testid=sheet-save]")).hasText("Saved");
+        annPage.locator("[data-testid=attribute-roll]").first().click();
+        Locator card = messages(annPage, "Ayla: str").locator("[data-testid=roll-card]");
+        assertThat(card).containsText("1d20+@str");
+        int total = Integer.parseInt(
+                card.locator("[data-testid=roll-total]").innerText().trim());
+        int die = Integer.parseInt(
+                card.locator("[data-testid=die]").first().innerText().trim());
+        assertThat(total).isEqualTo(die + 3);
+        say(annPage, "/r 1d20+@str # typed");
+        assertThat(messages(gmPage, "typed").locator("[data-testid=roll-card]")).containsText("1d20+@str");
+
+        // The GM sees and edits Ann's sheet; Ann's open panel follows.
+        gmPage.locator("[data-testid=sheet-item]")
+                .filter(new Locator.FilterOptions().setHasText("Ayla"))
+                .click();
+        assertThat(gmPage.locator("[data-testid=sheet-item]").filter(new Locator.FilterOptions().setHasText("Ayla")))
+                .containsText("Ann");
+        gmPage.locator("[data-testid=attribute-value]").first().fill("5");
+        gmPage.click("[data-testid=sheet-save]");
+        assertThat(annPage.locator("[data-testid=attribute-value]").first()).hasValue("5");
+
+        assertThat(annPage.locator("[data-testid=sheet-item]")).hasCount(1);
+        String annReceived = String.join("\n", annSeat.frames());
+        assertThat(annReceived).doesNotContain("Lich King").doesNotContain("phylactery");
+        screenshot(annPage, "people-sheets-1280.png");
+    }
 }
