@@ -14,7 +14,8 @@ export function exportButton(room) {
     try {
       const document_ = await api.get(`/api/rooms/${encodeURIComponent(room.id)}/export`);
       download(new Blob([JSON.stringify(document_, null, 2)], { type: 'application/json' }), fileName(room.name));
-      status.ok(`Exported ${document_.events?.length ?? 0} events${document_.assets?.length ? ` and ${document_.assets.length} images` : ''}.`);
+      const count = (n, word) => `${n} ${n === 1 ? word : `${word}s`}`;
+      status.ok(`Exported ${count(document_.events?.length ?? 0, 'event')}${document_.assets?.length ? ` and ${count(document_.assets.length, 'image')}` : ''}.`);
     } catch (error) {
       status.error(`The export failed. ${explain(error)}`);
     } finally {

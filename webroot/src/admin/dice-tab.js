@@ -39,7 +39,7 @@ function playerCard(player) {
     'section',
     { class: 'card dice-player', testid: 'dice-player', dataset: { userId: player.userId } },
     el('h3', {}, player.displayName),
-    el('p', { class: 'dice-summary' }, el('span', { testid: 'dice-rolls' }, `${player.rolls} rolls`), ' · ', el('span', { class: 'nat20', testid: 'dice-nat20' }, `${player.nat20 ?? 0} × nat 20`), ' · ', el('span', { class: 'nat1', testid: 'dice-nat1' }, `${player.nat1 ?? 0} × nat 1`)),
+    el('p', { class: 'dice-summary' }, el('span', { testid: 'dice-rolls' }, `${player.rolls} ${player.rolls === 1 ? 'roll' : 'rolls'}`), ' · ', el('span', { class: 'nat20', testid: 'dice-nat20' }, `${player.nat20 ?? 0} × nat 20`), ' · ', el('span', { class: 'nat1', testid: 'dice-nat1' }, `${player.nat1 ?? 0} × nat 1`)),
     d20?.count ? el('figure', {}, d20Histogram(d20), el('figcaption', { class: 'hint' }, `d20 faces over ${d20.count} dice; dashed: a fair die`)) : el('p', { class: 'empty' }, 'No d20 rolled.'),
     el('figure', {}, averagesChart(player.dice), el('figcaption', { class: 'hint' }, 'Average per die; the tick is a fair die’s average')),
   );

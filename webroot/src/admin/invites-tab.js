@@ -22,7 +22,7 @@ export function invitesTab({ roomId }) {
     mount(panel) {
       const createStatus = statusLine('invite-create-status');
       const listStatus = statusLine('invites-status');
-      const role = el('select', { name: 'role', testid: 'invite-role' }, ...['PLAYER', 'OBSERVER', 'GM'].map((r) => el('option', { value: r }, r.charAt(0) + r.slice(1).toLowerCase())));
+      const role = el('select', { name: 'role', testid: 'invite-role' }, ...[['PLAYER', 'Player'], ['OBSERVER', 'Observer'], ['GM', 'GM']].map(([r, label]) => el('option', { value: r }, label)));
       const maxUses = el('input', { type: 'number', name: 'maxUses', min: 1, max: 1000, inputmode: 'numeric', placeholder: 'unlimited', testid: 'invite-max-uses' });
       const expiry = el('select', { name: 'expires', testid: 'invite-expiry' }, ...EXPIRY_CHOICES.map(([value, label]) => el('option', { value }, label)));
       const list = el('ul', { class: 'list', testid: 'invites-list' });

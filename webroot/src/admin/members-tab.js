@@ -1,4 +1,4 @@
-// Members: who is in the room, their role (changeable), kick and ban. The server keeps at least one GM.
+// Members: who is in the room, their role (changeable), kick, ban and unban. The server keeps at least one GM.
 import { api, currentSession } from '../common/api.js';
 import { confirmButton, el, formatDateTime, statusLine } from '../common/dom.js';
 import { explain } from '../common/errors.js';
@@ -71,7 +71,7 @@ export function membersTab({ roomId }) {
         return el(
           'tr',
           { testid: 'member-row', dataset: { userId: member.userId, role: member.role } },
-          el('td', { 'data-label': 'Name' }, el('span', { testid: 'member-name' }, member.displayName), me ? el('span', { class: 'muted' }, ' (you)') : null, member.guest ? el('span', { class: 'badge' }, 'guest') : null),
+          el('td', { 'data-label': 'Name' }, el('span', { testid: 'member-name' }, member.displayName), me ? el('span', { class: 'muted' }, ' (you)') : null, member.guest ? [' ', el('span', { class: 'badge' }, 'guest')] : null),
           el('td', { 'data-label': 'Role' }, select),
           el('td', { 'data-label': 'Joined' }, formatDateTime(member.joinedAt)),
           el('td', { 'data-label': 'Actions' }, el('span', { class: 'row-actions' }, kick, ban)),
@@ -85,7 +85,18 @@ export function membersTab({ roomId }) {
           el('td', { 'data-label': 'Name' }, member.displayName),
           el('td', { 'data-label': 'Role' }, el('span', { class: 'badge badge-down' }, 'banned')),
           el('td', { 'data-label': 'Joined' }, formatDateTime(member.joinedAt)),
-          el('td', { 'data-label': 'Actions' }, el('span', { class: 'muted' }, 'The server has no unban yet')),
+          el(
+            'td',
+            { 'data-label': 'Actions' },
+            confirmButton({
+              label: 'Unban',
+              question: `Let ${member.displayName} back in with an invite?`,
+              confirmLabel: 'Unban',
+              testid: 'unban-member',
+              onConfirm: () =>
+                act(() => api.delete(`/api/rooms/${encodeURIComponent(roomId)}/bans/${encodeURIComponent(member.userId)}`), `${member.displayName} is no longer banned: an invite link brings them back.`),
+            }),
+          ),
         );
       }
 

@@ -72,7 +72,7 @@ function roomItem(room, fresh) {
   return el(
     'li',
     { testid: 'room-item', dataset: { roomId: room.id, role: room.role }, class: fresh ? 'fresh' : '' },
-    el('span', {}, el('span', { class: 'room-name', testid: 'room-name' }, room.name), ' ', el('span', { class: `badge ${gm ? 'badge-gm' : ''}`, testid: 'room-role' }, room.role)),
+    el('span', {}, el('span', { class: 'room-name', testid: 'room-name' }, room.name), ' ', el('span', { class: `badge ${gm ? 'badge-gm' : ''}`, testid: 'room-role' }, room.role), room.archived ? el('span', { class: 'badge', testid: 'room-archived' }, 'archived') : null),
     el(
       'span',
       { class: 'row-actions' },

@@ -6,6 +6,8 @@ import { api } from '../common/api.js';
 import { currentSession, onSessionChange } from '../common/session.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
+// The GM took this person out of the room (or deleted it): reconnecting cannot help, the page says why instead.
+export const REMOVED_CODES = new Set(['KICKED', 'BANNED', 'ROOM_DELETED', 'NOT_A_MEMBER']);
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
 
 /** A refusal with the server's catalog code and readable message. */
@@ -38,6 +40,7 @@ const READABLE = {
   REJECTED: 'The server refused that message.',
   OFFLINE: 'You are offline; this will be retried when the connection is back.',
   RATE_LIMITED: 'Slow down a little: too many actions at once.',
+  ROLE_CHANGED: 'The GM changed your role; the table switches to it.',
   STORE_UNAVAILABLE:
     'The table is paused: the server is restarting its database. What you do is kept and sent when it is back.',
 };
@@ -48,9 +51,10 @@ export function readableCode(code, fallback) {
 
 /**
  * @param {{roomId:string, onStatus:(status:{state:string, detail?:string})=>void, onOpen:(bus)=>void,
- *          onMessage:(address:string, body:object)=>void, onAuthLost:()=>void, addresses:()=>string[]}} options
+ *          onMessage:(address:string, body:object)=>void, onAuthLost:()=>void, addresses:()=>string[],
+ *          onRemoved:(error:BusError)=>void}} options
  */
-export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }) {
+export function createBus({ onStatus, onOpen, onMessage, onAuthLost, onRemoved, addresses }) {
   let eventBus = null;
   let token = currentSession()?.token;
   let attempt = 0;
@@ -95,6 +99,7 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
     bus.onerror = (frame) => {
       if (bus !== eventBus) return;
       const error = busErrorOf(frame);
+      if (REMOVED_CODES.has(error.code)) return removed(error);
       onStatus({ state, detail: error.message, error });
     };
     bus.onopen = () => {
@@ -121,8 +126,10 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
       if (bus.handlers[address]) continue;
       bus.registerHandler(address, (error, message) => {
         if (bus !== eventBus) return;
-        if (error) onStatus({ state, detail: busErrorOf(error).message, error: busErrorOf(error) });
-        else onMessage(address, message.body);
+        if (!error) return onMessage(address, message.body);
+        const refusal = busErrorOf(error);
+        if (REMOVED_CODES.has(refusal.code)) removed(refusal);
+        else onStatus({ state, detail: refusal.message, error: refusal });
       });
     }
   }
@@ -153,6 +160,17 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
     eventBus = null;
     setStatus('signed-out');
     onAuthLost();
+  }
+
+  /** Out of the room for good: no reconnect, the page replaces the table with the reason. */
+  function removed(error) {
+    stopped = true;
+    const bus = eventBus;
+    eventBus = null;
+    bus?.close();
+    failWaiting(new BusError(error.code, error.message));
+    setStatus('removed', error.message);
+    onRemoved?.(error);
   }
 
   function failWaiting(error) {
@@ -211,5 +229,5 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, addresses }
   }
 
   connect();
-  return { request, send, retryNow, registerMissing, state: () => state };
+  return { request, send, retryNow, registerMissing, removed, state: () => state };
 }

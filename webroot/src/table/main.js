@@ -4,7 +4,7 @@ import './table.css';
 import 'pixi.js/unsafe-eval';
 import { askText } from '../common/ui/dialogs.js';
 import { api, resumeSession } from '../common/api.js';
-import { createBus } from './bus.js';
+import { createBus, readableCode, REMOVED_CODES } from './bus.js';
 import { createMap } from './map.js';
 import { createChat } from './panels/chat.js';
 import { createDiceTray } from './panels/dice.js';
@@ -12,6 +12,7 @@ import { createGmTools } from './panels/gm.js';
 import { createInitiative } from './panels/initiative.js';
 import { createParty } from './panels/party.js';
 import { createSelection } from './panels/selection.js';
+import { createSheets } from './panels/sheets.js';
 import { createRoom } from './room.js';
 import { createToasts, el } from './ui.js';
 
@@ -72,6 +73,7 @@ async function openTable(me, roomInfo) {
   let map;
   let chat;
   let party;
+  let sheets;
   let primaryStream;
   const roomStream = `vtt.room.${roomId}`;
   const userStream = `vtt.user.${me.id}`;
@@ -83,10 +85,17 @@ async function openTable(me, roomInfo) {
     onOpen: () => connected(),
     onMessage: (address, body) => route(address, body),
     onAuthLost: () => authLost(),
+    onRemoved: (error) => removedFromRoom(error),
   });
+  let roleChanged = false;
 
   function showStatus(next) {
-    if (next.error && next.state === connection.state) notify(next.detail, 'error');
+    if (next.error?.code === 'ROLE_CHANGED') {
+      // The server closes this socket next; the new one joins again and the page takes the new role's form.
+      roleChanged = true;
+      primaryStream = null;
+      notify(`${next.detail ? capitalised(next.detail) + '. ' : ''}${readableCode('ROLE_CHANGED')}`);
+    } else if (next.error && next.state === connection.state) notify(next.detail, 'error');
     connection = next;
     status.dataset.state = next.state;
     const texts = {
@@ -95,6 +104,7 @@ async function openTable(me, roomInfo) {
       reconnecting: 'Reconnecting…',
       offline: 'Offline',
       'signed-out': 'Signed out',
+      removed: 'Not in this room',
     };
     status.replaceChildren(el('span', { class: 'dot' }), ` ${texts[next.state] ?? next.state}`);
     status.title = next.detail ?? '';
@@ -114,13 +124,18 @@ async function openTable(me, roomInfo) {
 
   async function connected() {
     const first = !room.view();
+    const roleWas = room.role();
     try {
-      await room.connected();
+      if (roleChanged && !first) await room.rejoin();
+      else await room.connected();
+      roleChanged = false;
     } catch (error) {
+      if (REMOVED_CODES.has(error.code)) return bus.removed(error);
       app.dataset.state = 'error';
       notify(`Could not join the table: ${error.message}`, 'error');
       return;
     }
+    if (!first && room.role() !== roleWas) await switchRole();
     if (first) {
       await build();
       // Events are taken from my role's stream only once the role is known (a GM must not apply the players' form);
@@ -129,7 +144,6 @@ async function openTable(me, roomInfo) {
       bus.registerMissing();
       await room.connected();
       chat.loadRecent();
-      party.loadMembers();
     }
     app.dataset.state = 'ready';
   }
@@ -144,6 +158,7 @@ async function openTable(me, roomInfo) {
     if (!body) return;
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence') return party?.presence(body);
+    if (body.type === 'character.changed') return sheets?.changed(body);
     if (address === userStream) return heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
@@ -152,20 +167,69 @@ async function openTable(me, roomInfo) {
   let selection;
   let initiative;
   let gmTools;
+  let panels;
   let built = false;
+
+  /** A new role from the GM: its stream, its panels and tools, its view — without reloading the page. */
+  async function switchRole() {
+    primaryStream = room.isGm() ? `vtt.room.${roomId}.gm` : roomStream;
+    bus.registerMissing();
+    await room.connected();
+    applyRole();
+    changed({ all: true });
+  }
+
+  /** What the role may do shows; what it may not is hidden (the server refuses it anyway). */
+  function applyRole() {
+    panels.gm.hidden = !room.isGm();
+    panels.dice.hidden = room.role() === 'OBSERVER';
+    if (room.isGm() && !gmTools) gmTools = createGmTools({ host: panels.gm, roomId, room, map, notify });
+    app.dataset.role = room.role();
+    buildToolbar();
+    party.loadMembers();
+    sheets?.reload();
+  }
+
+  /** Kicked, banned, or the room is gone: the table closes and says why (never a stale "Connected"). */
+  function removedFromRoom(error) {
+    app.dataset.state = 'removed';
+    const titles = {
+      KICKED: 'You were removed from this table',
+      BANNED: 'You are banned from this table',
+      ROOM_DELETED: 'This table was deleted',
+      NOT_A_MEMBER: 'You are no longer at this table',
+    };
+    const advice = {
+      KICKED: 'The GM took you out of the room. An invite link from the GM brings you back.',
+      BANNED: 'The GM banned you from this room. Talk to the GM if you think this is a mistake.',
+      ROOM_DELETED: 'The GM deleted this room and everything in it.',
+      NOT_A_MEMBER: 'You are not a member of this room any more. Ask its GM for an invite link.',
+    };
+    document.querySelector('[data-testid=removed]')?.remove();
+    document.body.append(
+      el(
+        'div',
+        { class: 'auth-lost', testid: 'removed', role: 'alertdialog', 'aria-labelledby': 'removed-title', 'data-code': error.code },
+        el('h2', { id: 'removed-title' }, titles[error.code] ?? 'You left this table'),
+        el('p', {}, advice[error.code] ?? error.message),
+        el('a', { href: '/', testid: 'back-to-rooms' }, 'Back to your rooms'),
+      ),
+    );
+  }
 
   async function build() {
     if (built) return;
     built = true;
-    const panels = {
+    panels = {
       selection: el('section', { class: 'panel' }),
       chat: el('section', { class: 'panel panel-chat', testid: 'panel-chat' }),
       dice: el('section', { class: 'panel', testid: 'panel-dice' }),
+      sheets: el('section', { class: 'panel', testid: 'panel-sheets' }),
       initiative: el('section', { class: 'panel', testid: 'panel-initiative' }),
       party: el('section', { class: 'panel', testid: 'panel-party' }),
       gm: el('section', { class: 'panel', testid: 'panel-gm' }),
     };
-    side.replaceChildren(...Object.entries(panels).filter(([name]) => name !== 'gm' || room.isGm()).map(([, panel]) => panel));
+    side.replaceChildren(...Object.values(panels));
     selection = createSelection({ host: panels.selection, room, me, notify });
     map = await createMap({
       host: mapHost,
@@ -186,11 +250,11 @@ async function openTable(me, roomInfo) {
     });
     chat = createChat({ host: panels.chat, room, me, notify });
     restoreDraft(chat.input);
-    createDiceTray({ host: panels.dice, room, notify });
+    const tray = createDiceTray({ host: panels.dice, room, notify });
+    sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode() });
     initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
     party = createParty({ host: panels.party, roomId, room });
-    if (room.isGm()) gmTools = createGmTools({ host: panels.gm, roomId, room, map, notify });
-    buildToolbar();
+    applyRole();
     changed({ all: true });
   }
 
@@ -280,6 +344,10 @@ async function openTable(me, roomInfo) {
     renderStats: () => map?.renderStats() ?? null,
     spriteAt: (id) => map?.spriteAt(id) ?? null,
   };
+}
+
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 start().catch((error) => showProblem('Something went wrong', el('p', {}, error.message || String(error))));

@@ -53,6 +53,17 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     flushOutbox();
   }
 
+  /** After a role change: the whole view again, in the new role's form (a sync would keep the old one's). */
+  async function rejoin() {
+    const joined = await bus.request('vtt.in.room', { room: roomId, op: 'join' });
+    role = joined.role;
+    view = joined.view;
+    seq = joined.seq;
+    early.clear();
+    changed({ all: true });
+    flushOutbox();
+  }
+
   function sync() {
     syncing ??= bus
       .request('vtt.in.room', { room: roomId, op: 'sync', since: seq })
@@ -189,10 +200,12 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
 
   return {
     connected,
+    rejoin,
     receive,
     command,
     moveToken,
     tokenAt,
+    id: () => roomId,
     view: () => view,
     seq: () => seq,
     role: () => role,

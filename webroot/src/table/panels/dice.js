@@ -32,4 +32,5 @@ export function createDiceTray({ host, room, notify }) {
     el('button', { type: 'submit', testid: 'dice-roll' }, 'Roll'),
   );
   host.append(el('h2', {}, 'Dice'), el('div', { class: 'dice-buttons' }, buttons), form, el('label', {}, 'Mode ', mode));
+  return { mode: () => mode.value };
 }

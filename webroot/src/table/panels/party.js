@@ -1,6 +1,8 @@
-// Who is at the table: room members (from REST, for the GM) merged with presence frames (everyone).
+// Who is at the table: the room's members (from REST) merged with presence frames.
 import { api } from '../../common/api.js';
 import { el } from '../ui.js';
+
+const ROLE_LABELS = { GM: 'GM', PLAYER: 'player', OBSERVER: 'observer' };
 
 export function createParty({ host, roomId, room }) {
   const list = el('ul', { class: 'party', testid: 'party-list' }, el('li', { class: 'empty' }, 'Waiting for presence…'));
@@ -9,12 +11,11 @@ export function createParty({ host, roomId, room }) {
   let members = [];
 
   async function loadMembers() {
-    if (!room.isGm()) return;
     try {
-      members = (await api.get(`/api/rooms/${encodeURIComponent(roomId)}/members`)).members ?? [];
+      members = (await api.get(`/api/rooms/${encodeURIComponent(roomId)}/roster`)).members ?? [];
       render();
     } catch {
-      // The list of online people still shows; the full roster is a GM extra.
+      // The list of online people still shows.
     }
   }
 
@@ -29,8 +30,8 @@ export function createParty({ host, roomId, room }) {
           'li',
           { testid: 'party-member', 'data-user': id, 'data-online': String(person.online) },
           el('span', { class: `dot ${person.online ? 'online' : 'offline'}`, 'aria-label': person.online ? 'online' : 'offline' }),
-          ` ${person.name ?? id}`,
-          person.role ? el('small', {}, ` ${person.role.toLowerCase()}`) : '',
+          ` ${person.name ?? 'Someone'}`,
+          person.role ? el('small', { class: 'role' }, ` ${ROLE_LABELS[person.role] ?? ''}`) : '',
         ),
       ),
     );

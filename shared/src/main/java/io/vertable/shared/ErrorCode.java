@@ -20,6 +20,7 @@ public enum ErrorCode {
     WHISPER_NO_RECIPIENT(400, "Nobody in this room matches that whisper's names."),
     WHISPER_AMBIGUOUS(400, "Several members of this room go by that name; the whisper was not sent."),
     DISPLAY_NAME_INVALID(400, "A display name is 1 to 40 visible characters, without invisible or control characters."),
+    ROOM_NAME_MISMATCH(400, "To delete a room, type its name exactly as it is."),
     INSTANCES_OUT_OF_RANGE(400, "A verticle's instance count is a whole number from 0 to 64."),
     UNAUTHENTICATED(401, "Sign in first, or the session has expired."),
     INVALID_CREDENTIALS(401, "Wrong username or password."),
@@ -40,6 +41,7 @@ public enum ErrorCode {
     NODE_NOT_FOUND(404, "No node of that id is in the cluster (it may have left)."),
     UNKNOWN_VERTICLE(404, "There is no verticle of that name (http, bridge, dice, map, chat, persistence)."),
     CONFLICT(409, "That conflicts with the current state; reload and try again."),
+    ROLE_CHANGED(409, "Your role in this room changed; the table reconnects with the new one."),
     USERNAME_TAKEN(409, "That username is taken."),
     DISPLAY_NAME_TAKEN(
             409, "Someone in this room already goes by that name (or one that looks like it); pick another."),
@@ -47,6 +49,7 @@ public enum ErrorCode {
     NODE_CANNOT_RUN(
             409,
             "That node was started without the storage this verticle needs; restart it with a plan that names it."),
+    ROOM_DELETED(410, "This room was deleted by its GM."),
     INVITE_EXPIRED(410, "This invite link has expired; ask the GM for a new one."),
     INVITE_EXHAUSTED(410, "This invite link has been used up; ask the GM for a new one."),
     PAYLOAD_TOO_LARGE(413, "The request is larger than allowed."),

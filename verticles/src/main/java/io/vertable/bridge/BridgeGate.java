@@ -173,26 +173,52 @@ final class BridgeGate implements Handler<BridgeEvent> {
         disconnect(state, why);
     }
 
-    /** Closes the sockets a control message concerns: a revoked session, or a member whose membership changed. */
+    /**
+     * Closes the sockets a control message concerns: a revoked session, a member whose membership changed (kicked,
+     * banned, new role), or everyone in a deleted room. The close carries the code that tells the page which.
+     */
     void control(JsonObject message) {
+        String type = message.getString("type");
         String userId = message.getString("userId");
+        String roomId = message.getString("roomId");
         List<SocketState> affected = new ArrayList<>();
         for (SocketState state : sockets.values()) {
-            if (!state.identity.userId().equals(userId)) continue;
-            boolean revoked = "revoked".equals(message.getString("type"))
+            boolean revoked = "revoked".equals(type)
+                    && state.identity.userId().equals(userId)
                     && state.identity.sessionId().equals(message.getString("sid"));
-            boolean membership = "membership".equals(message.getString("type"))
-                    && state.roles.containsKey(message.getString("roomId"));
-            if (revoked || membership) affected.add(state);
+            boolean membership = "membership".equals(type)
+                    && state.identity.userId().equals(userId)
+                    && state.roles.containsKey(roomId);
+            boolean deleted = "room-deleted".equals(type) && state.roles.containsKey(roomId);
+            if (revoked || membership || deleted) affected.add(state);
         }
+        Failure why = closeReason(message);
         for (SocketState state : affected) {
-            ErrorCode why = "revoked".equals(message.getString("type")) ? ErrorCode.TOKEN_REVOKED : ErrorCode.KICKED;
-            String detail = why == ErrorCode.KICKED
-                    ? "room " + message.getString("roomId") + ": " + message.getString("change", "membership changed")
-                    : null;
-            disconnect(state, Failure.of(why, detail));
-            LOG.info("socket closed by control node={} user={} reason={}", nodeId, userId, why);
+            disconnect(state, why);
+            LOG.info(
+                    "socket closed by control node={} user={} room={} reason={}",
+                    nodeId,
+                    state.identity.userId(),
+                    roomId,
+                    why.code());
         }
+    }
+
+    private static Failure closeReason(JsonObject message) {
+        return switch (message.getString("type", "")) {
+            case "revoked" -> Failure.of(ErrorCode.TOKEN_REVOKED, null);
+            case "room-deleted" -> Failure.of(ErrorCode.ROOM_DELETED, "the GM deleted this room");
+            default -> switch (message.getString("change", "")) {
+                case "banned" -> Failure.of(ErrorCode.BANNED, "the GM banned you from this room");
+                case "role" -> Failure.of(
+                        ErrorCode.ROLE_CHANGED,
+                        "the GM made you "
+                                + RoomRole.parse(message.getString("role"))
+                                        .map(role -> role.name().toLowerCase(java.util.Locale.ROOT))
+                                        .orElse("something else"));
+                default -> Failure.of(ErrorCode.KICKED, "the GM removed you from this room");
+            };
+        };
     }
 
     /** Closes sockets whose session token has expired; the client reconnects with its refreshed token. */
@@ -213,8 +239,8 @@ final class BridgeGate implements Handler<BridgeEvent> {
         limiter.forgetLocal(socketKey(state));
         for (String address : state.registered) leftStream(state, address);
         state.registered.clear();
-        writeError(state.socket, null, why);
-        state.socket.close();
+        // Closed only once the reason is written: a SockJS session closed at once drops what it had not sent yet.
+        writeError(state.socket, null, why).onComplete(written -> state.socket.close());
     }
 
     /** Live sockets' room streams, for the presence refresh: {room, user, socket}. */
@@ -456,11 +482,11 @@ final class BridgeGate implements Handler<BridgeEvent> {
                 : null;
     }
 
-    private void writeError(SockJSSocket socket, String address, Failure failure) {
-        writeError(socket, address, failure, -1);
+    private Future<Void> writeError(SockJSSocket socket, String address, Failure failure) {
+        return writeError(socket, address, failure, -1);
     }
 
-    private void writeError(SockJSSocket socket, String address, Failure failure, long retryAfterMs) {
+    private Future<Void> writeError(SockJSSocket socket, String address, Failure failure, long retryAfterMs) {
         meters.refused(failure.code());
         JsonObject body = failure.code().toJson(failure.message());
         if (retryAfterMs >= 0) body.put("retryAfterMs", retryAfterMs);
@@ -471,7 +497,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
                 .put("code", failure.code().name())
                 .put("message", body.encode());
         if (address != null) frame.put("address", address);
-        socket.write(Buffer.buffer(frame.encode()));
+        return socket.write(Buffer.buffer(frame.encode()));
     }
 
     private static <T> Future<T> failed(ErrorCode code, String message) {

@@ -78,6 +78,18 @@ public final class ChatVerticle extends ServiceVerticle {
             return Future.failedFuture(new FailureException(
                     parsed.failure().code(), parsed.failure().message()));
         ChatCommand command = parsed.command();
+        List<String> picked;
+        try {
+            picked = Whispers.picked(body.getValue("whisperTo"));
+        } catch (FailureException e) {
+            return Future.failedFuture(e);
+        }
+        if (picked != null) {
+            // Chosen in the page's picker, by id: no names to type or quote. The text itself is a plain line.
+            if (command.kind() != ChatCommand.Kind.SAY)
+                return refused(ErrorCode.BAD_REQUEST, "a message to chosen people is plain text, not a /command");
+            command = new ChatCommand(ChatCommand.Kind.WHISPER, command.text(), null, List.of(), null, null);
+        }
         if (command.kind().gmOnly() && !member.gm())
             return refused(
                     ErrorCode.GM_ONLY, "only a GM may use /" + command.kind().wireName());
@@ -103,7 +115,7 @@ public final class ChatVerticle extends ServiceVerticle {
         }
         if (command.speaker() != null) post.put("speaker", command.speaker());
         Future<JsonObject> addressed = command.kind() == ChatCommand.Kind.WHISPER
-                ? Whispers.resolve(vertx.eventBus(), roomId, member, command.recipients())
+                ? Whispers.resolve(vertx.eventBus(), roomId, member, command.recipients(), picked)
                         .map(whisper -> post.put("to", whisper.to()).put("audience", whisper.audience()))
                 : Future.succeededFuture(post);
         String character = body.getValue("character") instanceof String name && name.length() <= 100 ? name : null;
@@ -141,8 +153,8 @@ public final class ChatVerticle extends ServiceVerticle {
         return message(body, member).compose(found -> {
             if (!member.userId().equals(found.getString("author")))
                 return refused(ErrorCode.MESSAGE_NOT_OWNED, "only the author may edit a message");
-            if (!EDITABLE.contains(found.getString("kind")))
-                return refused(ErrorCode.BAD_REQUEST, "a roll cannot be edited");
+            if (!EDITABLE.contains(found.getString("kind")) || found.getBoolean("rolls", false))
+                return refused(ErrorCode.BAD_REQUEST, "a roll cannot be edited (nor a line with inline rolls)");
             return changed(
                     body, member, found, new JsonObject().put("op", "edit").put("text", text.strip()));
         });

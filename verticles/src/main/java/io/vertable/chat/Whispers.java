@@ -30,12 +30,63 @@ final class Whispers {
 
     private Whispers() {}
 
-    static Future<Whisper> resolve(EventBus bus, String roomId, RoomMember sender, List<String> names) {
+    /** At most this many people picked for one whisper. */
+    static final int MAX_PICKED = 50;
+
+    /**
+     * {@code whisperTo} of a send: member ids and {@code "gm"}, as the page's picker sends them; null when absent.
+     */
+    static List<String> picked(Object whisperTo) {
+        if (whisperTo == null) return null;
+        if (!(whisperTo instanceof JsonArray ids) || ids.isEmpty() || ids.size() > MAX_PICKED)
+            throw new FailureException(
+                    ErrorCode.BAD_REQUEST, "whisperTo is a list of 1 to " + MAX_PICKED + " member ids or \"gm\"");
+        List<String> picked = new ArrayList<>();
+        for (Object id : ids) {
+            if (!(id instanceof String text)
+                    || !(text.equals(ChatCommands.GM_RECIPIENT) || io.vertable.shared.StreamAddress.isId(text)))
+                throw new FailureException(ErrorCode.BAD_REQUEST, "whisperTo holds member ids or \"gm\"");
+            picked.add(text);
+        }
+        return picked;
+    }
+
+    /** By the typed names, or (when {@code picked} is not null) by the ids chosen in the picker. */
+    static Future<Whisper> resolve(
+            EventBus bus, String roomId, RoomMember sender, List<String> names, List<String> picked) {
         return bus.<JsonObject>request(
                         Addresses.PERSIST_ROOMS,
                         new JsonObject().put("op", "members").put("roomId", roomId),
                         new DeliveryOptions().setSendTimeout(5_000))
-                .map(reply -> addressed(reply.body().getJsonArray("members"), sender, names));
+                .map(reply -> picked == null
+                        ? addressed(reply.body().getJsonArray("members"), sender, names)
+                        : addressedById(reply.body().getJsonArray("members"), sender, picked));
+    }
+
+    static Whisper addressedById(JsonArray members, RoomMember sender, List<String> ids) {
+        boolean gms = false;
+        Map<String, String> recipients = new LinkedHashMap<>();
+        int unknown = 0;
+        for (String id : ids) {
+            if (id.equals(ChatCommands.GM_RECIPIENT)) {
+                gms = true;
+                continue;
+            }
+            JsonObject match = null;
+            for (Object m : members) {
+                JsonObject member = (JsonObject) m;
+                if (!member.getBoolean("banned", false) && id.equals(member.getString("userId"))) match = member;
+            }
+            if (match == null) unknown++;
+            else recipients.put(id, match.getString("displayName"));
+        }
+        if (unknown > 0)
+            throw new FailureException(
+                    ErrorCode.WHISPER_NO_RECIPIENT,
+                    unknown == 1
+                            ? "one of the people chosen is no longer in this room"
+                            : unknown + " of the people chosen are no longer in this room");
+        return whisper(sender, recipients, gms);
     }
 
     static Whisper addressed(JsonArray members, RoomMember sender, List<String> names) {
@@ -68,6 +119,10 @@ final class Whispers {
         if (!unknown.isEmpty())
             throw new FailureException(
                     ErrorCode.WHISPER_NO_RECIPIENT, "nobody in this room is called " + String.join(", ", unknown));
+        return whisper(sender, recipients, gms);
+    }
+
+    private static Whisper whisper(RoomMember sender, Map<String, String> recipients, boolean gms) {
         JsonArray to = new JsonArray();
         recipients.forEach((id, name) -> to.add(new JsonObject().put("id", id).put("name", name)));
         if (gms) to.add(new JsonObject().put("gm", true).put("name", "GM"));

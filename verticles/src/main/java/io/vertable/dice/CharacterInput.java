@@ -5,8 +5,15 @@ import io.vertable.shared.Failure;
 import io.vertable.shared.chat.ChatCommands;
 import io.vertx.core.json.JsonObject;
 
-/** What a character sheet may hold: a short name, attributes as a JSON object of bounded size, an optional owner. */
+/**
+ * What a character sheet may hold: a short name, attributes as a JSON object of bounded size and count, free notes of
+ * bounded length, an optional owner.
+ */
 public final class CharacterInput {
+
+    static final int MAX_ATTRIBUTES = 200;
+    static final int MAX_ATTRIBUTE_NAME = 64;
+    static final int MAX_NOTES = 10_000;
 
     private CharacterInput() {}
 
@@ -26,6 +33,24 @@ public final class CharacterInput {
             if (sheet.encode().length() > DiceVerticle.MAX_SHEET_BYTES)
                 return Failure.of(
                         ErrorCode.PAYLOAD_TOO_LARGE, "a sheet is at most " + DiceVerticle.MAX_SHEET_BYTES + " bytes");
+        }
+        if (attributes instanceof JsonObject sheet) {
+            if (sheet.size() > MAX_ATTRIBUTES)
+                return Failure.of(ErrorCode.PAYLOAD_TOO_LARGE, "a sheet has at most " + MAX_ATTRIBUTES + " attributes");
+            for (String key : sheet.fieldNames()) {
+                if (key.isBlank() || key.length() > MAX_ATTRIBUTE_NAME || ChatCommands.controlCharacter(key) >= 0)
+                    return Failure.of(
+                            ErrorCode.BAD_REQUEST,
+                            "an attribute's name is 1 to " + MAX_ATTRIBUTE_NAME + " characters, no control characters");
+            }
+        }
+        Object notes = body.getValue("notes");
+        if (notes != null) {
+            if (!(notes instanceof String text)) return Failure.of(ErrorCode.BAD_REQUEST, "notes must be text");
+            if (text.length() > MAX_NOTES)
+                return Failure.of(ErrorCode.PAYLOAD_TOO_LARGE, "notes are at most " + MAX_NOTES + " characters");
+            if (text.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t' && c != '\r'))
+                return Failure.of(ErrorCode.BAD_REQUEST, "notes contain a control character");
         }
         Object owner = body.getValue("ownerId");
         if (owner != null && !(owner instanceof String))

@@ -129,12 +129,27 @@ public final class DiceVerticle extends ServiceVerticle {
             // A null name or sheet leaves it as it is (a sheet is never null in storage); a null owner means nobody.
             if (body.getValue("name") != null) request.put("name", body.getValue("name"));
             if (body.getValue("attributes") != null) request.put("attributes", body.getValue("attributes"));
+            if (body.getValue("notes") != null) request.put("notes", body.getValue("notes"));
             if (body.containsKey("ownerId")) request.put("ownerId", body.getValue("ownerId"));
         }
         return vertx.eventBus()
                 .<JsonObject>request(
                         Addresses.PERSIST_CHARACTERS, request, new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
-                .map(reply -> reply.body().put("ok", true));
+                .map(reply -> reply.body().put("ok", true))
+                .onSuccess(sheet -> {
+                    if (op.equals("create") || op.equals("update")) announce(sheet, member, body.getString("room"));
+                });
+    }
+
+    /**
+     * A sheet created or changed: the GMs' open tables and (when someone else changed it) its owner's hear of it and
+     * reload it. Only the id travels, on streams only they receive: an NPC is never announced to players.
+     */
+    private void announce(JsonObject sheet, RoomMember member, String roomId) {
+        JsonObject notice = new JsonObject().put("type", "character.changed").put("characterId", sheet.getString("id"));
+        vertx.eventBus().publish(Addresses.roomGm(roomId), notice);
+        String owner = sheet.getString("ownerId");
+        if (owner != null && !owner.equals(member.userId())) vertx.eventBus().publish(Addresses.user(owner), notice);
     }
 
     // ---- stateless rolls ----

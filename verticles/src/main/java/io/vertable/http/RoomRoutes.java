@@ -51,6 +51,10 @@ final class RoomRoutes {
         router.post("/api/rooms").handler(ctx -> api.respond(ctx, 201, () -> create(ctx)));
         router.get("/api/rooms").handler(ctx -> api.respond(ctx, 200, () -> list(ctx)));
         router.get("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> get(ctx)));
+        router.patch("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> update(ctx)));
+        router.delete("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> delete(ctx)));
+        router.delete("/api/rooms/:roomId/bans/:userId").handler(ctx -> api.respond(ctx, 200, () -> unban(ctx)));
+        router.get("/api/rooms/:roomId/roster").handler(ctx -> api.respond(ctx, 200, () -> roster(ctx)));
         router.get("/api/rooms/:roomId/members").handler(ctx -> api.respond(ctx, 200, () -> gm(ctx, "members", null)));
         router.patch("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> changeRole(ctx)));
         router.delete("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> remove(ctx)));
@@ -93,6 +97,87 @@ final class RoomRoutes {
                 .map(room -> room.put("role", role.name())));
     }
 
+    /**
+     * Who is in the room, for every member: names and roles (the whisper picker, the party list). The GM's member
+     * list adds bans and join times.
+     */
+    private Future<JsonObject> roster(RoutingContext ctx) {
+        return api.roleIn(ctx)
+                .compose(role -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "members")))
+                .map(answer -> {
+                    var people = new io.vertx.core.json.JsonArray();
+                    answer.getJsonArray("members").stream()
+                            .map(JsonObject.class::cast)
+                            .filter(member -> !member.getBoolean("banned"))
+                            .forEach(member -> people.add(new JsonObject()
+                                    .put("userId", member.getString("userId"))
+                                    .put("displayName", member.getString("displayName"))
+                                    .put("role", member.getString("role"))));
+                    return new JsonObject().put("members", people);
+                });
+    }
+
+    /** Rename and archive (or bring back from the archive): {@code {name?, archived?}}. */
+    private Future<JsonObject> update(RoutingContext ctx) {
+        JsonObject body = Api.body(ctx);
+        JsonObject change = new JsonObject();
+        if (body.getValue("name") != null) change.put("name", Api.text(body, "name", 1, 80));
+        if (body.getValue("archived") != null) {
+            if (!(body.getValue("archived") instanceof Boolean archived))
+                throw new FailureException(ErrorCode.BAD_REQUEST, "archived must be true or false");
+            change.put("archived", archived);
+        }
+        if (change.isEmpty()) throw new FailureException(ErrorCode.BAD_REQUEST, "send a name, archived, or both");
+        return gm(ctx, "update", change)
+                .onSuccess(room -> LOG.info(
+                        "room changed node={} room={} change={} by={}",
+                        api.nodeId,
+                        room.getString("id"),
+                        change.fieldNames(),
+                        Api.identity(ctx).userId()));
+    }
+
+    /**
+     * Deletes the room and everything in it. The caller repeats the room's name ({@code ?name=}) so a slip of the
+     * finger cannot delete the wrong room; every member's sockets are closed with {@code ROOM_DELETED}.
+     */
+    private Future<JsonObject> delete(RoutingContext ctx) {
+        String typed = ctx.queryParams().get("name");
+        String roomId = ctx.pathParam("roomId");
+        return api.requireGm(ctx)
+                .compose(ok -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "get")))
+                .compose(room -> {
+                    if (!room.getString("name").equals(typed))
+                        throw new FailureException(
+                                ErrorCode.ROOM_NAME_MISMATCH, "type the room's name exactly to delete it");
+                    return api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "delete"));
+                })
+                .onSuccess(done -> {
+                    api.vertx
+                            .eventBus()
+                            .publish(
+                                    Addresses.BRIDGE_CONTROL,
+                                    new JsonObject().put("type", "room-deleted").put("roomId", roomId));
+                    LOG.info(
+                            "room deleted node={} room={} by={}",
+                            api.nodeId,
+                            roomId,
+                            Api.identity(ctx).userId());
+                });
+    }
+
+    /** Lifts a ban: the person may join again through an invite, as a new member. */
+    private Future<JsonObject> unban(RoutingContext ctx) {
+        String userId = memberId(ctx);
+        return gm(ctx, "unban", new JsonObject().put("userId", userId))
+                .onSuccess(done -> LOG.info(
+                        "ban lifted node={} room={} user={} by={}",
+                        api.nodeId,
+                        ctx.pathParam("roomId"),
+                        userId,
+                        Api.identity(ctx).userId()));
+    }
+
     /** A GM-only room operation, with extra fields. */
     private Future<JsonObject> gm(RoutingContext ctx, String op, JsonObject extra) {
         JsonObject request = roomOp(ctx, op);
@@ -113,14 +198,16 @@ final class RoomRoutes {
         RoomRole role = Api.role(Api.body(ctx));
         String userId = memberId(ctx);
         return gm(ctx, "setRole", new JsonObject().put("userId", userId).put("role", role.name()))
-                .onSuccess(done -> membershipChanged(ctx, userId, "role " + role));
+                .onSuccess(done -> membershipChanged(
+                        ctx, userId, new JsonObject().put("change", "role").put("role", role.name())));
     }
 
     private Future<JsonObject> remove(RoutingContext ctx) {
         boolean ban = "true".equals(ctx.queryParams().get("ban"));
         String userId = memberId(ctx);
         return gm(ctx, "removeMember", new JsonObject().put("userId", userId).put("ban", ban))
-                .onSuccess(done -> membershipChanged(ctx, userId, ban ? "banned" : "kicked"));
+                .onSuccess(done ->
+                        membershipChanged(ctx, userId, new JsonObject().put("change", ban ? "banned" : "kicked")));
     }
 
     private Future<JsonObject> invite(RoutingContext ctx) {
@@ -163,23 +250,23 @@ final class RoomRoutes {
         });
     }
 
-    private void membershipChanged(RoutingContext ctx, String userId, String what) {
+    /** {@code what}: {@code {change: "kicked"|"banned"|"role", role?}}; the bridge tells the person which. */
+    private void membershipChanged(RoutingContext ctx, String userId, JsonObject what) {
         String roomId = ctx.pathParam("roomId");
         api.vertx
                 .eventBus()
                 .publish(
                         Addresses.BRIDGE_CONTROL,
-                        new JsonObject()
+                        what.copy()
                                 .put("type", "membership")
                                 .put("roomId", roomId)
-                                .put("userId", userId)
-                                .put("change", what));
+                                .put("userId", userId));
         LOG.info(
                 "membership changed node={} room={} user={} change={} by={}",
                 api.nodeId,
                 roomId,
                 userId,
-                what,
+                what.encode(),
                 Api.identity(ctx).userId());
     }
 

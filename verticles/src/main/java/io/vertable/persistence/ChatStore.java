@@ -141,8 +141,9 @@ final class ChatStore {
 
     /** One message's author, kind and audience, for the chat service's edit and delete checks. */
     private Future<JsonObject> get(JsonObject request) {
-        return pool.preparedQuery("SELECT id, author_id, kind, audience, deleted_at FROM chat_messages "
-                        + "WHERE room_id = $1 AND id = $2")
+        return pool.preparedQuery(
+                        "SELECT id, author_id, kind, audience, deleted_at, data ? 'rolls' AS rolls FROM chat_messages "
+                                + "WHERE room_id = $1 AND id = $2")
                 .execute(Tuple.of(request.getString("roomId"), request.getString("messageId")))
                 .map(rows -> {
                     if (rows.size() == 0 || rows.iterator().next().getValue("deleted_at") != null)
@@ -152,6 +153,7 @@ final class ChatStore {
                             .put("id", row.getString("id"))
                             .put("author", row.getString("author_id"))
                             .put("kind", row.getString("kind"))
+                            .put("rolls", row.getBoolean("rolls"))
                             .put("audience", row.getJson("audience"));
                 });
     }

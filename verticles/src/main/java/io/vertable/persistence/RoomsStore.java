@@ -17,7 +17,7 @@ import java.time.ZoneOffset;
 /** Rooms, their members and roles, and invites. A room always keeps at least one GM. */
 final class RoomsStore {
 
-    private static final String ROOM_COLUMNS = "r.id, r.name, r.owner_id, r.dice_dialect, r.created_at";
+    private static final String ROOM_COLUMNS = "r.id, r.name, r.owner_id, r.dice_dialect, r.created_at, r.archived_at";
 
     private final Pool pool;
 
@@ -30,6 +30,9 @@ final class RoomsStore {
                 .on("create", this::create)
                 .on("listForUser", this::listForUser)
                 .on("get", this::get)
+                .on("update", this::update)
+                .on("delete", this::delete)
+                .on("unban", this::unban)
                 .on("membership", this::membership)
                 .on("members", this::members)
                 .on("setRole", this::setRole)
@@ -57,7 +60,10 @@ final class RoomsStore {
     private Future<JsonObject> listForUser(JsonObject request) {
         return pool.preparedQuery("SELECT " + ROOM_COLUMNS + ", m.role FROM rooms r "
                         + "JOIN room_members m ON m.room_id = r.id "
-                        + "WHERE m.user_id = $1 AND NOT m.banned AND r.archived_at IS NULL ORDER BY r.created_at DESC")
+                        // An archived room is out of its players' lists; its GMs still see it, marked, to bring it
+                        // back.
+                        + "WHERE m.user_id = $1 AND NOT m.banned AND (r.archived_at IS NULL OR m.role = 'GM') "
+                        + "ORDER BY r.archived_at IS NOT NULL, r.created_at DESC")
                 .execute(Tuple.of(request.getString("userId")))
                 .map(rows -> {
                     var rooms = new JsonArray();
@@ -68,6 +74,44 @@ final class RoomsStore {
 
     private Future<JsonObject> get(JsonObject request) {
         return pool.withConnection(conn -> findRoom(conn, request.getString("roomId")));
+    }
+
+    /** A new name and/or the archive flag; answers the room as it now is. */
+    private Future<JsonObject> update(JsonObject request) {
+        String roomId = request.getString("roomId");
+        Boolean archived = request.getBoolean("archived");
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE rooms SET name = coalesce($2, name), "
+                        + "archived_at = CASE WHEN $3::boolean IS NULL THEN archived_at "
+                        + "WHEN $3 THEN coalesce(archived_at, now()) ELSE NULL END WHERE id = $1")
+                .execute(Tuple.of(roomId, request.getString("name"), archived))
+                .compose(rows -> {
+                    if (rows.rowCount() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
+                    return findRoom(conn, roomId);
+                }));
+    }
+
+    /** The room and everything in it (members, invites, log, snapshots, chat, sheets, notes, images) go. */
+    private Future<JsonObject> delete(JsonObject request) {
+        String roomId = request.getString("roomId");
+        return pool.preparedQuery("DELETE FROM rooms WHERE id = $1")
+                .execute(Tuple.of(roomId))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
+                    return new JsonObject().put("id", roomId).put("deleted", true);
+                });
+    }
+
+    /** The ban's row goes: the person is no member, and an invite brings them back like anyone new. */
+    private Future<JsonObject> unban(JsonObject request) {
+        return pool.preparedQuery("DELETE FROM room_members WHERE room_id = $1 AND user_id = $2 AND banned")
+                .execute(Tuple.of(request.getString("roomId"), request.getString("userId")))
+                .map(rows -> {
+                    if (rows.rowCount() == 0)
+                        throw new FailureException(ErrorCode.NOT_FOUND, "that person is not banned here");
+                    return new JsonObject()
+                            .put("userId", request.getString("userId"))
+                            .put("banned", false);
+                });
     }
 
     /** {@code {"role": "GM"|…|null, "banned": bool}}: what the bridge and the REST routes authorize with. */
@@ -356,7 +400,8 @@ final class RoomsStore {
                 .put("name", row.getString("name"))
                 .put("ownerId", row.getString("owner_id"))
                 .put("diceDialect", row.getString("dice_dialect"))
-                .put("createdAt", row.getOffsetDateTime("created_at").toString());
+                .put("createdAt", row.getOffsetDateTime("created_at").toString())
+                .put("archived", row.getOffsetDateTime("archived_at") != null);
     }
 
     private static JsonObject invite(Row row) {

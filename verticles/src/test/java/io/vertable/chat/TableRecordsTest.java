@@ -1,0 +1,238 @@
+package io.vertable.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertable.node.Node;
+import io.vertable.testing.Player;
+import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The limits behind the table's chat tools, sheets and dice settings, through the real bridge: what the pages send
+ * is checked again on the server, and bad input gets its catalog code.
+ */
+class TableRecordsTest {
+
+    static Node node;
+    static Rest rest;
+
+    Table table;
+    Player gm;
+    Player pip;
+    Player quin;
+
+    @BeforeAll
+    static void start() {
+        JsonObject overrides = TestNodes.standalone(
+                "records-node",
+                "http:1,bridge:1,persistence:1,map:1,dice:1,chat:1",
+                TestStorage.freshDatabase("records"));
+        overrides.mergeIn(TestNodes.generousBridgeLimits(), true);
+        node = Node.start(TestNodes.config(overrides));
+        rest = new Rest(node.httpPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        node.shutdown();
+    }
+
+    @BeforeEach
+    void seat() {
+        table = Table.create(rest, "Records");
+        JsonObject pipSession = table.join("Pip", "PLAYER");
+        JsonObject quinSession = table.join("Quin", "PLAYER");
+        gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        pip = new Player(
+                node.vertx(),
+                node.bridgePort(),
+                pipSession.getString("token"),
+                Table.userId(pipSession),
+                table.roomId(),
+                false);
+        quin = new Player(
+                node.vertx(),
+                node.bridgePort(),
+                quinSession.getString("token"),
+                Table.userId(quinSession),
+                table.roomId(),
+                false);
+        gm.join();
+        pip.join();
+        quin.join();
+    }
+
+    @AfterEach
+    void leave() {
+        gm.close();
+        pip.close();
+        quin.close();
+    }
+
+    JsonObject send(Player who, String text, Object whisperTo) {
+        return who.command(
+                "vtt.in.chat",
+                new JsonObject().put("op", "send").put("text", text).put("whisperTo", whisperTo));
+    }
+
+    // ---- whispers picked by id ----
+
+    @Test
+    void aPickedWhisperGoesToExactlyThoseIdsAndBadListsAreRefused() {
+        long seq = send(pip, "only for you", new JsonArray().add(quin.userId)).getLong("seq");
+        JsonObject received = quin.awaitPrivate(seq);
+        assertThat(received.getJsonObject("data").getString("kind")).isEqualTo("whisper");
+        assertThat(received.getJsonObject("data")
+                        .getJsonArray("to")
+                        .getJsonObject(0)
+                        .getString("name"))
+                .isEqualTo("Quin");
+        long gmSeq = send(pip, "for the GM", new JsonArray().add("gm")).getLong("seq");
+        assertThat(gm.awaitSeq(gmSeq).getJsonObject("data").getString("text")).isEqualTo("for the GM");
+        quin.awaitSeq(gmSeq);
+        assertThat(quin.everythingReceived()).doesNotContain("for the GM");
+        assertThat(gm.everythingReceived()).doesNotContain("only for you");
+
+        assertThat(send(pip, "x", "quin").getString("code")).isEqualTo("BAD_REQUEST");
+        assertThat(send(pip, "x", new JsonArray()).getString("code")).isEqualTo("BAD_REQUEST");
+        assertThat(send(pip, "x", new JsonArray().add(42)).getString("code")).isEqualTo("BAD_REQUEST");
+        assertThat(send(pip, "x", new JsonArray().add("not an id!")).getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        JsonArray many = new JsonArray();
+        for (int i = 0; i < 51; i++) many.add(quin.userId);
+        assertThat(send(pip, "x", many).getString("code")).isEqualTo("BAD_REQUEST");
+        assertThat(send(pip, "x", new JsonArray().add("AAAAAAAAAAAAAAAA")).getString("code"))
+                .isEqualTo("WHISPER_NO_RECIPIENT");
+        assertThat(send(pip, "/r 1d20", new JsonArray().add(quin.userId)).getString("code"))
+                .isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    void aLineWithInlineRollsCannotBeEditedButPlainWordsCan() {
+        long rolled = pip.chat("I hit [[1d20+4]]").getLong("seq");
+        String rolledId = pip.awaitSeq(rolled).getJsonObject("data").getString("id");
+        JsonObject refused = pip.command(
+                "vtt.in.chat",
+                new JsonObject().put("op", "edit").put("messageId", rolledId).put("text", "I hit [[1d20+40]]"));
+        assertThat(refused.getString("code")).isEqualTo("BAD_REQUEST");
+
+        long said = pip.chat("hello").getLong("seq");
+        String saidId = pip.awaitSeq(said).getJsonObject("data").getString("id");
+        pip.ok(
+                "vtt.in.chat",
+                new JsonObject().put("op", "edit").put("messageId", saidId).put("text", "hello all"));
+        assertThat(quin.command(
+                                "vtt.in.chat",
+                                new JsonObject()
+                                        .put("op", "edit")
+                                        .put("messageId", saidId)
+                                        .put("text", "mine now"))
+                        .getString("code"))
+                .isEqualTo("MESSAGE_NOT_OWNED");
+    }
+
+    // ---- character sheets ----
+
+    JsonObject dice(Player who, String op, JsonObject body) {
+        return who.command("vtt.in.dice", body.copy().put("op", op));
+    }
+
+    @Test
+    void npcSheetsStayWithTheGmAndSheetsAreBounded() {
+        JsonObject npc = dice(
+                gm,
+                "character.create",
+                new JsonObject()
+                        .put("name", "Hidden Hag")
+                        .putNull("ownerId")
+                        .put("attributes", new JsonObject().put("curse", 7)));
+        assertThat(npc.getString("ownerId")).isNull();
+        JsonObject mine = dice(
+                pip, "character.create", new JsonObject().put("name", "Pipkin").put("notes", "brave"));
+        assertThat(mine.getString("notes")).isEqualTo("brave");
+
+        assertThat(dice(pip, "character.list", new JsonObject())
+                        .getJsonArray("characters")
+                        .encode())
+                .doesNotContain("Hidden Hag")
+                .contains("Pipkin");
+        assertThat(dice(pip, "character.get", new JsonObject().put("id", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("CHARACTER_NOT_OWNED");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", npc.getString("id")).put("notes", "x"))
+                        .getString("code"))
+                .isEqualTo("CHARACTER_NOT_OWNED");
+        assertThat(gm.everythingReceived()).contains("Hidden Hag");
+        assertThat(pip.everythingReceived()).doesNotContain("Hidden Hag").doesNotContain("curse");
+        assertThat(quin.everythingReceived()).doesNotContain("Hidden Hag");
+        assertThat(dice(
+                                pip,
+                                "roll",
+                                new JsonObject()
+                                        .put("expression", "1d20+@curse")
+                                        .put("character", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+        // A player cannot roll with the NPC's numbers, by name or by id.
+        assertThat(dice(
+                                pip,
+                                "roll",
+                                new JsonObject()
+                                        .put("expression", "1d20+@curse")
+                                        .put("character", "Hidden Hag"))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+
+        String id = mine.getString("id");
+        JsonObject many = new JsonObject();
+        for (int i = 0; i < 10_000; i++) many.put("a" + i, i);
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("attributes", many))
+                        .getString("code"))
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        JsonObject count = new JsonObject();
+        for (int i = 0; i < 201; i++) count.put("a" + i, 1);
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("attributes", count))
+                        .getString("code"))
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject()
+                                        .put("id", id)
+                                        .put("attributes", new JsonObject().put("big", "x".repeat(40_000))))
+                        .getString("code"))
+                .isIn("PAYLOAD_TOO_LARGE");
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("notes", "x".repeat(10_001)))
+                        .getString("code"))
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(dice(pip, "character.update", new JsonObject().put("id", id).put("notes", "bell\u0007"))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", id).put("attributes", new JsonObject().put("", 1)))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        // A value naming another attribute is text, not a reference: nothing recurses.
+        dice(
+                pip,
+                "character.update",
+                new JsonObject().put("id", id).put("attributes", new JsonObject().put("a", "@a")));
+        assertThat(dice(pip, "roll", new JsonObject().put("expression", "1d20+@a"))
+                        .getString("code"))
+                .isEqualTo("DICE_UNKNOWN_VARIABLE");
+    }
+}

@@ -1,0 +1,415 @@
+package io.vertable.it;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.vertable.node.Node;
+import io.vertable.testing.Browsers;
+import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The people at a table and what they keep, in headless Chromium: each person in their own browser context, driven
+ * with real clicks and keys; the GM's part set up through REST where the flow under test is the player's.
+ */
+class PeopleIT {
+
+    static final double TIMEOUT_MS = 20_000;
+
+    static Node node;
+    static Rest rest;
+    static Playwright playwright;
+    static Browser browser;
+    final List<BrowserContext> contexts = new ArrayList<>();
+    final List<Seat> seats = new ArrayList<>();
+
+    /** One person's page, every WebSocket frame it received, and what it logged as an error. */
+    record Seat(Page page, List<String> frames, List<String> errors) {}
+
+    @BeforeAll
+    static void start() {
+        JsonObject overrides = TestNodes.standalone(
+                        "people-node",
+                        "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1",
+                        TestStorage.freshDatabase("people"))
+                .mergeIn(TestNodes.generousBridgeLimits(), true);
+        node = Node.start(TestNodes.config(overrides));
+        rest = new Rest(node.httpPort());
+        playwright = Browsers.playwright();
+        browser = Browsers.chromium(playwright);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+        if (node != null) node.shutdown();
+    }
+
+    @AfterEach
+    void closeContexts() {
+        for (Seat seat : seats) assertThat(seat.errors()).as("console errors").isEmpty();
+        contexts.forEach(BrowserContext::close);
+    }
+
+    Seat seat(JsonObject user, String token, String path, int width, int height) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+        context.setDefaultTimeout(TIMEOUT_MS);
+        contexts.add(context);
+        JsonObject stored = new JsonObject()
+                .put("user", user)
+                .put("token", token)
+                .put("expiresAt", System.currentTimeMillis() + 50 * 60_000);
+        context.addInitScript("localStorage.setItem('vertable.session', " + TableIT.jsString(stored.encode()) + ");");
+        Page page = context.newPage();
+        List<String> frames = new CopyOnWriteArrayList<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        page.onWebSocket(ws -> ws.onFrameReceived(frame -> frames.add(frame.text())));
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")
+                    && !TableIT.knownNoise(message.text())
+                    && !message.text().startsWith("Failed to load resource: the server responded with a status of 4"))
+                errors.add(message.text());
+        });
+        page.onPageError(error -> errors.add("page error: " + error));
+        page.navigate("http://127.0.0.1:" + node.httpPort() + path);
+        Seat seat = new Seat(page, frames, errors);
+        seats.add(seat);
+        return seat;
+    }
+
+    Seat table(Table table, JsonObject joined) {
+        return table(table, joined, 1280, 800);
+    }
+
+    Seat table(Table table, JsonObject joined, int width, int height) {
+        Seat seat = seat(
+                joined.getJsonObject("user"),
+                joined.getString("token"),
+                "/table.html?room=" + table.roomId(),
+                width,
+                height);
+        TableIT.waitReady(seat.page());
+        return seat;
+    }
+
+    Seat gmTable(Table table) {
+        return table(table, gmSession(table));
+    }
+
+    static JsonObject gmSession(Table table) {
+        return new JsonObject()
+                .put("user", new JsonObject().put("id", table.gmId()).put("displayName", "GM"))
+                .put("token", table.gmToken());
+    }
+
+    static String role(Page page) {
+        return (String) page.evaluate("() => __vertable.state().role");
+    }
+
+    static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", name)));
+    }
+
+    // ---- roles that follow ----
+
+    @Test
+    void aRoleChangeSwitchesThePagesAbilitiesWithoutAReload() {
+        Table room = Table.create(rest, "Roles");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Page page = table(room, ann).page();
+        page.evaluate("() => { window.__sameDocument = true; }");
+        assertThat(page.locator("[data-testid=panel-dice]")).isVisible();
+        assertThat(page.locator("[data-testid=panel-gm]")).isHidden();
+
+        String member = "/api/rooms/" + room.roomId() + "/members/" + Table.userId(ann);
+        assertThat(rest.patch(member, room.gmToken(), new JsonObject().put("role", "OBSERVER"))
+                        .status())
+                .isEqualTo(200);
+        TableIT.waitFor(page, "() => __vertable.state().role === 'OBSERVER' && __vertable.state().ready", null);
+        assertThat(page.locator("[data-testid=panel-dice]")).isHidden();
+        assertThat(page.locator("[data-testid=toast]").filter(new Locator.FilterOptions().setHasText("observer")))
+                .isVisible();
+        assertThat(page.locator("[data-testid=connection-status]")).hasAttribute("data-state", "connected");
+
+        assertThat(rest.patch(member, room.gmToken(), new JsonObject().put("role", "GM"))
+                        .status())
+                .isEqualTo(200);
+        TableIT.waitFor(page, "() => __vertable.state().role === 'GM'", null);
+        assertThat(page.locator("[data-testid=panel-gm]")).isVisible();
+        assertThat(page.locator("[data-testid=tool-fog-rect]")).isVisible();
+        assertThat(page.evaluate("() => window.__sameDocument === true")).isEqualTo(true);
+    }
+
+    @Test
+    void aKickedAndABannedPlayersTablesCloseAndSayWhy() {
+        Table room = Table.create(rest, "Exits");
+        JsonObject bo = room.join("Bo", "PLAYER");
+        JsonObject cy = room.join("Cy", "PLAYER");
+        Seat boSeat = table(room, bo);
+        Page boPage = boSeat.page();
+        Page cyPage = table(room, cy).page();
+        String members = "/api/rooms/" + room.roomId() + "/members/";
+
+        assertThat(rest.delete(members + Table.userId(bo), room.gmToken()).status())
+                .isEqualTo(200);
+        assertThat(boPage.locator("[data-testid=removed]")).containsText("You were removed from this table");
+        assertThat(boPage.locator("[data-testid=connection-status]")).hasAttribute("data-state", "removed");
+        assertThat(boPage.locator("[data-testid=connection-status]")).not().containsText("Connected");
+
+        assertThat(rest.delete(members + Table.userId(cy) + "?ban=true", room.gmToken())
+                        .status())
+                .isEqualTo(200);
+        assertThat(cyPage.locator("[data-testid=removed]")).containsText("banned");
+        // A reload does not bring the table back either: the page says why at once.
+        cyPage.reload();
+        assertThat(cyPage.locator("[data-testid=problem], [data-testid=removed]"))
+                .containsText("banned");
+    }
+
+    @Test
+    void theGmUnbansRenamesArchivesAndDeletesFromTheAdminPanel() {
+        Table room = Table.create(rest, "Old Keep");
+        JsonObject dee = room.join("Dee", "PLAYER");
+        assertThat(rest.delete(
+                                "/api/rooms/" + room.roomId() + "/members/" + Table.userId(dee) + "?ban=true",
+                                room.gmToken())
+                        .status())
+                .isEqualTo(200);
+        Page admin = seat(
+                        gmSession(room).getJsonObject("user"),
+                        room.gmToken(),
+                        "/admin.html?room=" + room.roomId() + "#members",
+                        1280,
+                        800)
+                .page();
+        Locator banned = admin.locator("[data-testid=banned-row]");
+        assertThat(banned).containsText("Dee");
+        banned.locator("[data-testid=unban-member]").click();
+        admin.locator("[data-testid=unban-member-yes]").click();
+        assertThat(admin.locator("[data-testid=banned-row]")).hasCount(0);
+        String code = rest.post("/api/rooms/" + room.roomId() + "/invites", room.gmToken(), new JsonObject())
+                .body()
+                .getString("code");
+        assertThat(rest.post("/api/invites/" + code + "/accept", dee.getString("token"), new JsonObject())
+                        .status())
+                .isEqualTo(200);
+
+        admin.click("[data-testid=tab-room]");
+        admin.click("[data-testid=room-rename]");
+        Locator dialog = admin.locator("[role=dialog]");
+        dialog.locator("input").fill("New Keep");
+        dialog.locator("input").press("Enter");
+        assertThat(admin.locator("[data-testid=panel-room] [data-testid=room-name]"))
+                .hasText("New Keep");
+
+        admin.click("[data-testid=room-archive]");
+        admin.locator("[role=dialog] button[type=submit]").click();
+        assertThat(admin.locator("[data-testid=room-archived]")).isVisible();
+        assertThat(rest.get("/api/rooms", dee.getString("token")).body().encode())
+                .doesNotContain(room.roomId());
+
+        Seat player = table(room, dee);
+        admin.click("[data-testid=room-delete]");
+        admin.locator("[role=dialog] input").fill("new keep");
+        admin.locator("[role=dialog] button[type=submit]").click();
+        assertThat(admin.locator("[data-testid=room-status]")).containsText("not the room");
+        admin.click("[data-testid=room-delete]");
+        admin.locator("[role=dialog] input").fill("New Keep");
+        admin.locator("[role=dialog] button[type=submit]").click();
+        admin.waitForURL("**/");
+        assertThat(player.page().locator("[data-testid=removed]")).containsText("deleted");
+        assertThat(rest.get("/api/rooms/" + room.roomId(), room.gmToken()).status())
+                .isEqualTo(403);
+    }
+
+    // ---- chat tools ----
+
+    static Locator messages(Page page, String text) {
+        return page.locator("[data-testid=chat-log] [data-testid=chat-message]")
+                .filter(new Locator.FilterOptions().setHasText(text));
+    }
+
+    static void say(Page page, String text) {
+        page.locator("[data-testid=chat-input]").fill(text);
+        page.locator("[data-testid=chat-input]").press("Enter");
+    }
+
+    @Test
+    void whispersArePickedByNameAndReachOnlyThosePicked() {
+        Table room = Table.create(rest, "Whispers");
+        JsonObject ann = room.join("Ann Lee", "PLAYER");
+        JsonObject bob = room.join("Bob", "PLAYER");
+        JsonObject cat = room.join("Cat", "PLAYER");
+        Seat gm = gmTable(room);
+        Page annPage = table(room, ann).page();
+        Seat bobSeat = table(room, bob);
+        Seat catSeat = table(room, cat);
+
+        annPage.locator("[data-testid=whisper-to]").focus();
+        annPage.waitForFunction(
+                "() => [...document.querySelectorAll('[data-testid=whisper-to] option')].some(o => o.textContent === 'Bob')");
+        annPage.locator("[data-testid=whisper-to]")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Bob"));
+        say(annPage, "meet me by the well");
+        assertThat(messages(bobSeat.page(), "meet me by the well").locator("[data-testid=whisper-label]"))
+                .hasText("Whisper from Ann Lee to you");
+        assertThat(messages(annPage, "meet me by the well").locator("[data-testid=whisper-label]"))
+                .hasText("Whisper to Bob");
+
+        annPage.locator("[data-testid=whisper-to]")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("GM (whisper)"));
+        say(annPage, "I pocket the ruby");
+        assertThat(messages(gm.page(), "I pocket the ruby").locator("[data-testid=whisper-label]"))
+                .hasText("Whisper from Ann Lee to the GMs");
+
+        annPage.locator("[data-testid=whisper-to]").selectOption("");
+        say(annPage, "hello all");
+        assertThat(messages(catSeat.page(), "hello all")).isVisible();
+        assertThat(String.join("\n", catSeat.frames()))
+                .doesNotContain("meet me by the well")
+                .doesNotContain("ruby");
+        assertThat(String.join("\n", gm.frames())).doesNotContain("meet me by the well");
+    }
+
+    @Test
+    void inlineRollsEditsDeletesSearchAndRollLabels() {
+        Table room = Table.create(rest, "Chatter");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        JsonObject bob = room.join("Bob", "PLAYER");
+        Seat gm = gmTable(room);
+        Page annPage = table(room, ann).page();
+        Page bobPage = table(room, bob).page();
+
+        say(annPage, "I swing [[1d20+4]] at the door");
+        Locator swing = messages(bobPage, "at the door");
+        assertThat(swing.locator("[data-testid=inline-roll]")).hasCount(1);
+        assertThat(swing.locator("[data-testid=chat-text]")).not().containsText("[[");
+        assertThat(swing.locator("[data-testid=chat-text]")).containsText("I swing ");
+
+        say(annPage, "the door is locked");
+        Locator line = messages(annPage, "the door is locked");
+        line.locator("[data-testid=chat-edit]").click();
+        annPage.locator("[role=dialog] input").fill("the door is open");
+        annPage.locator("[role=dialog] input").press("Enter");
+        Locator edited = messages(bobPage, "the door is open");
+        assertThat(edited.locator("[data-testid=chat-edited]")).isVisible();
+        // Bob may not edit or delete Ann's words; a line with an inline roll is not editable even by its author.
+        assertThat(edited.locator("[data-testid=chat-edit]")).hasCount(0);
+        assertThat(edited.locator("[data-testid=chat-delete]")).hasCount(0);
+        assertThat(messages(annPage, "at the door").locator("[data-testid=chat-edit]"))
+                .hasCount(0);
+
+        say(bobPage, "spam spam spam");
+        messages(gm.page(), "spam spam spam")
+                .locator("[data-testid=chat-delete]")
+                .click();
+        gm.page().locator("[role=dialog] button[type=submit]").click();
+        assertThat(messages(annPage, "spam spam spam")).hasCount(0);
+        assertThat(annPage.locator("[data-testid=chat-deleted]")).hasCount(1);
+
+        bobPage.click("[data-testid=chat-search-toggle]");
+        bobPage.fill("[data-testid=chat-search-input]", "door");
+        bobPage.press("[data-testid=chat-search-input]", "Enter");
+        assertThat(bobPage.locator("[data-testid=chat-search-status]")).hasText("2 messages found.");
+        assertThat(bobPage.locator("[data-testid=chat-search-results]")).containsText("the door is open");
+
+        // Labels: the GM's own GM roll, and a blind roll as its roller sees it.
+        gm.page().selectOption("[data-testid=roll-mode]", "gm");
+        gm.page().click("[data-testid=roll-d20]");
+        assertThat(gm.page().locator("[data-testid=mode-label]").last()).hasText("GM roll (only the GMs see it)");
+        annPage.selectOption("[data-testid=roll-mode]", "blind");
+        annPage.click("[data-testid=roll-d12]");
+        assertThat(annPage.locator("[data-testid=blind-teaser]"))
+                .hasText("You rolled 1d12 in secret: only the GM sees the result.");
+        assertThat(annPage.locator("[data-testid=blind-teaser] ~ [data-testid=roll-card]"))
+                .hasCount(0);
+        screenshot(annPage, "people-chat-1280.png");
+    }
+
+    // ---- character sheets ----
+
+    static void fillDialog(Page page, String label, String value) {
+        page.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText(label))
+                .locator("input")
+                .fill(value);
+    }
+
+    @Test
+    void aPlayerKeepsASheetAndRollsWithItAndTheGmsNpcsNeverReachThem() {
+        Table room = Table.create(rest, "Sheets");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Seat gm = gmTable(room);
+        Seat annSeat = table(room, ann);
+        Page annPage = annSeat.page();
+        Page gmPage = gm.page();
+
+        // The GM's NPC, made through the same panel: nobody plays it.
+        gmPage.click("[data-testid=sheet-new]");
+        fillDialog(gmPage, "Name", "Lich King");
+        gmPage.locator("[role=dialog] select").selectOption("");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(gmPage.locator("[data-testid=sheet-item]")
+                        .filter(new Locator.FilterOptions().setHasText("Lich King")))
+                .containsText("NPC · hidden from players");
+        gmPage.click("[data-testid=attribute-add]");
+        gmPage.locator("[data-testid=attribute-name]").last().fill("phylactery");
+        gmPage.locator("[data-testid=attribute-value]").last().fill("99");
+        gmPage.click("[data-testid=sheet-save]");
+        assertThat(gmPage.locator("[data-testid=sheet-save]")).hasText("Saved");
+
+        // Ann's own sheet: created, filled, saved, rolled with.
+        annPage.click("[data-testid=sheet-new]");
+        fillDialog(annPage, "Name", "Ayla");
+        annPage.locator("[role=dialog] input").press("Enter");
+        assertThat(annPage.locator("[data-testid=sheet-name]")).hasValue("Ayla");
+        annPage.click("[data-testid=attribute-add]");
+        annPage.locator("[data-testid=attribute-name]").last().fill("str");
+        annPage.locator("[data-testid=attribute-value]").last().fill("3");
+        annPage.fill("[data-testid=sheet-notes]", "Raised by wolves.");
+        annPage.click("[data-testid=sheet-save]");
+        assertThat(annPage.locator("[data-testid=sheet-save]")).hasText("Saved");
+        annPage.locator("[data-testid=attribute-roll]").first().click();
+        Locator card = messages(annPage, "Ayla: str").locator("[data-testid=roll-card]");
+        assertThat(card).containsText("1d20+@str");
+        int total = Integer.parseInt(
+                card.locator("[data-testid=roll-total]").innerText().trim());
+        int die = Integer.parseInt(
+                card.locator("[data-testid=die]").first().innerText().trim());
+        assertThat(total).isEqualTo(die + 3);
+        say(annPage, "/r 1d20+@str # typed");
+        assertThat(messages(gmPage, "typed").locator("[data-testid=roll-card]")).containsText("1d20+@str");
+
+        // The GM sees and edits Ann's sheet; Ann's open panel follows.
+        gmPage.locator("[data-testid=sheet-item]")
+                .filter(new Locator.FilterOptions().setHasText("Ayla"))
+                .click();
+        assertThat(gmPage.locator("[data-testid=sheet-item]").filter(new Locator.FilterOptions().setHasText("Ayla")))
+                .containsText("Ann");
+        gmPage.locator("[data-testid=attribute-value]").first().fill("5");
+        gmPage.click("[data-testid=sheet-save]");
+        assertThat(annPage.locator("[data-testid=attribute-value]").first()).hasValue("5");
+
+        assertThat(annPage.locator("[data-testid=sheet-item]")).hasCount(1);
+        String annReceived = String.join("\n", annSeat.frames());
+        assertThat(annReceived).doesNotContain("Lich King").doesNotContain("phylactery");
+        screenshot(annPage, "people-sheets-1280.png");
+    }
+}

@@ -1,0 +1,35 @@
+// The character sheets panel: a Svelte component, loaded after the table's first paint (it is not needed to see the
+// map), talking to the dice service over the bridge. Players see and edit their own sheets; GMs every sheet, NPCs too.
+import { api } from '../../common/api.js';
+import { askFields } from '../../common/ui/dialogs.js';
+
+export function createSheets({ host, room, me, notify, rollMode }) {
+  let panel = null;
+  const pending = [];
+  const dice = (op, body = {}) => room.command('vtt.in.dice', { op, ...body });
+  const source = {
+    meId: me.id,
+    isGm: () => room.isGm(),
+    canKeep: () => room.role() !== 'OBSERVER',
+    list: async () => (await dice('character.list')).characters ?? [],
+    roster: async () => (await api.get(`/api/rooms/${encodeURIComponent(room.id())}/roster`)).members ?? [],
+    create: (body) => dice('character.create', body),
+    update: (id, body) => dice('character.update', { id, ...body }),
+    roll: (character, expression, flavor) => dice('roll', { expression, character, flavor, mode: rollMode() }),
+    askFields,
+    notify,
+  };
+
+  Promise.all([import('svelte'), import('./SheetsPanel.svelte')])
+    .then(([{ mount }, { default: SheetsPanel }]) => {
+      panel = mount(SheetsPanel, { target: host, props: { source } });
+      for (const call of pending.splice(0)) call();
+    })
+    .catch((error) => notify(`The character sheets could not be loaded: ${error.message}`, 'error'));
+
+  const whenReady = (call) => (panel ? call() : pending.push(call));
+  return {
+    reload: () => whenReady(() => panel.reload()),
+    changed: (event) => whenReady(() => panel.changedElsewhere(event.characterId)),
+  };
+}
