@@ -10,6 +10,7 @@ import { createGmTools } from './panels/gm.js';
 import { createInitiative } from './panels/initiative.js';
 import { createParty } from './panels/party.js';
 import { createSelection } from './panels/selection.js';
+import { createSideTabs } from './layout/tabs.js';
 import { createRoom } from './room.js';
 import { createToasts, el } from './ui.js';
 
@@ -45,25 +46,27 @@ async function start() {
 async function openTable(me, roomInfo) {
   document.title = `${roomInfo.name ?? 'Table'} — Vertable`;
   const status = el('div', { class: 'status', testid: 'connection-status', 'data-state': 'connecting', role: 'status' }, 'Connecting…');
-  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Map tools' });
-  const panelToggle = el('button', { type: 'button', class: 'panel-toggle', testid: 'panel-toggle', 'aria-expanded': 'true' }, 'Panels');
+  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Map tools', testid: 'toolbar' });
+  const panelToggle = el('button', { type: 'button', class: 'panel-toggle', testid: 'panel-toggle', 'aria-expanded': 'true' }, 'Hide panels');
+  const gmLinks = el('div', { class: 'gm-links', testid: 'gm-links' });
   const mapHost = el('div', { class: 'map-host', testid: 'map' });
   const emptyScene = el('div', { class: 'map-empty', testid: 'map-empty', hidden: true });
+  const selectionHost = el('div', { class: 'selection-card', testid: 'selection-card', hidden: true });
   const side = el('aside', { class: 'side', testid: 'side' });
   const toasts = el('div', { class: 'toasts' });
   app.dataset.state = 'loading';
   app.replaceChildren(
-    el('header', { class: 'topbar' }, el('a', { href: '/', class: 'brand' }, 'Vertable'), el('strong', { class: 'room-name', testid: 'room-name' }, roomInfo.name ?? ''), status, panelToggle),
+    el('header', { class: 'topbar' }, el('a', { href: '/', class: 'brand' }, 'Vertable'), el('strong', { class: 'room-name', testid: 'room-name' }, roomInfo.name ?? ''), status, gmLinks, panelToggle),
     toolbar,
-    el('main', { class: 'table-layout' }, el('div', { class: 'map-wrap' }, mapHost, emptyScene), side),
+    el('main', { class: 'table-layout' }, el('div', { class: 'map-wrap' }, mapHost, emptyScene, selectionHost), side),
     toasts,
   );
   const notify = createToasts(toasts);
   panelToggle.addEventListener('click', () => {
     const open = !document.body.classList.toggle('panels-closed');
     panelToggle.setAttribute('aria-expanded', String(open));
+    panelToggle.textContent = open ? 'Hide panels' : 'Show panels';
   });
-  if (matchMedia('(max-width: 700px)').matches) document.body.classList.add('panels-closed');
 
   let connection = { state: 'connecting' };
   let room;
@@ -148,6 +151,7 @@ async function openTable(me, roomInfo) {
   }
 
   let selection;
+  let tabs;
   let initiative;
   let gmTools;
   let built = false;
@@ -156,15 +160,19 @@ async function openTable(me, roomInfo) {
     if (built) return;
     built = true;
     const panels = {
-      selection: el('section', { class: 'panel' }),
       chat: el('section', { class: 'panel panel-chat', testid: 'panel-chat' }),
       dice: el('section', { class: 'panel', testid: 'panel-dice' }),
       initiative: el('section', { class: 'panel', testid: 'panel-initiative' }),
       party: el('section', { class: 'panel', testid: 'panel-party' }),
       gm: el('section', { class: 'panel', testid: 'panel-gm' }),
     };
-    side.replaceChildren(...Object.entries(panels).filter(([name]) => name !== 'gm' || room.isGm()).map(([, panel]) => panel));
-    selection = createSelection({ host: panels.selection, room, me, notify });
+    tabs = await createSideTabs(side);
+    tabs.add({ id: 'chat', label: 'Chat', icon: () => import('@lucide/svelte/icons/message-square'), node: panels.chat });
+    tabs.add({ id: 'dice', label: 'Dice', icon: () => import('@lucide/svelte/icons/dice-5'), node: panels.dice });
+    tabs.add({ id: 'initiative', label: 'Initiative', icon: () => import('@lucide/svelte/icons/swords'), node: panels.initiative });
+    tabs.add({ id: 'party', label: 'Party', icon: () => import('@lucide/svelte/icons/users'), node: panels.party });
+    if (room.isGm()) tabs.add({ id: 'gm', label: 'GM', icon: () => import('@lucide/svelte/icons/wrench'), node: panels.gm });
+    selection = createSelection({ host: selectionHost, room, me, notify });
     map = await createMap({
       host: mapHost,
       room,
@@ -189,6 +197,7 @@ async function openTable(me, roomInfo) {
     party = createParty({ host: panels.party, roomId, room });
     if (room.isGm()) gmTools = createGmTools({ host: panels.gm, roomId, room, map, notify });
     buildToolbar();
+    if (room.isGm()) buildGmLinks();
     changed({ all: true });
   }
 
@@ -223,13 +232,52 @@ async function openTable(me, roomInfo) {
       const active = buttons.find((button) => button.getAttribute('aria-pressed') === 'true');
       choose(active.dataset.testid.slice(5));
     });
-    toolbar.replaceChildren(
-      ...buttons,
-      drawColour,
-      room.isGm() ? fogMode : '',
-      el('button', { type: 'button', title: 'Zoom in', onclick: () => map.zoomBy(1.25) }, '+'),
-      el('button', { type: 'button', title: 'Zoom out', onclick: () => map.zoomBy(0.8) }, '−'),
+    const toolsToggle = el('button', { type: 'button', class: 'tools-toggle', testid: 'tools-toggle', 'aria-expanded': 'false', 'aria-controls': 'map-tools' }, 'Tools: Move');
+    const toolBox = el('div', { class: 'tools', id: 'map-tools' }, ...buttons, drawColour, room.isGm() ? fogMode : '');
+    // On a phone the tools fold away behind one button that names the tool in hand; choosing one folds them again.
+    toolsToggle.addEventListener('click', () => setToolsOpen(!toolbar.classList.contains('tools-open')));
+    function setToolsOpen(open) {
+      toolbar.classList.toggle('tools-open', open);
+      toolsToggle.setAttribute('aria-expanded', String(open));
+    }
+    buttons.forEach((button) => button.addEventListener('click', () => {
+      toolsToggle.textContent = `Tools: ${button.textContent}`;
+      setToolsOpen(false);
+    }));
+    const view = el(
+      'div',
+      { class: 'view-controls' },
+      el('button', { type: 'button', title: 'Zoom in', 'aria-label': 'Zoom in', testid: 'zoom-in', onclick: () => map.zoomBy(1.25) }, '+'),
+      el('button', { type: 'button', title: 'Zoom out', 'aria-label': 'Zoom out', testid: 'zoom-out', onclick: () => map.zoomBy(0.8) }, '−'),
+      el('button', { type: 'button', title: 'Show the whole scene', testid: 'zoom-fit', onclick: () => map.fit() }, 'Fit'),
+      el('button', { type: 'button', title: 'Back to 100 %', testid: 'zoom-reset', onclick: () => map.resetZoom() }, '1:1'),
     );
+    toolbar.replaceChildren(toolsToggle, toolBox, view);
+  }
+
+  /** The GM's way out of the table: inviting players (a link on the clipboard) and the room's admin panel. */
+  function buildGmLinks() {
+    gmLinks.replaceChildren(
+      el('button', { type: 'button', testid: 'invite-players', onclick: invitePlayers }, 'Invite players'),
+      el('a', { href: `/admin.html?room=${encodeURIComponent(roomId)}`, class: 'admin-link', testid: 'admin-link', target: '_blank', rel: 'noopener' }, 'Admin'),
+    );
+  }
+
+  async function invitePlayers() {
+    let invite;
+    try {
+      invite = await api.post(`/api/rooms/${encodeURIComponent(roomId)}/invites`, { role: 'PLAYER' });
+    } catch (error) {
+      return notify(`No invite was made: ${error.message}`, 'error');
+    }
+    const link = invite.url ?? `${location.origin}/join/${invite.code}`;
+    try {
+      await navigator.clipboard.writeText(link);
+      notify(`Invite link copied — paste it to your players: ${link}`);
+    } catch {
+      // No clipboard (an insecure origin or a refused permission): the link is shown to copy by hand.
+      notify(`Send this link to your players: ${link}`);
+    }
   }
 
   function changed(change) {
@@ -275,6 +323,8 @@ async function openTable(me, roomInfo) {
         return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [] };
       }),
     screenOf: (x, y) => map?.toScreen(x, y) ?? null,
+    zoom: () => map?.zoom() ?? null,
+    fog: () => room.activeScene()?.fog ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
 // GM tools: scenes (create, show to players), tokens (create from colour/initials or a library image), the room's
 // image library with upload, fog (enable/reset), and "view as player".
 import { ApiError, api } from '../../common/api.js';
+import { askConfirm } from '../../common/ui/dialogs.js';
 import { previewUrl } from '../assets.js';
 import { el } from '../ui.js';
 
@@ -155,9 +156,19 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     el('label', { class: 'view-as-player' }, viewAsPlayer, ' View as player'),
   );
 
-  function resetFog(covered, enabled = true) {
+  const FOG_QUESTIONS = {
+    cover: { title: 'Cover the whole map?', message: 'The players see nothing of this scene until you reveal parts of it again. What you revealed so far is forgotten.', confirmLabel: 'Cover everything' },
+    reveal: { title: 'Reveal the whole map?', message: 'The players see all of this scene at once, including what is hidden under the fog now.', confirmLabel: 'Reveal everything' },
+    off: { title: 'Turn the fog off?', message: 'The players see all of this scene, and what you covered or revealed is forgotten.', confirmLabel: 'Fog off' },
+  };
+
+  /** Every reset changes what players see at once and forgets the fog drawn so far: it asks first. */
+  async function resetFog(covered, enabled = true) {
     const scene = room.activeScene();
-    if (scene) mapCommand({ op: 'fog.reset', sceneId: scene.id, enabled, covered }).catch(() => {});
+    if (!scene) return notify('There is no scene shown yet.', 'info');
+    const question = FOG_QUESTIONS[!enabled ? 'off' : covered ? 'cover' : 'reveal'];
+    if (!(await askConfirm({ ...question, danger: true }))) return;
+    mapCommand({ op: 'fog.reset', sceneId: scene.id, enabled, covered }).catch(() => {});
   }
 
   host.append(el('h2', {}, 'GM tools'), scenes, tokens, library, fog);

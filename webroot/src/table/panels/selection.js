@@ -2,6 +2,7 @@
 // GM also resizes, rotates, locks, hides/reveals and removes. Keyboard: [ ] size, , . rotate, H hide, Delete remove.
 import { el } from '../ui.js';
 import { askConfirm, askText } from '../../common/ui/dialogs.js';
+import { openMenu } from '../../common/ui/menu.js';
 
 export function createSelection({ host, room, me, notify }) {
   const card = el('div', { class: 'selection', testid: 'selection' });
@@ -63,9 +64,10 @@ export function createSelection({ host, room, me, notify }) {
 
   function render() {
     const token = tokenId ? room.tokenAt(tokenId) : null;
+    host.hidden = !token;
     if (!token) {
       tokenId = null;
-      card.replaceChildren(el('p', { class: 'empty' }, 'Click a token to select it; right-click for its menu.'));
+      card.replaceChildren();
       return;
     }
     const facts = [
@@ -83,18 +85,7 @@ export function createSelection({ host, room, me, notify }) {
 
   /** A right-click menu at the pointer, with the same actions. */
   function menu(token, x, y) {
-    document.querySelector('.context-menu')?.remove();
-    const actions = actionsFor(token);
-    if (actions.length === 0) return;
-    const close = () => menuElement.remove();
-    const menuElement = el(
-      'div',
-      { class: 'context-menu', testid: 'context-menu', role: 'menu', style: `left:${x}px;top:${y}px` },
-      el('strong', {}, token.name),
-      ...actions.map(([label, , run]) => el('button', { type: 'button', role: 'menuitem', onclick: () => (close(), run()) }, label)),
-    );
-    document.body.append(menuElement);
-    setTimeout(() => document.addEventListener('pointerdown', (event) => !menuElement.contains(event.target) && close(), { once: true }));
+    openMenu({ x, y, title: token.name, items: actionsFor(token).map(([label, testid, run]) => ({ label, testid, run, danger: testid === 'remove' })) });
   }
 
   document.addEventListener('keydown', (event) => {
