@@ -145,7 +145,7 @@ async function openTable(me, roomInfo) {
     if (!body) return;
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence') return party?.presence(body);
-    if (address === userStream) return heard(body);
+    if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens) : heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
   }
@@ -172,7 +172,7 @@ async function openTable(me, roomInfo) {
     tabs.add({ id: 'initiative', label: 'Initiative', icon: () => import('@lucide/svelte/icons/swords'), node: panels.initiative });
     tabs.add({ id: 'party', label: 'Party', icon: () => import('@lucide/svelte/icons/users'), node: panels.party });
     if (room.isGm()) tabs.add({ id: 'gm', label: 'GM', icon: () => import('@lucide/svelte/icons/wrench'), node: panels.gm });
-    selection = createSelection({ host: selectionHost, room, me, notify });
+    selection = createSelection({ host: selectionHost, roomId, room, me, notify });
     map = await createMap({
       host: mapHost,
       room,
@@ -320,7 +320,7 @@ async function openTable(me, roomInfo) {
     tokens: () =>
       (map?.shownTokens() ?? []).map((token) => {
         const [screenX, screenY] = map.toScreen(token.x, token.y);
-        return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [] };
+        return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [], hp: token.hp ?? null, conditions: token.conditions ?? [] };
       }),
     screenOf: (x, y) => map?.toScreen(x, y) ?? null,
     zoom: () => map?.zoom() ?? null,

@@ -35,6 +35,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   const overlays = new Map(); // tokenId → {x, y, settleSeq?}: my moves the server has not confirmed yet
   const outbox = []; // commands to re-send after a reconnect: {address, body, resolve, reject}
   let storeRetry = null; // timer while the server's database is away and the table is paused
+  let secrets = {}; // tokenId → {hp, maxHp}: my own tokens' hit points that only owners see
 
   const changed = (what) => onChange(what);
 
@@ -44,6 +45,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
       const joined = await bus.request('vtt.in.room', { room: roomId, op: 'join' });
       role = joined.role;
       view = joined.view;
+      secrets = joined.secrets ?? {};
       seq = joined.seq;
       changed({ all: true });
       drainEarly();
@@ -59,6 +61,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
       .then((reply) => {
         if (reply.reset) {
           view = reply.view;
+          secrets = reply.secrets ?? {};
           seq = reply.seq;
           // Live events newer than the snapshot stay buffered: drainEarly applies them and drops the older ones.
           changed({ all: true });
@@ -181,10 +184,17 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   }
 
   function tokenAt(id) {
-    const token = view?.tokens?.[id];
-    if (!token) return null;
+    const stored = view?.tokens?.[id];
+    if (!stored) return null;
+    const token = secrets[id] ? { ...stored, ...secrets[id] } : stored;
     const overlay = overlays.get(id);
     return overlay ? { ...token, x: overlay.x, y: overlay.y } : token;
+  }
+
+  /** The whole set of my owner-only hit points, sent on my own stream whenever it changes. */
+  function receiveSecrets(tokens) {
+    secrets = tokens ?? {};
+    changed({ secrets: true });
   }
 
   return {
@@ -193,6 +203,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     command,
     moveToken,
     tokenAt,
+    receiveSecrets,
     view: () => view,
     seq: () => seq,
     role: () => role,

@@ -367,4 +367,106 @@ class GmTableIT {
         phone.tap("[data-testid=zoom-fit]");
         screenshot(phone, "table-phone-map.png", false);
     }
+
+    // ---- the token editor ----
+
+    static void openEditor(Page gm, String tokenId) {
+        gm.click("[data-testid=zoom-fit]");
+        rightClickToken(gm, tokenId);
+        gm.click("[data-testid=menu-edit]");
+        gm.waitForSelector("[data-testid=token-editor]");
+    }
+
+    @Test
+    @Order(10)
+    void theGmGivesATokenToAPlayerByNameAndHidesItsHitPointsFromEveryoneElse() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        openEditor(gm, lowToken);
+        gm.fill("[data-testid=edit-name]", "Cellar Rat 10");
+        gm.fill("[data-testid=edit-hp-step]", "3");
+        gm.click("[data-testid=edit-hp-minus]");
+        assertThat(gm.inputValue("[data-testid=edit-hp]")).isEqualTo("17");
+        gm.check("[data-testid=condition-prone]");
+        gm.fill("[data-testid=condition-custom]", "Bleeding");
+        gm.press("[data-testid=condition-custom]", "Enter");
+        Locator pipOption = gm.locator("[data-testid=owner-option][data-name='Pip']");
+        assertThat(gm.locator("[data-testid=token-editor]").textContent()).doesNotContain(Table.userId(pip));
+        pipOption.check();
+        gm.selectOption("[data-testid=edit-hp-visibility]", "gm");
+        gm.selectOption("[data-testid=edit-name-visibility]", "always");
+        screenshot(gm, "table-token-editor.png", true);
+        gm.click("[data-testid=edit-save]");
+        gm.waitForSelector(
+                "[data-testid=token-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        waitFor(
+                player,
+                "id => { const t = __vertable.tokens().find(t => t.id === id); return t && t.name === 'Cellar Rat 10'"
+                        + " && t.conditions.includes('prone') && t.conditions.includes('Bleeding'); }",
+                lowToken);
+        assertThat(tokenOn(player, lowToken).getValue("hp")).as("GM-only HP").isNull();
+        assertThat(tokenOn(gm, lowToken).getInteger("hp")).isEqualTo(17);
+        assertThat(String.join("\n", frames.get("pip"))).as("Pip's frames").doesNotContain("\"hp\":17");
+        // The selection card says who owns it, by name.
+        assertThat(gm.locator("[data-testid=selection-fact]:has-text('Owned by')")
+                        .textContent())
+                .contains("Pip")
+                .doesNotContain(Table.userId(pip));
+
+        // Now it is Pip's: Pip drags it.
+        TableIT.mouseDrag(player, lowToken, 665 + 70, 965);
+        // Dropped on the grid: the centre of its cell.
+        waitFor(gm, TableIT.AT, List.of(lowToken, 735, 945));
+
+        // Owners see their HP (on their own stream), still nobody else.
+        openEditor(gm, lowToken);
+        gm.selectOption("[data-testid=edit-hp-visibility]", "owners");
+        gm.click("[data-testid=edit-save]");
+        waitFor(player, "id => __vertable.tokens().find(t => t.id === id).hp === 17", lowToken);
+        for (String frame : frames.get("pip")) {
+            if (frame.contains("vtt.room.") && !frame.contains("vtt.user."))
+                assertThat(frame).doesNotContain("\"hp\":17");
+        }
+    }
+
+    @Test
+    @Order(11)
+    void badValuesInTheEditorAreRefusedNextToTheirFieldAndChangeNothing() {
+        Page gm = pages.get("gm");
+        openEditor(gm, lowToken);
+        gm.fill("[data-testid=edit-size]", "1e308");
+        gm.click("[data-testid=edit-save]");
+        gm.waitForSelector("[data-testid=error-size]");
+        assertThat(gm.textContent("[data-testid=error-size]")).contains("size");
+        assertThat(gm.locator("[data-testid=token-editor]").isVisible())
+                .as("the dialog stays open")
+                .isTrue();
+        gm.keyboard().press("Escape");
+        gm.waitForSelector(
+                "[data-testid=token-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        // Owners who are not members: the server refuses with its code, whatever a client sends.
+        JsonObject refused = gmSocket.command(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "token.update")
+                        .put("tokenId", lowToken)
+                        .put("owners", new JsonArray().add("Bob")));
+        assertThat(refused.getString("code")).isEqualTo("OWNER_NOT_A_MEMBER");
+        JsonObject big = gmSocket.command(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "token.update")
+                        .put("tokenId", lowToken)
+                        .put("name", "x".repeat(10_000)));
+        assertThat(big.getString("code")).isEqualTo("BAD_REQUEST");
+        JsonObject after = tokenOn(gm, lowToken);
+        assertThat(after.getString("name")).isEqualTo("Cellar Rat 10");
+        assertThat(after.getJsonArray("owners")).containsExactly(Table.userId(pip));
+        consoleErrors.forEach((who, errors) ->
+                assertThat(errors).as("console errors of " + who).isEmpty());
+    }
 }
