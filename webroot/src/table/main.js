@@ -325,6 +325,11 @@ async function openTable(me, roomInfo) {
     screenOf: (x, y) => map?.toScreen(x, y) ?? null,
     zoom: () => map?.zoom() ?? null,
     fog: () => room.activeScene()?.fog ?? null,
+    scene: () => {
+      const scene = room.activeScene();
+      return scene ? { name: scene.name, width: scene.width, height: scene.height, grid: scene.grid, image: !!scene.image } : null;
+    },
+    sceneNames: () => Object.values(room.view()?.scenes ?? {}).map((scene) => scene.name),
   };
 }
 

@@ -42,3 +42,23 @@ export async function openTokenEditor({ roomId, token, gm, save }) {
     save,
   });
 }
+
+/** An image's own size, in pixels (room images need the session's header, so they are read as blobs). */
+async function naturalSize(assetId) {
+  const { previewUrl } = await import('../assets.js');
+  const url = await previewUrl(assetId);
+  try {
+    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return size;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Opens the scene editor: a new scene when `scene` is null. `save(body)` and `remove()` talk to the server. */
+export async function openSceneEditor({ roomId, scene = null, save, remove }) {
+  const assets = await roomList(roomId, 'assets');
+  return mountDialog(() => import('./SceneEditor.svelte'), { scene, assets, naturalSize, save, remove });
+}

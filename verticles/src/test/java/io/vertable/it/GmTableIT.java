@@ -469,4 +469,143 @@ class GmTableIT {
         consoleErrors.forEach((who, errors) ->
                 assertThat(errors).as("console errors of " + who).isEmpty());
     }
+
+    // ---- scenes ----
+
+    /** A 1600×1200 PNG with a drawn 80 px grid, as a map someone exported from another tool. */
+    static Path mapImage() throws IOException {
+        var image = new java.awt.image.BufferedImage(1600, 1200, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setColor(new java.awt.Color(0x6d8a5a));
+        g.fillRect(0, 0, 1600, 1200);
+        g.setColor(java.awt.Color.BLACK);
+        for (int x = 10; x < 1600; x += 80) g.drawLine(x, 0, x, 1200);
+        for (int y = 20; y < 1200; y += 80) g.drawLine(0, y, 1600, y);
+        g.dispose();
+        Path file = Files.createTempFile("harbour", ".png");
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    static JsonObject shownScene(Page page) {
+        Object scene = page.evaluate("() => JSON.stringify(__vertable.scene())");
+        return new JsonObject((String) scene);
+    }
+
+    @Test
+    @Order(20)
+    void aNewSceneTakesItsImagesSizeAndTheGridIsSetByNumbers() throws IOException {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        gm.click("[data-testid=tab-gm]");
+        gm.setInputFiles("[data-testid=library-upload]", mapImage());
+        gm.waitForSelector("[data-testid=library-item]");
+        gm.click("[data-testid=scene-new]");
+        gm.waitForSelector("[data-testid=scene-editor]");
+        gm.fill("[data-testid=scene-edit-name]", "Harbour");
+        gm.selectOption(
+                "[data-testid=scene-edit-image]", new com.microsoft.playwright.options.SelectOption().setIndex(1));
+        waitFor(gm, "() => document.querySelector('[data-testid=scene-edit-width]').value === '1600'", null);
+        assertThat(gm.inputValue("[data-testid=scene-edit-height]")).isEqualTo("1200");
+        gm.fill("[data-testid=scene-edit-cell]", "80");
+        gm.fill("[data-testid=scene-edit-offset-x]", "10");
+        gm.fill("[data-testid=scene-edit-offset-y]", "20");
+        screenshot(gm, "table-scene-editor.png", true);
+        gm.click("[data-testid=scene-save]");
+        gm.waitForSelector(
+                "[data-testid=scene-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        waitFor(gm, "() => __vertable.sceneNames().includes('Harbour')", null);
+        assertThat(gm.locator("[data-testid=scene-select] option:checked").textContent())
+                .isEqualTo("Harbour");
+        gm.click("[data-testid=scene-activate]");
+        waitFor(player, "() => __vertable.scene()?.name === 'Harbour'", null);
+        JsonObject scene = shownScene(player);
+        assertThat(scene.getDouble("width")).isEqualTo(1600);
+        assertThat(scene.getDouble("height")).isEqualTo(1200);
+        assertThat(scene.getJsonObject("grid").getDouble("size")).isEqualTo(80);
+        assertThat(scene.getJsonObject("grid").getDouble("offsetX")).isEqualTo(10);
+        assertThat(scene.getJsonObject("grid").getDouble("offsetY")).isEqualTo(20);
+        assertThat(scene.getBoolean("image")).isTrue();
+
+        // A token placed and dragged on it snaps to the map's own cells.
+        gm.fill("[data-testid=token-name]", "Harbour Guard");
+        gm.click("[data-testid=token-create]");
+        waitFor(gm, "() => __vertable.tokens().some(t => t.name === 'Harbour Guard')", null);
+        String guard = (String) gm.evaluate("() => __vertable.tokens().find(t => t.name === 'Harbour Guard').id");
+        TableIT.mouseDrag(gm, guard, 10 + 80 * 3 + 40 + 17, 20 + 80 * 2 + 40 - 21);
+        waitFor(player, TableIT.AT, List.of(guard, 290, 220));
+        screenshot(gm, "table-scene-harbour.png", false);
+    }
+
+    @Test
+    @Order(21)
+    void badGridNumbersAreRefusedInTheEditorAndTheSceneStaysAsItWas() {
+        Page gm = pages.get("gm");
+        gm.click("[data-testid=scene-edit]");
+        gm.waitForSelector("[data-testid=scene-editor]");
+        gm.fill("[data-testid=scene-edit-cell]", "0");
+        gm.click("[data-testid=scene-save]");
+        gm.waitForSelector("[data-testid=scene-error-cell]");
+        gm.fill("[data-testid=scene-edit-cell]", "100000");
+        gm.click("[data-testid=scene-save]");
+        waitFor(
+                gm,
+                "() => document.querySelector('[data-testid=scene-error-cell]')?.textContent.includes('1000')",
+                null);
+        gm.fill("[data-testid=scene-edit-cell]", "80");
+        gm.fill("[data-testid=scene-edit-width]", "1e308");
+        gm.click("[data-testid=scene-save]");
+        gm.waitForSelector("[data-testid=scene-error-width]");
+        gm.keyboard().press("Escape");
+        gm.waitForSelector(
+                "[data-testid=scene-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        JsonObject scene = shownScene(gm);
+        assertThat(scene.getJsonObject("grid").getDouble("size")).isEqualTo(80);
+        assertThat(scene.getDouble("width")).isEqualTo(1600);
+        JsonObject refused = gmSocket.command(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "scene.update")
+                        .put("sceneId", sceneId)
+                        .put("grid", new JsonObject().put("type", "square").put("size", 100_000)));
+        assertThat(refused.getString("code")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    @Order(22)
+    void theGmRenamesAndDeletesTheShownSceneAfterAConfirmAndPlayersAreTold() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        gm.click("[data-testid=scene-edit]");
+        gm.fill("[data-testid=scene-edit-name]", "Harbour at night");
+        gm.selectOption("[data-testid=scene-edit-grid]", "hexColumns");
+        gm.click("[data-testid=scene-save]");
+        waitFor(player, "() => __vertable.scene()?.name === 'Harbour at night'", null);
+        assertThat(shownScene(player).getJsonObject("grid").getString("type")).isEqualTo("hexColumns");
+        gm.click("[data-testid=scene-edit]");
+        gm.click("[data-testid=scene-delete]");
+        gm.waitForSelector("[role=dialog]:has-text('Delete Harbour at night?')");
+        assertThat(gm.textContent("[role=dialog]:has-text('Delete Harbour at night?')"))
+                .contains("The players are on this scene");
+        gm.click(".vt-dialog button:has-text('Cancel')");
+        assertThat(gm.locator("[data-testid=scene-editor]").isVisible())
+                .as("cancelling the delete keeps the editor")
+                .isTrue();
+        gm.click("[data-testid=scene-delete]");
+        gm.click(".vt-dialog button[type=submit]:has-text('Delete scene')");
+        waitFor(player, "() => __vertable.scene() === null", null);
+        assertThat(player.locator("[data-testid=map-empty]").textContent()).contains("not shown a scene");
+        waitFor(gm, "() => !__vertable.sceneNames().includes('Harbour at night')", null);
+        assertThat(gm.locator("[data-testid=scene-editor]").count()).isZero();
+        gm.selectOption("[data-testid=scene-select]", sceneId);
+        gm.click("[data-testid=scene-activate]");
+        waitFor(player, "() => __vertable.scene()?.name === 'Keep'", null);
+        gm.click("[data-testid=tab-chat]");
+        consoleErrors.forEach((who, errors) ->
+                assertThat(errors).as("console errors of " + who).isEmpty());
+    }
 }
