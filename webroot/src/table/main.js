@@ -8,11 +8,11 @@ import { createBus, readableCode, REMOVED_CODES } from './bus.js';
 import { createMap } from './map.js';
 import { createChat } from './panels/chat.js';
 import { createDiceTray } from './panels/dice.js';
-import { createGmTools } from './panels/gm.js';
 import { createInitiative } from './panels/initiative.js';
 import { createParty } from './panels/party.js';
 import { createSelection } from './panels/selection.js';
 import { createSheets } from './panels/sheets.js';
+import { createSideTabs } from './layout/tabs.js';
 import { createRoom } from './room.js';
 import { createToasts, el } from './ui.js';
 
@@ -48,25 +48,27 @@ async function start() {
 async function openTable(me, roomInfo) {
   document.title = `${roomInfo.name ?? 'Table'} — Vertable`;
   const status = el('div', { class: 'status', testid: 'connection-status', 'data-state': 'connecting', role: 'status' }, 'Connecting…');
-  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Map tools' });
-  const panelToggle = el('button', { type: 'button', class: 'panel-toggle', testid: 'panel-toggle', 'aria-expanded': 'true' }, 'Panels');
+  const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Map tools', testid: 'toolbar' });
+  const panelToggle = el('button', { type: 'button', class: 'panel-toggle', testid: 'panel-toggle', 'aria-expanded': 'true' }, 'Hide panels');
+  const gmLinks = el('div', { class: 'gm-links', testid: 'gm-links' });
   const mapHost = el('div', { class: 'map-host', testid: 'map' });
   const emptyScene = el('div', { class: 'map-empty', testid: 'map-empty', hidden: true });
+  const selectionHost = el('div', { class: 'selection-card', testid: 'selection-card', hidden: true });
   const side = el('aside', { class: 'side', testid: 'side' });
   const toasts = el('div', { class: 'toasts' });
   app.dataset.state = 'loading';
   app.replaceChildren(
-    el('header', { class: 'topbar' }, el('a', { href: '/', class: 'brand' }, 'Vertable'), el('strong', { class: 'room-name', testid: 'room-name' }, roomInfo.name ?? ''), status, panelToggle),
+    el('header', { class: 'topbar' }, el('a', { href: '/', class: 'brand' }, 'Vertable'), el('strong', { class: 'room-name', testid: 'room-name' }, roomInfo.name ?? ''), status, gmLinks, panelToggle),
     toolbar,
-    el('main', { class: 'table-layout' }, el('div', { class: 'map-wrap' }, mapHost, emptyScene), side),
+    el('main', { class: 'table-layout' }, el('div', { class: 'map-wrap' }, mapHost, emptyScene, selectionHost), side),
     toasts,
   );
   const notify = createToasts(toasts);
   panelToggle.addEventListener('click', () => {
     const open = !document.body.classList.toggle('panels-closed');
     panelToggle.setAttribute('aria-expanded', String(open));
+    panelToggle.textContent = open ? 'Hide panels' : 'Show panels';
   });
-  if (matchMedia('(max-width: 700px)').matches) document.body.classList.add('panels-closed');
 
   let connection = { state: 'connecting' };
   let room;
@@ -159,12 +161,13 @@ async function openTable(me, roomInfo) {
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence') return party?.presence(body);
     if (body.type === 'character.changed') return sheets?.changed(body);
-    if (address === userStream) return heard(body);
+    if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens) : heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
   }
 
   let selection;
+  let tabs;
   let initiative;
   let gmTools;
   let panels;
@@ -181,11 +184,22 @@ async function openTable(me, roomInfo) {
 
   /** What the role may do shows; what it may not is hidden (the server refuses it anyway). */
   function applyRole() {
-    panels.gm.hidden = !room.isGm();
-    panels.dice.hidden = room.role() === 'OBSERVER';
-    if (room.isGm() && !gmTools) gmTools = createGmTools({ host: panels.gm, roomId, room, map, notify });
+    if (room.isGm()) tabs.add({ id: 'gm', label: 'GM', icon: () => import('@lucide/svelte/icons/wrench'), node: panels.gm });
+    else tabs.remove('gm');
+    if (room.role() === 'OBSERVER') tabs.remove('dice');
+    else tabs.add({ id: 'dice', label: 'Dice', icon: () => import('@lucide/svelte/icons/dice-5'), node: panels.dice });
+    // Only GMs need the GM tools: they load when the role has them, not with every player's first page.
+    if (room.isGm() && !gmTools) {
+      gmTools = import('./panels/gm.js').then(({ createGmTools }) => {
+        const tools = createGmTools({ host: panels.gm, roomId, room, map, notify });
+        tools.render();
+        return tools;
+      });
+    }
     app.dataset.role = room.role();
     buildToolbar();
+    if (room.isGm()) buildGmLinks();
+    else gmLinks.replaceChildren();
     party.loadMembers();
     sheets?.reload();
   }
@@ -221,7 +235,6 @@ async function openTable(me, roomInfo) {
     if (built) return;
     built = true;
     panels = {
-      selection: el('section', { class: 'panel' }),
       chat: el('section', { class: 'panel panel-chat', testid: 'panel-chat' }),
       dice: el('section', { class: 'panel', testid: 'panel-dice' }),
       sheets: el('section', { class: 'panel', testid: 'panel-sheets' }),
@@ -229,8 +242,13 @@ async function openTable(me, roomInfo) {
       party: el('section', { class: 'panel', testid: 'panel-party' }),
       gm: el('section', { class: 'panel', testid: 'panel-gm' }),
     };
-    side.replaceChildren(...Object.values(panels));
-    selection = createSelection({ host: panels.selection, room, me, notify });
+    tabs = await createSideTabs(side);
+    tabs.add({ id: 'chat', label: 'Chat', icon: () => import('@lucide/svelte/icons/message-square'), node: panels.chat });
+    tabs.add({ id: 'dice', label: 'Dice', icon: () => import('@lucide/svelte/icons/dice-5'), node: panels.dice });
+    tabs.add({ id: 'sheets', label: 'Sheets', icon: () => import('@lucide/svelte/icons/scroll-text'), node: panels.sheets });
+    tabs.add({ id: 'initiative', label: 'Initiative', icon: () => import('@lucide/svelte/icons/swords'), node: panels.initiative });
+    tabs.add({ id: 'party', label: 'Party', icon: () => import('@lucide/svelte/icons/users'), node: panels.party });
+    selection = createSelection({ host: selectionHost, roomId, room, me, notify });
     map = await createMap({
       host: mapHost,
       room,
@@ -289,13 +307,52 @@ async function openTable(me, roomInfo) {
       const active = buttons.find((button) => button.getAttribute('aria-pressed') === 'true');
       choose(active.dataset.testid.slice(5));
     });
-    toolbar.replaceChildren(
-      ...buttons,
-      drawColour,
-      room.isGm() ? fogMode : '',
-      el('button', { type: 'button', title: 'Zoom in', onclick: () => map.zoomBy(1.25) }, '+'),
-      el('button', { type: 'button', title: 'Zoom out', onclick: () => map.zoomBy(0.8) }, '−'),
+    const toolsToggle = el('button', { type: 'button', class: 'tools-toggle', testid: 'tools-toggle', 'aria-expanded': 'false', 'aria-controls': 'map-tools' }, 'Tools: Move');
+    const toolBox = el('div', { class: 'tools', id: 'map-tools' }, ...buttons, drawColour, room.isGm() ? fogMode : '');
+    // On a phone the tools fold away behind one button that names the tool in hand; choosing one folds them again.
+    toolsToggle.addEventListener('click', () => setToolsOpen(!toolbar.classList.contains('tools-open')));
+    function setToolsOpen(open) {
+      toolbar.classList.toggle('tools-open', open);
+      toolsToggle.setAttribute('aria-expanded', String(open));
+    }
+    buttons.forEach((button) => button.addEventListener('click', () => {
+      toolsToggle.textContent = `Tools: ${button.textContent}`;
+      setToolsOpen(false);
+    }));
+    const view = el(
+      'div',
+      { class: 'view-controls' },
+      el('button', { type: 'button', title: 'Zoom in', 'aria-label': 'Zoom in', testid: 'zoom-in', onclick: () => map.zoomBy(1.25) }, '+'),
+      el('button', { type: 'button', title: 'Zoom out', 'aria-label': 'Zoom out', testid: 'zoom-out', onclick: () => map.zoomBy(0.8) }, '−'),
+      el('button', { type: 'button', title: 'Show the whole scene', testid: 'zoom-fit', onclick: () => map.fit() }, 'Fit'),
+      el('button', { type: 'button', title: 'Back to 100 %', testid: 'zoom-reset', onclick: () => map.resetZoom() }, '1:1'),
     );
+    toolbar.replaceChildren(toolsToggle, toolBox, view);
+  }
+
+  /** The GM's way out of the table: inviting players (a link on the clipboard) and the room's admin panel. */
+  function buildGmLinks() {
+    gmLinks.replaceChildren(
+      el('button', { type: 'button', testid: 'invite-players', onclick: invitePlayers }, 'Invite players'),
+      el('a', { href: `/admin.html?room=${encodeURIComponent(roomId)}`, class: 'admin-link', testid: 'admin-link', target: '_blank', rel: 'noopener' }, 'Admin'),
+    );
+  }
+
+  async function invitePlayers() {
+    let invite;
+    try {
+      invite = await api.post(`/api/rooms/${encodeURIComponent(roomId)}/invites`, { role: 'PLAYER' });
+    } catch (error) {
+      return notify(`No invite was made: ${error.message}`, 'error');
+    }
+    const link = invite.url ?? `${location.origin}/join/${invite.code}`;
+    try {
+      await navigator.clipboard.writeText(link);
+      notify(`Invite link copied — paste it to your players: ${link}`);
+    } catch {
+      // No clipboard (an insecure origin or a refused permission): the link is shown to copy by hand.
+      notify(`Send this link to your players: ${link}`);
+    }
   }
 
   function changed(change) {
@@ -305,7 +362,7 @@ async function openTable(me, roomInfo) {
     if (moved.length) map.settled(moved);
     selection.render();
     initiative.render();
-    gmTools?.render();
+    gmTools?.then((tools) => tools.render());
     const scene = room.activeScene();
     emptyScene.hidden = !!scene;
     emptyScene.textContent = room.isGm() ? 'No scene yet: create one in GM tools.' : 'The GM has not shown a scene yet.';
@@ -338,11 +395,18 @@ async function openTable(me, roomInfo) {
     tokens: () =>
       (map?.shownTokens() ?? []).map((token) => {
         const [screenX, screenY] = map.toScreen(token.x, token.y);
-        return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [] };
+        return { id: token.id, name: token.name, x: token.x, y: token.y, screenX, screenY, hidden: !!token.hidden, owners: token.owners ?? [], hp: token.hp ?? null, conditions: token.conditions ?? [] };
       }),
     screenOf: (x, y) => map?.toScreen(x, y) ?? null,
     renderStats: () => map?.renderStats() ?? null,
     spriteAt: (id) => map?.spriteAt(id) ?? null,
+    zoom: () => map?.zoom() ?? null,
+    fog: () => room.activeScene()?.fog ?? null,
+    scene: () => {
+      const scene = room.activeScene();
+      return scene ? { name: scene.name, width: scene.width, height: scene.height, grid: scene.grid, image: !!scene.image } : null;
+    },
+    sceneNames: () => Object.values(room.view()?.scenes ?? {}).map((scene) => scene.name),
   };
 }
 

@@ -572,6 +572,13 @@ export async function createMap({ host, room, me, actions }) {
     toggleFps: () => fps.toggle(),
     spriteAt: (id) => tokenSprites.positionOf(id),
     zoomBy: (factor) => zoomAt(host.getBoundingClientRect().left + host.clientWidth / 2, host.getBoundingClientRect().top + host.clientHeight / 2, factor),
+    /** The whole scene on screen again, and 100 % about the screen's centre. */
+    fit: () => {
+      fitted = null;
+      if (scene()) fitScene(scene());
+    },
+    resetZoom: () => zoomAt(host.getBoundingClientRect().left + host.clientWidth / 2, host.getBoundingClientRect().top + host.clientHeight / 2, 1 / camera.scale),
+    zoom: () => camera.scale,
     app,
   };
 }

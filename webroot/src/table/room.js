@@ -35,6 +35,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   const overlays = new Map(); // tokenId → {x, y, settleSeq?}: my moves the server has not confirmed yet
   const outbox = []; // commands to re-send after a reconnect: {address, body, resolve, reject}
   let storeRetry = null; // timer while the server's database is away and the table is paused
+  let secrets = {}; // tokenId → {hp, maxHp}: my own tokens' hit points that only owners see
 
   const changed = (what) => onChange(what);
 
@@ -44,6 +45,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
       const joined = await bus.request('vtt.in.room', { room: roomId, op: 'join' });
       role = joined.role;
       view = joined.view;
+      secrets = joined.secrets ?? {};
       seq = joined.seq;
       changed({ all: true });
       drainEarly();
@@ -70,6 +72,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
       .then((reply) => {
         if (reply.reset) {
           view = reply.view;
+          secrets = reply.secrets ?? {};
           seq = reply.seq;
           // Live events newer than the snapshot stay buffered: drainEarly applies them and drops the older ones.
           changed({ all: true });
@@ -192,10 +195,17 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   }
 
   function tokenAt(id) {
-    const token = view?.tokens?.[id];
-    if (!token) return null;
+    const stored = view?.tokens?.[id];
+    if (!stored) return null;
+    const token = secrets[id] ? { ...stored, ...secrets[id] } : stored;
     const overlay = overlays.get(id);
     return overlay ? { ...token, x: overlay.x, y: overlay.y } : token;
+  }
+
+  /** The whole set of my owner-only hit points, sent on my own stream whenever it changes. */
+  function receiveSecrets(tokens) {
+    secrets = tokens ?? {};
+    changed({ secrets: true });
   }
 
   return {
@@ -206,6 +216,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     moveToken,
     tokenAt,
     id: () => roomId,
+    receiveSecrets,
     view: () => view,
     seq: () => seq,
     role: () => role,

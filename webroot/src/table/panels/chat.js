@@ -6,7 +6,6 @@ import '../people.css';
 import { api } from '../../common/api.js';
 import { askConfirm, askFields } from '../../common/ui/dialogs.js';
 import { el } from '../ui.js';
-import { verifyRoll } from '../verify.js';
 
 const PAGE = 50;
 const MAX_TEXT = 4000;
@@ -389,6 +388,8 @@ function verifyDetails(roll, ctx) {
       return;
     }
     result.textContent = 'Checking…';
+    // Loaded on first use: most players never verify a roll, and the first load has a budget.
+    const { verifyRoll } = await import('../verify.js');
     const outcome = await verifyRoll(roll, revealed.seed);
     result.dataset.outcome = outcome.ok ? 'match' : 'mismatch';
     result.textContent = outcome.ok ? '✔ Match: these dice come from the committed seed.' : `✘ Mismatch: ${outcome.reason}`;

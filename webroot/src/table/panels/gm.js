@@ -1,6 +1,7 @@
 // GM tools: scenes (create, show to players), tokens (create from colour/initials or a library image), the room's
 // image library with upload, fog (enable/reset), and "view as player".
 import { ApiError, api } from '../../common/api.js';
+import { askConfirm } from '../../common/ui/dialogs.js';
 import { previewUrl } from '../assets.js';
 import { el } from '../ui.js';
 
@@ -12,32 +13,54 @@ export function createGmTools({ host, roomId, room, map, notify }) {
 
   // ---- scenes ----
   const sceneSelect = el('select', { testid: 'scene-select', 'aria-label': 'Scene' });
-  const sceneName = el('input', { testid: 'scene-name', placeholder: 'New scene name', maxLength: 80 });
-  const gridType = el('select', { testid: 'scene-grid', 'aria-label': 'Grid' }, el('option', { value: 'square' }, 'Square grid'), el('option', { value: 'hex' }, 'Hex grid'), el('option', { value: 'none' }, 'No grid'));
-  const sceneImage = el('select', { testid: 'scene-image', 'aria-label': 'Scene image' }, el('option', { value: '' }, 'No image'));
   const scenes = el(
     'section',
     { class: 'gm-section' },
     el('h3', {}, 'Scenes'),
-    el('label', {}, 'Shown to players ', sceneSelect),
-    el('button', { type: 'button', testid: 'scene-activate', onclick: () => sceneSelect.value && mapCommand({ op: 'scene.activate', sceneId: sceneSelect.value }) }, 'Show to players'),
+    el('div', { class: 'gm-row' }, sceneSelect),
     el(
-      'form',
-      {
-        onsubmit: (event) => {
-          event.preventDefault();
-          const name = sceneName.value.trim() || 'New scene';
-          const body = { op: 'scene.create', name, width: 1400, height: 1000, grid: { type: gridType.value, size: 70 } };
-          if (sceneImage.value) body.image = sceneImage.value;
-          mapCommand(body).then(() => (sceneName.value = ''), () => {});
-        },
-      },
-      sceneName,
-      gridType,
-      sceneImage,
-      el('button', { type: 'submit', testid: 'scene-create' }, 'Create scene'),
+      'div',
+      { class: 'gm-row' },
+      el('button', { type: 'button', testid: 'scene-activate', onclick: () => sceneSelect.value && mapCommand({ op: 'scene.activate', sceneId: sceneSelect.value }).catch(() => {}) }, 'Show to players'),
+      el('button', { type: 'button', testid: 'scene-edit', onclick: () => editScene(room.view()?.scenes?.[sceneSelect.value]) }, 'Edit scene…'),
+      el('button', { type: 'button', testid: 'scene-new', onclick: () => editScene(null) }, 'New scene…'),
     ),
   );
+
+  /** The scene editor, for the chosen scene or a new one; saving sends one command, refusals stay in the editor. */
+  async function editScene(scene) {
+    if (scene === undefined) return notify('Choose a scene first.', 'info');
+    const { openSceneEditor } = await import('../editors/editors.js');
+    await openSceneEditor({
+      roomId,
+      scene,
+      save: async (body) => {
+        if (scene) return room.command('vtt.in.map', { op: 'scene.update', sceneId: scene.id, ...body });
+        wanted = 'newest';
+        return room.command('vtt.in.map', { op: 'scene.create', ...body });
+      },
+      remove: () => removeScene(scene),
+    });
+  }
+
+  async function removeScene(scene) {
+    const shown = room.view()?.activeScene === scene.id;
+    const tokens = room.tokens().filter((token) => token.sceneId === scene.id).length;
+    const sure = await askConfirm({
+      title: `Delete ${scene.name}?`,
+      message: `Its ${tokens} token${tokens === 1 ? '' : 's'} and its drawings go with it.${shown ? ' The players are on this scene: they will see no scene until you show another.' : ''}`,
+      confirmLabel: 'Delete scene',
+      danger: true,
+    });
+    if (!sure) return false;
+    try {
+      await room.command('vtt.in.map', { op: 'scene.remove', sceneId: scene.id });
+      return true;
+    } catch (error) {
+      notify(error.message, 'error');
+      return false;
+    }
+  }
 
   // ---- tokens ----
   const tokenName = el('input', { testid: 'token-name', placeholder: 'Token name', maxLength: 80 });
@@ -73,7 +96,8 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     const hp = Number(tokenHp.value);
     if (tokenHp.value && Number.isFinite(hp)) Object.assign(body, { hp, maxHp: hp });
     if (libraryChoice) body.image = libraryChoice;
-    mapCommand(body).then(() => (tokenName.value = ''), () => {});
+    // Each token starts afresh: a ticked "hidden" must not carry over to the next one unnoticed.
+    mapCommand(body).then(() => ((tokenName.value = ''), (tokenHidden.checked = false)), () => {});
   }
 
   function centreOfScene(scene) {
@@ -99,7 +123,6 @@ export function createGmTools({ host, roomId, room, map, notify }) {
   }
 
   function showLibrary(assets) {
-    sceneImage.replaceChildren(el('option', { value: '' }, 'No image'), ...assets.map((asset) => el('option', { value: asset.id }, asset.name)));
     if (assets.length === 0) return libraryList.replaceChildren(el('li', { class: 'empty' }, 'No images yet: upload a map or token picture.'));
     libraryList.replaceChildren(
       ...assets.map((asset) => {
@@ -155,19 +178,38 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     el('label', { class: 'view-as-player' }, viewAsPlayer, ' View as player'),
   );
 
-  function resetFog(covered, enabled = true) {
+  const FOG_QUESTIONS = {
+    cover: { title: 'Cover the whole map?', message: 'The players see nothing of this scene until you reveal parts of it again. What you revealed so far is forgotten.', confirmLabel: 'Cover everything' },
+    reveal: { title: 'Reveal the whole map?', message: 'The players see all of this scene at once, including what is hidden under the fog now.', confirmLabel: 'Reveal everything' },
+    off: { title: 'Turn the fog off?', message: 'The players see all of this scene, and what you covered or revealed is forgotten.', confirmLabel: 'Fog off' },
+  };
+
+  /** Every reset changes what players see at once and forgets the fog drawn so far: it asks first. */
+  async function resetFog(covered, enabled = true) {
     const scene = room.activeScene();
-    if (scene) mapCommand({ op: 'fog.reset', sceneId: scene.id, enabled, covered }).catch(() => {});
+    if (!scene) return notify('There is no scene shown yet.', 'info');
+    const question = FOG_QUESTIONS[!enabled ? 'off' : covered ? 'cover' : 'reveal'];
+    if (!(await askConfirm({ ...question, danger: true }))) return;
+    mapCommand({ op: 'fog.reset', sceneId: scene.id, enabled, covered }).catch(() => {});
   }
 
   host.append(el('h2', {}, 'GM tools'), scenes, tokens, library, fog);
 
+  // After creating a scene, the list selects it; otherwise it keeps the GM's choice (or the shown scene).
+  let wanted = null;
   function render() {
     const view = room.view();
-    const current = sceneSelect.value || view?.activeScene;
+    const all = Object.values(view?.scenes ?? {});
+    let current = sceneSelect.value || view?.activeScene;
+    if (wanted === 'newest' && all.length) {
+      current = all[all.length - 1].id;
+      wanted = null;
+    }
+    if (!view?.scenes?.[current]) current = view?.activeScene;
     sceneSelect.replaceChildren(
-      ...Object.values(view?.scenes ?? {}).map((scene) => el('option', { value: scene.id, selected: scene.id === current }, `${scene.name}${scene.id === view.activeScene ? ' (shown)' : ''}`)),
+      ...all.map((scene) => el('option', { value: scene.id, selected: scene.id === current }, `${scene.name}${scene.id === view.activeScene ? ' (shown)' : ''}`)),
     );
+    if (!all.length) sceneSelect.append(el('option', { value: '' }, 'No scenes yet'));
   }
 
   loadLibrary();

@@ -21,6 +21,7 @@ public enum ErrorCode {
     WHISPER_AMBIGUOUS(400, "Several members of this room go by that name; the whisper was not sent."),
     DISPLAY_NAME_INVALID(400, "A display name is 1 to 40 visible characters, without invisible or control characters."),
     ROOM_NAME_MISMATCH(400, "To delete a room, type its name exactly as it is."),
+    OWNER_NOT_A_MEMBER(400, "A token's owners must be members of this room; nothing was changed."),
     INSTANCES_OUT_OF_RANGE(400, "A verticle's instance count is a whole number from 0 to 64."),
     UNAUTHENTICATED(401, "Sign in first, or the session has expired."),
     INVALID_CREDENTIALS(401, "Wrong username or password."),

@@ -69,6 +69,8 @@ final class RoomOwner {
     private JsonObject pendingGmView;
     private JsonObject pendingPlayerView;
     private final Deque<RoomEvents> history = new ArrayDeque<>();
+    /** Per player, the owner-only hit points last sent ({@link RoomViews#ownerSecrets}). */
+    private java.util.Map<String, JsonObject> secrets = java.util.Map.of();
     /** Recent command ids and the seq their command ended at: a repeated command gets its first answer. */
     private final java.util.LinkedHashMap<String, Answer> answered = new java.util.LinkedHashMap<>(256, 0.75f, false) {
         @Override
@@ -123,6 +125,7 @@ final class RoomOwner {
         this.lock = lock;
         this.onStepDown = onStepDown;
         this.committed = state;
+        this.secrets = RoomViews.ownerSecrets(state);
         resetPending();
     }
 
@@ -209,6 +212,10 @@ final class RoomOwner {
             default -> {
                 // Fields no op reads are dropped here: they are neither compared nor kept.
                 JsonObject command = RoomCommands.understood(body);
+                if (actor.role() == RoomRole.GM && RoomCommands.namesOwners(command)) {
+                    decideWithMembers(message, command, actor);
+                    return;
+                }
                 decide(
                         message,
                         command,
@@ -217,6 +224,36 @@ final class RoomOwner {
                         null);
             }
         }
+    }
+
+    /**
+     * A command that gives tokens to people: the room's members (not banned) are looked up first, so an owner who is
+     * not one is refused rather than stored as an owner nobody is.
+     */
+    private void decideWithMembers(Message<JsonObject> message, JsonObject command, Actor actor) {
+        vertx.eventBus()
+                .<JsonObject>request(
+                        Addresses.PERSIST_ROOMS,
+                        new JsonObject().put("op", "members").put("roomId", roomId),
+                        new DeliveryOptions().setSendTimeout(5_000))
+                .map(reply -> memberIds(reply.body().getJsonArray("members")))
+                .onSuccess(members -> decide(
+                        message,
+                        command,
+                        actor,
+                        state -> RoomCommands.decide(
+                                state, command.getString("op"), command, actor, Ids::newId, members::contains),
+                        null))
+                .onFailure(e -> refuse(message, ErrorCode.SERVICE_UNAVAILABLE, "the room's members could not be read"));
+    }
+
+    private static java.util.Set<String> memberIds(JsonArray members) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Object m : members) {
+            JsonObject member = (JsonObject) m;
+            if (!member.getBoolean("banned", false)) ids.add(member.getString("userId"));
+        }
+        return ids;
     }
 
     /**
@@ -255,7 +292,36 @@ final class RoomOwner {
                 .put("role", actor.role().name())
                 .put("owner", nodeId)
                 .put("view", RoomViews.forRole(committed, actor.role() == RoomRole.GM))
+                .put("secrets", secretsFor(actor))
                 .put("dice", posts.seedPeriod(committed));
+    }
+
+    /** The hit points a player sees of the tokens they own beyond the shared player view (none for a GM). */
+    private JsonObject secretsFor(Actor actor) {
+        if (actor.role() == RoomRole.GM) return new JsonObject();
+        return secrets.getOrDefault(actor.userId(), new JsonObject()).copy();
+    }
+
+    /**
+     * After committed events: each player whose owner-only hit points changed gets the whole new set on their own
+     * stream, never on the room's.
+     */
+    private void publishSecrets() {
+        java.util.Map<String, JsonObject> now = RoomViews.ownerSecrets(committed);
+        java.util.Set<String> users = new java.util.HashSet<>(now.keySet());
+        users.addAll(secrets.keySet());
+        for (String userId : users) {
+            JsonObject tokens = now.getOrDefault(userId, new JsonObject());
+            if (tokens.equals(secrets.getOrDefault(userId, new JsonObject()))) continue;
+            vertx.eventBus()
+                    .publish(
+                            Addresses.user(userId),
+                            new JsonObject()
+                                    .put("type", "secrets")
+                                    .put("room", roomId)
+                                    .put("tokens", tokens));
+        }
+        secrets = now;
     }
 
     /** The events after {@code since} in the caller's form, or a fresh view when they are no longer in memory. */
@@ -444,6 +510,7 @@ final class RoomOwner {
             }
             waiting.reply(new JsonObject().put("ok", true).put("seq", last));
         }
+        publishSecrets();
         if (seq() / SNAPSHOT_EVERY > before / SNAPSHOT_EVERY) snapshot();
     }
 

@@ -257,6 +257,7 @@ class TableIT {
     @Order(1)
     void gmPlacesATokenAndThePlayersSeeIt() {
         Page gm = pages.get("gm");
+        gm.click("[data-testid=tab-gm]");
         gm.fill("[data-testid=token-name]", "Torch Bearer");
         gm.click("[data-testid=token-create]");
         for (String who : List.of("gm", "pip", "quin")) {
@@ -264,6 +265,7 @@ class TableIT {
         }
         assertThat(tokenOn(pages.get("pip"), pipToken)).isNotNull();
         assertThat(tokenOn(pages.get("quin"), ogreToken)).isNotNull();
+        gm.click("[data-testid=tab-chat]");
     }
 
     @Test
@@ -307,11 +309,13 @@ class TableIT {
                 .as("the GM sees the hidden token")
                 .isNotNull();
         assertThat(tokenOn(gm, lurkerToken)).as("the GM sees under the fog").isNotNull();
+        gm.click("[data-testid=tab-gm]");
         gm.check("[data-testid=view-as-player]");
         waitFor(gm, "() => __vertable.state().viewAsPlayer", null);
         assertThat(tokenOn(gm, assassinToken)).as("view as player hides it").isNull();
         assertThat(tokenOn(gm, lurkerToken)).isNull();
         gm.uncheck("[data-testid=view-as-player]");
+        gm.click("[data-testid=tab-chat]");
         for (String who : List.of("pip", "quin")) {
             assertThat(tokenOn(pages.get(who), assassinToken)).isNull();
             String all = String.join("\n", frames.get(who));
@@ -357,7 +361,9 @@ class TableIT {
             assertThat(card.locator(".die.dropped").count()).isEqualTo(1);
             assertThat(card.locator("[data-testid=roll-total]").textContent()).matches("\\d+");
         }
+        quinPage.click("[data-testid=tab-dice]");
         quinPage.click("[data-testid=roll-d20]");
+        quinPage.click("[data-testid=tab-chat]");
         quinPage.waitForSelector(
                 "[data-testid=roll-card]:has-text('1d20')", new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
     }
@@ -367,10 +373,12 @@ class TableIT {
     void initiativeIsRolledOnTheServersDice() {
         gmSocket.ok("vtt.in.map", new JsonObject().put("op", "initiative.add").put("tokenId", ogreToken));
         Page gmPage = pages.get("gm");
+        gmPage.click("[data-testid=tab-initiative]");
         gmPage.waitForSelector(
                 "[data-testid=initiative-entry]:has-text('Ogre')",
                 new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
         gmPage.click("[data-testid=initiative-roll]");
+        gmPage.click("[data-testid=tab-chat]");
         // The roll is a GM roll of the room's verifiable dice: its card is in the GM's chat, and the tracker shows
         // exactly its total.
         gmPage.waitForSelector(
@@ -382,17 +390,20 @@ class TableIT {
                 .textContent()
                 .trim();
         assertThat(Integer.parseInt(total)).isBetween(1, 20);
+        gmPage.click("[data-testid=tab-initiative]");
         waitFor(
                 gmPage,
                 "t => [...document.querySelectorAll('[data-testid=initiative-entry]')].some(e => e.textContent.includes('Ogre')"
                         + " && e.querySelector('.value').textContent === t)",
                 total);
+        gmPage.click("[data-testid=tab-chat]");
     }
 
     @Test
     @Order(7)
     void theGmSetsEffectsAndClearsTheTrackerThroughTheTablesOwnDialogs() {
         Page gmPage = pages.get("gm");
+        gmPage.click("[data-testid=tab-initiative]");
         String ogre = "[data-testid=initiative-entry]:has-text('Ogre')";
         gmPage.waitForSelector(ogre, new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
 
@@ -418,6 +429,7 @@ class TableIT {
         gmPage.click("[role=dialog] button[type=submit]:has-text('Clear')");
         gmPage.waitForSelector(
                 "[data-testid=initiative-list] li.empty", new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+        gmPage.click("[data-testid=tab-chat]");
         assertThat(consoleErrors.get("gm")).isEmpty();
     }
 

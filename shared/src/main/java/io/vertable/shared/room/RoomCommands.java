@@ -62,7 +62,26 @@ public final class RoomCommands {
 
     private RoomCommands() {}
 
+    /** Who may own tokens: the room's members (not banned), looked up by the caller when a command names owners. */
+    @FunctionalInterface
+    public interface Members {
+        boolean contains(String userId);
+
+        /** For commands that name no owners: any owner named anyway is refused. */
+        Members UNKNOWN = userId -> false;
+    }
+
+    /** Whether {@code body} names owners: then the caller must look up the room's members first. */
+    public static boolean namesOwners(JsonObject body) {
+        return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty();
+    }
+
     public static Decision decide(JsonObject state, String op, JsonObject body, Actor actor, Supplier<String> ids) {
+        return decide(state, op, body, actor, ids, Members.UNKNOWN);
+    }
+
+    public static Decision decide(
+            JsonObject state, String op, JsonObject body, Actor actor, Supplier<String> ids, Members members) {
         if (op == null) return Decision.refuse(ErrorCode.BAD_REQUEST, "op is required");
         if (actor.role() == RoomRole.OBSERVER)
             return Decision.refuse(ErrorCode.FORBIDDEN, "observers watch; they do not play");
@@ -75,11 +94,12 @@ public final class RoomCommands {
             return switch (op) {
                 case "scene.create" -> createScene(state, body, ids);
                 case "scene.update" -> updateScene(state, body);
+                case "scene.remove" -> removeScene(state, body);
                 case "scene.activate" -> Decision.of(
                         new Change("scene.activated", new JsonObject().put("sceneId", sceneId(state, body))));
-                case "token.create" -> createToken(state, body, ids);
+                case "token.create" -> createToken(state, body, ids, members);
                 case "token.move" -> moveToken(state, body, actor);
-                case "token.update" -> updateToken(state, body, actor);
+                case "token.update" -> updateToken(state, body, actor, members);
                 case "token.hide", "token.reveal", "token.remove" -> {
                     String tokenId = tokenId(state, body);
                     String type =
@@ -139,10 +159,23 @@ public final class RoomCommands {
         }
     }
 
+    /** Who sees a token's hit points: the GM only, its owners too, or everyone at the table. */
+    public static final Set<String> HP_VISIBILITY = Set.of("gm", "owners", "all");
+    /** When players see a token's name: on hover, always under it, or never (the player view drops it). */
+    public static final Set<String> NAME_VISIBILITY = Set.of("hover", "always", "never");
+
+    public static final int MAX_NAME_LENGTH = 80;
+    public static final double MIN_TOKEN_SIZE = 0.25;
+    public static final double MAX_TOKEN_SIZE = 20;
+    public static final int MAX_OWNERS = 20;
+    public static final int MAX_CONDITIONS = 20;
+    public static final int MAX_CONDITION_LENGTH = 40;
+
     private static final Set<String> KNOWN_OPS = Set.of(
             "scene.create",
             "scene.update",
             "scene.activate",
+            "scene.remove",
             "token.create",
             "token.move",
             "token.update",
@@ -175,6 +208,7 @@ public final class RoomCommands {
             java.util.Map.entry("scene.create", Set.of("name", "image", "width", "height", "grid")),
             java.util.Map.entry("scene.update", Set.of("sceneId", "name", "image", "width", "height", "grid")),
             java.util.Map.entry("scene.activate", Set.of("sceneId")),
+            java.util.Map.entry("scene.remove", Set.of("sceneId")),
             java.util.Map.entry(
                     "token.create",
                     Set.of(
@@ -192,7 +226,9 @@ public final class RoomCommands {
                             "locked",
                             "hp",
                             "maxHp",
-                            "conditions")),
+                            "conditions",
+                            "hpVisibility",
+                            "nameVisibility")),
             java.util.Map.entry("token.move", Set.of("tokenId", "x", "y")),
             java.util.Map.entry(
                     "token.update",
@@ -209,7 +245,9 @@ public final class RoomCommands {
                             "owners",
                             "locked",
                             "maxHp",
-                            "sceneId")),
+                            "sceneId",
+                            "hpVisibility",
+                            "nameVisibility")),
             java.util.Map.entry("token.hide", Set.of("tokenId")),
             java.util.Map.entry("token.reveal", Set.of("tokenId")),
             java.util.Map.entry("token.remove", Set.of("tokenId")),
@@ -267,10 +305,10 @@ public final class RoomCommands {
                 "scene.created",
                 new JsonObject()
                         .put("sceneId", sceneId)
-                        .put("name", Check.text(body, "name", 80, true))
+                        .put("name", Check.text(body, "name", MAX_NAME_LENGTH, true))
                         .put("image", Check.text(body, "image", 64, false))
-                        .put("width", Check.number(body, "width", 1, 100_000, 2_000))
-                        .put("height", Check.number(body, "height", 1, 100_000, 2_000))
+                        .put("width", Check.number(body, "width", 1, MAX_SCENE_SIDE, 2_000))
+                        .put("height", Check.number(body, "height", 1, MAX_SCENE_SIDE, 2_000))
                         .put("grid", grid(body.getValue("grid"))));
         if (state.getString("activeScene") != null) return Decision.of(created);
         return Decision.of(created, new Change("scene.activated", new JsonObject().put("sceneId", sceneId)));
@@ -280,49 +318,99 @@ public final class RoomCommands {
         JsonObject data = new JsonObject().put("sceneId", sceneId(state, body));
         if (body.containsKey("name")) data.put("name", Check.text(body, "name", 80, true));
         if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
-        if (body.containsKey("width")) data.put("width", Check.number(body, "width", 1, 100_000, 2_000));
-        if (body.containsKey("height")) data.put("height", Check.number(body, "height", 1, 100_000, 2_000));
+        if (body.containsKey("width")) data.put("width", Check.number(body, "width", 1, MAX_SCENE_SIDE, 2_000));
+        if (body.containsKey("height")) data.put("height", Check.number(body, "height", 1, MAX_SCENE_SIDE, 2_000));
         if (body.containsKey("grid")) data.put("grid", grid(body.getValue("grid")));
         return Decision.of(new Change("scene.updated", data));
     }
 
+    /** Grid types: square, hexes in rows (pointy-top; "hex" for short), hexes in columns (flat-top), or none. */
+    public static final Set<String> GRID_TYPES = Set.of("square", "hex", "hexColumns", "none");
+
+    public static final double MIN_CELL = 8;
+    public static final double MAX_CELL = 1_000;
+    public static final double MAX_SCENE_SIDE = 100_000;
+
     private static JsonObject grid(Object value) throws Invalid {
+        if (value != null && !(value instanceof JsonObject)) throw new Invalid("grid must be an object");
         JsonObject grid = value instanceof JsonObject g ? g : new JsonObject();
-        String type = grid.getString("type", "square");
-        if (!Set.of("square", "hex", "none").contains(type)) throw new Invalid("grid type must be square, hex or none");
+        Object type = grid.getValue("type", "square");
+        if (!(type instanceof String name) || !GRID_TYPES.contains(name))
+            throw new Invalid("grid type must be square, hex, hexColumns or none");
+        double size = Check.number(grid, "size", MIN_CELL, MAX_CELL, 70);
         return new JsonObject()
                 .put("type", type)
-                .put("size", Check.number(grid, "size", 8, 1_000, 70))
-                .put("offsetX", Check.number(grid, "offsetX", -1_000, 1_000, 0))
-                .put("offsetY", Check.number(grid, "offsetY", -1_000, 1_000, 0))
+                .put("size", size)
+                // An offset beyond one cell is the same grid as a smaller one: it is kept within a cell.
+                .put("offsetX", Check.number(grid, "offsetX", -MAX_CELL, MAX_CELL, 0) % size)
+                .put("offsetY", Check.number(grid, "offsetY", -MAX_CELL, MAX_CELL, 0) % size)
                 .put("units", grid.getValue("units") == null ? "ft" : Check.text(grid, "units", 12, true))
                 .put("unitsPerCell", Check.number(grid, "unitsPerCell", 0.01, 10_000, 5));
     }
 
+    /**
+     * A scene goes with its tokens and drawings. When players are on it, the event also ends what they are shown
+     * (activeScene becomes null), so their table says the GM shows no scene rather than keeping a scene that is gone.
+     */
+    private static Decision removeScene(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        return Decision.of(new Change("scene.removed", new JsonObject().put("sceneId", sceneId(state, body))));
+    }
+
     // ---- tokens ----
 
-    private static Decision createToken(JsonObject state, JsonObject body, Supplier<String> ids)
+    private static Decision createToken(JsonObject state, JsonObject body, Supplier<String> ids, Members members)
             throws Invalid, NotFound, Refused {
         if (state.getJsonObject("tokens").size() >= MAX_TOKENS)
             throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_TOKENS + " tokens");
         JsonObject data = new JsonObject()
                 .put("tokenId", ids.get())
                 .put("sceneId", sceneId(state, body))
-                .put("name", Check.text(body, "name", 80, true))
+                .put("name", Check.text(body, "name", MAX_NAME_LENGTH, true))
                 .put("image", Check.text(body, "image", 64, false))
                 .put("color", Check.color(body, "color", "#607d8b"))
                 .put("x", Check.coordinate(body, "x"))
                 .put("y", Check.coordinate(body, "y"))
-                .put("size", Check.number(body, "size", 0.25, 20, 1))
+                .put("size", Check.number(body, "size", MIN_TOKEN_SIZE, MAX_TOKEN_SIZE, 1))
                 .put("rotation", Check.number(body, "rotation", -360, 360, 0))
                 .put("layer", layer(body))
-                .put("owners", Check.strings(body.getValue("owners"), "owners", 20, 64))
+                .put("owners", owners(body, members))
                 .put("hidden", Check.flag(body, "hidden", false))
                 .put("locked", Check.flag(body, "locked", false))
                 .put("hp", Check.optionalInt(body, "hp", -100_000, 100_000))
                 .put("maxHp", Check.optionalInt(body, "maxHp", 0, 100_000))
-                .put("conditions", Check.strings(body.getValue("conditions"), "conditions", 20, 40));
+                .put("conditions", conditions(body));
+        if (body.getValue("hpVisibility") != null)
+            data.put("hpVisibility", choice(body, "hpVisibility", HP_VISIBILITY));
+        if (body.getValue("nameVisibility") != null)
+            data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
         return Decision.of(new Change("token.created", data));
+    }
+
+    /** Owners are user ids of the room's members; a name or a stranger's id would give the token to nobody. */
+    private static JsonArray owners(JsonObject body, Members members) throws Invalid, Refused {
+        JsonArray owners = Check.strings(body.getValue("owners"), "owners", MAX_OWNERS, 64);
+        for (Object owner : owners) {
+            if (!members.contains((String) owner))
+                throw new Refused(ErrorCode.OWNER_NOT_A_MEMBER, "owners must be members of this room");
+        }
+        return owners;
+    }
+
+    private static JsonArray conditions(JsonObject body) throws Invalid {
+        JsonArray conditions =
+                Check.strings(body.getValue("conditions"), "conditions", MAX_CONDITIONS, MAX_CONDITION_LENGTH);
+        for (Object condition : conditions) {
+            if (((String) condition).isBlank() || ((String) condition).chars().anyMatch(Character::isISOControl))
+                throw new Invalid("conditions must be visible text");
+        }
+        return conditions;
+    }
+
+    private static String choice(JsonObject body, String field, Set<String> allowed) throws Invalid {
+        Object value = body.getValue(field);
+        if (!(value instanceof String text) || !allowed.contains(text))
+            throw new Invalid(field + " must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)));
+        return text;
     }
 
     private static String layer(JsonObject body) throws Invalid {
@@ -344,7 +432,7 @@ public final class RoomCommands {
                         .put("y", Check.coordinate(body, "y"))));
     }
 
-    private static Decision updateToken(JsonObject state, JsonObject body, Actor actor)
+    private static Decision updateToken(JsonObject state, JsonObject body, Actor actor, Members members)
             throws Invalid, NotFound, Refused {
         String tokenId = tokenId(state, body);
         JsonObject token = state.getJsonObject("tokens").getJsonObject(tokenId);
@@ -352,20 +440,22 @@ public final class RoomCommands {
         JsonObject data = new JsonObject().put("tokenId", tokenId);
         // Players keep their own token's hit points and conditions; the rest is the GM's.
         if (body.containsKey("hp")) data.put("hp", Check.optionalInt(body, "hp", -100_000, 100_000));
-        if (body.containsKey("conditions"))
-            data.put("conditions", Check.strings(body.getValue("conditions"), "conditions", 20, 40));
+        if (body.containsKey("conditions")) data.put("conditions", conditions(body));
         if (actor.gm()) {
-            if (body.containsKey("name")) data.put("name", Check.text(body, "name", 80, true));
+            if (body.containsKey("name")) data.put("name", Check.text(body, "name", MAX_NAME_LENGTH, true));
             if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
             if (body.containsKey("color")) data.put("color", Check.color(body, "color", "#607d8b"));
-            if (body.containsKey("size")) data.put("size", Check.number(body, "size", 0.25, 20, 1));
+            if (body.containsKey("size"))
+                data.put("size", Check.number(body, "size", MIN_TOKEN_SIZE, MAX_TOKEN_SIZE, 1));
             if (body.containsKey("rotation")) data.put("rotation", Check.number(body, "rotation", -360, 360, 0));
             if (body.containsKey("layer")) data.put("layer", layer(body));
-            if (body.containsKey("owners"))
-                data.put("owners", Check.strings(body.getValue("owners"), "owners", 20, 64));
+            if (body.containsKey("owners")) data.put("owners", owners(body, members));
             if (body.containsKey("locked")) data.put("locked", Check.flag(body, "locked", false));
             if (body.containsKey("maxHp")) data.put("maxHp", Check.optionalInt(body, "maxHp", 0, 100_000));
             if (body.containsKey("sceneId")) data.put("sceneId", sceneId(state, body));
+            if (body.containsKey("hpVisibility")) data.put("hpVisibility", choice(body, "hpVisibility", HP_VISIBILITY));
+            if (body.containsKey("nameVisibility"))
+                data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
         }
         if (data.size() == 1) throw new Invalid("nothing to update");
         return Decision.of(new Change("token.updated", data));

@@ -48,6 +48,7 @@ public final class RoomReducer {
             case "scene.updated" -> merge(
                     state.getJsonObject("scenes").getJsonObject(data.getString("sceneId")), data, "sceneId");
             case "scene.activated" -> state.put("activeScene", data.getString("sceneId"));
+            case "scene.removed" -> removeScene(state, data.getString("sceneId"));
             case "token.created" -> state.getJsonObject("tokens").put(data.getString("tokenId"), token(data));
             case "token.moved" -> tokenOf(state, data)
                     .put("x", data.getDouble("x"))
@@ -168,6 +169,23 @@ public final class RoomReducer {
                                 .put("enabled", false)
                                 .put("initial", "revealed")
                                 .put("ops", new JsonArray()));
+    }
+
+    /** The scene, its tokens (and their initiative entries) and its drawings; the shown scene becomes none. */
+    private static void removeScene(JsonObject state, String sceneId) {
+        state.getJsonObject("scenes").remove(sceneId);
+        if (sceneId.equals(state.getString("activeScene"))) state.putNull("activeScene");
+        JsonObject tokens = state.getJsonObject("tokens");
+        for (String tokenId : new ArrayList<>(tokens.fieldNames())) {
+            if (sceneId.equals(tokens.getJsonObject(tokenId).getString("sceneId"))) {
+                tokens.remove(tokenId);
+                removeInitiativeFor(state, tokenId);
+            }
+        }
+        JsonObject drawings = state.getJsonObject("drawings");
+        for (String drawingId : new ArrayList<>(drawings.fieldNames())) {
+            if (sceneId.equals(drawings.getJsonObject(drawingId).getString("sceneId"))) drawings.remove(drawingId);
+        }
     }
 
     private static JsonObject token(JsonObject data) {

@@ -75,6 +75,12 @@ public final class RoomValidation {
         if (!(token.getValue("layer") instanceof String layer) || !LAYERS.contains(layer))
             return "layer must be map, tokens or gm";
         if (!(token.getValue("name") instanceof String)) return "name is missing";
+        if (token.getValue("hpVisibility") != null
+                && !RoomCommands.HP_VISIBILITY.contains(token.getValue("hpVisibility")))
+            return "hpVisibility must be gm, owners or all";
+        if (token.getValue("nameVisibility") != null
+                && !RoomCommands.NAME_VISIBILITY.contains(token.getValue("nameVisibility")))
+            return "nameVisibility must be hover, always or never";
         if (token.getValue("hp") != null && !WholeNumbers.within(token.getValue("hp"), -100_000, 100_000))
             return "hp must be a whole number from -100000 to 100000";
         if (token.getValue("maxHp") != null && !WholeNumbers.within(token.getValue("maxHp"), 0, 100_000))

@@ -52,7 +52,7 @@ public final class RoomViews {
         state.getJsonObject("tokens").forEach(entry -> {
             JsonObject token = (JsonObject) entry.getValue();
             if (visibleToPlayers(scene, token)) {
-                tokens.put(entry.getKey(), token.copy());
+                tokens.put(entry.getKey(), playerToken(token));
                 visible.add(entry.getKey());
             }
         });
@@ -74,6 +74,39 @@ public final class RoomViews {
                 "initiative",
                 playerInitiative(state.getJsonObject("initiative"), state.getJsonObject("tokens"), visible));
         return withRoomWide(view, state);
+    }
+
+    /**
+     * A token as players get it: hit points only when everyone may see them (owners get theirs from
+     * {@link #ownerSecrets}), the name not at all when the GM hides it.
+     */
+    static JsonObject playerToken(JsonObject token) {
+        JsonObject shown = token.copy();
+        if (!"all".equals(token.getString("hpVisibility", "all"))) {
+            shown.remove("hp");
+            shown.remove("maxHp");
+        }
+        if ("never".equals(token.getString("nameVisibility"))) shown.put("name", "");
+        return shown;
+    }
+
+    /**
+     * What each player sees beyond the shared player view: the hit points of the visible tokens they own whose HP is
+     * shown to owners. Keyed by user id; users with nothing are absent.
+     */
+    public static java.util.Map<String, JsonObject> ownerSecrets(JsonObject state) {
+        String active = state.getString("activeScene");
+        JsonObject scene = active == null ? null : state.getJsonObject("scenes").getJsonObject(active);
+        java.util.Map<String, JsonObject> secrets = new java.util.TreeMap<>();
+        state.getJsonObject("tokens").forEach(entry -> {
+            JsonObject token = (JsonObject) entry.getValue();
+            if (!"owners".equals(token.getString("hpVisibility")) || !visibleToPlayers(scene, token)) return;
+            JsonObject hp = new JsonObject().put("hp", token.getValue("hp")).put("maxHp", token.getValue("maxHp"));
+            for (Object owner : token.getJsonArray("owners", new JsonArray())) {
+                secrets.computeIfAbsent((String) owner, id -> new JsonObject()).put(entry.getKey(), hp);
+            }
+        });
+        return secrets;
     }
 
     public static JsonObject forRole(JsonObject state, boolean gm) {

@@ -21,6 +21,7 @@ class RoomModelTest {
     static final Actor PIP = new Actor("pip", RoomRole.PLAYER);
     static final Actor QUIN = new Actor("quin", RoomRole.PLAYER);
     static final Actor WATCHER = new Actor("watcher", RoomRole.OBSERVER);
+    static final java.util.Set<String> MEMBERS = java.util.Set.of("gm", "pip", "quin", "watcher");
 
     JsonObject state;
     long seq;
@@ -35,7 +36,7 @@ class RoomModelTest {
 
     /** Decides and applies; returns the decision. */
     Decision run(Actor actor, String op, JsonObject body) {
-        Decision decision = RoomCommands.decide(state, op, body, actor, ids);
+        Decision decision = RoomCommands.decide(state, op, body, actor, ids, MEMBERS::contains);
         for (Change change : decision.changes()) RoomReducer.apply(state, ++seq, change.type(), change.data());
         return decision;
     }

@@ -45,7 +45,12 @@ class RoomPropertiesTest {
                     };
             String op = ops.get(random.nextInt(ops.size()));
             Decision decision = RoomCommands.decide(
-                    state, op, body(random, state, op), actor, () -> "id" + counter.incrementAndGet());
+                    state,
+                    op,
+                    body(random, state, op),
+                    actor,
+                    () -> "id" + counter.incrementAndGet(),
+                    java.util.Set.of("gm", "p1", "p2")::contains);
             for (Change change : decision.changes()) {
                 long seq = state.getLong("seq") + 1;
                 RoomReducer.apply(state, seq, change.type(), change.data());

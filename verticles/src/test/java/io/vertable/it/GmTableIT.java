@@ -1,0 +1,611 @@
+package io.vertable.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.BoundingBox;
+import io.vertable.node.Node;
+import io.vertable.testing.Browsers;
+import io.vertable.testing.Player;
+import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The GM running a session from the table with mouse and keyboard only: menus, tabs, inviting, fog resets that ask
+ * first, zoom controls and the phone layout; then the token editor and the scene editor. A GM and a player, each in
+ * their own browser context, on one node.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GmTableIT {
+
+    private static final double TIMEOUT_MS = 20_000;
+
+    static Node node;
+    static Rest rest;
+    static Playwright playwright;
+    static Browser browser;
+    static Table table;
+    static JsonObject pip;
+    static Player gmSocket;
+    static String sceneId;
+    static String pipToken;
+    static String lowToken;
+
+    static final Map<String, Page> pages = new ConcurrentHashMap<>();
+    static final Map<String, List<String>> frames = new ConcurrentHashMap<>();
+    static final Map<String, List<String>> consoleErrors = new ConcurrentHashMap<>();
+    static final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        node = Node.start(TestNodes.config(TestNodes.standalone(
+                        "gm-table-node",
+                        "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1",
+                        TestStorage.freshDatabase("gmtable"))
+                .mergeIn(TestNodes.generousBridgeLimits(), true)));
+        rest = new Rest(node.httpPort());
+        table = Table.create(rest, "The Drowned Keep");
+        pip = table.join("Pip", "PLAYER");
+        gmSocket = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        gmSocket.join();
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "scene.create")
+                        .put("name", "Keep")
+                        .put("width", 1400)
+                        .put("height", 1000)
+                        .put("grid", new JsonObject().put("type", "square").put("size", 70)));
+        sceneId = gmSocket.awaitEvent(e -> "scene.created".equals(e.getString("type")))
+                .getJsonObject("data")
+                .getString("sceneId");
+        pipToken = token("Pip the Bold", 315, 385, Table.userId(pip));
+        // In the bottom row of the scene: its menu opens at the bottom edge of the window.
+        lowToken = token("Cellar Rat", 665, 965, null);
+        playwright = Browsers.playwright();
+        browser = Browsers.chromium(playwright);
+        open("gm", session(table.gmId(), "GM", table.gmToken()), desktop());
+        open("pip", pip, desktop());
+    }
+
+    @AfterAll
+    static void stop() {
+        contexts.forEach(BrowserContext::close);
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+        if (gmSocket != null) gmSocket.close();
+        if (node != null) node.shutdown();
+    }
+
+    static Browser.NewContextOptions desktop() {
+        return new Browser.NewContextOptions()
+                .setViewportSize(1280, 800)
+                .setPermissions(List.of("clipboard-read", "clipboard-write"));
+    }
+
+    static String token(String name, double x, double y, String owner) {
+        JsonObject body = new JsonObject()
+                .put("op", "token.create")
+                .put("sceneId", sceneId)
+                .put("name", name)
+                .put("x", x)
+                .put("y", y)
+                .put("hp", 20)
+                .put("maxHp", 30);
+        if (owner != null) body.put("owners", new JsonArray().add(owner));
+        long seq = gmSocket.ok("vtt.in.map", body).getLong("seq");
+        return gmSocket.awaitSeq(seq).getJsonObject("data").getString("tokenId");
+    }
+
+    static JsonObject session(String userId, String name, String token) {
+        return new JsonObject()
+                .put("user", new JsonObject().put("id", userId).put("displayName", name))
+                .put("token", token);
+    }
+
+    static Page open(String who, JsonObject session, Browser.NewContextOptions options) {
+        BrowserContext context = browser.newContext(options);
+        contexts.add(context);
+        JsonObject stored = new JsonObject()
+                .put("user", session.getJsonObject("user"))
+                .put("token", session.getString("token"))
+                .put("expiresAt", System.currentTimeMillis() + 50 * 60_000);
+        context.addInitScript("localStorage.setItem('vertable.session', " + TableIT.jsString(stored.encode()) + ");");
+        Page page = context.newPage();
+        List<String> received = new CopyOnWriteArrayList<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        page.onWebSocket(ws -> ws.onFrameReceived(frame -> received.add(frame.text())));
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error") && !TableIT.knownNoise(message.text())) errors.add(message.text());
+        });
+        page.onPageError(error -> errors.add("page error: " + error));
+        page.navigate("http://127.0.0.1:" + node.httpPort() + "/table.html?room=" + table.roomId());
+        TableIT.waitReady(page);
+        pages.put(who, page);
+        frames.put(who, received);
+        consoleErrors.put(who, errors);
+        return page;
+    }
+
+    static void waitFor(Page page, String predicate, Object arg) {
+        page.waitForFunction(predicate, arg, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+    }
+
+    static JsonObject tokenOn(Page page, String id) {
+        return TableIT.tokenOn(page, id);
+    }
+
+    static double zoom(Page page) {
+        return ((Number) page.evaluate("() => __vertable.zoom()")).doubleValue();
+    }
+
+    static void rightClickToken(Page page, String tokenId) {
+        JsonObject token = tokenOn(page, tokenId);
+        page.mouse()
+                .click(
+                        token.getDouble("screenX"),
+                        token.getDouble("screenY"),
+                        new com.microsoft.playwright.Mouse.ClickOptions()
+                                .setButton(com.microsoft.playwright.options.MouseButton.RIGHT));
+        page.waitForSelector("[data-testid=context-menu]");
+    }
+
+    static void assertInsideViewport(Page page, Locator box) {
+        BoundingBox at = box.boundingBox();
+        var size = page.viewportSize();
+        assertThat(at.x).isGreaterThanOrEqualTo(0);
+        assertThat(at.y).isGreaterThanOrEqualTo(0);
+        assertThat(at.x + at.width).isLessThanOrEqualTo(size.width);
+        assertThat(at.y + at.height).isLessThanOrEqualTo(size.height);
+    }
+
+    /** A screenshot under target/screenshots, and the same file into docs/screenshots when the README shows it. */
+    static void screenshot(Page page, String name, boolean forDocs) {
+        try {
+            Path file = Path.of("target", "screenshots", name);
+            Files.createDirectories(file.getParent());
+            page.screenshot(new Page.ScreenshotOptions().setPath(file));
+            Path docs = Path.of("..", "docs", "screenshots");
+            if (forDocs && Files.isDirectory(docs))
+                Files.copy(file, docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---- menus and layout ----
+
+    @Test
+    @Order(1)
+    void aMenuOpenedAtTheBottomEdgeIsFullyVisibleAndEscClosesItWithoutActing() {
+        Page gm = pages.get("gm");
+        assertThat(tokenOn(gm, lowToken).getDouble("screenY"))
+                .as("the token sits near the bottom edge")
+                .isGreaterThan(650);
+        rightClickToken(gm, lowToken);
+        Locator menu = gm.locator("[data-testid=context-menu]");
+        assertInsideViewport(gm, menu);
+        assertThat(menu.locator("[data-testid=menu-remove]").isVisible()).isTrue();
+        screenshot(gm, "table-token-menu.png", false);
+        gm.keyboard().press("Escape");
+        gm.waitForSelector(
+                "[data-testid=context-menu]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        assertThat(gm.locator("[role=dialog]").count()).isZero();
+        assertThat(tokenOn(gm, lowToken)).isNotNull();
+    }
+
+    @Test
+    @Order(2)
+    void theClickThatClosesAMenuDoesNotHitTheToolbarUnderneath() {
+        Page gm = pages.get("gm");
+        double before = zoom(gm);
+        rightClickToken(gm, lowToken);
+        gm.click("[data-testid=zoom-in]", new Page.ClickOptions().setForce(true));
+        gm.waitForSelector(
+                "[data-testid=context-menu]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        gm.waitForSelector(
+                "[data-testid=menu-layer]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        assertThat(zoom(gm))
+                .as("the zoom button under the closing click was not pressed")
+                .isEqualTo(before);
+        // Once closed, the same button works.
+        gm.click("[data-testid=zoom-in]");
+        waitFor(gm, "z => __vertable.zoom() > z", before);
+    }
+
+    @Test
+    @Order(3)
+    void fitAndResetZoomBringTheSceneBack() {
+        Page gm = pages.get("gm");
+        gm.click("[data-testid=zoom-reset]");
+        waitFor(gm, "() => Math.abs(__vertable.zoom() - 1) < 1e-9", null);
+        gm.click("[data-testid=zoom-fit]");
+        waitFor(gm, "() => __vertable.zoom() < 1", null);
+        // Fitted: both corners of the 1400×1000 scene are on the screen.
+        BoundingBox map = gm.locator("[data-testid=map]").boundingBox();
+        double[] topLeft = TableIT.screenOf(gm, 0, 0);
+        double[] bottomRight = TableIT.screenOf(gm, 1400, 1000);
+        assertThat(topLeft[0]).isGreaterThanOrEqualTo(map.x);
+        assertThat(topLeft[1]).isGreaterThanOrEqualTo(map.y);
+        assertThat(bottomRight[0]).isLessThanOrEqualTo(map.x + map.width);
+        assertThat(bottomRight[1]).isLessThanOrEqualTo(map.y + map.height);
+    }
+
+    @Test
+    @Order(4)
+    void theSideColumnIsTabsAndTheChatKeepsItsHeight() {
+        Page gm = pages.get("gm");
+        assertThat(gm.locator("[data-testid=tab-chat]").getAttribute("aria-selected"))
+                .isEqualTo("true");
+        BoundingBox log = gm.locator("[data-testid=chat-log]").boundingBox();
+        assertThat(log.height).as("the chat log fills the column").isGreaterThan(450);
+        gm.click("[data-testid=tab-initiative]");
+        assertThat(gm.locator("[data-testid=panel-initiative]").isVisible()).isTrue();
+        assertThat(gm.locator("[data-testid=chat-log]").isVisible()).isFalse();
+        gm.keyboard().press("ArrowRight");
+        assertThat(gm.locator("[data-testid=panel-party]").isVisible()).isTrue();
+        gm.click("[data-testid=tab-gm]");
+        assertThat(gm.locator("[data-testid=panel-gm]").isVisible()).isTrue();
+        screenshot(gm, "table-gm.png", true);
+        Page player = pages.get("pip");
+        assertThat(player.locator("[data-testid=tab-gm]").count())
+                .as("players have no GM tab")
+                .isZero();
+        assertThat(player.locator("[data-testid=invite-players]").count()).isZero();
+        assertThat(player.locator("[data-testid=admin-link]").count()).isZero();
+        gm.click("[data-testid=tab-chat]");
+    }
+
+    @Test
+    @Order(5)
+    void theGmInvitesPlayersWithOneClickAndReachesTheAdminPanel() {
+        Page gm = pages.get("gm");
+        gm.click("[data-testid=invite-players]");
+        gm.waitForSelector("[data-testid=toast]:has-text('Invite link copied')");
+        String link = (String) gm.evaluate("() => navigator.clipboard.readText()");
+        assertThat(link).contains("/join/");
+        String code = link.substring(link.lastIndexOf('/') + 1);
+        Rest.Reply preview = rest.get("/api/invites/" + code, null);
+        assertThat(preview.status()).isEqualTo(200);
+        assertThat(gm.locator("[data-testid=admin-link]").getAttribute("href"))
+                .isEqualTo("/admin.html?room=" + table.roomId());
+    }
+
+    @Test
+    @Order(6)
+    void coverEverythingAsksFirstAndCancelChangesNothing() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        gm.click("[data-testid=tab-gm]");
+        gm.click("[data-testid=fog-cover-all]");
+        gm.waitForSelector("[role=dialog]:has-text('Cover the whole map?')");
+        gm.click("[role=dialog] button:has-text('Cancel')");
+        gm.click("[data-testid=fog-cover-all]");
+        gm.waitForSelector("[role=dialog]:has-text('Cover the whole map?')");
+        gm.keyboard().press("Escape");
+        gm.waitForSelector(
+                "[role=dialog]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        // A later event reaches the player after any fog change would have.
+        gmSocket.chat("nothing covered yet");
+        player.waitForSelector("[data-testid=chat-message]:has-text('nothing covered yet')");
+        assertThat(player.evaluate("() => __vertable.fog().enabled")).isEqualTo(false);
+        gm.click("[data-testid=fog-cover-all]");
+        gm.click("[role=dialog] button[type=submit]:has-text('Cover everything')");
+        waitFor(player, "() => __vertable.fog().enabled && __vertable.fog().initial === 'covered'", null);
+        gm.click("[data-testid=fog-clear]");
+        gm.click("[role=dialog] button[type=submit]:has-text('Reveal everything')");
+        waitFor(player, "() => __vertable.fog().initial === 'revealed'", null);
+        gm.click("[data-testid=tab-chat]");
+    }
+
+    @Test
+    @Order(7)
+    void onAPhoneTheToolsFoldIntoAMenuAndPanelsAreABottomSheetAboveWhichTheMapShows() {
+        Page phone = open(
+                "phone",
+                pip,
+                new Browser.NewContextOptions()
+                        .setViewportSize(390, 844)
+                        .setHasTouch(true)
+                        .setIsMobile(true)
+                        .setDeviceScaleFactor(2));
+        assertThat(((Number) phone.evaluate("() => document.documentElement.scrollWidth")).intValue())
+                .as("nothing is wider than the screen")
+                .isLessThanOrEqualTo(390);
+        assertThat(phone.locator("[data-testid=tool-ruler]").isVisible()).isFalse();
+        phone.tap("[data-testid=tools-toggle]");
+        phone.tap("[data-testid=tool-ruler]");
+        assertThat(phone.locator("[data-testid=tools-toggle]").textContent()).contains("Ruler");
+        assertThat(phone.locator("[data-testid=tool-ruler]").isVisible()).isFalse();
+        BoundingBox bar = phone.locator(".tab-bar").boundingBox();
+        assertThat(bar.y + bar.height).as("the tab bar sits at the bottom").isGreaterThan(800);
+        for (String tab : List.of("chat", "dice", "initiative", "party")) {
+            phone.tap("[data-testid=tab-" + tab + "]");
+            assertThat(phone.locator("[data-testid=panel-" + tab + "]").isVisible())
+                    .isTrue();
+            BoundingBox sheet = phone.locator("[data-testid=side]").boundingBox();
+            assertThat(sheet.y)
+                    .as("the map stays visible above the " + tab + " sheet")
+                    .isGreaterThan(844 * 0.4);
+        }
+        screenshot(phone, "table-phone.png", true);
+        phone.tap("[data-testid=tab-party]");
+        assertThat(phone.locator("[data-testid=side-tabs]").getAttribute("data-sheet-open"))
+                .isEqualTo("false");
+        // With the sheet closed the map has the screen; its zoom controls stay in reach.
+        phone.tap("[data-testid=zoom-fit]");
+        screenshot(phone, "table-phone-map.png", false);
+    }
+
+    // ---- the token editor ----
+
+    static void openEditor(Page gm, String tokenId) {
+        gm.click("[data-testid=zoom-fit]");
+        rightClickToken(gm, tokenId);
+        gm.click("[data-testid=menu-edit]");
+        gm.waitForSelector("[data-testid=token-editor]");
+    }
+
+    @Test
+    @Order(10)
+    void theGmGivesATokenToAPlayerByNameAndHidesItsHitPointsFromEveryoneElse() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        openEditor(gm, lowToken);
+        gm.fill("[data-testid=edit-name]", "Cellar Rat 10");
+        gm.fill("[data-testid=edit-hp-step]", "3");
+        gm.click("[data-testid=edit-hp-minus]");
+        assertThat(gm.inputValue("[data-testid=edit-hp]")).isEqualTo("17");
+        gm.check("[data-testid=condition-prone]");
+        gm.fill("[data-testid=condition-custom]", "Bleeding");
+        gm.press("[data-testid=condition-custom]", "Enter");
+        Locator pipOption = gm.locator("[data-testid=owner-option][data-name='Pip']");
+        assertThat(gm.locator("[data-testid=token-editor]").textContent()).doesNotContain(Table.userId(pip));
+        pipOption.check();
+        gm.selectOption("[data-testid=edit-hp-visibility]", "gm");
+        gm.selectOption("[data-testid=edit-name-visibility]", "always");
+        screenshot(gm, "table-token-editor.png", true);
+        gm.click("[data-testid=edit-save]");
+        gm.waitForSelector(
+                "[data-testid=token-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        waitFor(
+                player,
+                "id => { const t = __vertable.tokens().find(t => t.id === id); return t && t.name === 'Cellar Rat 10'"
+                        + " && t.conditions.includes('prone') && t.conditions.includes('Bleeding'); }",
+                lowToken);
+        assertThat(tokenOn(player, lowToken).getValue("hp")).as("GM-only HP").isNull();
+        assertThat(tokenOn(gm, lowToken).getInteger("hp")).isEqualTo(17);
+        assertThat(String.join("\n", frames.get("pip"))).as("Pip's frames").doesNotContain("\"hp\":17");
+        // The selection card says who owns it, by name.
+        assertThat(gm.locator("[data-testid=selection-fact]:has-text('Owned by')")
+                        .textContent())
+                .contains("Pip")
+                .doesNotContain(Table.userId(pip));
+
+        // Now it is Pip's: Pip drags it.
+        TableIT.mouseDrag(player, lowToken, 665 + 70, 965);
+        // Dropped on the grid: the centre of its cell.
+        waitFor(gm, TableIT.AT, List.of(lowToken, 735, 945));
+
+        // Owners see their HP (on their own stream), still nobody else.
+        openEditor(gm, lowToken);
+        gm.selectOption("[data-testid=edit-hp-visibility]", "owners");
+        gm.click("[data-testid=edit-save]");
+        waitFor(player, "id => __vertable.tokens().find(t => t.id === id).hp === 17", lowToken);
+        for (String frame : frames.get("pip")) {
+            if (frame.contains("vtt.room.") && !frame.contains("vtt.user."))
+                assertThat(frame).doesNotContain("\"hp\":17");
+        }
+    }
+
+    @Test
+    @Order(11)
+    void badValuesInTheEditorAreRefusedNextToTheirFieldAndChangeNothing() {
+        Page gm = pages.get("gm");
+        openEditor(gm, lowToken);
+        gm.fill("[data-testid=edit-size]", "1e308");
+        gm.click("[data-testid=edit-save]");
+        gm.waitForSelector("[data-testid=error-size]");
+        assertThat(gm.textContent("[data-testid=error-size]")).contains("size");
+        assertThat(gm.locator("[data-testid=token-editor]").isVisible())
+                .as("the dialog stays open")
+                .isTrue();
+        gm.keyboard().press("Escape");
+        gm.waitForSelector(
+                "[data-testid=token-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        // Owners who are not members: the server refuses with its code, whatever a client sends.
+        JsonObject refused = gmSocket.command(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "token.update")
+                        .put("tokenId", lowToken)
+                        .put("owners", new JsonArray().add("Bob")));
+        assertThat(refused.getString("code")).isEqualTo("OWNER_NOT_A_MEMBER");
+        JsonObject big = gmSocket.command(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "token.update")
+                        .put("tokenId", lowToken)
+                        .put("name", "x".repeat(10_000)));
+        assertThat(big.getString("code")).isEqualTo("BAD_REQUEST");
+        JsonObject after = tokenOn(gm, lowToken);
+        assertThat(after.getString("name")).isEqualTo("Cellar Rat 10");
+        assertThat(after.getJsonArray("owners")).containsExactly(Table.userId(pip));
+        consoleErrors.forEach((who, errors) ->
+                assertThat(errors).as("console errors of " + who).isEmpty());
+    }
+
+    // ---- scenes ----
+
+    /** A 1600×1200 PNG with a drawn 80 px grid, as a map someone exported from another tool. */
+    static Path mapImage() throws IOException {
+        var image = new java.awt.image.BufferedImage(1600, 1200, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setColor(new java.awt.Color(0x6d8a5a));
+        g.fillRect(0, 0, 1600, 1200);
+        g.setColor(java.awt.Color.BLACK);
+        for (int x = 10; x < 1600; x += 80) g.drawLine(x, 0, x, 1200);
+        for (int y = 20; y < 1200; y += 80) g.drawLine(0, y, 1600, y);
+        g.dispose();
+        Path file = Files.createTempFile("harbour", ".png");
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    static JsonObject shownScene(Page page) {
+        Object scene = page.evaluate("() => JSON.stringify(__vertable.scene())");
+        return new JsonObject((String) scene);
+    }
+
+    @Test
+    @Order(20)
+    void aNewSceneTakesItsImagesSizeAndTheGridIsSetByNumbers() throws IOException {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        gm.click("[data-testid=tab-gm]");
+        gm.setInputFiles("[data-testid=library-upload]", mapImage());
+        gm.waitForSelector("[data-testid=library-item]");
+        gm.click("[data-testid=scene-new]");
+        gm.waitForSelector("[data-testid=scene-editor]");
+        gm.fill("[data-testid=scene-edit-name]", "Harbour");
+        gm.selectOption(
+                "[data-testid=scene-edit-image]", new com.microsoft.playwright.options.SelectOption().setIndex(1));
+        waitFor(gm, "() => document.querySelector('[data-testid=scene-edit-width]').value === '1600'", null);
+        assertThat(gm.inputValue("[data-testid=scene-edit-height]")).isEqualTo("1200");
+        gm.fill("[data-testid=scene-edit-cell]", "80");
+        gm.fill("[data-testid=scene-edit-offset-x]", "10");
+        gm.fill("[data-testid=scene-edit-offset-y]", "20");
+        screenshot(gm, "table-scene-editor.png", true);
+        gm.click("[data-testid=scene-save]");
+        gm.waitForSelector(
+                "[data-testid=scene-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        waitFor(gm, "() => __vertable.sceneNames().includes('Harbour')", null);
+        assertThat(gm.locator("[data-testid=scene-select] option:checked").textContent())
+                .isEqualTo("Harbour");
+        gm.click("[data-testid=scene-activate]");
+        waitFor(player, "() => __vertable.scene()?.name === 'Harbour'", null);
+        JsonObject scene = shownScene(player);
+        assertThat(scene.getDouble("width")).isEqualTo(1600);
+        assertThat(scene.getDouble("height")).isEqualTo(1200);
+        assertThat(scene.getJsonObject("grid").getDouble("size")).isEqualTo(80);
+        assertThat(scene.getJsonObject("grid").getDouble("offsetX")).isEqualTo(10);
+        assertThat(scene.getJsonObject("grid").getDouble("offsetY")).isEqualTo(20);
+        assertThat(scene.getBoolean("image")).isTrue();
+
+        // A token placed and dragged on it snaps to the map's own cells.
+        gm.fill("[data-testid=token-name]", "Harbour Guard");
+        gm.click("[data-testid=token-create]");
+        waitFor(gm, "() => __vertable.tokens().some(t => t.name === 'Harbour Guard')", null);
+        String guard = (String) gm.evaluate("() => __vertable.tokens().find(t => t.name === 'Harbour Guard').id");
+        TableIT.mouseDrag(gm, guard, 10 + 80 * 3 + 40 + 17, 20 + 80 * 2 + 40 - 21);
+        waitFor(player, TableIT.AT, List.of(guard, 290, 220));
+        screenshot(gm, "table-scene-harbour.png", false);
+    }
+
+    @Test
+    @Order(21)
+    void badGridNumbersAreRefusedInTheEditorAndTheSceneStaysAsItWas() {
+        Page gm = pages.get("gm");
+        gm.click("[data-testid=scene-edit]");
+        gm.waitForSelector("[data-testid=scene-editor]");
+        gm.fill("[data-testid=scene-edit-cell]", "0");
+        gm.click("[data-testid=scene-save]");
+        gm.waitForSelector("[data-testid=scene-error-cell]");
+        gm.fill("[data-testid=scene-edit-cell]", "100000");
+        gm.click("[data-testid=scene-save]");
+        waitFor(
+                gm,
+                "() => document.querySelector('[data-testid=scene-error-cell]')?.textContent.includes('1000')",
+                null);
+        gm.fill("[data-testid=scene-edit-cell]", "80");
+        gm.fill("[data-testid=scene-edit-width]", "1e308");
+        gm.click("[data-testid=scene-save]");
+        gm.waitForSelector("[data-testid=scene-error-width]");
+        gm.keyboard().press("Escape");
+        gm.waitForSelector(
+                "[data-testid=scene-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
+        JsonObject scene = shownScene(gm);
+        assertThat(scene.getJsonObject("grid").getDouble("size")).isEqualTo(80);
+        assertThat(scene.getDouble("width")).isEqualTo(1600);
+        JsonObject refused = gmSocket.command(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "scene.update")
+                        .put("sceneId", sceneId)
+                        .put("grid", new JsonObject().put("type", "square").put("size", 100_000)));
+        assertThat(refused.getString("code")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    @Order(22)
+    void theGmRenamesAndDeletesTheShownSceneAfterAConfirmAndPlayersAreTold() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        gm.click("[data-testid=scene-edit]");
+        gm.fill("[data-testid=scene-edit-name]", "Harbour at night");
+        gm.selectOption("[data-testid=scene-edit-grid]", "hexColumns");
+        gm.click("[data-testid=scene-save]");
+        waitFor(player, "() => __vertable.scene()?.name === 'Harbour at night'", null);
+        assertThat(shownScene(player).getJsonObject("grid").getString("type")).isEqualTo("hexColumns");
+        gm.click("[data-testid=scene-edit]");
+        gm.click("[data-testid=scene-delete]");
+        gm.waitForSelector("[role=dialog]:has-text('Delete Harbour at night?')");
+        assertThat(gm.textContent("[role=dialog]:has-text('Delete Harbour at night?')"))
+                .contains("The players are on this scene");
+        gm.click(".vt-dialog button:has-text('Cancel')");
+        assertThat(gm.locator("[data-testid=scene-editor]").isVisible())
+                .as("cancelling the delete keeps the editor")
+                .isTrue();
+        gm.click("[data-testid=scene-delete]");
+        gm.click(".vt-dialog button[type=submit]:has-text('Delete scene')");
+        waitFor(player, "() => __vertable.scene() === null", null);
+        assertThat(player.locator("[data-testid=map-empty]").textContent()).contains("not shown a scene");
+        waitFor(gm, "() => !__vertable.sceneNames().includes('Harbour at night')", null);
+        assertThat(gm.locator("[data-testid=scene-editor]").count()).isZero();
+        gm.selectOption("[data-testid=scene-select]", sceneId);
+        gm.click("[data-testid=scene-activate]");
+        waitFor(player, "() => __vertable.scene()?.name === 'Keep'", null);
+        gm.click("[data-testid=tab-chat]");
+        consoleErrors.forEach((who, errors) ->
+                assertThat(errors).as("console errors of " + who).isEmpty());
+    }
+}

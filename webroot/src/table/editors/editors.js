@@ -1,0 +1,64 @@
+// The table's editors, loaded on first use (like the dialogs): the token editor now, the scene editor beside it.
+import { api } from '../../common/api.js';
+
+const cache = new Map();
+
+/** The room's members (GM only: the route is the GM's) and images, fetched once per page and on demand again. */
+export async function roomList(roomId, what) {
+  const path = `/api/rooms/${encodeURIComponent(roomId)}/${what}`;
+  try {
+    const answer = await api.get(path);
+    cache.set(path, answer[what] ?? []);
+  } catch {
+    // An editor still opens: without members the owners list says so, without images only colours are offered.
+  }
+  return cache.get(path) ?? [];
+}
+
+async function mountDialog(loader, props) {
+  const [{ mount, unmount }, { default: Component }] = await Promise.all([import('svelte'), loader()]);
+  return new Promise((resolve) => {
+    const previous = document.activeElement;
+    let instance;
+    const close = () => {
+      if (!instance) return;
+      unmount(instance);
+      instance = null;
+      previous?.focus?.();
+      resolve();
+    };
+    instance = mount(Component, { target: document.body, props: { ...props, close } });
+  });
+}
+
+/** Opens the token editor; `save(changes)` sends them and rejects with the server's refusal. */
+export async function openTokenEditor({ roomId, token, gm, save }) {
+  const [members, assets] = gm ? await Promise.all([roomList(roomId, 'members'), roomList(roomId, 'assets')]) : [[], []];
+  return mountDialog(() => import('./TokenEditor.svelte'), {
+    token,
+    gm,
+    members: members.filter((member) => !member.banned),
+    assets,
+    save,
+  });
+}
+
+/** An image's own size, in pixels (room images need the session's header, so they are read as blobs). */
+async function naturalSize(assetId) {
+  const { previewUrl } = await import('../assets.js');
+  const url = await previewUrl(assetId);
+  try {
+    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return size;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Opens the scene editor: a new scene when `scene` is null. `save(body)` and `remove()` talk to the server. */
+export async function openSceneEditor({ roomId, scene = null, save, remove }) {
+  const assets = await roomList(roomId, 'assets');
+  return mountDialog(() => import('./SceneEditor.svelte'), { scene, assets, naturalSize, save, remove });
+}
