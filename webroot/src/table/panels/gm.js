@@ -31,9 +31,12 @@ export function createGmTools({ host, roomId, room, map, notify }) {
   async function editScene(scene) {
     if (scene === undefined) return notify('Choose a scene first.', 'info');
     const { openSceneEditor } = await import('../editors/editors.js');
+    // Only the shown scene is on the map, so only it can be measured by dragging.
+    const shown = scene && room.view()?.activeScene === scene.id;
     await openSceneEditor({
       roomId,
       scene,
+      calibrate: shown ? () => calibrate() : null,
       save: async (body) => {
         if (scene) return room.command('vtt.in.map', { op: 'scene.update', sceneId: scene.id, ...body });
         wanted = 'newest';
@@ -41,6 +44,11 @@ export function createGmTools({ host, roomId, room, map, notify }) {
       },
       remove: () => removeScene(scene),
     });
+  }
+
+  async function calibrate() {
+    const { calibrateOnMap } = await import('../editors/calibrate.js');
+    return calibrateOnMap({ host: map.app.canvas.parentElement, toScreen: map.toScreen });
   }
 
   async function removeScene(scene) {

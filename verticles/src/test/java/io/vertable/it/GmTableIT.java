@@ -577,6 +577,41 @@ class GmTableIT {
 
     @Test
     @Order(22)
+    void theGmMeasuresTheMapsOwnGridByDraggingOverOneCell() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        // First a wrong grid, as a fresh scene would have.
+        gm.click("[data-testid=scene-edit]");
+        gm.fill("[data-testid=scene-edit-cell]", "70");
+        gm.fill("[data-testid=scene-edit-offset-x]", "0");
+        gm.fill("[data-testid=scene-edit-offset-y]", "0");
+        gm.click("[data-testid=scene-save]");
+        waitFor(player, "() => __vertable.scene()?.grid.size === 70", null);
+        // At 100 % one screen pixel is one map pixel: the drag is exact.
+        gm.click("[data-testid=zoom-reset]");
+        gm.click("[data-testid=scene-edit]");
+        gm.click("[data-testid=scene-calibrate]");
+        gm.waitForSelector("[data-testid=calibrate-overlay]");
+        assertThat(gm.locator("[data-testid=scene-editor]").isVisible())
+                .as("the editor steps aside")
+                .isFalse();
+        double[] from = TableIT.screenOf(gm, 10 + 80 * 9, 20 + 80 * 7);
+        double[] to = TableIT.screenOf(gm, 10 + 80 * 10, 20 + 80 * 8);
+        gm.mouse().move(from[0], from[1]);
+        gm.mouse().down();
+        gm.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        gm.mouse().up();
+        gm.waitForSelector("[data-testid=scene-editor]");
+        assertThat(gm.inputValue("[data-testid=scene-edit-cell]")).isEqualTo("80");
+        assertThat(gm.inputValue("[data-testid=scene-edit-offset-x]")).isEqualTo("10");
+        assertThat(gm.inputValue("[data-testid=scene-edit-offset-y]")).isEqualTo("20");
+        gm.click("[data-testid=scene-save]");
+        waitFor(player, "() => __vertable.scene()?.grid.size === 80 && __vertable.scene().grid.offsetX === 10", null);
+        gm.click("[data-testid=zoom-fit]");
+    }
+
+    @Test
+    @Order(23)
     void theGmRenamesAndDeletesTheShownSceneAfterAConfirmAndPlayersAreTold() {
         Page gm = pages.get("gm");
         Page player = pages.get("pip");
