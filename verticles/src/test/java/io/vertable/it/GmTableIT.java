@@ -355,17 +355,42 @@ class GmTableIT {
             assertThat(phone.locator("[data-testid=panel-" + tab + "]").isVisible())
                     .isTrue();
             BoundingBox sheet = phone.locator("[data-testid=side]").boundingBox();
+            BoundingBox map = phone.locator("[data-testid=map]").boundingBox();
             assertThat(sheet.y)
                     .as("the map stays visible above the " + tab + " sheet")
                     .isGreaterThan(844 * 0.4);
+            assertThat(map.y + map.height)
+                    .as("the map ends where the sheet begins")
+                    .isLessThanOrEqualTo(sheet.y + 1);
+            assertThat(map.height).isGreaterThan(250);
         }
+        phone.tap("[data-testid=tab-chat]");
+        phone.tap("[data-testid=zoom-fit]");
         screenshot(phone, "table-phone.png", true);
-        phone.tap("[data-testid=tab-party]");
+        phone.tap("[data-testid=tab-chat]");
         assertThat(phone.locator("[data-testid=side-tabs]").getAttribute("data-sheet-open"))
                 .isEqualTo("false");
         // With the sheet closed the map has the screen; its zoom controls stay in reach.
         phone.tap("[data-testid=zoom-fit]");
         screenshot(phone, "table-phone-map.png", false);
+        // Their own token: a tap selects it, its card offers the editor, which fits the screen.
+        phone.tap("[data-testid=tools-toggle]");
+        phone.tap("[data-testid=tool-select]");
+        JsonObject mine = tokenOn(phone, pipToken);
+        phone.touchscreen().tap(mine.getDouble("screenX"), mine.getDouble("screenY"));
+        phone.waitForSelector("[data-testid=selection-card] [data-testid=token-edit]");
+        phone.tap("[data-testid=token-edit]");
+        phone.waitForSelector("[data-testid=token-editor]");
+        assertInsideViewport(phone, phone.locator("[data-testid=token-editor]"));
+        assertThat(phone.locator("[data-testid=edit-name]").count())
+                .as("a player edits HP and conditions, not the name")
+                .isZero();
+        screenshot(phone, "table-phone-token-editor.png", true);
+        phone.tap("[data-testid=token-editor] button:has-text('Cancel')");
+        phone.waitForSelector(
+                "[data-testid=token-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
     }
 
     // ---- the token editor ----
