@@ -142,7 +142,7 @@ export async function createMap({ host, room, me, actions }) {
     if (type === 'square') {
       for (let x = offsetX % size; x <= current.width; x += size) g.moveTo(x, 0).lineTo(x, current.height);
       for (let y = offsetY % size; y <= current.height; y += size) g.moveTo(0, y).lineTo(current.width, y);
-    } else if (type === 'hex') {
+    } else if (type === 'hex' || type === 'hexColumns') {
       for (const outline of hexOutlines(current.grid, current.width, current.height)) g.poly(outline, true);
     }
     return g.stroke({ width: 1, color: '#000000', alpha: 0.35 });

@@ -646,6 +646,12 @@ class GmTableIT {
         gm.click("[data-testid=scene-save]");
         waitFor(player, "() => __vertable.scene()?.name === 'Harbour at night'", null);
         assertThat(shownScene(player).getJsonObject("grid").getString("type")).isEqualTo("hexColumns");
+        // Tokens snap to the centres of hexes in columns: column 2 (flat top, 80 px across the flats), row 1.
+        String guard = (String) gm.evaluate("() => __vertable.tokens().find(t => t.name === 'Harbour Guard').id");
+        TableIT.mouseDrag(gm, guard, 200, 150);
+        double radius = 80 / Math.sqrt(3);
+        double x = Math.round((10 + 2 * 1.5 * radius + radius) * 10) / 10.0;
+        waitFor(player, TableIT.AT, List.of(guard, x, 140));
         gm.click("[data-testid=scene-edit]");
         gm.click("[data-testid=scene-delete]");
         gm.waitForSelector("[role=dialog]:has-text('Delete Harbour at night?')");
