@@ -559,6 +559,15 @@ class GmTableIT {
         gm.click("[data-testid=token-create]");
         waitFor(gm, "() => __vertable.tokens().some(t => t.name === 'Harbour Guard')", null);
         String guard = (String) gm.evaluate("() => __vertable.tokens().find(t => t.name === 'Harbour Guard').id");
+        // The next token lands on a free cell of the map's own grid, not on top of the first.
+        gm.fill("[data-testid=token-name]", "Harbour Guard 2");
+        gm.click("[data-testid=token-create]");
+        waitFor(gm, "() => __vertable.tokens().some(t => t.name === 'Harbour Guard 2')", null);
+        assertThat(gm.evaluate("() => { const [a, b] = ['Harbour Guard', 'Harbour Guard 2'].map(n =>"
+                        + " __vertable.tokens().find(t => t.name === n));"
+                        + " const onCell = t => (t.x - 10 - 40) % 80 === 0 && (t.y - 20 - 40) % 80 === 0;"
+                        + " return onCell(a) && onCell(b) && (a.x !== b.x || a.y !== b.y); }"))
+                .isEqualTo(true);
         TableIT.mouseDrag(gm, guard, 10 + 80 * 3 + 40 + 17, 20 + 80 * 2 + 40 - 21);
         waitFor(player, TableIT.AT, List.of(guard, 290, 220));
         screenshot(gm, "table-scene-harbour.png", false);
