@@ -56,9 +56,17 @@ function nearestHex(grid, x, y) {
   return best;
 }
 
+/**
+ * Hexes in columns (flat top, odd columns shifted half a hex down) are hexes in rows with x and y swapped: the
+ * column functions swap, use the row functions, and swap back.
+ */
+const isColumns = (grid) => grid?.type === 'hexColumns';
+const transposed = (grid) => ({ ...grid, type: 'hex', offsetX: grid.offsetY, offsetY: grid.offsetX });
+
 /** Token centres snap to cell centres (a token of even size to cell corners, as in Roll20 and Foundry). */
 export function snap(grid, x, y, tokenSize = 1) {
   if (!grid || grid.type === 'none') return [x, y];
+  if (isColumns(grid)) return snap(transposed(grid), y, x, tokenSize).reverse();
   if (grid.type === 'hex') {
     const hex = nearestHex(grid, x, y);
     return [hex.x, hex.y];
@@ -76,6 +84,7 @@ export function gridDistance(grid, ax, ay, bx, by) {
     const cells = Math.hypot(bx - ax, by - ay) / (grid?.size || 70);
     return cells * (grid?.unitsPerCell ?? 5);
   }
+  if (isColumns(grid)) return gridDistance(transposed(grid), ay, ax, by, bx);
   if (grid.type === 'hex') {
     const a = nearestHex(grid, ax, ay);
     const b = nearestHex(grid, bx, by);
@@ -94,6 +103,9 @@ export function gridDistance(grid, ax, ay, bx, by) {
 
 /** Hex outlines as point lists covering the scene, for drawing the grid. */
 export function hexOutlines(grid, width, height) {
+  if (isColumns(grid)) {
+    return hexOutlines(transposed(grid), height, width).map((points) => points.map((_, i) => points[i % 2 === 0 ? i + 1 : i - 1]));
+  }
   const { radius, width: w, rowHeight } = hexMetrics(grid.size);
   const outlines = [];
   for (let row = -1; row * rowHeight < height + rowHeight; row++) {

@@ -78,6 +78,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
           changed({ all: true });
         } else {
           for (const event of reply.events ?? []) accept(event);
+          if (reply.secrets) receiveSecrets(reply.secrets);
         }
         drainEarly();
       })

@@ -158,7 +158,7 @@ function gridSprite(scene) {
   if (type === 'square') {
     for (let x = ((offsetX % size) + size) % size; x <= scene.width; x += size) lines.moveTo(x, 0).lineTo(x, scene.height);
     for (let y = ((offsetY % size) + size) % size; y <= scene.height; y += size) lines.moveTo(0, y).lineTo(scene.width, y);
-  } else if (type === 'hex') {
+  } else if (type === 'hex' || type === 'hexColumns') {
     for (const outline of hexOutlines(scene.grid, scene.width, scene.height)) lines.poly(outline, true);
   } else {
     return null;

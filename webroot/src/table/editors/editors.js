@@ -58,7 +58,7 @@ async function naturalSize(assetId) {
 }
 
 /** Opens the scene editor: a new scene when `scene` is null. `save(body)` and `remove()` talk to the server. */
-export async function openSceneEditor({ roomId, scene = null, save, remove }) {
+export async function openSceneEditor({ roomId, scene = null, calibrate = null, save, remove }) {
   const assets = await roomList(roomId, 'assets');
-  return mountDialog(() => import('./SceneEditor.svelte'), { scene, assets, naturalSize, save, remove });
+  return mountDialog(() => import('./SceneEditor.svelte'), { scene, assets, naturalSize, calibrate, save, remove });
 }

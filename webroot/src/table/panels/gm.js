@@ -3,6 +3,7 @@
 import { ApiError, api } from '../../common/api.js';
 import { askConfirm } from '../../common/ui/dialogs.js';
 import { previewUrl } from '../assets.js';
+import { snap } from '../geometry.js';
 import { el } from '../ui.js';
 
 export function createGmTools({ host, roomId, room, map, notify }) {
@@ -31,9 +32,12 @@ export function createGmTools({ host, roomId, room, map, notify }) {
   async function editScene(scene) {
     if (scene === undefined) return notify('Choose a scene first.', 'info');
     const { openSceneEditor } = await import('../editors/editors.js');
+    // Only the shown scene is on the map, so only it can be measured by dragging.
+    const shown = scene && room.view()?.activeScene === scene.id;
     await openSceneEditor({
       roomId,
       scene,
+      calibrate: shown ? () => calibrate() : null,
       save: async (body) => {
         if (scene) return room.command('vtt.in.map', { op: 'scene.update', sceneId: scene.id, ...body });
         wanted = 'newest';
@@ -41,6 +45,11 @@ export function createGmTools({ host, roomId, room, map, notify }) {
       },
       remove: () => removeScene(scene),
     });
+  }
+
+  async function calibrate() {
+    const { calibrateOnMap } = await import('../editors/calibrate.js');
+    return calibrateOnMap({ host: map.app.canvas.parentElement, toScreen: map.toScreen });
   }
 
   async function removeScene(scene) {
@@ -84,14 +93,14 @@ export function createGmTools({ host, roomId, room, map, notify }) {
       tokenColour,
       tokenHp,
       el('label', {}, tokenHidden, ' hidden'),
-      el('button', { type: 'submit', testid: 'token-create' }, 'Place in the middle'),
+      el('button', { type: 'submit', testid: 'token-create', title: 'In the middle of what you see, on a free cell' }, 'Place on the map'),
     ),
   );
 
   function createToken() {
     const scene = room.activeScene();
     if (!scene) return notify('Create a scene first.', 'info');
-    const [x, y] = centreOfScene(scene);
+    const [x, y] = freeCellInView(scene);
     const body = { op: 'token.create', sceneId: scene.id, name: tokenName.value.trim() || 'Token', color: tokenColour.value, x, y, hidden: tokenHidden.checked };
     const hp = Number(tokenHp.value);
     if (tokenHp.value && Number.isFinite(hp)) Object.assign(body, { hp, maxHp: hp });
@@ -100,10 +109,24 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     mapCommand(body).then(() => ((tokenName.value = ''), (tokenHidden.checked = false)), () => {});
   }
 
-  function centreOfScene(scene) {
-    const size = scene.grid?.size ?? 70;
-    const cell = (value) => Math.floor(value / size) * size + size / 2;
-    return [cell(scene.width / 2), cell(scene.height / 2)];
+  /**
+   * Where a new token goes: the cell in the middle of what the GM sees (within the scene), or the next free cell to
+   * its right, so tokens made one after another do not pile up on one spot.
+   */
+  function freeCellInView(scene) {
+    const host = map.app.canvas.getBoundingClientRect();
+    const [x0, y0] = map.toScreen(0, 0);
+    const scale = (map.toScreen(1000, 0)[0] - x0) / 1000;
+    const inside = (value, limit) => Math.max(0, Math.min(limit, value));
+    const centre = [inside((host.left + host.width / 2 - x0) / scale, scene.width), inside((host.top + host.height / 2 - y0) / scale, scene.height)];
+    const grid = scene.grid ?? { type: 'square', size: 70, offsetX: 0, offsetY: 0 };
+    const step = grid.size ?? 70;
+    const taken = room.tokens().filter((token) => token.sceneId === scene.id);
+    let [x, y] = snap(grid, ...centre);
+    for (let tries = 0; tries < 20 && taken.some((token) => Math.hypot(token.x - x, token.y - y) < step / 2); tries++) {
+      [x, y] = snap(grid, x + step, y);
+    }
+    return [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
   }
 
   // ---- library ----

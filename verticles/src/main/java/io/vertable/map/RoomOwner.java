@@ -351,7 +351,9 @@ final class RoomOwner {
                 .put("ok", true)
                 .put("room", roomId)
                 .put("seq", seq())
-                .put("events", events));
+                .put("events", events)
+                // What was published on the user stream while the socket was away is not replayed: the whole set is.
+                .put("secrets", secretsFor(actor)));
     }
 
     /** {@code audience} is null for map commands, whose audience follows from the views they change. */

@@ -355,17 +355,42 @@ class GmTableIT {
             assertThat(phone.locator("[data-testid=panel-" + tab + "]").isVisible())
                     .isTrue();
             BoundingBox sheet = phone.locator("[data-testid=side]").boundingBox();
+            BoundingBox map = phone.locator("[data-testid=map]").boundingBox();
             assertThat(sheet.y)
                     .as("the map stays visible above the " + tab + " sheet")
                     .isGreaterThan(844 * 0.4);
+            assertThat(map.y + map.height)
+                    .as("the map ends where the sheet begins")
+                    .isLessThanOrEqualTo(sheet.y + 1);
+            assertThat(map.height).isGreaterThan(250);
         }
+        phone.tap("[data-testid=tab-chat]");
+        phone.tap("[data-testid=zoom-fit]");
         screenshot(phone, "table-phone.png", true);
-        phone.tap("[data-testid=tab-party]");
+        phone.tap("[data-testid=tab-chat]");
         assertThat(phone.locator("[data-testid=side-tabs]").getAttribute("data-sheet-open"))
                 .isEqualTo("false");
         // With the sheet closed the map has the screen; its zoom controls stay in reach.
         phone.tap("[data-testid=zoom-fit]");
         screenshot(phone, "table-phone-map.png", false);
+        // Their own token: a tap selects it, its card offers the editor, which fits the screen.
+        phone.tap("[data-testid=tools-toggle]");
+        phone.tap("[data-testid=tool-select]");
+        JsonObject mine = tokenOn(phone, pipToken);
+        phone.touchscreen().tap(mine.getDouble("screenX"), mine.getDouble("screenY"));
+        phone.waitForSelector("[data-testid=selection-card] [data-testid=token-edit]");
+        phone.tap("[data-testid=token-edit]");
+        phone.waitForSelector("[data-testid=token-editor]");
+        assertInsideViewport(phone, phone.locator("[data-testid=token-editor]"));
+        assertThat(phone.locator("[data-testid=edit-name]").count())
+                .as("a player edits HP and conditions, not the name")
+                .isZero();
+        screenshot(phone, "table-phone-token-editor.png", true);
+        phone.tap("[data-testid=token-editor] button:has-text('Cancel')");
+        phone.waitForSelector(
+                "[data-testid=token-editor]",
+                new Page.WaitForSelectorOptions()
+                        .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED));
     }
 
     // ---- the token editor ----
@@ -534,6 +559,15 @@ class GmTableIT {
         gm.click("[data-testid=token-create]");
         waitFor(gm, "() => __vertable.tokens().some(t => t.name === 'Harbour Guard')", null);
         String guard = (String) gm.evaluate("() => __vertable.tokens().find(t => t.name === 'Harbour Guard').id");
+        // The next token lands on a free cell of the map's own grid, not on top of the first.
+        gm.fill("[data-testid=token-name]", "Harbour Guard 2");
+        gm.click("[data-testid=token-create]");
+        waitFor(gm, "() => __vertable.tokens().some(t => t.name === 'Harbour Guard 2')", null);
+        assertThat(gm.evaluate("() => { const [a, b] = ['Harbour Guard', 'Harbour Guard 2'].map(n =>"
+                        + " __vertable.tokens().find(t => t.name === n));"
+                        + " const onCell = t => (t.x - 10 - 40) % 80 === 0 && (t.y - 20 - 40) % 80 === 0;"
+                        + " return onCell(a) && onCell(b) && (a.x !== b.x || a.y !== b.y); }"))
+                .isEqualTo(true);
         TableIT.mouseDrag(gm, guard, 10 + 80 * 3 + 40 + 17, 20 + 80 * 2 + 40 - 21);
         waitFor(player, TableIT.AT, List.of(guard, 290, 220));
         screenshot(gm, "table-scene-harbour.png", false);
@@ -577,6 +611,41 @@ class GmTableIT {
 
     @Test
     @Order(22)
+    void theGmMeasuresTheMapsOwnGridByDraggingOverOneCell() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        // First a wrong grid, as a fresh scene would have.
+        gm.click("[data-testid=scene-edit]");
+        gm.fill("[data-testid=scene-edit-cell]", "70");
+        gm.fill("[data-testid=scene-edit-offset-x]", "0");
+        gm.fill("[data-testid=scene-edit-offset-y]", "0");
+        gm.click("[data-testid=scene-save]");
+        waitFor(player, "() => __vertable.scene()?.grid.size === 70", null);
+        // At 100 % one screen pixel is one map pixel: the drag is exact.
+        gm.click("[data-testid=zoom-reset]");
+        gm.click("[data-testid=scene-edit]");
+        gm.click("[data-testid=scene-calibrate]");
+        gm.waitForSelector("[data-testid=calibrate-overlay]");
+        assertThat(gm.locator("[data-testid=scene-editor]").isVisible())
+                .as("the editor steps aside")
+                .isFalse();
+        double[] from = TableIT.screenOf(gm, 10 + 80 * 9, 20 + 80 * 7);
+        double[] to = TableIT.screenOf(gm, 10 + 80 * 10, 20 + 80 * 8);
+        gm.mouse().move(from[0], from[1]);
+        gm.mouse().down();
+        gm.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        gm.mouse().up();
+        gm.waitForSelector("[data-testid=scene-editor]");
+        assertThat(gm.inputValue("[data-testid=scene-edit-cell]")).isEqualTo("80");
+        assertThat(gm.inputValue("[data-testid=scene-edit-offset-x]")).isEqualTo("10");
+        assertThat(gm.inputValue("[data-testid=scene-edit-offset-y]")).isEqualTo("20");
+        gm.click("[data-testid=scene-save]");
+        waitFor(player, "() => __vertable.scene()?.grid.size === 80 && __vertable.scene().grid.offsetX === 10", null);
+        gm.click("[data-testid=zoom-fit]");
+    }
+
+    @Test
+    @Order(23)
     void theGmRenamesAndDeletesTheShownSceneAfterAConfirmAndPlayersAreTold() {
         Page gm = pages.get("gm");
         Page player = pages.get("pip");
@@ -586,6 +655,12 @@ class GmTableIT {
         gm.click("[data-testid=scene-save]");
         waitFor(player, "() => __vertable.scene()?.name === 'Harbour at night'", null);
         assertThat(shownScene(player).getJsonObject("grid").getString("type")).isEqualTo("hexColumns");
+        // Tokens snap to the centres of hexes in columns: column 2 (flat top, 80 px across the flats), row 1.
+        String guard = (String) gm.evaluate("() => __vertable.tokens().find(t => t.name === 'Harbour Guard').id");
+        TableIT.mouseDrag(gm, guard, 200, 150);
+        double radius = 80 / Math.sqrt(3);
+        double x = Math.round((10 + 2 * 1.5 * radius + radius) * 10) / 10.0;
+        waitFor(player, TableIT.AT, List.of(guard, x, 140));
         gm.click("[data-testid=scene-edit]");
         gm.click("[data-testid=scene-delete]");
         gm.waitForSelector("[role=dialog]:has-text('Delete Harbour at night?')");
