@@ -72,6 +72,7 @@ async function openTable(me, roomInfo) {
   let chat;
   let party;
   let sheets;
+  let tray;
   let primaryStream;
   const roomStream = `vtt.room.${roomId}`;
   const userStream = `vtt.user.${me.id}`;
@@ -248,7 +249,7 @@ async function openTable(me, roomInfo) {
     });
     chat = createChat({ host: panels.chat, room, me, notify });
     restoreDraft(chat.input);
-    const tray = createDiceTray({ host: panels.dice, room, notify });
+    tray = createDiceTray({ host: panels.dice, room, notify });
     sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode() });
     initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
     party = createParty({ host: panels.party, roomId, room });
@@ -304,6 +305,7 @@ async function openTable(me, roomInfo) {
     selection.render();
     initiative.render();
     gmTools?.render();
+    tray?.render();
     const scene = room.activeScene();
     emptyScene.hidden = !!scene;
     emptyScene.textContent = room.isGm() ? 'No scene yet: create one in GM tools.' : 'The GM has not shown a scene yet.';

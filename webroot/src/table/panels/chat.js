@@ -174,7 +174,7 @@ export function createChat({ host, room, me, notify }) {
   }
 
   function context() {
-    return { me, gm: room.isGm(), edit, remove, revealed: () => room.view()?.dice?.revealed };
+    return { me, gm: room.isGm(), edit, remove, revealedFor: (period) => room.dice().revealedFor(period) };
   }
 
   /** A chat event or history entry: whole, or a redacted stub (shown as nothing); edits and deletes change one. */
@@ -377,12 +377,8 @@ function verifyDetails(roll, ctx) {
   const check = el('button', { type: 'button', class: 'small', testid: 'verify-roll' }, 'Check this roll');
   const details = el('details', { class: 'roll-verify' }, el('summary', {}, 'Verify'));
   details.append(el('dl', {}, ...[['Seed period', v.period], ['Roll number', v.nonce], ['Client seed', v.clientSeed || '(none)'], ['Commitment', v.commitment]].flatMap(([k, value]) => [el('dt', {}, k), el('dd', {}, String(value ?? '—'))])));
-  const revealedFor = () => {
-    const revealed = ctx.revealed?.();
-    return revealed && revealed.period === v.period ? revealed : null;
-  };
   check.addEventListener('click', async () => {
-    const revealed = revealedFor();
+    const revealed = ctx.revealedFor?.(v.period);
     if (!revealed) {
       result.dataset.outcome = 'waiting';
       result.textContent = 'The seed of this period is still secret. Once the GM rotates the seed, this roll can be checked here.';

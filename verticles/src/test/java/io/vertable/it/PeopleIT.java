@@ -34,6 +34,7 @@ class PeopleIT {
 
     static Node node;
     static Rest rest;
+    static io.vertable.node.storage.PgUrl database;
     static Playwright playwright;
     static Browser browser;
     final List<BrowserContext> contexts = new ArrayList<>();
@@ -44,10 +45,9 @@ class PeopleIT {
 
     @BeforeAll
     static void start() {
+        database = TestStorage.freshDatabase("people");
         JsonObject overrides = TestNodes.standalone(
-                        "people-node",
-                        "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1",
-                        TestStorage.freshDatabase("people"))
+                        "people-node", "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1", database)
                 .mergeIn(TestNodes.generousBridgeLimits(), true);
         node = Node.start(TestNodes.config(overrides));
         rest = new Rest(node.httpPort());
@@ -411,5 +411,75 @@ class PeopleIT {
         String annReceived = String.join("\n", annSeat.frames());
         assertThat(annReceived).doesNotContain("Lich King").doesNotContain("phylactery");
         screenshot(annPage, "people-sheets-1280.png");
+    }
+
+    // ---- dice settings and verification ----
+
+    static String sha256(String hex) throws Exception {
+        byte[] seed = java.util.HexFormat.of().parseHex(hex);
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(seed));
+    }
+
+    static Locator check(Page page, String flavor) {
+        Locator card = messages(page, flavor).locator("[data-testid=roll-card]").first();
+        Locator details = card.locator("details.roll-verify");
+        if (!Boolean.TRUE.equals(details.evaluate("d => d.open")))
+            details.locator("summary").click();
+        card.locator("[data-testid=verify-roll]").click();
+        return card.locator("[data-testid=verify-result]");
+    }
+
+    @Test
+    void theGmSetsTheDiceAndAnyoneVerifiesARollOnceItsSeedIsRevealed() throws Exception {
+        Table room = Table.create(rest, "Fair dice");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Page annPage = table(room, ann).page();
+
+        String before = annPage.locator("[data-testid=dice-commitment]").innerText();
+        assertThat(before).matches("[0-9a-f]{64}");
+        assertThat(gmPage.locator("[data-testid=dice-commitment]")).hasText(before);
+        assertThat(annPage.locator("[data-testid=dice-rotate]")).hasCount(0);
+
+        say(annPage, "/r 4d6+2 # honest");
+        say(annPage, "/r 1d20 # doctored");
+        assertThat(check(annPage, "honest")).containsText("still secret");
+
+        gmPage.selectOption("[data-testid=dice-dialect-choice]", "foundry");
+        assertThat(annPage.locator("[data-testid=dice-dialect]")).hasText("Foundry");
+        gmPage.click("[data-testid=dice-rotate]");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(annPage.locator("[data-testid=dice-revealed]")).isVisible();
+        String seed = annPage.locator("[data-testid=dice-revealed]").innerText();
+        assertThat(sha256(seed)).isEqualTo(before);
+        assertThat(annPage.locator("[data-testid=dice-commitment]")).not().hasText(before);
+        assertThat(annPage.locator("[data-testid=dice-commitment]"))
+                .hasText(gmPage.locator("[data-testid=dice-commitment]").innerText());
+
+        assertThat(check(annPage, "honest")).hasAttribute("data-outcome", "match");
+        assertThat(check(gmPage, "honest")).hasAttribute("data-outcome", "match");
+
+        // A server that changed a stored roll afterwards: the shown die (and total), then the drawn number itself.
+        try (java.sql.Connection c = TestStorage.jdbc(database);
+                java.sql.Statement sql = c.createStatement()) {
+            sql.executeUpdate(
+                    "UPDATE chat_messages SET data = jsonb_set(jsonb_set(data, '{rolls,0,dice,0,rolls,0,value}',"
+                            + " to_jsonb(((data #>> '{rolls,0,dice,0,rolls,0,value}')::int % 20) + 1)), '{rolls,0,total}',"
+                            + " to_jsonb(((data #>> '{rolls,0,dice,0,rolls,0,value}')::int % 20) + 1))"
+                            + " WHERE room_id = '" + room.roomId() + "' AND data->>'flavor' = 'doctored'");
+            sql.executeUpdate("UPDATE chat_messages SET data = jsonb_set(data, '{rolls,0,draws,0,1}',"
+                    + " to_jsonb(((data #>> '{rolls,0,draws,0,1}')::int % 6) + 1))"
+                    + " WHERE room_id = '" + room.roomId() + "' AND data->>'flavor' = 'honest'");
+        }
+        annPage.reload();
+        TableIT.waitReady(annPage);
+        Locator doctored = check(annPage, "doctored");
+        assertThat(doctored).hasAttribute("data-outcome", "mismatch");
+        assertThat(doctored).containsText("not the dice that were drawn");
+        Locator redrawn = check(annPage, "honest");
+        assertThat(redrawn).hasAttribute("data-outcome", "mismatch");
+        assertThat(redrawn).containsText("die 1 should be");
+        screenshot(annPage, "people-dice-1280.png");
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * they were decided ({@link RoomCommands}); the reducer trusts them.
  *
  * <p>State: {@code {room, seq, activeScene, scenes{}, tokens{}, drawings{}, notes{}, initiative{entries[], turn,
- * round}, settings{dialect}, dice{period, nonce, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
+ * round}, settings{dialect}, dice{period, nonce, commitment?, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
  * rolls of the current seed period (notes/dice.md): chat and dice events change nothing else, their text lives in the
  * log and in the chat table.
  */
@@ -109,6 +109,7 @@ public final class RoomReducer {
             case "dice.seed.rotated" -> dice(state)
                     .put("period", data.getLong("period"))
                     .put("nonce", 0L)
+                    .put("commitment", data.getString("commitment"))
                     .put("revealed", data.getJsonObject("revealed"));
             case "chat.message" -> countVerifiableRolls(state, data);
             default -> {
