@@ -482,4 +482,41 @@ class PeopleIT {
         assertThat(redrawn).containsText("die 1 should be");
         screenshot(annPage, "people-dice-1280.png");
     }
+
+    // ---- on a phone ----
+
+    @Test
+    void thePanelsFitAPhone() {
+        Table room = Table.create(rest, "Pocket table");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Page phone = table(room, ann, 390, 844).page();
+        phone.click("[data-testid=panel-toggle]");
+        say(phone, "Hello from a phone, I roll [[1d20+2]]");
+        phone.click("[data-testid=sheet-new]");
+        fillDialog(phone, "Name", "Pocket Rogue");
+        phone.locator("[role=dialog] input").press("Enter");
+        phone.click("[data-testid=attribute-add]");
+        phone.locator("[data-testid=attribute-name]").last().fill("dex");
+        phone.locator("[data-testid=attribute-value]").last().fill("4");
+        phone.click("[data-testid=sheet-save]");
+        assertThat(phone.locator("[data-testid=sheet-save]")).hasText("Saved");
+        assertThat(messages(gmPage, "Hello from a phone")).isVisible();
+        for (String panel : List.of("panel-chat", "panel-dice", "panel-sheets")) {
+            Locator section = phone.locator("[data-testid=" + panel + "]");
+            section.scrollIntoViewIfNeeded();
+            // Nothing in the panel is wider than the phone: no sideways scrolling to reach a button.
+            assertThat(section.evaluate("s => s.scrollWidth <= s.clientWidth + 1"))
+                    .as(panel)
+                    .isEqualTo(true);
+            section.screenshot(new Locator.ScreenshotOptions()
+                    .setPath(Path.of("target", "screenshots", "people-" + panel + "-390.png")));
+        }
+        // Every button of these panels is big enough to hit with a thumb.
+        Object small = phone.evaluate(
+                "() => [...document.querySelectorAll("
+                        + "'[data-testid=panel-sheets] button, [data-testid=panel-chat] button, [data-testid=panel-dice] button')]"
+                        + ".filter(b => b.offsetParent !== null && b.getBoundingClientRect().height < 36).map(b => b.textContent || b.title)");
+        assertThat((List<?>) small).isEmpty();
+    }
 }
