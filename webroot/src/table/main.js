@@ -1,7 +1,7 @@
 // The table page: `table.html?room=<id>`. Wires the bridge connection, the room state, the map and the side panels.
 import './table.css';
 import { askText } from '../common/ui/dialogs.js';
-import { api, resumeSession } from '../common/api.js';
+import { api, resumeOrRecover } from '../common/api.js';
 import { createBus, readableCode, REMOVED_CODES } from './bus.js';
 import { createMap } from './map.js';
 import { createChat } from './panels/chat.js';
@@ -29,7 +29,7 @@ function showProblem(title, ...body) {
 
 async function start() {
   if (!roomId) return showProblem('No room chosen', el('p', {}, 'Open a room from the '), el('a', { href: '/' }, 'start page'), '.');
-  const session = resumeSession();
+  const session = await resumeOrRecover();
   if (!session) {
     return showProblem('You are not signed in', el('p', {}, 'Sign in or use your invite link to join this table.'), el('a', { href: '/', testid: 'sign-in-link' }, 'Go to the start page'));
   }

@@ -29,6 +29,7 @@ final class AuthRoutes {
     private final Limit registerPerIp;
     private final Limit refreshPerUser;
     private final DeviceCookies devices;
+    private final Limit devicePerIp;
 
     AuthRoutes(Api api, Passwords passwords, JsonObject config) {
         this.api = api;
@@ -42,6 +43,7 @@ final class AuthRoutes {
         this.registerPerIp = Limit.perHour("register-ip", limits.getInteger("registerPerHour"));
         this.refreshPerUser = Limit.perMinute("refresh-user", 10);
         this.devices = new DeviceCookies(config.getJsonObject("http").getString("publicUrl"));
+        this.devicePerIp = Limit.perMinute("device-ip", limits.getInteger("loginPerMinute") * 3);
     }
 
     void mount(Router router) {
@@ -61,7 +63,7 @@ final class AuthRoutes {
                 .handler(api::authenticate)
                 .handler(ctx -> api.respond(ctx, 200, () -> refresh(ctx)));
         router.post(io.vertable.shared.people.GuestDevice.PATH)
-                .handler(api.limited(loginPerIp, Api::clientIp))
+                .handler(api.limited(devicePerIp, Api::clientIp))
                 .handler(ctx -> api.respond(ctx, 200, () -> device(ctx)));
         router.delete(io.vertable.shared.people.GuestDevice.PATH)
                 .handler(ctx -> api.respond(ctx, 204, () -> forgetDevice(ctx)));

@@ -519,4 +519,95 @@ class PeopleIT {
                         + ".filter(b => b.offsetParent !== null && b.getBoundingClientRect().height < 36).map(b => b.textContent || b.title)");
         assertThat((List<?>) small).isEmpty();
     }
+
+    // ---- guests who come back ----
+
+    /** A browser that joined through an invite link, as a guest would: the landing page, a name, the table. */
+    Seat guestJoins(Table room, String name) {
+        String code = rest.post("/api/rooms/" + room.roomId() + "/invites", room.gmToken(), new JsonObject())
+                .body()
+                .getString("code");
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        context.setDefaultTimeout(TIMEOUT_MS);
+        contexts.add(context);
+        Page page = context.newPage();
+        List<String> frames = new CopyOnWriteArrayList<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")
+                    && !TableIT.knownNoise(message.text())
+                    && !message.text().startsWith("Failed to load resource: the server responded with a status of 4"))
+                errors.add(message.text());
+        });
+        page.navigate("http://127.0.0.1:" + node.httpPort() + "/join/" + code);
+        page.fill("[data-testid=join-display-name]", name);
+        page.click("[data-testid=join-submit]");
+        page.waitForURL("**/table.html?room=" + room.roomId());
+        TableIT.waitReady(page);
+        Seat seat = new Seat(page, frames, errors);
+        seats.add(seat);
+        return seat;
+    }
+
+    static String sessionUser(Page page) {
+        return (String)
+                page.evaluate("() => JSON.parse(localStorage.getItem('vertable.session') ?? 'null')?.user?.id ?? null");
+    }
+
+    /** A week later: the page's session is long over (what the tab kept in storage has expired). */
+    static void aWeekPasses(Page page) {
+        page.evaluate(
+                "() => { const s = JSON.parse(localStorage.getItem('vertable.session'));"
+                        + " s.expiresAt = Date.now() - 7 * 86400000; localStorage.setItem('vertable.session', JSON.stringify(s)); }");
+    }
+
+    @Test
+    void aGuestComesBackOnTheSameBrowserUntilTheGmSignsItOut() {
+        Table room = Table.create(rest, "Next week");
+        Page guest = guestJoins(room, "Wren").page();
+        String wren = sessionUser(guest);
+        say(guest, "I was here last week");
+
+        aWeekPasses(guest);
+        guest.reload();
+        TableIT.waitReady(guest);
+        assertThat(sessionUser(guest)).isEqualTo(wren);
+        assertThat(messages(guest, "I was here last week").locator(".who")).hasText("Wren");
+
+        Page admin = seat(
+                        gmSession(room).getJsonObject("user"),
+                        room.gmToken(),
+                        "/admin.html?room=" + room.roomId() + "#members",
+                        1280,
+                        800)
+                .page();
+        Locator row = admin.locator("[data-testid=member-row]").filter(new Locator.FilterOptions().setHasText("Wren"));
+        row.locator("[data-testid=signout-devices]").click();
+        row.locator("[data-testid=signout-devices-yes]").click();
+        assertThat(admin.locator("[data-testid=members-status]")).containsText("signed out");
+
+        aWeekPasses(guest);
+        guest.reload();
+        assertThat(guest.locator("[data-testid=problem]")).containsText("You are not signed in");
+    }
+
+    @Test
+    void aGuestKeepsTheirNameWithAPassword() {
+        Table room = Table.create(rest, "Claims");
+        Page guest = guestJoins(room, "Moss").page();
+        String moss = sessionUser(guest);
+        guest.navigate("http://127.0.0.1:" + node.httpPort() + "/");
+        guest.click("[data-testid=claim-account]");
+        String username = "moss-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        fillDialog(guest, "Username", username);
+        guest.locator("[role=dialog] input[type=password]").fill("a long enough secret");
+        guest.locator("[role=dialog] button[type=submit]").click();
+        assertThat(guest.locator("[data-testid=claim-account]")).hasCount(0);
+        assertThat(guest.locator("[data-testid=open-admin-overview]")).isVisible();
+        var login = rest.post(
+                "/api/auth/login",
+                null,
+                new JsonObject().put("username", username).put("password", "a long enough secret"));
+        assertThat(Table.userId(login.body())).isEqualTo(moss);
+    }
 }
