@@ -232,7 +232,7 @@ final class EventsStore {
             JsonObject asset = (JsonObject) a;
             byte[] content = java.util.Base64.getDecoder().decode(asset.getString("content"));
             assets.add(Tuple.of(
-                    asset.getString("id") + "-" + roomId.substring(0, 6),
+                    asset.getString("newId", asset.getString("id") + "-" + roomId.substring(0, 6)),
                     roomId,
                     owner,
                     asset.getString("name"),
