@@ -8,6 +8,7 @@ import { createChat } from './panels/chat.js';
 import { createDiceTray } from './panels/dice.js';
 import { createGmTools } from './panels/gm.js';
 import { createInitiative } from './panels/initiative.js';
+import { createJournal } from './panels/journal.js';
 import { createParty } from './panels/party.js';
 import { createSelection } from './panels/selection.js';
 import { createSheets } from './panels/sheets.js';
@@ -72,6 +73,7 @@ async function openTable(me, roomInfo) {
   let chat;
   let party;
   let sheets;
+  let journal;
   let tray;
   let primaryStream;
   const roomStream = `vtt.room.${roomId}`;
@@ -224,6 +226,7 @@ async function openTable(me, roomInfo) {
       chat: el('section', { class: 'panel panel-chat', testid: 'panel-chat' }),
       dice: el('section', { class: 'panel', testid: 'panel-dice' }),
       sheets: el('section', { class: 'panel', testid: 'panel-sheets' }),
+      journal: el('section', { class: 'panel', testid: 'panel-journal' }),
       initiative: el('section', { class: 'panel', testid: 'panel-initiative' }),
       party: el('section', { class: 'panel', testid: 'panel-party' }),
       gm: el('section', { class: 'panel', testid: 'panel-gm' }),
@@ -251,6 +254,7 @@ async function openTable(me, roomInfo) {
     restoreDraft(chat.input);
     tray = createDiceTray({ host: panels.dice, room, notify });
     sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode() });
+    journal = createJournal({ host: panels.journal, room, notify });
     initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
     party = createParty({ host: panels.party, roomId, room });
     applyRole();
@@ -306,6 +310,7 @@ async function openTable(me, roomInfo) {
     initiative.render();
     gmTools?.render();
     tray?.render();
+    journal?.render();
     const scene = room.activeScene();
     emptyScene.hidden = !!scene;
     emptyScene.textContent = room.isGm() ? 'No scene yet: create one in GM tools.' : 'The GM has not shown a scene yet.';

@@ -610,4 +610,45 @@ class PeopleIT {
                 new JsonObject().put("username", username).put("password", "a long enough secret"));
         assertThat(Table.userId(login.body())).isEqualTo(moss);
     }
+
+    // ---- journal and handouts ----
+
+    @Test
+    void theGmsNotesStayWithTheGmAndHandoutsReachEveryPlayerLive() {
+        Table room = Table.create(rest, "Journal");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Seat annSeat = table(room, ann);
+        Page annPage = annSeat.page();
+        assertThat(annPage.locator("[data-testid=journal-empty]")).hasText("Nothing has been handed out yet.");
+
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "The lich's lair");
+        gmPage.locator("[role=dialog] textarea").fill("Behind the waterfall.\nTrapped.");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(gmPage.locator("[data-testid=gm-notes] [data-testid=note]")).hasCount(1);
+
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "A letter");
+        gmPage.locator("[role=dialog] textarea").fill("Meet me at the mill at dusk.");
+        gmPage.locator("[role=dialog] select").selectOption("all");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(annPage.locator("[data-testid=handouts] [data-testid=note-body]"))
+                .hasText("Meet me at the mill at dusk.");
+        assertThat(String.join("\n", annSeat.frames()))
+                .doesNotContain("waterfall")
+                .doesNotContain("lich");
+
+        Locator lair = gmPage.locator("[data-testid=note]").filter(new Locator.FilterOptions().setHasText("lair"));
+        lair.locator("[data-testid=note-show]").click();
+        assertThat(annPage.locator("[data-testid=note]").filter(new Locator.FilterOptions().setHasText("lair")))
+                .containsText("Behind the waterfall.");
+        gmPage.locator("[data-testid=note]")
+                .filter(new Locator.FilterOptions().setHasText("lair"))
+                .locator("[data-testid=note-hide]")
+                .click();
+        assertThat(annPage.locator("[data-testid=note]").filter(new Locator.FilterOptions().setHasText("lair")))
+                .hasCount(0);
+        screenshot(gmPage, "people-journal-gm-1280.png");
+    }
 }
