@@ -159,7 +159,10 @@ async function openTable(me, roomInfo) {
     if (!body) return;
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence') return party?.presence(body);
-    if (body.type === 'character.changed') return sheets?.changed(body);
+    if (body.type === 'character.changed') {
+      chat?.characters();
+      return sheets?.changed(body);
+    }
     if (address === userStream) return heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
@@ -253,7 +256,7 @@ async function openTable(me, roomInfo) {
     chat = createChat({ host: panels.chat, room, me, notify });
     restoreDraft(chat.input);
     tray = createDiceTray({ host: panels.dice, room, notify });
-    sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode() });
+    sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode(), onSaved: () => chat.characters() });
     journal = createJournal({ host: panels.journal, room, notify });
     initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
     party = createParty({ host: panels.party, roomId, room });

@@ -26,6 +26,8 @@ export function createChat({ host, room, me, notify }) {
   const log = el('ol', { class: 'chat-log', testid: 'chat-log', 'aria-live': 'polite' });
   const empty = el('p', { class: 'empty', testid: 'chat-empty' }, 'No messages yet. Say hello, or roll with /r 1d20.');
   const target = el('select', { testid: 'whisper-to', 'aria-label': 'Send to', class: 'whisper-to', onfocus: () => loadRoster(), onchange: () => showTarget() }, el('option', { value: '' }, 'Everyone'));
+  // Opening "As" looks again for new sheets.
+  const refreshCharacters = () => loadCharacters();
   const input = el('textarea', {
     testid: 'chat-input',
     rows: 2,
@@ -34,7 +36,9 @@ export function createChat({ host, room, me, notify }) {
     'aria-label': 'Chat message',
   });
   const form = el('form', { class: 'chat-form', onsubmit: submit }, input, el('button', { type: 'submit', testid: 'chat-send' }, 'Send'));
-  const toLine = el('label', { class: 'chat-to' }, el('span', {}, 'To'), target);
+  const speakAs = el('select', { testid: 'speak-as', 'aria-label': 'Speak as', class: 'speak-as', onfocus: () => refreshCharacters() }, el('option', { value: '' }, me.displayName));
+  const asLabel = el('label', { class: 'chat-to', hidden: true }, el('span', {}, 'As'), speakAs);
+  const toLine = el('div', { class: 'chat-lines' }, el('label', { class: 'chat-to' }, el('span', {}, 'To'), target), asLabel);
 
   const searchInput = el('input', { type: 'search', testid: 'chat-search-input', placeholder: 'Search this room’s chat', 'aria-label': 'Search the chat', maxLength: 200 });
   const searchResults = el('ol', { class: 'chat-log search-results', testid: 'chat-search-results' });
@@ -69,6 +73,7 @@ export function createChat({ host, room, me, notify }) {
     const to = target.value;
     const body = { op: 'send', text };
     if (to) body.whisperTo = [to];
+    if (speakAs.value) body.character = speakAs.value;
     const label = to ? ` (to ${target.selectedOptions[0]?.textContent})` : '';
     const pending = el('li', { class: 'message pending', testid: 'chat-pending' }, el('span', { class: 'who' }, me.displayName), label, ' ', text, el('small', {}, ' sending…'));
     log.append(pending);
@@ -107,6 +112,22 @@ export function createChat({ host, room, me, notify }) {
     );
     target.value = [...target.options].some((option) => option.value === chosen) ? chosen : '';
     showTarget();
+    loadCharacters();
+  }
+
+  /** The sheets this member may speak as: their own (a GM also the NPCs). */
+  async function loadCharacters() {
+    let characters;
+    try {
+      characters = (await room.command('vtt.in.dice', { op: 'character.list' })).characters ?? [];
+    } catch {
+      return;
+    }
+    const mine = characters.filter((character) => character.ownerId === me.id || (room.isGm() && !character.ownerId));
+    const chosen = speakAs.value;
+    speakAs.replaceChildren(el('option', { value: '' }, me.displayName), ...mine.map((character) => el('option', { value: character.id }, character.name)));
+    speakAs.value = mine.some((character) => character.id === chosen) ? chosen : '';
+    asLabel.hidden = mine.length === 0;
   }
 
   function showTarget() {
@@ -238,14 +259,16 @@ export function createChat({ host, room, me, notify }) {
     room.command('vtt.in.chat', { op: 'delete', messageId: message.data.id }).catch((error) => notify(`The message could not be deleted: ${error.message}`, 'error'));
   }
 
-  return { show, loadRecent, input };
+  return { show, loadRecent, input, characters: () => loadCharacters() };
 }
 
 function render(message, ctx, { actions = true } = {}) {
   const data = message.data;
   if (message.type === 'chat.deleted' || data.deleted) return el('li', { class: 'message deleted', testid: 'chat-deleted' }, 'A message was deleted.');
   const mine = data.from === ctx.me.id;
-  const who = data.speaker || (mine && !data.speaker ? ctx.me.displayName : data.name) || 'Someone';
+  const person = (mine ? ctx.me.displayName : data.name) || 'Someone';
+  // A character speaks with its player's name beside it; a GM's /as speaker stands alone.
+  const who = data.speaker || (data.character ? `${data.character} (${person})` : person);
   const item = el('li', { class: `message kind-${data.kind ?? 'say'}`, testid: 'chat-message', 'data-seq': message.seq, 'data-mine': String(mine) });
   if (data.kind === 'whisper' || data.to) {
     const to = (data.to ?? []).map((entry) => (entry.gm ? 'the GMs' : entry.id === ctx.me.id ? 'you' : entry.name)).join(', ');

@@ -195,6 +195,22 @@ class TableRecordsTest {
                         .getString("code"))
                 .isEqualTo("NOT_FOUND");
 
+        // Speaking as a character: one's own, named by its sheet; never someone else's.
+        long said = pip.ok(
+                        "vtt.in.chat",
+                        new JsonObject().put("op", "send").put("text", "onward").put("character", mine.getString("id")))
+                .getLong("seq");
+        assertThat(quin.awaitSeq(said).getJsonObject("data").getString("character"))
+                .isEqualTo("Pipkin");
+        assertThat(pip.command(
+                                "vtt.in.chat",
+                                new JsonObject()
+                                        .put("op", "send")
+                                        .put("text", "I am the hag")
+                                        .put("character", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+
         String id = mine.getString("id");
         JsonObject many = new JsonObject();
         for (int i = 0; i < 10_000; i++) many.put("a" + i, i);

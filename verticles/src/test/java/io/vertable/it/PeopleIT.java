@@ -394,6 +394,11 @@ class PeopleIT {
         int die = Integer.parseInt(
                 card.locator("[data-testid=die]").first().innerText().trim());
         assertThat(total).isEqualTo(die + 3);
+        annPage.locator("[data-testid=speak-as]")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Ayla"));
+        say(annPage, "For the pack!");
+        assertThat(messages(gmPage, "For the pack!").locator(".who")).hasText("Ayla (Ann)");
+        assertThat(card.locator("xpath=..").locator(".who")).hasText("Ayla (Ann)");
         say(annPage, "/r 1d20+@str # typed");
         assertThat(messages(gmPage, "typed").locator("[data-testid=roll-card]")).containsText("1d20+@str");
 
