@@ -137,6 +137,7 @@ final class ArchiveRoutes {
         if (!(document.getValue("assets", new JsonArray()) instanceof JsonArray)) {
             throw new FailureException(ErrorCode.BAD_REQUEST, "assets must be a list");
         }
+        checkCharacters(document.getValue("characters", new JsonArray()));
         renameImages(document);
         JsonObject state = replay(document.getValue("events"));
         String problem = io.vertable.shared.room.RoomValidation.problem(state);
@@ -180,6 +181,25 @@ final class ArchiveRoutes {
     }
 
     private static final String ASSET_PATH = "/api/assets/";
+    static final int MAX_IMPORTED_CHARACTERS = 1_000;
+
+    /** Sheets in an archive hold what the table's sheets may hold, and not too many of them. */
+    private static void checkCharacters(Object value) {
+        if (!(value instanceof JsonArray characters))
+            throw new FailureException(ErrorCode.BAD_REQUEST, "characters must be a list");
+        if (characters.size() > MAX_IMPORTED_CHARACTERS)
+            throw new FailureException(
+                    ErrorCode.PAYLOAD_TOO_LARGE, "at most " + MAX_IMPORTED_CHARACTERS + " characters in a room");
+        int n = 0;
+        for (Object c : characters) {
+            n++;
+            io.vertable.shared.Failure invalid = c instanceof JsonObject character
+                    ? io.vertable.dice.CharacterInput.check(character, true)
+                    : io.vertable.shared.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
+            if (invalid != null)
+                throw new FailureException(invalid.code(), "character " + n + ": " + invalid.message());
+        }
+    }
 
     private static void rewriteImages(Object value, java.util.Map<String, String> renamed, int depth) {
         if (depth > io.vertable.shared.JsonLimits.MAX_DEPTH) return;

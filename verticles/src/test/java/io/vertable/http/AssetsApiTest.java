@@ -122,7 +122,7 @@ class AssetsApiTest {
     }
 
     @Test
-    void anImportedRoomsImagesLoadForItsNewMembers() throws Exception {
+    void anImportedRoomsImagesLoadForItsNewMembersAndItsSheetsComeAlong() throws Exception {
         byte[] png = imageIo("png");
         String assetId = upload(table.gmToken(), file("crypt.png", "image/png", png))
                 .body()
@@ -150,8 +150,23 @@ class AssetsApiTest {
                             .put("y", 70)
                             .put("image", "/api/assets/" + assetId));
         }
+        rest.post(
+                "/api/rooms/" + table.roomId() + "/characters",
+                table.gmToken(),
+                new JsonObject()
+                        .put("name", "Warden")
+                        .put("ownerId", Table.userId(pipSession))
+                        .put("attributes", new JsonObject().put("wis", 4))
+                        .put("notes", "Guards the crypt."));
         JsonObject exported = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken())
                 .body();
+        assertThat(exported.getJsonArray("characters").encode())
+                .contains("Warden")
+                .doesNotContain(Table.userId(pipSession));
+        JsonObject badSheet = exported.copy();
+        badSheet.getJsonArray("characters").getJsonObject(0).put("notes", "x".repeat(10_001));
+        assertThat(rest.post("/api/rooms/import", table.gmToken(), badSheet).code())
+                .isEqualTo("PAYLOAD_TOO_LARGE");
 
         Table elsewhere = Table.create(rest, "Elsewhere");
         Reply imported = rest.post("/api/rooms/import", elsewhere.gmToken(), exported);
@@ -172,6 +187,14 @@ class AssetsApiTest {
                 (JsonObject) view.getJsonObject("tokens").iterator().next().getValue();
         assertThat(scene.getString("image")).isEqualTo(newAsset);
         assertThat(token.getString("image")).isEqualTo("/api/assets/" + newAsset);
+        JsonObject sheet = rest.get("/api/rooms/" + roomId + "/characters", elsewhere.gmToken())
+                .body()
+                .getJsonArray("characters")
+                .getJsonObject(0);
+        assertThat(sheet.getString("name")).isEqualTo("Warden");
+        assertThat(sheet.getString("ownerId")).isNull();
+        assertThat(sheet.getJsonObject("attributes").getInteger("wis")).isEqualTo(4);
+        assertThat(sheet.getString("notes")).isEqualTo("Guards the crypt.");
 
         // The new room's GM and a player invited into it load the image; the old id means nothing to them.
         JsonObject newcomer = new Table(rest, roomId, elsewhere.gmId(), elsewhere.gmToken()).join("Newcomer", "PLAYER");
