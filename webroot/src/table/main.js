@@ -136,7 +136,8 @@ async function openTable(me, roomInfo) {
       notify(`Could not join the table: ${error.message}`, 'error');
       return;
     }
-    if (!first && room.role() !== roleWas) await switchRole();
+    // A role change closed the old socket and cleared my stream: take the (maybe unchanged) role's stream again.
+    if (!first && (room.role() !== roleWas || !primaryStream)) await switchRole();
     if (first) {
       await build();
       // Events are taken from my role's stream only once the role is known (a GM must not apply the players' form);

@@ -155,6 +155,15 @@ class PeopleIT {
         assertThat(page.locator("[data-testid=panel-gm]")).isVisible();
         assertThat(page.locator("[data-testid=tool-fog-rect]")).isVisible();
         assertThat(page.evaluate("() => window.__sameDocument === true")).isEqualTo(true);
+
+        // The same role again (the server still closes the socket): the page keeps hearing the room.
+        assertThat(rest.patch(member, room.gmToken(), new JsonObject().put("role", "GM"))
+                        .status())
+                .isEqualTo(200);
+        TableIT.waitFor(page, "() => __vertable.connection() === 'connected' && __vertable.state().ready", null);
+        Page gmPage = gmTable(room).page();
+        say(gmPage, "still with us?");
+        assertThat(messages(page, "still with us?")).isVisible();
     }
 
     @Test
