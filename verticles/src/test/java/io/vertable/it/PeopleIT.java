@@ -516,7 +516,15 @@ class PeopleIT {
         phone.click("[data-testid=sheet-save]");
         assertThat(phone.locator("[data-testid=sheet-save]")).hasText("Saved");
         assertThat(messages(gmPage, "Hello from a phone")).isVisible();
-        for (String panel : List.of("panel-chat", "panel-dice", "panel-sheets")) {
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "Map of the sewers");
+        gmPage.locator("[role=dialog] textarea")
+                .fill(
+                        "A long handout text that has to wrap on a narrow phone screen without any sideways scrolling at all.");
+        gmPage.locator("[role=dialog] select").selectOption("all");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(phone.locator("[data-testid=handouts] [data-testid=note]")).hasCount(1);
+        for (String panel : List.of("panel-chat", "panel-dice", "panel-sheets", "panel-journal")) {
             Locator section = phone.locator("[data-testid=" + panel + "]");
             section.scrollIntoViewIfNeeded();
             // Nothing in the panel is wider than the phone: no sideways scrolling to reach a button.
@@ -529,7 +537,7 @@ class PeopleIT {
         // Every button of these panels is big enough to hit with a thumb.
         Object small = phone.evaluate(
                 "() => [...document.querySelectorAll("
-                        + "'[data-testid=panel-sheets] button, [data-testid=panel-chat] button, [data-testid=panel-dice] button')]"
+                        + "'[data-testid=panel-sheets] button, [data-testid=panel-chat] button, [data-testid=panel-dice] button, [data-testid=panel-journal] button')]"
                         + ".filter(b => b.offsetParent !== null && b.getBoundingClientRect().height < 36).map(b => b.textContent || b.title)");
         assertThat((List<?>) small).isEmpty();
     }
