@@ -251,4 +251,27 @@ class TableRecordsTest {
                         .getString("code"))
                 .isEqualTo("DICE_UNKNOWN_VARIABLE");
     }
+
+    // ---- handouts ----
+
+    @Test
+    void aHandoutsPictureIsAnAssetIdAndOnlyTheGmWritesNotes() {
+        JsonObject note =
+                new JsonObject().put("op", "note.create").put("title", "Map").put("gmOnly", false);
+        assertThat(gm.command("vtt.in.map", note.copy().put("image", "x".repeat(65)))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(gm.command("vtt.in.map", note.copy().put("image", 42)).getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(pip.command("vtt.in.map", note.copy().put("image", "abc")).getString("code"))
+                .isEqualTo("GM_ONLY");
+        long seq = gm.ok("vtt.in.map", note.copy().put("image", "abc")).getLong("seq");
+        JsonObject seen = pip.awaitSeq(seq);
+        assertThat(seen.getJsonObject("patch")
+                        .getJsonObject("upsert")
+                        .getJsonArray("notes")
+                        .getJsonObject(0)
+                        .getString("image"))
+                .isEqualTo("abc");
+    }
 }

@@ -635,6 +635,18 @@ class PeopleIT {
 
     // ---- journal and handouts ----
 
+    static byte[] png() {
+        var image = new java.awt.image.BufferedImage(8, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(2, 2, 0xcc3300);
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "png", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void theGmsNotesStayWithTheGmAndHandoutsReachEveryPlayerLive() {
         Table room = Table.create(rest, "Journal");
@@ -650,13 +662,26 @@ class PeopleIT {
         gmPage.locator("[role=dialog] button[type=submit]").click();
         assertThat(gmPage.locator("[data-testid=gm-notes] [data-testid=note]")).hasCount(1);
 
+        gmPage.locator("[data-testid=library-upload]")
+                .setInputFiles(new com.microsoft.playwright.options.FilePayload("seal.png", "image/png", png()));
+        assertThat(gmPage.locator("[data-testid=library-item]")).hasCount(1);
         gmPage.click("[data-testid=note-new]");
         fillDialog(gmPage, "Title", "A letter");
         gmPage.locator("[role=dialog] textarea").fill("Meet me at the mill at dusk.");
-        gmPage.locator("[role=dialog] select").selectOption("all");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Who reads it"))
+                .locator("select")
+                .selectOption("all");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Picture"))
+                .locator("select")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("seal.png"));
         gmPage.locator("[role=dialog] button[type=submit]").click();
         assertThat(annPage.locator("[data-testid=handouts] [data-testid=note-body]"))
                 .hasText("Meet me at the mill at dusk.");
+        Locator picture = annPage.locator("[data-testid=handouts] [data-testid=note-image]");
+        assertThat(picture).isVisible();
+        annPage.waitForFunction("() => document.querySelector('[data-testid=note-image]')?.naturalWidth > 0");
         assertThat(String.join("\n", annSeat.frames()))
                 .doesNotContain("waterfall")
                 .doesNotContain("lich");

@@ -93,15 +93,17 @@ public final class RoomReducer {
                             .put("entries", new JsonArray())
                             .put("turn", 0)
                             .put("round", 1));
-            case "note.created" -> state.getJsonObject("notes")
-                    .put(
-                            data.getString("noteId"),
-                            new JsonObject()
-                                    .put("id", data.getString("noteId"))
-                                    .put("title", data.getString("title"))
-                                    .put("body", data.getString("body"))
-                                    .put("gmOnly", data.getBoolean("gmOnly"))
-                                    .put("author", data.getString("author")));
+            case "note.created" -> {
+                JsonObject note = new JsonObject()
+                        .put("id", data.getString("noteId"))
+                        .put("title", data.getString("title"))
+                        .put("body", data.getString("body"))
+                        .put("gmOnly", data.getBoolean("gmOnly"))
+                        .put("author", data.getString("author"));
+                // A handout's picture (an asset id); notes without one keep their old shape.
+                if (data.getString("image") != null) note.put("image", data.getString("image"));
+                state.getJsonObject("notes").put(data.getString("noteId"), note);
+            }
             case "note.updated" -> merge(
                     state.getJsonObject("notes").getJsonObject(data.getString("noteId")), data, "noteId");
             case "note.removed" -> state.getJsonObject("notes").remove(data.getString("noteId"));
