@@ -1,6 +1,6 @@
 // The admin panel: admin.html?room=<id> for a room's GM; admin.html alone lists the rooms I run, and for
 // operators (server role ADMIN) adds the cluster page.
-import { api, logout, resumeSession } from '../common/api.js';
+import { api, logout, resumeOrRecover } from '../common/api.js';
 import { authForm } from '../common/auth-form.js';
 import { el } from '../common/dom.js';
 import { explain } from '../common/errors.js';
@@ -114,9 +114,10 @@ onSessionChange((session) => {
   if (!session && !loggingOut && root.dataset.state !== 'signed-out') askToSignInAgain();
 });
 
-const session = resumeSession();
-if (session) start(session);
-else {
-  root.dataset.state = 'signed-out';
-  root.replaceChildren(authForm({ notice: 'Sign in to use the admin panel.', onSignedIn: (fresh) => start(fresh) }));
-}
+resumeOrRecover().then((session) => {
+  if (session) start(session);
+  else {
+    root.dataset.state = 'signed-out';
+    root.replaceChildren(authForm({ notice: 'Sign in to use the admin panel.', onSignedIn: (fresh) => start(fresh) }));
+  }
+});

@@ -68,13 +68,24 @@ export function membersTab({ roomId }) {
           testid: 'ban-member',
           onConfirm: () => act(() => api.delete(`${base}/${encodeURIComponent(member.userId)}?ban=true`), `${member.displayName} is banned: invites no longer let them in.`),
         });
+        const devices = member.guest
+          ? confirmButton({
+              label: 'Sign out devices',
+              question: `Stop ${member.displayName}’s browsers from coming back on their own?`,
+              confirmLabel: 'Sign out',
+              danger: true,
+              testid: 'signout-devices',
+              onConfirm: () =>
+                act(() => api.delete(`${base}/${encodeURIComponent(member.userId)}/devices`), `${member.displayName}’s browsers are signed out: an invite brings them back as a new guest.`),
+            })
+          : null;
         return el(
           'tr',
           { testid: 'member-row', dataset: { userId: member.userId, role: member.role } },
           el('td', { 'data-label': 'Name' }, el('span', { testid: 'member-name' }, member.displayName), me ? el('span', { class: 'muted' }, ' (you)') : null, member.guest ? [' ', el('span', { class: 'badge' }, 'guest')] : null),
           el('td', { 'data-label': 'Role' }, select),
           el('td', { 'data-label': 'Joined' }, formatDateTime(member.joinedAt)),
-          el('td', { 'data-label': 'Actions' }, el('span', { class: 'row-actions' }, kick, ban)),
+          el('td', { 'data-label': 'Actions' }, el('span', { class: 'row-actions' }, kick, ban, devices)),
         );
       }
 

@@ -4,6 +4,9 @@ import { clearSession, currentSession, keepSessionFresh, saveSession } from './s
 // Pages that only talk REST need no second import for who is signed in.
 export { currentSession } from './session.js';
 
+// Set on a browser a guest joined from: it may hold their way back (an HttpOnly cookie this script cannot see).
+const DEVICE_HINT = 'vertable.guestDevice';
+
 export class ApiError extends Error {
   constructor(status, code, message) {
     super(message);
@@ -52,6 +55,8 @@ const refresh = () => api.post('/api/auth/refresh');
 
 /** Signs in (register, login or invite accept answers) and keeps the token fresh. */
 export function startSession(answer) {
+  if (answer.user?.guest) localStorage.setItem(DEVICE_HINT, '1');
+  else localStorage.removeItem(DEVICE_HINT);
   const session = saveSession(answer);
   keepSessionFresh(refresh);
   return session;
@@ -64,11 +69,35 @@ export function resumeSession() {
   return session;
 }
 
+/**
+ * A guest's browser keeps a way back (an HttpOnly cookie the server rotates on each use): with no session, it is
+ * exchanged for one, so a guest coming back next week is the same member. Null when there is none or it was refused.
+ */
+export async function recoverSession() {
+  // Only a browser a guest joined from has one (the cookie itself cannot be read here): others ask nothing.
+  if (!localStorage.getItem(DEVICE_HINT)) return null;
+  try {
+    return startSession(await api.post('/api/auth/device'));
+  } catch {
+    localStorage.removeItem(DEVICE_HINT);
+    return null;
+  }
+}
+
+
+/** With a live session, or else a guest's way back; null when neither. */
+export async function resumeOrRecover() {
+  return resumeSession() ?? (await recoverSession());
+}
+
 export async function logout() {
   try {
     await api.post('/api/auth/logout');
   } finally {
     clearSession();
+    // Logging out on this browser also ends a guest's way back through it.
+    if (localStorage.getItem(DEVICE_HINT)) await api.delete('/api/auth/device').catch(() => {});
+    localStorage.removeItem(DEVICE_HINT);
   }
 }
 

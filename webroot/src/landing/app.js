@@ -1,7 +1,9 @@
 // Decides what the landing page shows: an invite, the sign-in form, or my rooms.
-import { currentSession, logout, resumeSession } from '../common/api.js';
+import { api, currentSession, logout, recoverSession, resumeSession, startSession } from '../common/api.js';
 import { authForm } from '../common/auth-form.js';
 import { el } from '../common/dom.js';
+import { explain } from '../common/errors.js';
+import { askFields } from '../common/ui/dialogs.js';
 import { onSessionChange } from '../common/session.js';
 import { showSignedIn } from '../common/userbox.js';
 import { inviteCodeFromPath, joinPanel } from './join.js';
@@ -18,7 +20,7 @@ function returnPath() {
   return target.origin === location.origin ? target.pathname + target.search + target.hash : null;
 }
 
-export function startLanding(root, userbox) {
+export async function startLanding(root, userbox) {
   const inviteCode = inviteCodeFromPath(location.pathname);
   const rooms = roomsPanel({ onSessionEnded: () => showSignIn(SESSION_ENDED) });
   let loggingOut = false;
@@ -27,7 +29,27 @@ export function startLanding(root, userbox) {
     if (!session) return userbox.replaceChildren();
     const { user } = session;
     const adminLink = user.admin || !user.guest ? el('a', { href: '/admin.html', testid: 'open-admin-overview' }, 'Admin panel') : null;
-    showSignedIn(userbox, user, { link: adminLink, onLogout: signOut });
+    const keep = user.guest ? el('button', { type: 'button', testid: 'claim-account', onclick: () => claim() }, 'Keep this name…') : null;
+    showSignedIn(userbox, user, { link: adminLink ?? keep, onLogout: signOut });
+  }
+
+  /** A guest chooses a username and password and keeps who they are: rooms, tokens, sheets. */
+  async function claim(notice = '') {
+    const answer = await askFields({
+      title: 'Keep your name with a password',
+      message: `${notice ? `${notice} ` : ''}You stay the same person in every room you joined; next time you sign in with these from any browser.`,
+      fields: [
+        { name: 'username', label: 'Username (letters, digits, . _ -)', maxlength: 32 },
+        { name: 'password', label: 'Password', type: 'password', maxlength: 200 },
+      ],
+      confirmLabel: 'Keep my name',
+    });
+    if (!answer) return;
+    try {
+      startSession(await api.post('/api/auth/claim', answer));
+    } catch (error) {
+      await claim(explain(error));
+    }
   }
 
   async function signOut() {
@@ -70,11 +92,16 @@ export function startLanding(root, userbox) {
     if (!session && !loggingOut && !inviteCode && root.dataset.state === 'signed-in') showSignIn(SESSION_ENDED);
   });
 
-  const session = resumeSession();
+  const live = resumeSession();
+  const session = live ?? (await recoverSession());
   showUser(session);
   if (inviteCode) {
     root.dataset.state = 'joining';
     root.replaceChildren(joinPanel(inviteCode), el('p', {}, el('a', { href: '/' }, 'Back to my rooms')));
-  } else if (currentSession()) showRooms();
-  else showSignIn();
+  } else if (currentSession()) {
+    // A guest's browser that brought them back goes on to where they were headed.
+    const next = live ? null : returnPath();
+    if (next) location.assign(next);
+    else showRooms();
+  } else showSignIn();
 }

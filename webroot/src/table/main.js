@@ -3,12 +3,13 @@ import './table.css';
 // The page's Content-Security-Policy forbids eval; this makes PixiJS build its shader bindings without it.
 import 'pixi.js/unsafe-eval';
 import { askText } from '../common/ui/dialogs.js';
-import { api, resumeSession } from '../common/api.js';
+import { api, resumeOrRecover } from '../common/api.js';
 import { createBus, readableCode, REMOVED_CODES } from './bus.js';
 import { createMap } from './map.js';
 import { createChat } from './panels/chat.js';
 import { createDiceTray } from './panels/dice.js';
 import { createInitiative } from './panels/initiative.js';
+import { createJournal } from './panels/journal.js';
 import { createParty } from './panels/party.js';
 import { createSelection } from './panels/selection.js';
 import { createSheets } from './panels/sheets.js';
@@ -31,7 +32,7 @@ function showProblem(title, ...body) {
 
 async function start() {
   if (!roomId) return showProblem('No room chosen', el('p', {}, 'Open a room from the '), el('a', { href: '/' }, 'start page'), '.');
-  const session = resumeSession();
+  const session = await resumeOrRecover();
   if (!session) {
     return showProblem('You are not signed in', el('p', {}, 'Sign in or use your invite link to join this table.'), el('a', { href: '/', testid: 'sign-in-link' }, 'Go to the start page'));
   }
@@ -76,6 +77,8 @@ async function openTable(me, roomInfo) {
   let chat;
   let party;
   let sheets;
+  let journal;
+  let tray;
   let primaryStream;
   const roomStream = `vtt.room.${roomId}`;
   const userStream = `vtt.user.${me.id}`;
@@ -137,7 +140,8 @@ async function openTable(me, roomInfo) {
       notify(`Could not join the table: ${error.message}`, 'error');
       return;
     }
-    if (!first && room.role() !== roleWas) await switchRole();
+    // A role change closed the old socket and cleared my stream: take the (maybe unchanged) role's stream again.
+    if (!first && (room.role() !== roleWas || !primaryStream)) await switchRole();
     if (first) {
       await build();
       // Events are taken from my role's stream only once the role is known (a GM must not apply the players' form);
@@ -160,7 +164,10 @@ async function openTable(me, roomInfo) {
     if (!body) return;
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence') return party?.presence(body);
-    if (body.type === 'character.changed') return sheets?.changed(body);
+    if (body.type === 'character.changed') {
+      chat?.characters();
+      return sheets?.changed(body);
+    }
     if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens) : heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
@@ -238,6 +245,7 @@ async function openTable(me, roomInfo) {
       chat: el('section', { class: 'panel panel-chat', testid: 'panel-chat' }),
       dice: el('section', { class: 'panel', testid: 'panel-dice' }),
       sheets: el('section', { class: 'panel', testid: 'panel-sheets' }),
+      journal: el('section', { class: 'panel', testid: 'panel-journal' }),
       initiative: el('section', { class: 'panel', testid: 'panel-initiative' }),
       party: el('section', { class: 'panel', testid: 'panel-party' }),
       gm: el('section', { class: 'panel', testid: 'panel-gm' }),
@@ -268,8 +276,9 @@ async function openTable(me, roomInfo) {
     });
     chat = createChat({ host: panels.chat, room, me, notify });
     restoreDraft(chat.input);
-    const tray = createDiceTray({ host: panels.dice, room, notify });
-    sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode() });
+    tray = createDiceTray({ host: panels.dice, room, notify });
+    sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode(), onSaved: () => chat.characters() });
+    journal = createJournal({ host: panels.journal, room, notify });
     initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
     party = createParty({ host: panels.party, roomId, room });
     applyRole();
@@ -363,6 +372,8 @@ async function openTable(me, roomInfo) {
     selection.render();
     initiative.render();
     gmTools?.then((tools) => tools.render());
+    tray?.render();
+    journal?.render();
     const scene = room.activeScene();
     emptyScene.hidden = !!scene;
     emptyScene.textContent = room.isGm() ? 'No scene yet: create one in GM tools.' : 'The GM has not shown a scene yet.';

@@ -31,6 +31,8 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   let seq = 0;
   let role = null;
   let syncing = null;
+  let joinedDice = null; // {period, commitment}: the current period's commitment as the join told it
+  const revealedSeeds = new Map(); // period → revealed seed seen since the page opened
   const early = new Map();
   const overlays = new Map(); // tokenId → {x, y, settleSeq?}: my moves the server has not confirmed yet
   const outbox = []; // commands to re-send after a reconnect: {address, body, resolve, reject}
@@ -47,6 +49,8 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
       view = joined.view;
       secrets = joined.secrets ?? {};
       seq = joined.seq;
+      joinedDice = joined.dice ?? null;
+      rememberRevealed();
       changed({ all: true });
       drainEarly();
     } else {
@@ -55,12 +59,26 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     flushOutbox();
   }
 
+  function rememberRevealed() {
+    const revealed = view?.dice?.revealed;
+    if (revealed?.seed) revealedSeeds.set(revealed.period, revealed);
+  }
+
+  /** The room's dice: dialect, current period and its commitment, and the seeds revealed so far. */
+  function dice() {
+    const current = view?.dice ?? {};
+    const commitment = current.commitment ?? (joinedDice && joinedDice.period === current.period ? joinedDice.commitment : null);
+    return { dialect: view?.settings?.dialect ?? 'roll20', period: current.period ?? 1, commitment, revealed: current.revealed ?? null, revealedFor: (period) => revealedSeeds.get(period) ?? null };
+  }
+
   /** After a role change: the whole view again, in the new role's form (a sync would keep the old one's). */
   async function rejoin() {
     const joined = await bus.request('vtt.in.room', { room: roomId, op: 'join' });
     role = joined.role;
     view = joined.view;
     seq = joined.seq;
+    joinedDice = joined.dice ?? null;
+    rememberRevealed();
     early.clear();
     changed({ all: true });
     flushOutbox();
@@ -74,6 +92,8 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
           view = reply.view;
           secrets = reply.secrets ?? {};
           seq = reply.seq;
+          joinedDice = reply.dice ?? joinedDice;
+          rememberRevealed();
           // Live events newer than the snapshot stay buffered: drainEarly applies them and drops the older ones.
           changed({ all: true });
         } else {
@@ -123,6 +143,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     }
     seq = event.seq;
     if (event.patch) applyPatch(view, event.patch);
+    if (event.patch?.dice) rememberRevealed();
     if (event.type?.startsWith('chat.') || event.type === 'redacted') onChat(event);
     settleOverlays();
     if (event.patch) changed({ patch: event.patch, event });
@@ -218,6 +239,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     tokenAt,
     id: () => roomId,
     receiveSecrets,
+    dice,
     view: () => view,
     seq: () => seq,
     role: () => role,

@@ -26,7 +26,8 @@ export function askConfirm({ title, message = '', confirmLabel = 'OK', cancelLab
 
 /**
  * Asks for values: resolves {name: value} or null when cancelled. Each field: {name, label, value?, type?,
- * placeholder?, min?, max?, maxlength?, options?: [{value, label}]} (options make it a choice list).
+ * placeholder?, min?, max?, maxlength?, options?: [{value, label}], multiline?} (options make it a choice list,
+ * multiline a text area).
  */
 export function askFields({ title, message = '', fields, confirmLabel = 'OK', cancelLabel = 'Cancel' }) {
   return open({ title, message, fields, confirmLabel, cancelLabel });

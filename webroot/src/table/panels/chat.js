@@ -25,6 +25,8 @@ export function createChat({ host, room, me, notify }) {
   const log = el('ol', { class: 'chat-log', testid: 'chat-log', 'aria-live': 'polite' });
   const empty = el('p', { class: 'empty', testid: 'chat-empty' }, 'No messages yet. Say hello, or roll with /r 1d20.');
   const target = el('select', { testid: 'whisper-to', 'aria-label': 'Send to', class: 'whisper-to', onfocus: () => loadRoster(), onchange: () => showTarget() }, el('option', { value: '' }, 'Everyone'));
+  // Opening "As" looks again for new sheets.
+  const refreshCharacters = () => loadCharacters();
   const input = el('textarea', {
     testid: 'chat-input',
     rows: 2,
@@ -33,7 +35,9 @@ export function createChat({ host, room, me, notify }) {
     'aria-label': 'Chat message',
   });
   const form = el('form', { class: 'chat-form', onsubmit: submit }, input, el('button', { type: 'submit', testid: 'chat-send' }, 'Send'));
-  const toLine = el('label', { class: 'chat-to' }, el('span', {}, 'To'), target);
+  const speakAs = el('select', { testid: 'speak-as', 'aria-label': 'Speak as', class: 'speak-as', onfocus: () => refreshCharacters() }, el('option', { value: '' }, me.displayName));
+  const asLabel = el('label', { class: 'chat-to', hidden: true }, el('span', {}, 'As'), speakAs);
+  const toLine = el('div', { class: 'chat-lines' }, el('label', { class: 'chat-to' }, el('span', {}, 'To'), target), asLabel);
 
   const searchInput = el('input', { type: 'search', testid: 'chat-search-input', placeholder: 'Search this room’s chat', 'aria-label': 'Search the chat', maxLength: 200 });
   const searchResults = el('ol', { class: 'chat-log search-results', testid: 'chat-search-results' });
@@ -68,6 +72,7 @@ export function createChat({ host, room, me, notify }) {
     const to = target.value;
     const body = { op: 'send', text };
     if (to) body.whisperTo = [to];
+    if (speakAs.value) body.character = speakAs.value;
     const label = to ? ` (to ${target.selectedOptions[0]?.textContent})` : '';
     const pending = el('li', { class: 'message pending', testid: 'chat-pending' }, el('span', { class: 'who' }, me.displayName), label, ' ', text, el('small', {}, ' sending…'));
     log.append(pending);
@@ -106,6 +111,22 @@ export function createChat({ host, room, me, notify }) {
     );
     target.value = [...target.options].some((option) => option.value === chosen) ? chosen : '';
     showTarget();
+    loadCharacters();
+  }
+
+  /** The sheets this member may speak as: their own (a GM also the NPCs). */
+  async function loadCharacters() {
+    let characters;
+    try {
+      characters = (await room.command('vtt.in.dice', { op: 'character.list' })).characters ?? [];
+    } catch {
+      return;
+    }
+    const mine = characters.filter((character) => character.ownerId === me.id || (room.isGm() && !character.ownerId));
+    const chosen = speakAs.value;
+    speakAs.replaceChildren(el('option', { value: '' }, me.displayName), ...mine.map((character) => el('option', { value: character.id }, character.name)));
+    speakAs.value = mine.some((character) => character.id === chosen) ? chosen : '';
+    asLabel.hidden = mine.length === 0;
   }
 
   function showTarget() {
@@ -173,7 +194,7 @@ export function createChat({ host, room, me, notify }) {
   }
 
   function context() {
-    return { me, gm: room.isGm(), edit, remove, revealed: () => room.view()?.dice?.revealed };
+    return { me, gm: room.isGm(), edit, remove, revealedFor: (period) => room.dice().revealedFor(period) };
   }
 
   /** A chat event or history entry: whole, or a redacted stub (shown as nothing); edits and deletes change one. */
@@ -237,14 +258,16 @@ export function createChat({ host, room, me, notify }) {
     room.command('vtt.in.chat', { op: 'delete', messageId: message.data.id }).catch((error) => notify(`The message could not be deleted: ${error.message}`, 'error'));
   }
 
-  return { show, loadRecent, input };
+  return { show, loadRecent, input, characters: () => loadCharacters() };
 }
 
 function render(message, ctx, { actions = true } = {}) {
   const data = message.data;
   if (message.type === 'chat.deleted' || data.deleted) return el('li', { class: 'message deleted', testid: 'chat-deleted' }, 'A message was deleted.');
   const mine = data.from === ctx.me.id;
-  const who = data.speaker || (mine && !data.speaker ? ctx.me.displayName : data.name) || 'Someone';
+  const person = (mine ? ctx.me.displayName : data.name) || 'Someone';
+  // A character speaks with its player's name beside it; a GM's /as speaker stands alone.
+  const who = data.speaker || (data.character ? `${data.character} (${person})` : person);
   const item = el('li', { class: `message kind-${data.kind ?? 'say'}`, testid: 'chat-message', 'data-seq': message.seq, 'data-mine': String(mine) });
   if (data.kind === 'whisper' || data.to) {
     const to = (data.to ?? []).map((entry) => (entry.gm ? 'the GMs' : entry.id === ctx.me.id ? 'you' : entry.name)).join(', ');
@@ -376,12 +399,8 @@ function verifyDetails(roll, ctx) {
   const check = el('button', { type: 'button', class: 'small', testid: 'verify-roll' }, 'Check this roll');
   const details = el('details', { class: 'roll-verify' }, el('summary', {}, 'Verify'));
   details.append(el('dl', {}, ...[['Seed period', v.period], ['Roll number', v.nonce], ['Client seed', v.clientSeed || '(none)'], ['Commitment', v.commitment]].flatMap(([k, value]) => [el('dt', {}, k), el('dd', {}, String(value ?? '—'))])));
-  const revealedFor = () => {
-    const revealed = ctx.revealed?.();
-    return revealed && revealed.period === v.period ? revealed : null;
-  };
   check.addEventListener('click', async () => {
-    const revealed = revealedFor();
+    const revealed = ctx.revealedFor?.(v.period);
     if (!revealed) {
       result.dataset.outcome = 'waiting';
       result.textContent = 'The seed of this period is still secret. Once the GM rotates the seed, this roll can be checked here.';

@@ -1,7 +1,11 @@
-// Dice tray: one click per die, a custom expression, and the roll mode (public, GM, blind, self).
+// Dice tray: one click per die, a custom expression, and the roll mode (public, GM, blind, self). Below it the room's
+// fair-dice facts for everyone (dialect, the current seed period's commitment, the last revealed seed) and, for the
+// GM, the dialect choice and the seed rotation that reveals the period's seed.
+import { askConfirm } from '../../common/ui/dialogs.js';
 import { el } from '../ui.js';
 
 const DICE = [4, 6, 8, 10, 12, 20, 100];
+const DIALECTS = { roll20: 'Roll20', foundry: 'Foundry' };
 
 export function createDiceTray({ host, room, notify }) {
   const mode = el(
@@ -31,6 +35,57 @@ export function createDiceTray({ host, room, notify }) {
     expression,
     el('button', { type: 'submit', testid: 'dice-roll' }, 'Roll'),
   );
-  host.append(el('h2', {}, 'Dice'), el('div', { class: 'dice-buttons' }, buttons), form, el('label', {}, 'Mode ', mode));
-  return { mode: () => mode.value };
+  const fairness = el('div', { class: 'dice-fairness', testid: 'dice-fairness' });
+  host.append(el('h2', {}, 'Dice'), el('div', { class: 'dice-buttons' }, buttons), form, el('label', {}, 'Mode ', mode), fairness);
+
+  let shown = '';
+  function render() {
+    const dice = room.dice();
+    const key = JSON.stringify([dice.dialect, dice.period, dice.commitment, dice.revealed?.period, room.isGm()]);
+    if (key === shown) return;
+    shown = key;
+    const facts = [
+      el('dt', {}, 'Syntax'),
+      el('dd', { testid: 'dice-dialect' }, DIALECTS[dice.dialect] ?? dice.dialect),
+      el('dt', {}, `Seed period ${dice.period}`),
+      el('dd', {}, el('code', { class: 'hash', testid: 'dice-commitment', title: 'SHA-256 of this period’s secret seed, published before its first roll' }, dice.commitment ?? 'not known yet')),
+    ];
+    if (dice.revealed)
+      facts.push(el('dt', {}, `Period ${dice.revealed.period} seed`), el('dd', {}, el('code', { class: 'hash', testid: 'dice-revealed' }, dice.revealed.seed)));
+    const parts = [el('h3', {}, 'Fair dice'), el('dl', { class: 'facts' }, ...facts)];
+    parts.push(el('p', { class: 'hint' }, 'Each roll comes from this period’s secret seed. When the GM rotates the seed it is revealed, and every roll card’s “Verify” checks its roll in your browser.'));
+    if (room.isGm()) {
+      const dialect = el('select', { testid: 'dice-dialect-choice', 'aria-label': 'Dice syntax', onchange: () => setDialect(dialect.value) }, ...Object.entries(DIALECTS).map(([value, label]) => el('option', { value, selected: value === dice.dialect }, label)));
+      parts.push(el('div', { class: 'gm-dice' }, el('label', {}, 'Syntax ', dialect), el('button', { type: 'button', testid: 'dice-rotate', onclick: rotate }, 'Rotate seed…')));
+    }
+    fairness.replaceChildren(...parts);
+  }
+
+  async function setDialect(dialect) {
+    try {
+      await room.command('vtt.in.map', { op: 'room.settings', dialect });
+      notify(`Dice now read ${DIALECTS[dialect]} syntax.`);
+    } catch (error) {
+      notify(`The syntax was not changed: ${error.message}`, 'error');
+      shown = '';
+      render();
+    }
+  }
+
+  async function rotate() {
+    const sure = await askConfirm({
+      title: 'Rotate the dice seed?',
+      message: `Period ${room.dice().period}’s seed is revealed to everyone, so all its rolls can be checked, and a new secret seed starts with its commitment published now.`,
+      confirmLabel: 'Rotate',
+    });
+    if (!sure) return;
+    try {
+      await room.command('vtt.in.room', { op: 'dice.seed.rotate' });
+    } catch (error) {
+      notify(`The seed was not rotated: ${error.message}`, 'error');
+    }
+  }
+
+  render();
+  return { mode: () => mode.value, render };
 }

@@ -3,9 +3,11 @@
 import { api } from '../../common/api.js';
 import { askFields } from '../../common/ui/dialogs.js';
 
-export function createSheets({ host, room, me, notify, rollMode }) {
+export function createSheets({ host, room, me, notify, rollMode, onSaved = () => {} }) {
   let panel = null;
   const pending = [];
+  // Others who list sheets (the chat's "As") hear of a new name.
+  const saved = (promise) => promise.then((sheet) => (onSaved(sheet), sheet));
   const dice = (op, body = {}) => room.command('vtt.in.dice', { op, ...body });
   const source = {
     meId: me.id,
@@ -13,8 +15,8 @@ export function createSheets({ host, room, me, notify, rollMode }) {
     canKeep: () => room.role() !== 'OBSERVER',
     list: async () => (await dice('character.list')).characters ?? [],
     roster: async () => (await api.get(`/api/rooms/${encodeURIComponent(room.id())}/roster`)).members ?? [],
-    create: (body) => dice('character.create', body),
-    update: (id, body) => dice('character.update', { id, ...body }),
+    create: (body) => saved(dice('character.create', body)),
+    update: (id, body) => saved(dice('character.update', { id, ...body })),
     roll: (character, expression, flavor) => dice('roll', { expression, character, flavor, mode: rollMode() }),
     askFields,
     notify,

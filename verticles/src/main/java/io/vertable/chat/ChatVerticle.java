@@ -121,10 +121,21 @@ public final class ChatVerticle extends ServiceVerticle {
         String character = body.getValue("character") instanceof String name && name.length() <= 100 ? name : null;
         String clientSeed = body.getValue("clientSeed") instanceof String seed && seed.length() <= 64 ? seed : null;
         return addressed
-                .compose(ready -> expressions.isEmpty()
+                .compose(ready -> expressions.isEmpty() && character == null
                         ? Future.succeededFuture(ready)
-                        : Sheets.variables(vertx.eventBus(), roomId, member, character)
-                                .map(variables -> ready.put("rolls", rolls(expressions, variables, clientSeed))))
+                        : Sheets.sheet(vertx.eventBus(), roomId, member, character)
+                                .map(sheet -> {
+                                    // Speaking as a character: one of the speaker's own, shown by its sheet's name.
+                                    if (character != null) ready.put("character", sheet.getString("name"));
+                                    if (!expressions.isEmpty())
+                                        ready.put(
+                                                "rolls",
+                                                rolls(
+                                                        expressions,
+                                                        sheet.getJsonObject("attributes", new JsonObject()),
+                                                        clientSeed));
+                                    return ready;
+                                }))
                 .compose(ready -> owners.post(roomId, ready, member.headers(), ROOM_DEADLINE_MS))
                 .map(reply -> new JsonObject().put("ok", true).put("seq", reply.getLong("seq")));
     }

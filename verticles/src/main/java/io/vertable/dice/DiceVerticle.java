@@ -90,8 +90,9 @@ public final class DiceVerticle extends ServiceVerticle {
         String character = optionalText(body, "character", MAX_NAME);
         String clientSeed = optionalText(body, "clientSeed", 64);
         String roomId = body.getString("room");
-        return Sheets.variables(vertx.eventBus(), roomId, member, character)
-                .compose(variables -> {
+        return Sheets.sheet(vertx.eventBus(), roomId, member, character)
+                .compose(sheet -> {
+                    JsonObject variables = sheet.getJsonObject("attributes", new JsonObject());
                     JsonObject roll =
                             new JsonObject().put("expression", expression).put("variables", variables);
                     if (clientSeed != null) roll.put("clientSeed", clientSeed);
@@ -103,7 +104,8 @@ public final class DiceVerticle extends ServiceVerticle {
                             .put("audience", mode.audience(member.userId()))
                             .put("cid", Replies.commandId(body));
                     if (flavor != null) post.put("flavor", flavor);
-                    if (character != null) post.put("character", character);
+                    // The card names the sheet by its name, whether the roller named it or gave its id.
+                    if (character != null) post.put("character", sheet.getString("name"));
                     return owners.post(roomId, post, member.headers(), ROOM_DEADLINE_MS);
                 })
                 .map(reply -> new JsonObject().put("ok", true).put("seq", reply.getLong("seq")));

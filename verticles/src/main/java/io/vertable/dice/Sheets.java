@@ -15,6 +15,14 @@ public final class Sheets {
 
     /** The named character's attributes (by id or name), or the member's first character's, or none. */
     public static Future<JsonObject> variables(EventBus bus, String roomId, RoomMember member, String character) {
+        return sheet(bus, roomId, member, character).map(sheet -> sheet.getJsonObject("attributes", new JsonObject()));
+    }
+
+    /**
+     * The sheet a member speaks or rolls as: by id or name, one of their own (a GM: any), else NOT_FOUND; with no
+     * character named, their first sheet, or {@code {attributes: {}}} when they have none.
+     */
+    public static Future<JsonObject> sheet(EventBus bus, String roomId, RoomMember member, String character) {
         JsonObject request = new JsonObject()
                 .put("op", "forRoll")
                 .put("roomId", roomId)
@@ -25,6 +33,6 @@ public final class Sheets {
                         Addresses.PERSIST_CHARACTERS,
                         request,
                         new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-                .map(reply -> reply.body().getJsonObject("attributes", new JsonObject()));
+                .map(reply -> reply.body());
     }
 }

@@ -134,12 +134,14 @@ final class ArchiveRoutes {
         }
         JsonObject room = document.getValue("room") instanceof JsonObject r ? r : new JsonObject();
         room.put("name", Api.text(room, "name", 1, 80));
-        JsonObject state = replay(document.getValue("events"));
-        String problem = io.vertable.shared.room.RoomValidation.problem(state);
-        if (problem != null) throw new FailureException(ErrorCode.BAD_REQUEST, "the room cannot be served: " + problem);
         if (!(document.getValue("assets", new JsonArray()) instanceof JsonArray)) {
             throw new FailureException(ErrorCode.BAD_REQUEST, "assets must be a list");
         }
+        checkCharacters(document.getValue("characters", new JsonArray()));
+        renameImages(document);
+        JsonObject state = replay(document.getValue("events"));
+        String problem = io.vertable.shared.room.RoomValidation.problem(state);
+        if (problem != null) throw new FailureException(ErrorCode.BAD_REQUEST, "the room cannot be served: " + problem);
         String owner = Api.identity(ctx).userId();
         return api.call(
                         Addresses.PERSIST_EVENTS,
@@ -154,6 +156,63 @@ final class ArchiveRoutes {
                         created.getString("id"),
                         created.getLong("seq"),
                         owner));
+    }
+
+    /**
+     * The imported room's images get ids of their own (an asset id belongs to one room), and every reference to them
+     * in the log — a scene's or token's {@code image}, as an id or as {@code /api/assets/<id>} — is rewritten to match,
+     * so the new room's members load them. References to images the archive does not hold are left as they are.
+     */
+    static void renameImages(JsonObject document) {
+        java.util.Map<String, String> renamed = new java.util.HashMap<>();
+        for (Object a : document.getJsonArray("assets", new JsonArray())) {
+            if (!(a instanceof JsonObject asset) || !(asset.getValue("id") instanceof String id))
+                throw new FailureException(ErrorCode.BAD_REQUEST, "each asset needs an id");
+            String fresh = io.vertable.security.Ids.newId();
+            renamed.put(id, fresh);
+            renamed.put(ASSET_PATH + id, ASSET_PATH + fresh);
+            asset.put("newId", fresh);
+        }
+        if (renamed.isEmpty() || !(document.getValue("events") instanceof JsonArray events)) return;
+        for (Object e : events) {
+            if (e instanceof JsonObject event && event.getValue("data") instanceof JsonObject data)
+                rewriteImages(data, renamed, 0);
+        }
+    }
+
+    private static final String ASSET_PATH = "/api/assets/";
+    static final int MAX_IMPORTED_CHARACTERS = 1_000;
+
+    /** Sheets in an archive hold what the table's sheets may hold, and not too many of them. */
+    private static void checkCharacters(Object value) {
+        if (!(value instanceof JsonArray characters))
+            throw new FailureException(ErrorCode.BAD_REQUEST, "characters must be a list");
+        if (characters.size() > MAX_IMPORTED_CHARACTERS)
+            throw new FailureException(
+                    ErrorCode.PAYLOAD_TOO_LARGE, "at most " + MAX_IMPORTED_CHARACTERS + " characters in a room");
+        int n = 0;
+        for (Object c : characters) {
+            n++;
+            io.vertable.shared.Failure invalid = c instanceof JsonObject character
+                    ? io.vertable.dice.CharacterInput.check(character, true)
+                    : io.vertable.shared.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
+            if (invalid != null)
+                throw new FailureException(invalid.code(), "character " + n + ": " + invalid.message());
+        }
+    }
+
+    private static void rewriteImages(Object value, java.util.Map<String, String> renamed, int depth) {
+        if (depth > io.vertable.shared.JsonLimits.MAX_DEPTH) return;
+        if (value instanceof JsonObject object) {
+            for (String key : new java.util.ArrayList<>(object.fieldNames())) {
+                Object inner = object.getValue(key);
+                if ("image".equals(key) && inner instanceof String image && renamed.containsKey(image))
+                    object.put(key, renamed.get(image));
+                else rewriteImages(inner, renamed, depth + 1);
+            }
+        } else if (value instanceof JsonArray array) {
+            for (Object inner : array) rewriteImages(inner, renamed, depth + 1);
+        }
     }
 
     /** Replays the log with the same reducer the rooms use; a log that does not replay is refused. */

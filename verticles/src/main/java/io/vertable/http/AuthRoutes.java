@@ -28,6 +28,8 @@ final class AuthRoutes {
     private final Limit loginPerUsername;
     private final Limit registerPerIp;
     private final Limit refreshPerUser;
+    private final DeviceCookies devices;
+    private final Limit devicePerIp;
 
     AuthRoutes(Api api, Passwords passwords, JsonObject config) {
         this.api = api;
@@ -40,6 +42,8 @@ final class AuthRoutes {
         this.loginPerUsername = Limit.perMinute("login-user", limits.getInteger("loginPerMinute"));
         this.registerPerIp = Limit.perHour("register-ip", limits.getInteger("registerPerHour"));
         this.refreshPerUser = Limit.perMinute("refresh-user", 10);
+        this.devices = new DeviceCookies(config.getJsonObject("http").getString("publicUrl"));
+        this.devicePerIp = Limit.perMinute("device-ip", limits.getInteger("loginPerMinute") * 3);
     }
 
     void mount(Router router) {
@@ -58,6 +62,15 @@ final class AuthRoutes {
         router.post("/api/auth/refresh")
                 .handler(api::authenticate)
                 .handler(ctx -> api.respond(ctx, 200, () -> refresh(ctx)));
+        router.post(io.vertable.shared.people.GuestDevice.PATH)
+                .handler(api.limited(devicePerIp, Api::clientIp))
+                .handler(ctx -> api.respond(ctx, 200, () -> device(ctx)));
+        router.delete(io.vertable.shared.people.GuestDevice.PATH)
+                .handler(ctx -> api.respond(ctx, 204, () -> forgetDevice(ctx)));
+        router.post("/api/auth/claim")
+                .handler(api::authenticate)
+                .handler(api.bodies.read(Bodies.SMALL))
+                .handler(ctx -> api.respond(ctx, 200, () -> claim(ctx)));
         router.get("/api/me")
                 .handler(api::authenticate)
                 .handler(ctx -> Api.json(ctx, 200, Api.identity(ctx).toJson()));
@@ -125,6 +138,63 @@ final class AuthRoutes {
                             .put("user", user)
                             .put("token", token)
                             .put("expiresIn", api.tokens.ttlSeconds());
+                });
+    }
+
+    /**
+     * A guest coming back on the browser they joined from: its device credential (cookie) is exchanged for a session
+     * and a new credential; a refused one is cleared from the browser.
+     */
+    private Future<JsonObject> device(RoutingContext ctx) {
+        String credential = DeviceCookies.read(ctx);
+        if (credential == null || credential.isEmpty())
+            return Future.failedFuture(new FailureException(ErrorCode.UNAUTHENTICATED, "no device credential"));
+        return api.call(
+                        Addresses.PERSIST_ACCOUNTS,
+                        new JsonObject().put("op", "device.use").put("credential", credential))
+                .map(used -> {
+                    devices.set(ctx, used.getString("credential"));
+                    JsonObject user = used.getJsonObject("user");
+                    LOG.info("guest came back node={} user={}", api.nodeId, user.getString("id"));
+                    return session(user);
+                })
+                .onFailure(e -> {
+                    devices.clear(ctx);
+                    LOG.info(
+                            "device credential refused node={} code={}",
+                            api.nodeId,
+                            FailureException.from(e).code());
+                });
+    }
+
+    /** Logging out on a guest's browser also ends its way back: the credential is revoked and the cookie cleared. */
+    private Future<JsonObject> forgetDevice(RoutingContext ctx) {
+        String credential = DeviceCookies.read(ctx);
+        devices.clear(ctx);
+        if (credential == null || credential.isEmpty()) return Future.succeededFuture(new JsonObject());
+        return api.call(
+                Addresses.PERSIST_ACCOUNTS,
+                new JsonObject().put("op", "device.forget").put("credential", credential));
+    }
+
+    /** A guest keeps their identity (rooms, tokens, sheets) and becomes an account with a username and password. */
+    private Future<JsonObject> claim(RoutingContext ctx) {
+        JsonObject body = Api.body(ctx);
+        String username = username(body);
+        String password = password(body);
+        Identity identity = Api.identity(ctx);
+        return passwords
+                .hash(password)
+                .compose(hash -> api.call(
+                        Addresses.PERSIST_ACCOUNTS,
+                        new JsonObject()
+                                .put("op", "claim")
+                                .put("userId", identity.userId())
+                                .put("username", username)
+                                .put("passwordHash", hash)))
+                .map(reply -> {
+                    LOG.info("guest became an account node={} user={}", api.nodeId, identity.userId());
+                    return session(withConfiguredAdmin(reply.getJsonObject("user")));
                 });
     }
 

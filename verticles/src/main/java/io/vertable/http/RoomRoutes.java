@@ -24,10 +24,12 @@ final class RoomRoutes {
     private final String publicUrl;
     private final Limit writes;
     private final Limit acceptPerIp;
+    private final DeviceCookies devices;
 
     RoomRoutes(Api api, JsonObject config) {
         this.api = api;
         this.publicUrl = config.getJsonObject("http").getString("publicUrl");
+        this.devices = new DeviceCookies(publicUrl);
         this.writes =
                 Limit.perMinute("rest-write", config.getJsonObject("rateLimits").getInteger("restWritesPerMinute"));
         this.acceptPerIp =
@@ -58,6 +60,8 @@ final class RoomRoutes {
         router.get("/api/rooms/:roomId/members").handler(ctx -> api.respond(ctx, 200, () -> gm(ctx, "members", null)));
         router.patch("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> changeRole(ctx)));
         router.delete("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> remove(ctx)));
+        router.delete("/api/rooms/:roomId/members/:userId/devices")
+                .handler(ctx -> api.respond(ctx, 200, () -> signOutDevices(ctx)));
         router.post("/api/rooms/:roomId/invites").handler(ctx -> api.respond(ctx, 201, () -> invite(ctx)));
         router.get("/api/rooms/:roomId/invites").handler(ctx -> api.respond(ctx, 200, () -> listInvites(ctx)));
         router.delete("/api/rooms/:roomId/invites/:code")
@@ -235,22 +239,58 @@ final class RoomRoutes {
         JsonObject request = new JsonObject().put("op", "acceptInvite").put("code", code(ctx));
         if (caller != null) request.put("userId", caller.userId());
         else request.put("displayName", Api.displayName(Api.body(ctx)));
-        return api.call(Addresses.PERSIST_ROOMS, request).map(joined -> {
-            JsonObject user = joined.getJsonObject("user");
-            String token = caller != null
-                    ? Api.bearer(ctx)
-                    : api.tokens.issue(user.getString("id"), user.getString("displayName"), true, false);
-            LOG.info(
-                    "invite accepted node={} room={} user={} role={}",
-                    api.nodeId,
-                    joined.getString("roomId"),
-                    user.getString("id"),
-                    joined.getString("role"));
-            return joined.put("token", token).put("expiresIn", api.tokens.ttlSeconds());
-        });
+        return api.call(Addresses.PERSIST_ROOMS, request)
+                .compose(joined -> caller != null ? Future.succeededFuture(joined) : withDevice(ctx, joined))
+                .map(joined -> {
+                    JsonObject user = joined.getJsonObject("user");
+                    String token = caller != null
+                            ? Api.bearer(ctx)
+                            : api.tokens.issue(user.getString("id"), user.getString("displayName"), true, false);
+                    LOG.info(
+                            "invite accepted node={} room={} user={} role={}",
+                            api.nodeId,
+                            joined.getString("roomId"),
+                            user.getString("id"),
+                            joined.getString("role"));
+                    return joined.put("token", token).put("expiresIn", api.tokens.ttlSeconds());
+                });
     }
 
     /** {@code what}: {@code {change: "kicked"|"banned"|"role", role?}}; the bridge tells the person which. */
+    /** A new guest's browser gets its way back (a device credential cookie) with the first session. */
+    private Future<JsonObject> withDevice(RoutingContext ctx, JsonObject joined) {
+        String userId = joined.getJsonObject("user").getString("id");
+        return api.call(
+                        Addresses.PERSIST_ACCOUNTS,
+                        new JsonObject().put("op", "device.issue").put("userId", userId))
+                .map(issued -> {
+                    devices.set(ctx, issued.getString("credential"));
+                    return joined;
+                });
+    }
+
+    /** The GM signs a guest member's browsers out: their device credentials stop working. */
+    private Future<JsonObject> signOutDevices(RoutingContext ctx) {
+        String userId = memberId(ctx);
+        return gm(ctx, "members", null)
+                .compose(answer -> {
+                    boolean guest = answer.getJsonArray("members").stream()
+                            .map(JsonObject.class::cast)
+                            .anyMatch(m -> m.getString("userId").equals(userId) && m.getBoolean("guest"));
+                    if (!guest) throw new FailureException(ErrorCode.NOT_FOUND, "no guest of this room has that id");
+                    return api.call(
+                            Addresses.PERSIST_ACCOUNTS,
+                            new JsonObject().put("op", "device.revoke").put("userId", userId));
+                })
+                .onSuccess(done -> LOG.info(
+                        "guest devices signed out node={} room={} user={} count={} by={}",
+                        api.nodeId,
+                        ctx.pathParam("roomId"),
+                        userId,
+                        done.getInteger("revoked"),
+                        Api.identity(ctx).userId()));
+    }
+
     private void membershipChanged(RoutingContext ctx, String userId, JsonObject what) {
         String roomId = ctx.pathParam("roomId");
         api.vertx

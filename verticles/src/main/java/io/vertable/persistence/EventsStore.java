@@ -210,6 +210,18 @@ final class EventsStore {
                                                     .encodeToString(row.getBuffer("content")
                                                             .getBytes()))));
                             return document.put("assets", assets);
+                        }))
+                .compose(document -> conn.preparedQuery(
+                                "SELECT name, sheet, notes FROM characters WHERE room_id = $1 ORDER BY created_at, id")
+                        .execute(Tuple.of(roomId))
+                        .map(rows -> {
+                            // Sheets travel without their owners: the people of one room are not another's.
+                            JsonArray characters = new JsonArray();
+                            rows.forEach(row -> characters.add(new JsonObject()
+                                    .put("name", row.getString("name"))
+                                    .put("attributes", (JsonObject) row.getJson("sheet"))
+                                    .put("notes", row.getString("notes"))));
+                            return document.put("characters", characters);
                         })));
     }
 
@@ -232,7 +244,7 @@ final class EventsStore {
             JsonObject asset = (JsonObject) a;
             byte[] content = java.util.Base64.getDecoder().decode(asset.getString("content"));
             assets.add(Tuple.of(
-                    asset.getString("id") + "-" + roomId.substring(0, 6),
+                    asset.getString("newId", asset.getString("id") + "-" + roomId.substring(0, 6)),
                     roomId,
                     owner,
                     asset.getString("name"),
@@ -240,6 +252,16 @@ final class EventsStore {
                     content.length,
                     sha256(content),
                     io.vertx.core.buffer.Buffer.buffer(content)));
+        }
+        List<Tuple> characters = new ArrayList<>();
+        for (Object c : document.getJsonArray("characters", new JsonArray())) {
+            JsonObject character = (JsonObject) c;
+            characters.add(Tuple.of(
+                    io.vertable.security.Ids.newId(),
+                    roomId,
+                    character.getString("name"),
+                    character.getJsonObject("attributes", new JsonObject()),
+                    character.getString("notes", "")));
         }
         JsonObject room = document.getJsonObject("room");
         return pool.withTransaction(conn -> conn.preparedQuery(
@@ -265,7 +287,14 @@ final class EventsStore {
                                 : conn.preparedQuery(
                                                 "INSERT INTO assets (id, room_id, uploaded_by, name, content_type, size_bytes, sha256, content) "
                                                         + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                                        .executeBatch(assets)))
+                                        .executeBatch(assets))
+                        // Imported sheets belong to nobody (the GM's, like NPCs) until the GM hands them out.
+                        .compose(done -> characters.isEmpty()
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery(
+                                                "INSERT INTO characters (id, room_id, owner_id, name, sheet, notes) "
+                                                        + "VALUES ($1, $2, NULL, $3, $4, $5)")
+                                        .executeBatch(characters)))
                 .map(done -> new JsonObject()
                         .put("id", roomId)
                         .put("name", room.getString("name"))

@@ -31,7 +31,7 @@ public final class PersistenceVerticle extends ServiceVerticle {
     protected Future<?> startService() {
         JsonObject pg = node.config().section("postgres");
         pool = pool(vertx, pg, "vertable-" + deploymentID());
-        var accounts = new AccountsStore(pool).operations(Addresses.PERSIST_ACCOUNTS);
+        var accounts = new GuestDevicesStore(pool).on(new AccountsStore(pool).operations(Addresses.PERSIST_ACCOUNTS));
         var rooms = new RoomsStore(pool).operations(Addresses.PERSIST_ROOMS);
         var events = new EventsStore(pool).operations(Addresses.PERSIST_EVENTS);
         var chat = new ChatStore(pool).operations(Addresses.PERSIST_CHAT);

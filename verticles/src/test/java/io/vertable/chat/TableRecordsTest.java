@@ -195,6 +195,22 @@ class TableRecordsTest {
                         .getString("code"))
                 .isEqualTo("NOT_FOUND");
 
+        // Speaking as a character: one's own, named by its sheet; never someone else's.
+        long said = pip.ok(
+                        "vtt.in.chat",
+                        new JsonObject().put("op", "send").put("text", "onward").put("character", mine.getString("id")))
+                .getLong("seq");
+        assertThat(quin.awaitSeq(said).getJsonObject("data").getString("character"))
+                .isEqualTo("Pipkin");
+        assertThat(pip.command(
+                                "vtt.in.chat",
+                                new JsonObject()
+                                        .put("op", "send")
+                                        .put("text", "I am the hag")
+                                        .put("character", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("NOT_FOUND");
+
         String id = mine.getString("id");
         JsonObject many = new JsonObject();
         for (int i = 0; i < 10_000; i++) many.put("a" + i, i);
@@ -234,5 +250,28 @@ class TableRecordsTest {
         assertThat(dice(pip, "roll", new JsonObject().put("expression", "1d20+@a"))
                         .getString("code"))
                 .isEqualTo("DICE_UNKNOWN_VARIABLE");
+    }
+
+    // ---- handouts ----
+
+    @Test
+    void aHandoutsPictureIsAnAssetIdAndOnlyTheGmWritesNotes() {
+        JsonObject note =
+                new JsonObject().put("op", "note.create").put("title", "Map").put("gmOnly", false);
+        assertThat(gm.command("vtt.in.map", note.copy().put("image", "x".repeat(65)))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(gm.command("vtt.in.map", note.copy().put("image", 42)).getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(pip.command("vtt.in.map", note.copy().put("image", "abc")).getString("code"))
+                .isEqualTo("GM_ONLY");
+        long seq = gm.ok("vtt.in.map", note.copy().put("image", "abc")).getLong("seq");
+        JsonObject seen = pip.awaitSeq(seq);
+        assertThat(seen.getJsonObject("patch")
+                        .getJsonObject("upsert")
+                        .getJsonArray("notes")
+                        .getJsonObject(0)
+                        .getString("image"))
+                .isEqualTo("abc");
     }
 }

@@ -121,6 +121,91 @@ class AssetsApiTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
+    @Test
+    void anImportedRoomsImagesLoadForItsNewMembersAndItsSheetsComeAlong() throws Exception {
+        byte[] png = imageIo("png");
+        String assetId = upload(table.gmToken(), file("crypt.png", "image/png", png))
+                .body()
+                .getString("id");
+        try (Player gm =
+                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+            gm.join();
+            long seq = gm.ok(
+                            "vtt.in.map",
+                            new JsonObject()
+                                    .put("op", "scene.create")
+                                    .put("name", "Crypt")
+                                    .put("image", assetId)
+                                    .put("width", 700)
+                                    .put("height", 500))
+                    .getLong("seq");
+            String sceneId = gm.awaitSeq(seq).getJsonObject("data").getString("sceneId");
+            gm.ok(
+                    "vtt.in.map",
+                    new JsonObject()
+                            .put("op", "token.create")
+                            .put("sceneId", sceneId)
+                            .put("name", "Statue")
+                            .put("x", 70)
+                            .put("y", 70)
+                            .put("image", "/api/assets/" + assetId));
+        }
+        rest.post(
+                "/api/rooms/" + table.roomId() + "/characters",
+                table.gmToken(),
+                new JsonObject()
+                        .put("name", "Warden")
+                        .put("ownerId", Table.userId(pipSession))
+                        .put("attributes", new JsonObject().put("wis", 4))
+                        .put("notes", "Guards the crypt."));
+        JsonObject exported = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken())
+                .body();
+        assertThat(exported.getJsonArray("characters").encode())
+                .contains("Warden")
+                .doesNotContain(Table.userId(pipSession));
+        JsonObject badSheet = exported.copy();
+        badSheet.getJsonArray("characters").getJsonObject(0).put("notes", "x".repeat(10_001));
+        assertThat(rest.post("/api/rooms/import", table.gmToken(), badSheet).code())
+                .isEqualTo("PAYLOAD_TOO_LARGE");
+
+        Table elsewhere = Table.create(rest, "Elsewhere");
+        Reply imported = rest.post("/api/rooms/import", elsewhere.gmToken(), exported);
+        assertThat(imported.status()).as(imported.body().encode()).isEqualTo(201);
+        String roomId = imported.body().getString("id");
+        String newAsset = rest.get("/api/rooms/" + roomId + "/assets", elsewhere.gmToken())
+                .body()
+                .getJsonArray("assets")
+                .getJsonObject(0)
+                .getString("id");
+        assertThat(newAsset).isNotEqualTo(assetId);
+        JsonObject view = rest.get("/api/rooms/" + roomId + "/state", elsewhere.gmToken())
+                .body()
+                .getJsonObject("view");
+        JsonObject scene =
+                (JsonObject) view.getJsonObject("scenes").iterator().next().getValue();
+        JsonObject token =
+                (JsonObject) view.getJsonObject("tokens").iterator().next().getValue();
+        assertThat(scene.getString("image")).isEqualTo(newAsset);
+        assertThat(token.getString("image")).isEqualTo("/api/assets/" + newAsset);
+        JsonObject sheet = rest.get("/api/rooms/" + roomId + "/characters", elsewhere.gmToken())
+                .body()
+                .getJsonArray("characters")
+                .getJsonObject(0);
+        assertThat(sheet.getString("name")).isEqualTo("Warden");
+        assertThat(sheet.getString("ownerId")).isNull();
+        assertThat(sheet.getJsonObject("attributes").getInteger("wis")).isEqualTo(4);
+        assertThat(sheet.getString("notes")).isEqualTo("Guards the crypt.");
+
+        // The new room's GM and a player invited into it load the image; the old id means nothing to them.
+        JsonObject newcomer = new Table(rest, roomId, elsewhere.gmId(), elsewhere.gmToken()).join("Newcomer", "PLAYER");
+        for (String token2 : List.of(elsewhere.gmToken(), newcomer.getString("token"))) {
+            Reply image = rest.get("/api/assets/" + newAsset, token2);
+            assertThat(image.status()).isEqualTo(200);
+            assertThat(image.header("etag")).contains(sha256(png));
+            assertThat(rest.get("/api/assets/" + assetId, token2).code()).isEqualTo("NOT_FOUND");
+        }
+    }
+
     // ---- HTTP ----
 
     record Part(String field, String filename, String contentType, byte[] content) {}

@@ -34,6 +34,7 @@ class PeopleIT {
 
     static Node node;
     static Rest rest;
+    static io.vertable.node.storage.PgUrl database;
     static Playwright playwright;
     static Browser browser;
     final List<BrowserContext> contexts = new ArrayList<>();
@@ -44,10 +45,9 @@ class PeopleIT {
 
     @BeforeAll
     static void start() {
+        database = TestStorage.freshDatabase("people");
         JsonObject overrides = TestNodes.standalone(
-                        "people-node",
-                        "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1",
-                        TestStorage.freshDatabase("people"))
+                        "people-node", "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1", database)
                 .mergeIn(TestNodes.generousBridgeLimits(), true);
         node = Node.start(TestNodes.config(overrides));
         rest = new Rest(node.httpPort());
@@ -155,6 +155,15 @@ class PeopleIT {
         assertThat(page.locator("[data-testid=panel-gm]")).isVisible();
         assertThat(page.locator("[data-testid=tool-fog-rect]")).isVisible();
         assertThat(page.evaluate("() => window.__sameDocument === true")).isEqualTo(true);
+
+        // The same role again (the server still closes the socket): the page keeps hearing the room.
+        assertThat(rest.patch(member, room.gmToken(), new JsonObject().put("role", "GM"))
+                        .status())
+                .isEqualTo(200);
+        TableIT.waitFor(page, "() => __vertable.connection() === 'connected' && __vertable.state().ready", null);
+        Page gmPage = gmTable(room).page();
+        say(gmPage, "still with us?");
+        assertThat(messages(page, "still with us?")).isVisible();
     }
 
     @Test
@@ -394,6 +403,11 @@ class PeopleIT {
         int die = Integer.parseInt(
                 card.locator("[data-testid=die]").first().innerText().trim());
         assertThat(total).isEqualTo(die + 3);
+        annPage.locator("[data-testid=speak-as]")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Ayla"));
+        say(annPage, "For the pack!");
+        assertThat(messages(gmPage, "For the pack!").locator(".who")).hasText("Ayla (Ann)");
+        assertThat(card.locator("xpath=..").locator(".who")).hasText("Ayla (Ann)");
         say(annPage, "/r 1d20+@str # typed");
         assertThat(messages(gmPage, "typed").locator("[data-testid=roll-card]")).containsText("1d20+@str");
 
@@ -411,5 +425,277 @@ class PeopleIT {
         String annReceived = String.join("\n", annSeat.frames());
         assertThat(annReceived).doesNotContain("Lich King").doesNotContain("phylactery");
         screenshot(annPage, "people-sheets-1280.png");
+    }
+
+    // ---- dice settings and verification ----
+
+    static String sha256(String hex) throws Exception {
+        byte[] seed = java.util.HexFormat.of().parseHex(hex);
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(seed));
+    }
+
+    static Locator check(Page page, String flavor) {
+        Locator card = messages(page, flavor).locator("[data-testid=roll-card]").first();
+        Locator details = card.locator("details.roll-verify");
+        if (!Boolean.TRUE.equals(details.evaluate("d => d.open")))
+            details.locator("summary").click();
+        card.locator("[data-testid=verify-roll]").click();
+        return card.locator("[data-testid=verify-result]");
+    }
+
+    @Test
+    void theGmSetsTheDiceAndAnyoneVerifiesARollOnceItsSeedIsRevealed() throws Exception {
+        Table room = Table.create(rest, "Fair dice");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Page annPage = table(room, ann).page();
+
+        String before = annPage.locator("[data-testid=dice-commitment]").innerText();
+        assertThat(before).matches("[0-9a-f]{64}");
+        assertThat(gmPage.locator("[data-testid=dice-commitment]")).hasText(before);
+        assertThat(annPage.locator("[data-testid=dice-rotate]")).hasCount(0);
+
+        say(annPage, "/r 4d6+2 # honest");
+        say(annPage, "/r 1d20 # doctored");
+        assertThat(check(annPage, "honest")).containsText("still secret");
+
+        gmPage.selectOption("[data-testid=dice-dialect-choice]", "foundry");
+        assertThat(annPage.locator("[data-testid=dice-dialect]")).hasText("Foundry");
+        gmPage.click("[data-testid=dice-rotate]");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(annPage.locator("[data-testid=dice-revealed]")).isVisible();
+        String seed = annPage.locator("[data-testid=dice-revealed]").innerText();
+        assertThat(sha256(seed)).isEqualTo(before);
+        assertThat(annPage.locator("[data-testid=dice-commitment]")).not().hasText(before);
+        assertThat(annPage.locator("[data-testid=dice-commitment]"))
+                .hasText(gmPage.locator("[data-testid=dice-commitment]").innerText());
+
+        assertThat(check(annPage, "honest")).hasAttribute("data-outcome", "match");
+        assertThat(check(gmPage, "honest")).hasAttribute("data-outcome", "match");
+
+        // A server that changed a stored roll afterwards: the shown die (and total), then the drawn number itself.
+        try (java.sql.Connection c = TestStorage.jdbc(database);
+                java.sql.Statement sql = c.createStatement()) {
+            sql.executeUpdate(
+                    "UPDATE chat_messages SET data = jsonb_set(jsonb_set(data, '{rolls,0,dice,0,rolls,0,value}',"
+                            + " to_jsonb(((data #>> '{rolls,0,dice,0,rolls,0,value}')::int % 20) + 1)), '{rolls,0,total}',"
+                            + " to_jsonb(((data #>> '{rolls,0,dice,0,rolls,0,value}')::int % 20) + 1))"
+                            + " WHERE room_id = '" + room.roomId() + "' AND data->>'flavor' = 'doctored'");
+            sql.executeUpdate("UPDATE chat_messages SET data = jsonb_set(data, '{rolls,0,draws,0,1}',"
+                    + " to_jsonb(((data #>> '{rolls,0,draws,0,1}')::int % 6) + 1))"
+                    + " WHERE room_id = '" + room.roomId() + "' AND data->>'flavor' = 'honest'");
+        }
+        annPage.reload();
+        TableIT.waitReady(annPage);
+        Locator doctored = check(annPage, "doctored");
+        assertThat(doctored).hasAttribute("data-outcome", "mismatch");
+        assertThat(doctored).containsText("not the dice that were drawn");
+        Locator redrawn = check(annPage, "honest");
+        assertThat(redrawn).hasAttribute("data-outcome", "mismatch");
+        assertThat(redrawn).containsText("die 1 should be");
+        screenshot(annPage, "people-dice-1280.png");
+    }
+
+    // ---- on a phone ----
+
+    @Test
+    void thePanelsFitAPhone() {
+        Table room = Table.create(rest, "Pocket table");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Page phone = table(room, ann, 390, 844).page();
+        phone.click("[data-testid=panel-toggle]");
+        say(phone, "Hello from a phone, I roll [[1d20+2]]");
+        phone.click("[data-testid=sheet-new]");
+        fillDialog(phone, "Name", "Pocket Rogue");
+        phone.locator("[role=dialog] input").press("Enter");
+        phone.click("[data-testid=attribute-add]");
+        phone.locator("[data-testid=attribute-name]").last().fill("dex");
+        phone.locator("[data-testid=attribute-value]").last().fill("4");
+        phone.click("[data-testid=sheet-save]");
+        assertThat(phone.locator("[data-testid=sheet-save]")).hasText("Saved");
+        assertThat(messages(gmPage, "Hello from a phone")).isVisible();
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "Map of the sewers");
+        gmPage.locator("[role=dialog] textarea")
+                .fill(
+                        "A long handout text that has to wrap on a narrow phone screen without any sideways scrolling at all.");
+        gmPage.locator("[role=dialog] select").selectOption("all");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(phone.locator("[data-testid=handouts] [data-testid=note]")).hasCount(1);
+        for (String panel : List.of("panel-chat", "panel-dice", "panel-sheets", "panel-journal")) {
+            Locator section = phone.locator("[data-testid=" + panel + "]");
+            section.scrollIntoViewIfNeeded();
+            // Nothing in the panel is wider than the phone: no sideways scrolling to reach a button.
+            assertThat(section.evaluate("s => s.scrollWidth <= s.clientWidth + 1"))
+                    .as(panel)
+                    .isEqualTo(true);
+            section.screenshot(new Locator.ScreenshotOptions()
+                    .setPath(Path.of("target", "screenshots", "people-" + panel + "-390.png")));
+        }
+        // Every button of these panels is big enough to hit with a thumb.
+        Object small = phone.evaluate(
+                "() => [...document.querySelectorAll("
+                        + "'[data-testid=panel-sheets] button, [data-testid=panel-chat] button, [data-testid=panel-dice] button, [data-testid=panel-journal] button')]"
+                        + ".filter(b => b.offsetParent !== null && b.getBoundingClientRect().height < 36).map(b => b.textContent || b.title)");
+        assertThat((List<?>) small).isEmpty();
+    }
+
+    // ---- guests who come back ----
+
+    /** A browser that joined through an invite link, as a guest would: the landing page, a name, the table. */
+    Seat guestJoins(Table room, String name) {
+        String code = rest.post("/api/rooms/" + room.roomId() + "/invites", room.gmToken(), new JsonObject())
+                .body()
+                .getString("code");
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        context.setDefaultTimeout(TIMEOUT_MS);
+        contexts.add(context);
+        Page page = context.newPage();
+        List<String> frames = new CopyOnWriteArrayList<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")
+                    && !TableIT.knownNoise(message.text())
+                    && !message.text().startsWith("Failed to load resource: the server responded with a status of 4"))
+                errors.add(message.text());
+        });
+        page.navigate("http://127.0.0.1:" + node.httpPort() + "/join/" + code);
+        page.fill("[data-testid=join-display-name]", name);
+        page.click("[data-testid=join-submit]");
+        page.waitForURL("**/table.html?room=" + room.roomId());
+        TableIT.waitReady(page);
+        Seat seat = new Seat(page, frames, errors);
+        seats.add(seat);
+        return seat;
+    }
+
+    static String sessionUser(Page page) {
+        return (String)
+                page.evaluate("() => JSON.parse(localStorage.getItem('vertable.session') ?? 'null')?.user?.id ?? null");
+    }
+
+    /** A week later: the page's session is long over (what the tab kept in storage has expired). */
+    static void aWeekPasses(Page page) {
+        page.evaluate(
+                "() => { const s = JSON.parse(localStorage.getItem('vertable.session'));"
+                        + " s.expiresAt = Date.now() - 7 * 86400000; localStorage.setItem('vertable.session', JSON.stringify(s)); }");
+    }
+
+    @Test
+    void aGuestComesBackOnTheSameBrowserUntilTheGmSignsItOut() {
+        Table room = Table.create(rest, "Next week");
+        Page guest = guestJoins(room, "Wren").page();
+        String wren = sessionUser(guest);
+        say(guest, "I was here last week");
+
+        aWeekPasses(guest);
+        guest.reload();
+        TableIT.waitReady(guest);
+        assertThat(sessionUser(guest)).isEqualTo(wren);
+        assertThat(messages(guest, "I was here last week").locator(".who")).hasText("Wren");
+
+        Page admin = seat(
+                        gmSession(room).getJsonObject("user"),
+                        room.gmToken(),
+                        "/admin.html?room=" + room.roomId() + "#members",
+                        1280,
+                        800)
+                .page();
+        Locator row = admin.locator("[data-testid=member-row]").filter(new Locator.FilterOptions().setHasText("Wren"));
+        row.locator("[data-testid=signout-devices]").click();
+        row.locator("[data-testid=signout-devices-yes]").click();
+        assertThat(admin.locator("[data-testid=members-status]")).containsText("signed out");
+
+        aWeekPasses(guest);
+        guest.reload();
+        assertThat(guest.locator("[data-testid=problem]")).containsText("You are not signed in");
+    }
+
+    @Test
+    void aGuestKeepsTheirNameWithAPassword() {
+        Table room = Table.create(rest, "Claims");
+        Page guest = guestJoins(room, "Moss").page();
+        String moss = sessionUser(guest);
+        guest.navigate("http://127.0.0.1:" + node.httpPort() + "/");
+        guest.click("[data-testid=claim-account]");
+        String username = "moss-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        fillDialog(guest, "Username", username);
+        guest.locator("[role=dialog] input[type=password]").fill("a long enough secret");
+        guest.locator("[role=dialog] button[type=submit]").click();
+        assertThat(guest.locator("[data-testid=claim-account]")).hasCount(0);
+        assertThat(guest.locator("[data-testid=open-admin-overview]")).isVisible();
+        var login = rest.post(
+                "/api/auth/login",
+                null,
+                new JsonObject().put("username", username).put("password", "a long enough secret"));
+        assertThat(Table.userId(login.body())).isEqualTo(moss);
+    }
+
+    // ---- journal and handouts ----
+
+    static byte[] png() {
+        var image = new java.awt.image.BufferedImage(8, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(2, 2, 0xcc3300);
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "png", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void theGmsNotesStayWithTheGmAndHandoutsReachEveryPlayerLive() {
+        Table room = Table.create(rest, "Journal");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Seat annSeat = table(room, ann);
+        Page annPage = annSeat.page();
+        assertThat(annPage.locator("[data-testid=journal-empty]")).hasText("Nothing has been handed out yet.");
+
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "The lich's lair");
+        gmPage.locator("[role=dialog] textarea").fill("Behind the waterfall.\nTrapped.");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(gmPage.locator("[data-testid=gm-notes] [data-testid=note]")).hasCount(1);
+
+        gmPage.locator("[data-testid=library-upload]")
+                .setInputFiles(new com.microsoft.playwright.options.FilePayload("seal.png", "image/png", png()));
+        assertThat(gmPage.locator("[data-testid=library-item]")).hasCount(1);
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "A letter");
+        gmPage.locator("[role=dialog] textarea").fill("Meet me at the mill at dusk.");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Who reads it"))
+                .locator("select")
+                .selectOption("all");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Picture"))
+                .locator("select")
+                .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("seal.png"));
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(annPage.locator("[data-testid=handouts] [data-testid=note-body]"))
+                .hasText("Meet me at the mill at dusk.");
+        Locator picture = annPage.locator("[data-testid=handouts] [data-testid=note-image]");
+        assertThat(picture).isVisible();
+        annPage.waitForFunction("() => document.querySelector('[data-testid=note-image]')?.naturalWidth > 0");
+        assertThat(String.join("\n", annSeat.frames()))
+                .doesNotContain("waterfall")
+                .doesNotContain("lich");
+
+        Locator lair = gmPage.locator("[data-testid=note]").filter(new Locator.FilterOptions().setHasText("lair"));
+        lair.locator("[data-testid=note-show]").click();
+        assertThat(annPage.locator("[data-testid=note]").filter(new Locator.FilterOptions().setHasText("lair")))
+                .containsText("Behind the waterfall.");
+        gmPage.locator("[data-testid=note]")
+                .filter(new Locator.FilterOptions().setHasText("lair"))
+                .locator("[data-testid=note-hide]")
+                .click();
+        assertThat(annPage.locator("[data-testid=note]").filter(new Locator.FilterOptions().setHasText("lair")))
+                .hasCount(0);
+        screenshot(gmPage, "people-journal-gm-1280.png");
     }
 }

@@ -47,6 +47,23 @@ public final class Rest {
         return send("DELETE", path, token, null);
     }
 
+    /** A POST with a Cookie header and no token, as a browser sends its HttpOnly cookie. */
+    public Reply postWithCookie(String path, String cookie) {
+        return withCookie("POST", path, cookie);
+    }
+
+    public Reply deleteWithCookie(String path, String cookie) {
+        return withCookie("DELETE", path, cookie);
+    }
+
+    private Reply withCookie(String method, String path, String cookie) {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(15))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (cookie != null) request.header("cookie", cookie);
+        return exchange(request, method, path);
+    }
+
     /** @param body a JsonObject, a raw String, or null */
     public Reply send(String method, String path, String token, Object body) {
         return send(method, path, token, body, Duration.ofSeconds(15));
@@ -64,6 +81,10 @@ public final class Rest {
                                 : HttpRequest.BodyPublishers.ofString(
                                         body instanceof JsonObject json ? json.encode() : body.toString()));
         if (token != null) request.header("authorization", "Bearer " + token);
+        return exchange(request, method, path);
+    }
+
+    private Reply exchange(HttpRequest.Builder request, String method, String path) {
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String text = response.body();

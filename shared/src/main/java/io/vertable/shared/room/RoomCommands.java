@@ -264,8 +264,8 @@ public final class RoomCommands {
             java.util.Map.entry("initiative.previous", Set.of()),
             java.util.Map.entry("initiative.effect", Set.of("entryId", "name", "rounds")),
             java.util.Map.entry("initiative.clear", Set.of()),
-            java.util.Map.entry("note.create", Set.of("title", "body", "gmOnly")),
-            java.util.Map.entry("note.update", Set.of("noteId", "title", "body", "gmOnly")),
+            java.util.Map.entry("note.create", Set.of("title", "body", "gmOnly", "image")),
+            java.util.Map.entry("note.update", Set.of("noteId", "title", "body", "gmOnly", "image")),
             java.util.Map.entry("note.remove", Set.of("noteId")),
             java.util.Map.entry("room.settings", Set.of("dialect")));
 
@@ -596,14 +596,15 @@ public final class RoomCommands {
     private static Decision createNote(JsonObject state, JsonObject body, Actor actor, Supplier<String> ids)
             throws Invalid, Refused {
         if (state.getJsonObject("notes").size() >= MAX_NOTES) throw new Refused(ErrorCode.CONFLICT, "too many notes");
-        return Decision.of(new Change(
-                "note.created",
-                new JsonObject()
-                        .put("noteId", ids.get())
-                        .put("title", Check.text(body, "title", 120, true))
-                        .put("body", noteBody(body))
-                        .put("gmOnly", Check.flag(body, "gmOnly", true))
-                        .put("author", actor.userId())));
+        JsonObject data = new JsonObject()
+                .put("noteId", ids.get())
+                .put("title", Check.text(body, "title", 120, true))
+                .put("body", noteBody(body))
+                .put("gmOnly", Check.flag(body, "gmOnly", true))
+                .put("author", actor.userId());
+        String image = Check.text(body, "image", 64, false);
+        if (image != null) data.put("image", image);
+        return Decision.of(new Change("note.created", data));
     }
 
     private static Decision updateNote(JsonObject state, JsonObject body) throws Invalid, NotFound {
@@ -611,6 +612,8 @@ public final class RoomCommands {
         if (body.containsKey("title")) data.put("title", Check.text(body, "title", 120, true));
         if (body.containsKey("body")) data.put("body", noteBody(body));
         if (body.containsKey("gmOnly")) data.put("gmOnly", Check.flag(body, "gmOnly", true));
+        // A handout's picture: one of the room's images (an asset id), or null to take it away.
+        if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
         return Decision.of(new Change("note.updated", data));
     }
 

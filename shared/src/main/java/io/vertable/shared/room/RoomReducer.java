@@ -12,7 +12,7 @@ import java.util.List;
  * they were decided ({@link RoomCommands}); the reducer trusts them.
  *
  * <p>State: {@code {room, seq, activeScene, scenes{}, tokens{}, drawings{}, notes{}, initiative{entries[], turn,
- * round}, settings{dialect}, dice{period, nonce, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
+ * round}, settings{dialect}, dice{period, nonce, commitment?, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
  * rolls of the current seed period (docs/dice.md): chat and dice events change nothing else, their text lives in the
  * log and in the chat table.
  */
@@ -94,15 +94,17 @@ public final class RoomReducer {
                             .put("entries", new JsonArray())
                             .put("turn", 0)
                             .put("round", 1));
-            case "note.created" -> state.getJsonObject("notes")
-                    .put(
-                            data.getString("noteId"),
-                            new JsonObject()
-                                    .put("id", data.getString("noteId"))
-                                    .put("title", data.getString("title"))
-                                    .put("body", data.getString("body"))
-                                    .put("gmOnly", data.getBoolean("gmOnly"))
-                                    .put("author", data.getString("author")));
+            case "note.created" -> {
+                JsonObject note = new JsonObject()
+                        .put("id", data.getString("noteId"))
+                        .put("title", data.getString("title"))
+                        .put("body", data.getString("body"))
+                        .put("gmOnly", data.getBoolean("gmOnly"))
+                        .put("author", data.getString("author"));
+                // A handout's picture (an asset id); notes without one keep their old shape.
+                if (data.getString("image") != null) note.put("image", data.getString("image"));
+                state.getJsonObject("notes").put(data.getString("noteId"), note);
+            }
             case "note.updated" -> merge(
                     state.getJsonObject("notes").getJsonObject(data.getString("noteId")), data, "noteId");
             case "note.removed" -> state.getJsonObject("notes").remove(data.getString("noteId"));
@@ -110,6 +112,7 @@ public final class RoomReducer {
             case "dice.seed.rotated" -> dice(state)
                     .put("period", data.getLong("period"))
                     .put("nonce", 0L)
+                    .put("commitment", data.getString("commitment"))
                     .put("revealed", data.getJsonObject("revealed"));
             case "chat.message" -> countVerifiableRolls(state, data);
             default -> {

@@ -35,6 +35,8 @@ public final class RoomViews {
     private static JsonObject withRoomWide(JsonObject view, JsonObject state) {
         JsonObject dice = RoomReducer.diceOf(state);
         JsonObject shown = new JsonObject().put("period", dice.getLong("period"));
+        // The current period's commitment, published before any roll of it (the first period's comes with the join).
+        if (dice.getString("commitment") != null) shown.put("commitment", dice.getString("commitment"));
         // The last revealed seed is public: everyone at the table can check the period that just ended.
         if (dice.getJsonObject("revealed") != null) shown.put("revealed", dice.getJsonObject("revealed"));
         return view.put("settings", RoomReducer.settingsOf(state)).put("dice", shown);

@@ -62,12 +62,16 @@ class RoomDiceStateTest {
                 state,
                 4,
                 "dice.seed.rotated",
-                new JsonObject().put("period", 2L).put("revealed", revealed));
+                new JsonObject().put("period", 2L).put("commitment", "c2").put("revealed", revealed));
         assertThat(RoomReducer.diceOf(state).getLong("period")).isEqualTo(2L);
         assertThat(RoomReducer.diceOf(state).getLong("nonce")).isZero();
-        // The nonce is not part of any view (a roll changes nothing a view shows); the revealed seed is, for all.
+        // The nonce is not part of any view (a roll changes nothing a view shows); the new period's commitment and the
+        // revealed seed are, for all.
         assertThat(RoomViews.player(state).getJsonObject("dice"))
-                .isEqualTo(new JsonObject().put("period", 2L).put("revealed", revealed));
+                .isEqualTo(new JsonObject()
+                        .put("period", 2L)
+                        .put("commitment", "c2")
+                        .put("revealed", revealed));
     }
 
     @Test
