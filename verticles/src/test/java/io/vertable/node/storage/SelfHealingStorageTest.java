@@ -50,6 +50,13 @@ class SelfHealingStorageTest {
                 .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                 .put("postgres", new JsonObject().put("url", "").put("embeddedPort", 0))
                 .put("redis", new JsonObject().put("url", "").put("embeddedPort", 0))
+                // The test retries a write until the database is back: well within the limits, however long that takes.
+                .put(
+                        "rateLimits",
+                        new JsonObject()
+                                .put("loginPerMinute", 10_000)
+                                .put("registerPerHour", 100_000)
+                                .put("restWritesPerMinute", 100_000))
                 .put("shutdown", new JsonObject().put("graceSeconds", 5));
         node = Node.start(TestNodes.config(config));
         rest = new Rest(node.httpPort());
