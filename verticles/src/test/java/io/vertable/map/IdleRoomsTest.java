@@ -34,7 +34,8 @@ class IdleRoomsTest {
         database = TestStorage.freshDatabase("idle-rooms");
         JsonObject overrides = TestNodes.standalone("idle-node", "http:1,bridge:1,persistence:1,map:2", database);
         overrides.mergeIn(TestNodes.generousBridgeLimits(), true);
-        overrides.put("rooms", new JsonObject().put("idleUnloadSeconds", 5));
+        // Long enough that setting up twelve rooms on a busy machine never outlasts it.
+        overrides.put("rooms", new JsonObject().put("idleUnloadSeconds", 15));
         node = Node.start(TestNodes.config(overrides));
         rest = new Rest(node.httpPort());
     }

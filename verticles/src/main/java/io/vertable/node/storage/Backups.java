@@ -94,6 +94,11 @@ public final class Backups {
                 Files.deleteIfExists(partial);
                 throw e;
             }
+            // On disk before it gets its name: a crash must not leave a truncated file that looks like the latest
+            // backup.
+            try (var channel = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return new Taken(file, Files.size(file), at, version, rows);
         } catch (SQLException | IOException e) {
@@ -128,6 +133,8 @@ public final class Backups {
                             null);
                 }
                 requireEmpty(db, url);
+                // Only the schema's own tables are loaded: a crafted file naming another table is refused.
+                java.util.Set<String> schemaTables = new java.util.HashSet<>(tablesInLoadOrder(db));
                 CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
                 try (InputStream in = Files.newInputStream(file);
                         ZipInputStream zip = new ZipInputStream(in)) {
@@ -137,6 +144,9 @@ public final class Backups {
                         String table = name.substring("tables/".length(), name.length() - ".copy".length());
                         if (!manifest.getJsonObject("rows").containsKey(table)) {
                             throw new BackupException(file + ": table " + table + " is not in its manifest", null);
+                        }
+                        if (!schemaTables.contains(table)) {
+                            throw new BackupException(file + ": " + table + " is not a table of the schema", null);
                         }
                         restored.put(table, copy.copyIn("COPY " + quoted(table) + " FROM STDIN (FORMAT binary)", zip));
                     }
