@@ -61,7 +61,9 @@ class TransactionGuardTest {
                             .getInteger(0))
                     .isEqualTo(42);
             assertThat(idleInTransaction()).isZero();
-            assertThat(stuck.succeeded()).as("the overflowing statement never went through").isFalse();
+            assertThat(stuck.succeeded())
+                    .as("the overflowing statement never went through")
+                    .isFalse();
         } finally {
             pool.close().await();
         }
