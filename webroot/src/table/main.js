@@ -166,7 +166,7 @@ async function openTable(me, roomInfo) {
       gm: el('section', { class: 'panel', testid: 'panel-gm' }),
     };
     side.replaceChildren(...Object.entries(panels).filter(([name]) => name !== 'gm' || room.isGm()).map(([, panel]) => panel));
-    selection = createSelection({ host: panels.selection, room, me, notify });
+    selection = createSelection({ host: panels.selection, roomId, room, me, notify });
     map = await createMap({
       host: mapHost,
       room,

@@ -1,9 +1,10 @@
 // The selected token's card and its actions, also used as the right-click menu: owners change HP and conditions; the
 // GM also resizes, rotates, locks, hides/reveals and removes. Keyboard: [ ] size, , . rotate, H hide, Delete remove.
 import { el } from '../ui.js';
-import { askConfirm, askText } from '../../common/ui/dialogs.js';
+import { api } from '../../common/api.js';
+import { askConfirm, askFields, askText } from '../../common/ui/dialogs.js';
 
-export function createSelection({ host, room, me, notify }) {
+export function createSelection({ host, roomId, room, me, notify }) {
   const card = el('div', { class: 'selection', testid: 'selection' });
   host.append(card);
   let tokenId = null;
@@ -55,10 +56,26 @@ export function createSelection({ host, room, me, notify }) {
     update({ op: 'token.update', conditions: [...conditions] });
   }
 
-  function giveTo(token) {
-    const id = prompt('User id of the owner (empty: nobody)', (token.owners ?? []).join(','));
-    if (id === null) return;
-    update({ op: 'token.update', owners: id.split(',').map((s) => s.trim()).filter(Boolean) });
+  /** The owner is chosen from the room's members by name: nobody has to know, or can mistype, an id. */
+  async function giveTo(token) {
+    let members;
+    try {
+      members = (await api.get(`/api/rooms/${encodeURIComponent(roomId)}/members`)).members ?? [];
+    } catch (error) {
+      return notify(`The members could not be loaded: ${error.message}`, 'error');
+    }
+    const options = [{ value: '', label: 'Nobody (GM only)' }].concat(
+      members
+        .filter((member) => !member.banned)
+        .map((member) => ({ value: member.userId, label: `${member.displayName} (${member.role.toLowerCase()})` })),
+    );
+    const answer = await askFields({
+      title: `Give ${token.name} to…`,
+      fields: [{ name: 'owner', label: 'Owner', value: token.owners?.[0] ?? '', options }],
+      confirmLabel: 'Give',
+    });
+    if (answer === null) return;
+    update({ op: 'token.update', owners: answer.owner ? [answer.owner] : [] });
   }
 
   function render() {

@@ -455,6 +455,30 @@ class TableIT {
 
     @Test
     @Order(7)
+    void theGmGivesATokenToAPlayerChosenByNameAndThePlayerDragsIt() {
+        String lantern = token("Lantern", 875, 385, "#fbc02d", null, false);
+        Page gm = pages.get("gm");
+        waitFor(gm, "id => __vertable.tokens().some(t => t.id === id)", lantern);
+        JsonObject onScreen = tokenOn(gm, lantern);
+        gm.mouse().click(onScreen.getDouble("screenX"), onScreen.getDouble("screenY"));
+        gm.click("[data-testid=token-owners]");
+        // The owner is picked by name from the room's members: no id is shown or typed.
+        gm.waitForSelector("[role=dialog] select", new Page.WaitForSelectorOptions().setTimeout(TIMEOUT_MS));
+        assertThat(gm.textContent("[role=dialog]")).contains("Quin").doesNotContain(Table.userId(quin));
+        gm.selectOption(
+                "[role=dialog] select", new com.microsoft.playwright.options.SelectOption().setLabel("Quin (player)"));
+        gm.click("[role=dialog] button[type=submit]");
+        Page quinPage = pages.get("quin");
+        waitFor(
+                quinPage,
+                "([id, owner]) => __vertable.tokens().some(t => t.id === id && t.owners.includes(owner))",
+                List.of(lantern, Table.userId(quin)));
+        mouseDrag(quinPage, lantern, 945, 385);
+        waitFor(gm, AT, List.of(lantern, 945, 385));
+    }
+
+    @Test
+    @Order(7)
     void aTouchDragWorksOnAPhoneSizedScreen() {
         Page phone = open(
                 "phone",
