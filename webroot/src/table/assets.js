@@ -9,14 +9,17 @@ function assetUrl(image) {
   return { url: `/api/assets/${encodeURIComponent(image)}`, authorized: true };
 }
 
-async function load(image) {
+/** An image's bytes, with the session's header where the route needs it. */
+export async function imageBlob(image) {
   const { url, authorized } = assetUrl(image);
-  const headers = {};
   const session = currentSession();
-  if (authorized && session) headers.authorization = `Bearer ${session.token}`;
-  const response = await fetch(url, { headers });
+  const response = await fetch(url, { headers: authorized && session ? { authorization: `Bearer ${session.token}` } : {} });
   if (!response.ok) throw new Error(`image ${image}: ${response.status}`);
-  const bitmap = await createImageBitmap(await response.blob());
+  return response.blob();
+}
+
+async function load(image) {
+  const bitmap = await createImageBitmap(await imageBlob(image));
   // Mipmapped: a map seen zoomed out samples a small level instead of striding across the full image (much cheaper
   // on software WebGL, and no shimmer).
   const mipLevelCount = Math.floor(Math.log2(Math.max(bitmap.width, bitmap.height, 1))) + 1;
@@ -51,9 +54,5 @@ export function textureFor(image, onReady) {
 
 /** A URL for an <img> in the token library (a blob URL, since the asset route needs the header). */
 export async function previewUrl(image) {
-  const { url, authorized } = assetUrl(image);
-  const session = currentSession();
-  const response = await fetch(url, { headers: authorized && session ? { authorization: `Bearer ${session.token}` } : {} });
-  if (!response.ok) throw new Error(String(response.status));
-  return URL.createObjectURL(await response.blob());
+  return URL.createObjectURL(await imageBlob(image));
 }

@@ -157,6 +157,7 @@ async function openTable(me, roomInfo) {
   /** A chat event for me: shown in the chat, and read by the tracker when it is an initiative roll it asked for. */
   function heard(event) {
     chat?.show(event);
+    if (event.type !== 'redacted' && event.data) tabs?.mark('chat');
     initiative?.heard(event);
   }
 
@@ -254,6 +255,7 @@ async function openTable(me, roomInfo) {
     tabs.add({ id: 'chat', label: 'Chat', icon: () => import('@lucide/svelte/icons/message-square'), node: panels.chat });
     tabs.add({ id: 'dice', label: 'Dice', icon: () => import('@lucide/svelte/icons/dice-5'), node: panels.dice });
     tabs.add({ id: 'sheets', label: 'Sheets', icon: () => import('@lucide/svelte/icons/scroll-text'), node: panels.sheets });
+    tabs.add({ id: 'journal', label: 'Journal', icon: () => import('@lucide/svelte/icons/book-open'), node: panels.journal });
     tabs.add({ id: 'initiative', label: 'Initiative', icon: () => import('@lucide/svelte/icons/swords'), node: panels.initiative });
     tabs.add({ id: 'party', label: 'Party', icon: () => import('@lucide/svelte/icons/users'), node: panels.party });
     selection = createSelection({ host: selectionHost, roomId, room, me, notify });

@@ -5,7 +5,9 @@ import { textureFor } from './assets.js';
 import { hexOutlines } from './geometry.js';
 
 const FOG_MAX_PIXELS = 2048;
-const GRID_STYLE = { width: 1, alpha: 0.35 };
+// One device pixel at any zoom: a world-space 1 px line drawn without antialiasing vanished below 100 % zoom, so
+// zoomed-out grids showed only some of their lines.
+const GRID_STYLE = { width: 1, alpha: 0.35, pixelLine: true };
 
 export function createSceneLayers({ renderer, layers, onImage, stats }) {
   let sceneKey = null;
@@ -164,5 +166,5 @@ function gridSprite(scene) {
     return null;
   }
   lines.label = 'grid';
-  return lines.stroke({ width: GRID_STYLE.width, color: '#000000', alpha: GRID_STYLE.alpha });
+  return lines.stroke({ ...GRID_STYLE, color: '#000000' });
 }

@@ -43,18 +43,13 @@ export async function openTokenEditor({ roomId, token, gm, save }) {
   });
 }
 
-/** An image's own size, in pixels (room images need the session's header, so they are read as blobs). */
+/** An image's own size, in pixels (read from its bytes: the page's policy forbids fetching blob: URLs). */
 async function naturalSize(assetId) {
-  const { previewUrl } = await import('../assets.js');
-  const url = await previewUrl(assetId);
-  try {
-    const bitmap = await createImageBitmap(await (await fetch(url)).blob());
-    const size = { width: bitmap.width, height: bitmap.height };
-    bitmap.close();
-    return size;
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  const { imageBlob } = await import('../assets.js');
+  const bitmap = await createImageBitmap(await imageBlob(assetId));
+  const size = { width: bitmap.width, height: bitmap.height };
+  bitmap.close();
+  return size;
 }
 
 /** Opens the scene editor: a new scene when `scene` is null. `save(body)` and `remove()` talk to the server. */

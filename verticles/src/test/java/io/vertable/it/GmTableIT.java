@@ -258,6 +258,47 @@ class GmTableIT {
         assertThat(topLeft[1]).isGreaterThanOrEqualTo(map.y);
         assertThat(bottomRight[0]).isLessThanOrEqualTo(map.x + map.width);
         assertThat(bottomRight[1]).isLessThanOrEqualTo(map.y + map.height);
+        assertEveryGridLineIsDrawn(gm);
+    }
+
+    /**
+     * Zoomed out, every one of the 70 px grid's inner vertical lines is on the screen, along a row of cells without a
+     * token: each is darker than the middle of the cells beside it. (Thin lines drawn in world units vanished below
+     * 100 % zoom, so some columns showed no line.)
+     */
+    static void assertEveryGridLineIsDrawn(Page page) {
+        JsonArray tokens =
+                new JsonArray((String) page.evaluate("() => JSON.stringify(__vertable.tokens().map(t => t.y))"));
+        Locator card = page.locator("[data-testid=selection-card]");
+        double below = card.isVisible() ? card.boundingBox().y + card.boundingBox().height : 0;
+        int row = -1;
+        for (int r = 0; r < 14 && row < 0; r++) {
+            double y = 35 + 70 * r;
+            boolean free = tokens.stream().allMatch(t -> Math.abs(((Number) t).doubleValue() - y) > 105);
+            if (free && TableIT.screenOf(page, 0, y)[1] > below + 4) row = r;
+        }
+        assertThat(row).as("a row of cells without tokens").isGreaterThanOrEqualTo(0);
+        double y = 35 + 70 * row;
+        java.awt.image.BufferedImage shot;
+        try {
+            shot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(page.screenshot()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int sy = (int) Math.round(TableIT.screenOf(page, 0, y)[1]);
+        List<Integer> missing = new ArrayList<>();
+        for (int k = 1; k < 20; k++) {
+            int sx = (int) Math.round(TableIT.screenOf(page, 70 * k, y)[0]);
+            int middle = (int) Math.round(TableIT.screenOf(page, 70 * k + 35, y)[0]);
+            int darkest = 255;
+            for (int dx = -2; dx <= 2; dx++) darkest = Math.min(darkest, luminance(shot.getRGB(sx + dx, sy)));
+            if (darkest > luminance(shot.getRGB(middle, sy)) - 8) missing.add(70 * k);
+        }
+        assertThat(missing).as("grid lines not drawn (world x)").isEmpty();
+    }
+
+    static int luminance(int rgb) {
+        return (((rgb >> 16) & 0xff) * 299 + ((rgb >> 8) & 0xff) * 587 + (rgb & 0xff) * 114) / 1000;
     }
 
     @Test

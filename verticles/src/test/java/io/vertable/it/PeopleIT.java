@@ -135,15 +135,15 @@ class PeopleIT {
         JsonObject ann = room.join("Ann", "PLAYER");
         Page page = table(room, ann).page();
         page.evaluate("() => { window.__sameDocument = true; }");
-        assertThat(page.locator("[data-testid=panel-dice]")).isVisible();
-        assertThat(page.locator("[data-testid=panel-gm]")).isHidden();
+        assertThat(page.locator("[data-testid=tab-dice]")).isVisible();
+        assertThat(page.locator("[data-testid=tab-gm]")).hasCount(0);
 
         String member = "/api/rooms/" + room.roomId() + "/members/" + Table.userId(ann);
         assertThat(rest.patch(member, room.gmToken(), new JsonObject().put("role", "OBSERVER"))
                         .status())
                 .isEqualTo(200);
         TableIT.waitFor(page, "() => __vertable.state().role === 'OBSERVER' && __vertable.state().ready", null);
-        assertThat(page.locator("[data-testid=panel-dice]")).isHidden();
+        assertThat(page.locator("[data-testid=tab-dice]")).hasCount(0);
         assertThat(page.locator("[data-testid=toast]").filter(new Locator.FilterOptions().setHasText("observer")))
                 .isVisible();
         assertThat(page.locator("[data-testid=connection-status]")).hasAttribute("data-state", "connected");
@@ -152,7 +152,7 @@ class PeopleIT {
                         .status())
                 .isEqualTo(200);
         TableIT.waitFor(page, "() => __vertable.state().role === 'GM'", null);
-        assertThat(page.locator("[data-testid=panel-gm]")).isVisible();
+        openTab(page, "gm");
         assertThat(page.locator("[data-testid=tool-fog-rect]")).isVisible();
         assertThat(page.evaluate("() => window.__sameDocument === true")).isEqualTo(true);
 
@@ -163,7 +163,11 @@ class PeopleIT {
         TableIT.waitFor(page, "() => __vertable.connection() === 'connected' && __vertable.state().ready", null);
         Page gmPage = gmTable(room).page();
         say(gmPage, "still with us?");
+        // Heard while the GM tab is open: the Chat tab counts it until it is looked at.
+        assertThat(page.locator("[data-testid=unread-chat]")).hasText("1");
+        openTab(page, "chat");
         assertThat(messages(page, "still with us?")).isVisible();
+        assertThat(page.locator("[data-testid=unread-chat]")).hasCount(0);
     }
 
     @Test
@@ -255,7 +259,16 @@ class PeopleIT {
                 .filter(new Locator.FilterOptions().setHasText(text));
     }
 
+    /** Opens a side panel by its tab, as a person would (a second press on the open tab would fold a phone's sheet). */
+    static void openTab(Page page, String id) {
+        Locator tab = page.locator("[data-testid=tab-" + id + "]");
+        if (!"true".equals(tab.getAttribute("aria-selected"))
+                || "false".equals(page.locator("[data-testid=side-tabs]").getAttribute("data-sheet-open"))) tab.click();
+        assertThat(page.locator("[data-testid=panel-" + id + "]")).isVisible();
+    }
+
     static void say(Page page, String text) {
+        openTab(page, "chat");
         page.locator("[data-testid=chat-input]").fill(text);
         page.locator("[data-testid=chat-input]").press("Enter");
     }
@@ -340,11 +353,15 @@ class PeopleIT {
         assertThat(bobPage.locator("[data-testid=chat-search-results]")).containsText("the door is open");
 
         // Labels: the GM's own GM roll, and a blind roll as its roller sees it.
+        openTab(gm.page(), "dice");
         gm.page().selectOption("[data-testid=roll-mode]", "gm");
         gm.page().click("[data-testid=roll-d20]");
+        openTab(gm.page(), "chat");
         assertThat(gm.page().locator("[data-testid=mode-label]").last()).hasText("GM roll (only the GMs see it)");
+        openTab(annPage, "dice");
         annPage.selectOption("[data-testid=roll-mode]", "blind");
         annPage.click("[data-testid=roll-d12]");
+        openTab(annPage, "chat");
         assertThat(annPage.locator("[data-testid=blind-teaser]"))
                 .hasText("You rolled 1d12 in secret: only the GM sees the result.");
         assertThat(annPage.locator("[data-testid=blind-teaser] ~ [data-testid=roll-card]"))
@@ -371,6 +388,7 @@ class PeopleIT {
         Page gmPage = gm.page();
 
         // The GM's NPC, made through the same panel: nobody plays it.
+        openTab(gmPage, "sheets");
         gmPage.click("[data-testid=sheet-new]");
         fillDialog(gmPage, "Name", "Lich King");
         gmPage.locator("[role=dialog] select").selectOption("");
@@ -385,6 +403,7 @@ class PeopleIT {
         assertThat(gmPage.locator("[data-testid=sheet-save]")).hasText("Saved");
 
         // Ann's own sheet: created, filled, saved, rolled with.
+        openTab(annPage, "sheets");
         annPage.click("[data-testid=sheet-new]");
         fillDialog(annPage, "Name", "Ayla");
         annPage.locator("[role=dialog] input").press("Enter");
@@ -396,6 +415,7 @@ class PeopleIT {
         annPage.click("[data-testid=sheet-save]");
         assertThat(annPage.locator("[data-testid=sheet-save]")).hasText("Saved");
         annPage.locator("[data-testid=attribute-roll]").first().click();
+        openTab(annPage, "chat");
         Locator card = messages(annPage, "Ayla: str").locator("[data-testid=roll-card]");
         assertThat(card).containsText("1d20+@str");
         int total = Integer.parseInt(
@@ -412,6 +432,8 @@ class PeopleIT {
         assertThat(messages(gmPage, "typed").locator("[data-testid=roll-card]")).containsText("1d20+@str");
 
         // The GM sees and edits Ann's sheet; Ann's open panel follows.
+        openTab(gmPage, "sheets");
+        openTab(annPage, "sheets");
         gmPage.locator("[data-testid=sheet-item]")
                 .filter(new Locator.FilterOptions().setHasText("Ayla"))
                 .click();
@@ -436,6 +458,7 @@ class PeopleIT {
     }
 
     static Locator check(Page page, String flavor) {
+        openTab(page, "chat");
         Locator card = messages(page, flavor).locator("[data-testid=roll-card]").first();
         Locator details = card.locator("details.roll-verify");
         if (!Boolean.TRUE.equals(details.evaluate("d => d.open")))
@@ -451,6 +474,8 @@ class PeopleIT {
         Page gmPage = gmTable(room).page();
         Page annPage = table(room, ann).page();
 
+        openTab(annPage, "dice");
+        openTab(gmPage, "dice");
         String before = annPage.locator("[data-testid=dice-commitment]").innerText();
         assertThat(before).matches("[0-9a-f]{64}");
         assertThat(gmPage.locator("[data-testid=dice-commitment]")).hasText(before);
@@ -460,6 +485,7 @@ class PeopleIT {
         say(annPage, "/r 1d20 # doctored");
         assertThat(check(annPage, "honest")).containsText("still secret");
 
+        openTab(annPage, "dice");
         gmPage.selectOption("[data-testid=dice-dialect-choice]", "foundry");
         assertThat(annPage.locator("[data-testid=dice-dialect]")).hasText("Foundry");
         gmPage.click("[data-testid=dice-rotate]");
@@ -470,6 +496,7 @@ class PeopleIT {
         assertThat(annPage.locator("[data-testid=dice-commitment]")).not().hasText(before);
         assertThat(annPage.locator("[data-testid=dice-commitment]"))
                 .hasText(gmPage.locator("[data-testid=dice-commitment]").innerText());
+        openTab(gmPage, "chat");
 
         assertThat(check(annPage, "honest")).hasAttribute("data-outcome", "match");
         assertThat(check(gmPage, "honest")).hasAttribute("data-outcome", "match");
@@ -505,8 +532,8 @@ class PeopleIT {
         JsonObject ann = room.join("Ann", "PLAYER");
         Page gmPage = gmTable(room).page();
         Page phone = table(room, ann, 390, 844).page();
-        phone.click("[data-testid=panel-toggle]");
         say(phone, "Hello from a phone, I roll [[1d20+2]]");
+        openTab(phone, "sheets");
         phone.click("[data-testid=sheet-new]");
         fillDialog(phone, "Name", "Pocket Rogue");
         phone.locator("[role=dialog] input").press("Enter");
@@ -516,6 +543,7 @@ class PeopleIT {
         phone.click("[data-testid=sheet-save]");
         assertThat(phone.locator("[data-testid=sheet-save]")).hasText("Saved");
         assertThat(messages(gmPage, "Hello from a phone")).isVisible();
+        openTab(gmPage, "journal");
         gmPage.click("[data-testid=note-new]");
         fillDialog(gmPage, "Title", "Map of the sewers");
         gmPage.locator("[role=dialog] textarea")
@@ -525,8 +553,8 @@ class PeopleIT {
         gmPage.locator("[role=dialog] button[type=submit]").click();
         assertThat(phone.locator("[data-testid=handouts] [data-testid=note]")).hasCount(1);
         for (String panel : List.of("panel-chat", "panel-dice", "panel-sheets", "panel-journal")) {
+            openTab(phone, panel.substring("panel-".length()));
             Locator section = phone.locator("[data-testid=" + panel + "]");
-            section.scrollIntoViewIfNeeded();
             // Nothing in the panel is wider than the phone: no sideways scrolling to reach a button.
             assertThat(section.evaluate("s => s.scrollWidth <= s.clientWidth + 1"))
                     .as(panel)
@@ -534,12 +562,15 @@ class PeopleIT {
             section.screenshot(new Locator.ScreenshotOptions()
                     .setPath(Path.of("target", "screenshots", "people-" + panel + "-390.png")));
         }
-        // Every button of these panels is big enough to hit with a thumb.
-        Object small = phone.evaluate(
-                "() => [...document.querySelectorAll("
-                        + "'[data-testid=panel-sheets] button, [data-testid=panel-chat] button, [data-testid=panel-dice] button, [data-testid=panel-journal] button')]"
-                        + ".filter(b => b.offsetParent !== null && b.getBoundingClientRect().height < 36).map(b => b.textContent || b.title)");
-        assertThat((List<?>) small).isEmpty();
+        // Every button of these panels is big enough to hit with a thumb (each looked at while its tab is open).
+        List<Object> small = new java.util.ArrayList<>();
+        for (String panel : List.of("chat", "dice", "sheets", "journal")) {
+            openTab(phone, panel);
+            small.addAll((List<?>) phone.evaluate("() => [...document.querySelectorAll('[data-testid=panel-" + panel
+                    + "] button')].filter(b => b.offsetParent !== null && b.getBoundingClientRect().height < 36)"
+                    + ".map(b => b.textContent || b.title)"));
+        }
+        assertThat(small).isEmpty();
     }
 
     // ---- guests who come back ----
@@ -654,8 +685,10 @@ class PeopleIT {
         Page gmPage = gmTable(room).page();
         Seat annSeat = table(room, ann);
         Page annPage = annSeat.page();
+        openTab(annPage, "journal");
         assertThat(annPage.locator("[data-testid=journal-empty]")).hasText("Nothing has been handed out yet.");
 
+        openTab(gmPage, "journal");
         gmPage.click("[data-testid=note-new]");
         fillDialog(gmPage, "Title", "The lich's lair");
         gmPage.locator("[role=dialog] textarea").fill("Behind the waterfall.\nTrapped.");
