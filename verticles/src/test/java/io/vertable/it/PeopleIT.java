@@ -232,6 +232,7 @@ class PeopleIT {
         assertThat(admin.locator("[data-testid=panel-room] [data-testid=room-name]"))
                 .hasText("New Keep");
 
+        assertThat(admin.locator("[data-testid=room-archived]")).isHidden();
         admin.click("[data-testid=room-archive]");
         admin.locator("[role=dialog] button[type=submit]").click();
         assertThat(admin.locator("[data-testid=room-archived]")).isVisible();
