@@ -154,7 +154,8 @@ export function createMapTools(map) {
   function renderBar() {
     const count = pickedTokens().length;
     const gm = room.isGm();
-    bar.hidden = !(count > 1 || (gm && clipboard.length));
+    const copies = clipboard.filter((token) => room.tokenAt(token.id)).length;
+    bar.hidden = !(count > 1 || (gm && copies));
     if (bar.hidden) return;
     const button = (testid, label, run, danger) => el('button', { type: 'button', testid, class: danger ? 'danger' : '', onclick: run }, label);
     bar.replaceChildren(
@@ -162,7 +163,7 @@ export function createMapTools(map) {
       gm && count ? button('multi-hide', 'Hide', () => several('tokens.hide')) : '',
       gm && count ? button('multi-reveal', 'Reveal', () => several('tokens.reveal')) : '',
       gm && count ? button('multi-copy', 'Copy', copy) : '',
-      gm && clipboard.length ? button('multi-paste', `Paste ${clipboard.length}`, paste) : '',
+      gm && copies ? button('multi-paste', `Paste ${copies}`, paste) : '',
       gm && count ? button('multi-remove', 'Remove…', removeSelected, true) : '',
       count > 1 ? button('multi-clear', 'Deselect', () => map.select(null)) : '',
     );
