@@ -307,7 +307,7 @@ async function openTable(me, roomInfo) {
       ['draw-circle', 'Circle', 'Circle'],
       ['draw-text', 'Text', 'Text label'],
       ['eraser', 'Eraser', 'Erase a drawing: click it (yours; the GM erases anyone’s)'],
-      ['box', 'Area select', 'Select the tokens in a box (with a mouse, a drag on the empty map does it too)'],
+      ['box', 'Select ⬚', 'Select the tokens in a box (with a mouse, a drag on the empty map does it too)'],
       ['template-circle', 'Burst', 'Circle area, shown to the table'],
       ['template-cone', 'Cone', 'Cone area, shown to the table'],
       ['template-line', 'Beam', 'Line area one cell wide, shown to the table'],

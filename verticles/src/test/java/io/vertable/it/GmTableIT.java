@@ -1026,6 +1026,6 @@ class GmTableIT {
         }
         screenshot(phone, "table-phone-tools.png", true);
         phone.tap("[data-testid=tool-box]");
-        assertThat(phone.locator("[data-testid=tools-toggle]").textContent()).contains("Area select");
+        assertThat(phone.locator("[data-testid=tools-toggle]").textContent()).contains("Select ⬚");
     }
 }
