@@ -757,8 +757,9 @@ class GmTableIT {
         assertThat(gm.locator("[data-testid=multi-count]").textContent()).isEqualTo("3 selected");
         screenshot(gm, "table-box-select.png", true);
 
-        // Dragging one drags all three: two cells down, each on its own cell.
-        TableIT.mouseDrag(gm, s10, 455, 245);
+        // Dragging one drags all three: two cells down, each on its own cell (the one furthest from the selection
+        // card in the map's corner, which covers what is under it).
+        TableIT.mouseDrag(gm, s100, 525, 245);
         for (var t : List.of(List.of(s1, 385, 245), List.of(s10, 455, 245), List.of(s100, 525, 245)))
             waitFor(player, TableIT.AT, t);
 
