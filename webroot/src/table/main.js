@@ -2,13 +2,11 @@
 import './table.css';
 // The page's Content-Security-Policy forbids eval; this makes PixiJS build its shader bindings without it.
 import 'pixi.js/unsafe-eval';
-import { askText } from '../common/ui/dialogs.js';
 import { api, resumeOrRecover } from '../common/api.js';
 import { createBus, readableCode, REMOVED_CODES } from './bus.js';
 import { createMap } from './map.js';
 import { createChat } from './panels/chat.js';
 import { createDiceTray } from './panels/dice.js';
-import { createInitiative } from './panels/initiative.js';
 import { createJournal } from './panels/journal.js';
 import { createParty } from './panels/party.js';
 import { createSelection } from './panels/selection.js';
@@ -266,10 +264,12 @@ async function openTable(me, roomInfo) {
       actions: {
         move: (tokenId, x, y) => room.moveToken(tokenId, x, y),
         live: (op, x, y, tokenId) => bus.send('vtt.in.live', { room: roomId, op, x, y, ...(tokenId ? { tokenId } : {}) }),
+        measure: (body) => bus.send('vtt.in.live', { room: roomId, ...body }),
+        notify,
         fog: (mode, shape) => sceneCommand({ op: mode === 'cover' ? 'fog.cover' : 'fog.reveal', shape }),
         draw: (shape) => sceneCommand({ op: 'drawing.create', color: drawColour.value, width: 3, ...shape }),
         drawText: async (point) => {
-          const text = await askText({ title: 'Text on the map', label: 'Text', confirmLabel: 'Place' });
+          const text = await map.tools()?.inlineText(point);
           if (text) sceneCommand({ op: 'drawing.create', kind: 'text', points: [point], text, color: drawColour.value, width: 3 });
         },
         selected: (id) => selection.select(id),
@@ -281,7 +281,11 @@ async function openTable(me, roomInfo) {
     tray = createDiceTray({ host: panels.dice, room, notify });
     sheets = createSheets({ host: panels.sheets, room, me, notify, rollMode: () => tray.mode(), onSaved: () => chat.characters() });
     journal = createJournal({ host: panels.journal, room, notify });
-    initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
+    // Not in the page's first load: the tracker comes a moment later (a roll it asked for cannot come before it).
+    import('./panels/initiative.js').then(({ createInitiative }) => {
+      initiative = createInitiative({ host: panels.initiative, room, selectedToken: () => selection.selected(), notify });
+      initiative?.render();
+    });
     party = createParty({ host: panels.party, roomId, room });
     applyRole();
     changed({ all: true });
@@ -304,6 +308,11 @@ async function openTable(me, roomInfo) {
       ['draw-rect', 'Box', 'Rectangle'],
       ['draw-circle', 'Circle', 'Circle'],
       ['draw-text', 'Text', 'Text label'],
+      ['eraser', 'Eraser', 'Erase a drawing: click it (yours; the GM erases anyone’s)'],
+      ['box', 'Select ⬚', 'Select the tokens in a box (with a mouse, a drag on the empty map does it too)'],
+      ['template-circle', 'Burst', 'Circle area, shown to the table'],
+      ['template-cone', 'Cone', 'Cone area, shown to the table'],
+      ['template-line', 'Beam', 'Line area one cell wide, shown to the table'],
     ];
     if (room.isGm()) tools.push(['fog-rect', 'Fog ▭', 'Fog rectangle'], ['fog-poly', 'Fog ⬠', 'Fog polygon: click points, double-click to close'], ['fog-brush', 'Fog brush', 'Paint fog']);
     const fogMode = el('select', { testid: 'fog-mode', 'aria-label': 'Fog mode' }, el('option', { value: 'reveal' }, 'Reveal'), el('option', { value: 'cover' }, 'Cover'));
@@ -319,7 +328,8 @@ async function openTable(me, roomInfo) {
       choose(active.dataset.testid.slice(5));
     });
     const toolsToggle = el('button', { type: 'button', class: 'tools-toggle', testid: 'tools-toggle', 'aria-expanded': 'false', 'aria-controls': 'map-tools' }, 'Tools: Move');
-    const toolBox = el('div', { class: 'tools', id: 'map-tools' }, ...buttons, drawColour, room.isGm() ? fogMode : '');
+    const undo = el('button', { type: 'button', testid: 'undo', title: 'Undo my last drawing (the GM: or fog change) — Ctrl+Z', onclick: () => map.tools()?.undo() }, 'Undo');
+    const toolBox = el('div', { class: 'tools', id: 'map-tools' }, ...buttons, undo, drawColour, room.isGm() ? fogMode : '');
     // On a phone the tools fold away behind one button that names the tool in hand; choosing one folds them again.
     toolsToggle.addEventListener('click', () => setToolsOpen(!toolbar.classList.contains('tools-open')));
     function setToolsOpen(open) {
@@ -372,7 +382,7 @@ async function openTable(me, roomInfo) {
     const moved = (change.patch?.upsert?.tokens ?? []).map((token) => token.id);
     if (moved.length) map.settled(moved);
     selection.render();
-    initiative.render();
+    initiative?.render();
     gmTools?.then((tools) => tools.render());
     tray?.render();
     journal?.render();

@@ -54,6 +54,8 @@ export async function createMap({ host, room, me, actions }) {
   const sceneLayers = createSceneLayers({ renderer: app.renderer, layers, onImage: () => markScene(), stats });
   let viewAsPlayer = false;
   let selected = null;
+  const picked = new Set(); // every selected token; `selected` is the one the card shows
+  let tools = null; // selection, eraser, text, templates and shared measures: map-tools.js, loaded after the map
   let tool = { name: 'select' };
   let fitted = null;
 
@@ -224,12 +226,13 @@ export async function createMap({ host, room, me, actions }) {
     if (!showsToken(current, token)) return tokenSprites.remove(id);
     const context = {
       mine: isMine(token),
-      selected: selected === id,
+      selected: picked.has(id),
       cell,
       textureReady: !!textureFor(token.image),
       onTextureReady: () => markToken(id),
     };
-    const dragged = drag?.tokenId === id ? drag.at : null;
+    const member = drag?.group.find(([other]) => other === id);
+    const dragged = drag?.tokenId === id ? drag.at : member ? [drag.at[0] + member[1], drag.at[1] + member[2]] : null;
     const ghost = ghosts.get(id);
     const at = dragged ?? (ghost && ghost.until > now ? [ghost.x, ghost.y] : [token.x, token.y]);
     tokenSprites.update(token, context, at, { glide: !dragged, res, now });
@@ -281,6 +284,7 @@ export async function createMap({ host, room, me, actions }) {
       }
       overlay.circle(pings[i].x, pings[i].y, 10 + age * 60).stroke({ width: 4 / camera.scale, color: pings[i].colour, alpha: 1 - age });
     }
+    tools?.drawOverlay(overlay, gesture);
     if (!gesture) return;
     const width = 2 / camera.scale;
     if (gesture.kind === 'ruler') {
@@ -375,9 +379,11 @@ export async function createMap({ host, room, me, actions }) {
       drag.moved ||= Math.hypot(event.clientX - drag.screen[0], event.clientY - drag.screen[1]) > 4;
       sendDragPreview();
       markToken(drag.tokenId);
+      drag.group.forEach(([id]) => markToken(id));
     } else if (gesture) {
       gesture.to = at;
       if (gesture.points && gesture.kind !== 'fog-poly') gesture.points.push(at.map(round));
+      tools?.moved(gesture);
       renderOverlay();
     }
   });
@@ -415,12 +421,16 @@ export async function createMap({ host, room, me, actions }) {
   );
 
   function startGesture(at, event) {
+    if (tools?.pointerDown(at, event, tool)) return;
     switch (tool.name) {
+      case 'box':
       case 'select': {
         const token = hitToken(...at);
         if (token) {
-          select(token.id);
-          drag = { tokenId: token.id, offset: [at[0] - token.x, at[1] - token.y], at: [token.x, token.y], screen: [event.clientX, event.clientY], moved: false };
+          if (!picked.has(token.id)) select(token.id);
+          // The others selected move along, each keeping its distance to the one in hand.
+          const group = [...picked].filter((id) => id !== token.id && room.tokenAt(id)).map((id) => [id, room.tokenAt(id).x - token.x, room.tokenAt(id).y - token.y]);
+          drag = { tokenId: token.id, group, offset: [at[0] - token.x, at[1] - token.y], at: [token.x, token.y], screen: [event.clientX, event.clientY], moved: false };
         } else {
           select(null);
           gesture = { kind: 'pan', last: [event.clientX, event.clientY] };
@@ -457,7 +467,7 @@ export async function createMap({ host, room, me, actions }) {
     done.to = at;
     gesture = null;
     renderOverlay();
-    if (cancelled || done.kind === 'pan' || done.kind === 'ruler') return;
+    if (cancelled || tools?.finish(done) || done.kind === 'pan' || done.kind === 'ruler') return;
     const shape = previewShape(done);
     const [ax, ay] = done.from.map(round);
     const [bx, by] = at.map(round);
@@ -496,9 +506,11 @@ export async function createMap({ host, room, me, actions }) {
   function finishDrag() {
     const done = drag;
     drag = null;
+    done.group.forEach(([id]) => markToken(id));
     if (!done.moved) return markToken(done.tokenId);
     const token = room.tokenAt(done.tokenId);
     const [x, y] = snap(grid(), done.at[0], done.at[1], token?.size ?? 1);
+    if (done.group.length) return tools?.moveGroup(done, x, y);
     actions.move(done.tokenId, round(x), round(y));
     markToken(done.tokenId);
   }
@@ -522,12 +534,18 @@ export async function createMap({ host, room, me, actions }) {
     pinch = { distance, centre };
   }
 
-  function select(id) {
-    if (selected === id) return;
-    markToken(selected);
-    selected = id;
+  /** One token selected (or none); `add` toggles one in or out of the selection instead. */
+  function select(id, add = false) {
+    if (!add && selected === id && picked.size <= 1) return;
+    if (!add) {
+      picked.forEach(markToken);
+      picked.clear();
+    }
+    if (id && add && picked.has(id)) picked.delete(id);
+    else if (id) picked.add(id);
+    selected = picked.has(id) ? id : [...picked].at(-1) ?? null;
     markToken(id);
-    actions.selected(id);
+    actions.selected(selected, [...picked]);
   }
 
   function showPing(x, y, colour) {
@@ -538,6 +556,10 @@ export async function createMap({ host, room, me, actions }) {
   applyCamera();
   markScene();
   const fps = fpsOverlay(host, stats, () => tokenSprites.size());
+  const inner = { app, canvas, layers, room, me, actions, camera, grid, scene, select, picked, hitToken, shownTokens, isMine, markToken, requestRender: renderOverlay, begin: (next) => (gesture = next), playerEyes, drawings: () => drawings, toScreen, toWorld, round, tool: () => tool, cancel: () => (gesture = null) };
+  import('./map-tools.js').then(({ createMapTools }) => {
+    tools = createMapTools(inner);
+  });
 
   return {
     /** The room changed: `{all}`, `{patch}` of an event, or `{tokens: [ids]}` of my own pending moves. */
@@ -554,10 +576,12 @@ export async function createMap({ host, room, me, actions }) {
     },
     viewAsPlayer: () => viewAsPlayer,
     selected: () => selected,
+    picked: () => [...picked],
     select,
+    tools: () => tools,
     /** Someone else's drag preview or ping, relayed by `vtt.in.live`. */
     live(message) {
-      if (message.from === me.id) return;
+      if (message.from === me.id || tools?.live(message)) return;
       if (message.op === 'ping') showPing(message.x, message.y, '#ff7043');
       if (message.op === 'drag' && message.tokenId) showGhost(message.tokenId, message.x, message.y);
     },

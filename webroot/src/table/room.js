@@ -196,24 +196,24 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     for (const item of outbox.splice(0)) attempt(item);
   }
 
-  /** Optimistic move: shown at once, settled by the event of the reply's seq, undone on refusal. */
-  async function moveToken(tokenId, x, y) {
-    overlays.set(tokenId, { x, y });
-    changed({ tokens: [tokenId] });
+  /** Optimistic moves: shown at once, settled by the event of the reply's seq, undone on refusal. Several go as one. */
+  async function moveTokens(moves) {
+    const ids = moves.map((move) => move.tokenId);
+    const mine = (move) => {
+      const overlay = overlays.get(move.tokenId);
+      return overlay && overlay.x === move.x && overlay.y === move.y ? overlay : null;
+    };
+    moves.forEach(({ tokenId, x, y }) => overlays.set(tokenId, { x, y }));
+    changed({ tokens: ids });
     try {
-      const reply = await command('vtt.in.map', { op: 'token.move', tokenId, x, y });
-      const overlay = overlays.get(tokenId);
-      if (overlay && overlay.x === x && overlay.y === y) {
-        overlay.settleSeq = reply.seq;
-        settleOverlays();
-        changed({ tokens: [tokenId] });
-      }
+      const reply = await command('vtt.in.map', moves.length === 1 ? { op: 'token.move', ...moves[0] } : { op: 'tokens.move', moves });
+      moves.forEach((move) => mine(move) && (mine(move).settleSeq = reply.seq));
+      settleOverlays();
     } catch (error) {
-      const overlay = overlays.get(tokenId);
-      if (overlay && overlay.x === x && overlay.y === y) overlays.delete(tokenId);
-      changed({ tokens: [tokenId] });
+      moves.forEach((move) => mine(move) && overlays.delete(move.tokenId));
       notify(`Move refused: ${error.message || readableCode(error.code)}`, 'error');
     }
+    changed({ tokens: ids });
   }
 
   function tokenAt(id) {
@@ -235,7 +235,8 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     rejoin,
     receive,
     command,
-    moveToken,
+    moveToken: (tokenId, x, y) => moveTokens([{ tokenId, x, y }]),
+    moveTokens,
     tokenAt,
     id: () => roomId,
     receiveSecrets,

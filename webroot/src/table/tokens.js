@@ -5,10 +5,13 @@ import { textureFor } from './assets.js';
 
 const CONDITION_COLOURS = ['#e53935', '#8e24aa', '#1e88e5', '#43a047', '#fb8c00', '#6d4c41', '#00acc1', '#fdd835'];
 
+/** "Skeleton 10" → S10 (numbered tokens stay apart), "Bob (rogue)" → BR, "Pip" → PI. */
 export function initials(name) {
-  const words = String(name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return '?';
-  return (words.length === 1 ? words[0].slice(0, 2) : words[0][0] + words[1][0]).toUpperCase();
+  const words = String(name ?? '').split(/\s+/).map((word) => word.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
+  const number = words.length > 1 && /^\d{1,4}$/.test(words.at(-1)) ? words.pop() : '';
+  if (!words.length) return number || '?';
+  const letters = words.length === 1 ? words[0].slice(0, number ? 1 : 2) : words[0][0] + words[1][0];
+  return (letters + number).toUpperCase();
 }
 
 function colourOf(text) {
@@ -40,9 +43,11 @@ export function buildToken(token, { mine, selected, cell, onTextureReady }) {
     sprite.scale.set(scale);
     body.addChild(sprite);
   } else {
+    const text = initials(token.name);
     const label = new BitmapText({
-      text: initials(token.name),
-      style: { fontFamily: 'system-ui, sans-serif', fontSize: Math.max(10, radius * 0.7), fill: '#ffffff', fontWeight: '700' },
+      text,
+      // Longer labels (S100) get smaller, so they stay inside the disc.
+      style: { fontFamily: 'system-ui, sans-serif', fontSize: Math.max(8, radius * Math.min(0.7, 1.6 / text.length)), fill: '#ffffff', fontWeight: '700' },
     });
     label.anchor.set(0.5);
     body.addChild(label);

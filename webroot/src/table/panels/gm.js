@@ -25,8 +25,24 @@ export function createGmTools({ host, roomId, room, map, notify }) {
       el('button', { type: 'button', testid: 'scene-activate', onclick: () => sceneSelect.value && mapCommand({ op: 'scene.activate', sceneId: sceneSelect.value }).catch(() => {}) }, 'Show to players'),
       el('button', { type: 'button', testid: 'scene-edit', onclick: () => editScene(room.view()?.scenes?.[sceneSelect.value]) }, 'Edit scene…'),
       el('button', { type: 'button', testid: 'scene-new', onclick: () => editScene(null) }, 'New scene…'),
+      el('button', { type: 'button', testid: 'scene-up', title: 'Move the chosen scene up the list', 'aria-label': 'Move scene up', onclick: () => moveScene(-1) }, '▲'),
+      el('button', { type: 'button', testid: 'scene-down', title: 'Move the chosen scene down the list', 'aria-label': 'Move scene down', onclick: () => moveScene(1) }, '▼'),
     ),
   );
+
+  /** The scenes in the GM's order: ordered ones first, then the rest as they were made. */
+  function orderedScenes() {
+    const all = Object.values(room.view()?.scenes ?? {});
+    return all.map((scene, made) => [scene, scene.order ?? all.length + made]).sort((a, b) => a[1] - b[1]).map(([scene]) => scene);
+  }
+
+  function moveScene(step) {
+    const order = orderedScenes().map((scene) => scene.id);
+    const at = order.indexOf(sceneSelect.value);
+    if (at < 0 || at + step < 0 || at + step >= order.length) return;
+    [order[at], order[at + step]] = [order[at + step], order[at]];
+    mapCommand({ op: 'scene.reorder', sceneIds: order }).catch(() => {});
+  }
 
   /** The scene editor, for the chosen scene or a new one; saving sends one command, refusals stay in the editor. */
   async function editScene(scene) {
@@ -156,7 +172,13 @@ export function createGmTools({ host, roomId, room, map, notify }) {
           {
             testid: 'library-item',
             tabIndex: 0,
-            title: `Use ${asset.name} for the next token`,
+            draggable: true,
+            'data-name': asset.name,
+            title: `Use ${asset.name} for the next token, or drag it onto the map`,
+            ondragstart: (event) => {
+              event.dataTransfer.setData(ASSET_TYPE, JSON.stringify({ id: asset.id, name: asset.name }));
+              event.dataTransfer.effectAllowed = 'copy';
+            },
             onclick: () => {
               libraryChoice = libraryChoice === asset.id ? null : asset.id;
               libraryList.querySelectorAll('li').forEach((li) => li.classList.toggle('chosen', li === item && libraryChoice !== null));
@@ -185,6 +207,26 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     }
   }
 
+  // A picture dropped on the map becomes a token where it was dropped, on the grid.
+  const ASSET_TYPE = 'application/x-vertable-asset';
+  const mapHost = map.app.canvas.parentElement;
+  mapHost.addEventListener('dragover', (event) => {
+    if (!event.dataTransfer.types.includes(ASSET_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  });
+  mapHost.addEventListener('drop', (event) => {
+    const data = event.dataTransfer.getData(ASSET_TYPE);
+    const scene = room.activeScene();
+    if (!data || !map.tools()) return;
+    event.preventDefault();
+    if (!scene) return notify('Create a scene first.', 'info');
+    const { id, name } = JSON.parse(data);
+    const [x, y] = snap(scene.grid ?? { type: 'square', size: 70 }, ...map.tools().toWorld(event.clientX, event.clientY), 1);
+    const body = { op: 'token.create', sceneId: scene.id, name: name.replace(/\.[a-z0-9]+$/i, '').slice(0, 80) || 'Token', image: id, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 };
+    mapCommand(body).catch(() => {});
+  });
+
   // ---- fog and view ----
   const viewAsPlayer = el('input', { type: 'checkbox', testid: 'view-as-player' });
   viewAsPlayer.addEventListener('change', () => {
@@ -198,14 +240,20 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     el('button', { type: 'button', testid: 'fog-cover-all', onclick: () => resetFog(true) }, 'Cover everything'),
     el('button', { type: 'button', testid: 'fog-clear', onclick: () => resetFog(false, true) }, 'Reveal everything'),
     el('button', { type: 'button', testid: 'fog-off', onclick: () => resetFog(false, false) }, 'Fog off'),
+    el('button', { type: 'button', testid: 'fog-undo', title: 'Take back the last fog change (a reset too)', onclick: undoFog }, 'Undo fog'),
     el('label', { class: 'view-as-player' }, viewAsPlayer, ' View as player'),
   );
 
   const FOG_QUESTIONS = {
-    cover: { title: 'Cover the whole map?', message: 'The players see nothing of this scene until you reveal parts of it again. What you revealed so far is forgotten.', confirmLabel: 'Cover everything' },
+    cover: { title: 'Cover the whole map?', message: 'The players see nothing of this scene until you reveal parts of it again. Undo fog brings back what you revealed.', confirmLabel: 'Cover everything' },
     reveal: { title: 'Reveal the whole map?', message: 'The players see all of this scene at once, including what is hidden under the fog now.', confirmLabel: 'Reveal everything' },
-    off: { title: 'Turn the fog off?', message: 'The players see all of this scene, and what you covered or revealed is forgotten.', confirmLabel: 'Fog off' },
+    off: { title: 'Turn the fog off?', message: 'The players see all of this scene, and what you covered or revealed goes (Undo fog brings it back).', confirmLabel: 'Fog off' },
   };
+
+  function undoFog() {
+    const scene = room.activeScene();
+    if (scene) mapCommand({ op: 'fog.undo', sceneId: scene.id }).catch(() => {});
+  }
 
   /** Every reset changes what players see at once and forgets the fog drawn so far: it asks first. */
   async function resetFog(covered, enabled = true) {
@@ -222,10 +270,11 @@ export function createGmTools({ host, roomId, room, map, notify }) {
   let wanted = null;
   function render() {
     const view = room.view();
-    const all = Object.values(view?.scenes ?? {});
+    const made = Object.values(view?.scenes ?? {});
+    const all = orderedScenes();
     let current = sceneSelect.value || view?.activeScene;
-    if (wanted === 'newest' && all.length) {
-      current = all[all.length - 1].id;
+    if (wanted === 'newest' && made.length) {
+      current = made[made.length - 1].id;
       wanted = null;
     }
     if (!view?.scenes?.[current]) current = view?.activeScene;

@@ -1,6 +1,6 @@
 // The selected token's card (over the map's corner) and its right-click menu: owners change HP and open the editor;
 // the GM also hides, resizes, rotates, locks, moves between layers and removes. Keyboard: [ ] size, , . rotate,
-// H hide, Delete remove, E edit.
+// H hide, E edit (Delete, arrows and copy / paste: map-tools.js).
 import { el } from '../ui.js';
 import { askConfirm } from '../../common/ui/dialogs.js';
 import { openMenu } from '../../common/ui/menu.js';
@@ -123,7 +123,6 @@ export function createSelection({ host, roomId, room, me, notify }) {
       ',': () => update({ op: 'token.update', rotation: normalise((token.rotation ?? 0) - 15) }),
       '.': () => update({ op: 'token.update', rotation: normalise((token.rotation ?? 0) + 15) }),
       h: () => update({ op: token.hidden ? 'token.reveal' : 'token.hide' }),
-      Delete: () => removeToken(token),
     };
     if (keys[event.key]) {
       event.preventDefault();

@@ -29,7 +29,11 @@ final class CommandRouter {
     /** Shorter than the bridge's reply timeout, so the client always hears back. */
     private static final long ROUTE_DEADLINE_MS = 8_000;
 
-    private static final Set<String> LIVE_OPS = Set.of("drag", "ping", "cursor");
+    private static final Set<String> LIVE_OPS = Set.of("drag", "ping", "cursor", "ruler", "template", "measured");
+    /** Measurements carry a second point: the ruler's end, or where a template reaches. */
+    private static final Set<String> MEASURES = Set.of("ruler", "template");
+
+    private static final Set<String> TEMPLATE_SHAPES = Set.of("circle", "cone", "line");
     private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SharedJsonCodec.NAME);
 
     private final Vertx vertx;
@@ -103,7 +107,14 @@ final class CommandRouter {
                 || !finite(body.getValue("y"))) {
             Replies.fail(
                     message,
-                    Failure.of(ErrorCode.BAD_REQUEST, "live messages are drag, ping or cursor with finite x and y"));
+                    Failure.of(
+                            ErrorCode.BAD_REQUEST,
+                            "live messages are drag, ping, cursor, ruler, template or measured with finite x and y"));
+            return;
+        }
+        String measureProblem = measureProblem(op, body);
+        if (measureProblem != null) {
+            Replies.fail(message, Failure.of(ErrorCode.BAD_REQUEST, measureProblem));
             return;
         }
         if (role == RoomRole.OBSERVER && !op.equals("cursor")) {
@@ -120,10 +131,30 @@ final class CommandRouter {
                 .put("y", ((Number) body.getValue("y")).doubleValue());
         if (body.getValue("tokenId") instanceof String tokenId && StreamAddress.isId(tokenId))
             live.put("tokenId", tokenId);
-        boolean gmOnly = role == RoomRole.GM && !op.equals("ping");
+        if (MEASURES.contains(op)) {
+            live.put("x2", ((Number) body.getValue("x2")).doubleValue())
+                    .put("y2", ((Number) body.getValue("y2")).doubleValue());
+            if (op.equals("template")) live.put("shape", body.getString("shape"));
+        }
+        // A GM's measurement reaches the players only when the GM's page found all of it outside the fog (the
+        // page that knows the fog decides; it guards the GM's own secrets): else it stays with the GMs.
+        boolean shared =
+                MEASURES.contains(op) || op.equals("measured") ? Boolean.TRUE.equals(body.getValue("shared")) : false;
+        boolean gmOnly = role == RoomRole.GM && !op.equals("ping") && !shared;
         // Never changed after this point: every socket of the room gets the same object, not a copy each.
         vertx.eventBus().publish(gmOnly ? Addresses.roomGm(roomId) : Addresses.room(roomId), live, SHARED);
         if (message.replyAddress() != null) message.reply(new JsonObject().put("ok", true));
+    }
+
+    /** What is wrong with a ruler or template preview, or null. */
+    private static String measureProblem(String op, JsonObject body) {
+        if (!MEASURES.contains(op)) return null;
+        if (!finite(body.getValue("x2")) || !finite(body.getValue("y2")))
+            return op + " needs a finite end point x2, y2";
+        if (op.equals("template")
+                && !(body.getValue("shape") instanceof String shape && TEMPLATE_SHAPES.contains(shape)))
+            return "a template's shape is circle, cone or line";
+        return null;
     }
 
     private static boolean finite(Object value) {

@@ -724,4 +724,350 @@ class GmTableIT {
         consoleErrors.forEach((who, errors) ->
                 assertThat(errors).as("console errors of " + who).isEmpty());
     }
+
+    // ---- map tools: several tokens, drawings, shared measures, fog undo ----
+
+    static String vault;
+
+    /** A scene of its own for the map-tool tests, shown to the players (earlier tests may have removed theirs). */
+    static String vault() {
+        if (vault != null) return vault;
+        long seq = gmSocket.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "scene.create")
+                                .put("name", "Vault")
+                                .put("width", 1400)
+                                .put("height", 1000)
+                                .put(
+                                        "grid",
+                                        new JsonObject().put("type", "square").put("size", 70)))
+                .getLong("seq");
+        vault = gmSocket.awaitSeq(seq).getJsonObject("data").getString("sceneId");
+        gmSocket.ok("vtt.in.map", new JsonObject().put("op", "scene.activate").put("sceneId", vault));
+        for (Page page : List.of(pages.get("gm"), pages.get("pip"))) {
+            waitFor(page, "() => __vertable.scene()?.name === 'Vault' && !!__vertable.picked", null);
+            page.click("[data-testid=zoom-fit]");
+        }
+        return vault;
+    }
+
+    static String vaultToken(String name, double x, double y) {
+        long seq = gmSocket.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "token.create")
+                                .put("sceneId", vault())
+                                .put("name", name)
+                                .put("x", x)
+                                .put("y", y))
+                .getLong("seq");
+        return gmSocket.awaitSeq(seq).getJsonObject("data").getString("tokenId");
+    }
+
+    static void drag(Page page, double[] from, double[] to) {
+        page.mouse().move(from[0], from[1]);
+        page.mouse().down();
+        page.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(10));
+        page.mouse().up();
+    }
+
+    static double[] at(Page page, double x, double y) {
+        return TableIT.screenOf(page, x, y);
+    }
+
+    static int count(Page page, String expression) {
+        return ((Number) page.evaluate(expression)).intValue();
+    }
+
+    @Test
+    @Order(30)
+    void theGmBoxSelectsTokensAndMovesNudgesHidesCopiesAndDeletesThemTogether() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        String s1 = vaultToken("Skeleton 1", 385, 105);
+        String s10 = vaultToken("Skeleton 10", 455, 105);
+        String s100 = vaultToken("Skeleton 100", 525, 105);
+        waitFor(player, "() => __vertable.tokens().length === 3", null);
+        waitFor(gm, "() => __vertable.tokens().length === 3", null);
+
+        // A box dragged over the empty map with the mouse selects the three.
+        drag(gm, at(gm, 340, 50), at(gm, 570, 160));
+        waitFor(gm, "() => __vertable.picked().length === 3", null);
+        assertThat(gm.locator("[data-testid=multi-count]").textContent()).isEqualTo("3 selected");
+        screenshot(gm, "table-box-select.png", true);
+
+        // Dragging one drags all three: two cells down, each on its own cell (the one furthest from the selection
+        // card in the map's corner, which covers what is under it).
+        TableIT.mouseDrag(gm, s100, 525, 245);
+        for (var t : List.of(List.of(s1, 385, 245), List.of(s10, 455, 245), List.of(s100, 525, 245)))
+            waitFor(player, TableIT.AT, t);
+
+        // The arrow keys nudge the selection one cell.
+        gm.keyboard().press("ArrowRight");
+        for (var t : List.of(List.of(s1, 455, 245), List.of(s100, 595, 245))) waitFor(player, TableIT.AT, t);
+
+        // Shift-click takes one out of the selection.
+        JsonObject last = tokenOn(gm, s100);
+        gm.keyboard().down("Shift");
+        gm.mouse().click(last.getDouble("screenX"), last.getDouble("screenY"));
+        gm.keyboard().up("Shift");
+        waitFor(gm, "() => __vertable.picked().length === 2", null);
+
+        // Hide and reveal the two at once.
+        gm.click("[data-testid=multi-hide]");
+        waitFor(player, "() => __vertable.tokens().length === 1", null);
+        gm.click("[data-testid=multi-reveal]");
+        waitFor(player, "() => __vertable.tokens().length === 3", null);
+
+        // Ctrl+C, point at an empty spot, Ctrl+V: copies land there, on the grid.
+        gm.keyboard().press("Control+c");
+        double[] spot = at(gm, 455, 525);
+        gm.mouse().move(spot[0], spot[1]);
+        gm.keyboard().press("Control+v");
+        waitFor(player, "() => __vertable.tokens().length === 5", null);
+        waitFor(
+                player,
+                "() => __vertable.tokens().filter(t => t.y === 525).map(t => t.name).sort().join() === 'Skeleton 1,Skeleton 10'",
+                null);
+
+        // Delete asks, then removes the two selected.
+        gm.keyboard().press("Delete");
+        gm.waitForSelector("[role=dialog]:has-text('Remove 2 tokens?')");
+        gm.click("[role=dialog] button[type=submit]:has-text('Remove')");
+        waitFor(player, "() => __vertable.tokens().length === 3", null);
+        assertThat(tokenOn(player, s1)).isNull();
+        assertThat(tokenOn(player, s10)).isNull();
+        assertThat(tokenOn(player, s100)).isNotNull();
+    }
+
+    @Test
+    @Order(31)
+    void drawingsAreErasedByTheirAuthorOrTheGmUndoneWithCtrlZAndTextIsTypedOnTheMap() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        player.click("[data-testid=tool-draw-line]");
+        drag(player, at(player, 105, 805), at(player, 385, 805));
+        gm.click("[data-testid=tool-draw-line]");
+        drag(gm, at(gm, 105, 875), at(gm, 385, 875));
+        waitFor(player, "() => __vertable.drawings().length === 2", null);
+
+        // Pip's eraser does not take the GM's line.
+        player.click("[data-testid=tool-eraser]");
+        double[] gmsLine = at(player, 245, 875);
+        player.mouse().click(gmsLine[0], gmsLine[1]);
+        player.waitForSelector("[data-testid=toast]:has-text('only your own')");
+        assertThat(count(player, "() => __vertable.drawings().length")).isEqualTo(2);
+
+        // Ctrl+Z takes back Pip's own line, then there is nothing left of Pip's to undo.
+        player.keyboard().press("Control+z");
+        waitFor(gm, "() => __vertable.drawings().length === 1", null);
+        assertThat(gm.evaluate("() => __vertable.drawings()[0].author")).isEqualTo(table.gmId());
+        player.click("[data-testid=undo]");
+        player.waitForSelector("[data-testid=toast]:has-text('no drawing on this scene to undo')");
+
+        // The GM's eraser takes anyone's.
+        player.click("[data-testid=tool-draw-line]");
+        drag(player, at(player, 105, 665), at(player, 385, 665));
+        waitFor(gm, "() => __vertable.drawings().length === 2", null);
+        gm.click("[data-testid=tool-eraser]");
+        double[] pipsLine = at(gm, 245, 665);
+        gm.mouse().click(pipsLine[0], pipsLine[1]);
+        waitFor(player, "() => __vertable.drawings().length === 1", null);
+
+        // Text goes in a field on the map, not a dialog.
+        gm.click("[data-testid=tool-draw-text]");
+        double[] spot = at(gm, 700, 700);
+        gm.mouse().click(spot[0], spot[1]);
+        gm.waitForSelector("[data-testid=map-text-input]");
+        assertThat(gm.locator("[role=dialog]").count()).isZero();
+        gm.keyboard().type("Trap here");
+        screenshot(gm, "table-text-on-map.png", true);
+        gm.keyboard().press("Enter");
+        waitFor(player, "() => __vertable.drawings().some(d => d.kind === 'text' && d.text === 'Trap here')", null);
+        gm.click("[data-testid=tool-select]");
+        player.click("[data-testid=tool-select]");
+    }
+
+    @Test
+    @Order(32)
+    void rulersAndAreaTemplatesAreSeenLiveButAGmsUnderTheFogStaysWithTheGm() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        player.click("[data-testid=tool-ruler]");
+        double[] from = at(player, 105, 105);
+        double[] to = at(player, 385, 105);
+        player.mouse().move(from[0], from[1]);
+        player.mouse().down();
+        player.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(10));
+        waitFor(
+                gm,
+                "() => __vertable.measures().some(m => m.op === 'ruler' && m.name === 'Pip' && m.to[0] === 385)",
+                null);
+        screenshot(gm, "table-shared-ruler.png", true);
+        player.mouse().up();
+        waitFor(gm, "() => __vertable.measures().length === 0", null);
+        player.click("[data-testid=tool-select]");
+
+        gm.click("[data-testid=tool-template-cone]");
+        double[] origin = at(gm, 700, 500);
+        double[] reach = at(gm, 910, 500);
+        gm.mouse().move(origin[0], origin[1]);
+        gm.mouse().down();
+        gm.mouse().move(reach[0], reach[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(10));
+        waitFor(player, "() => __vertable.measures().some(m => m.op === 'template' && m.shape === 'cone')", null);
+        screenshot(player, "table-shared-cone.png", true);
+        gm.mouse().up();
+
+        // Under the fog the GM's circle stays with the GM; the GM's ruler in the open reaches Pip after it.
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "fog.reset")
+                        .put("sceneId", vault())
+                        .put("enabled", true)
+                        .put("covered", true));
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "fog.reveal")
+                        .put("sceneId", vault())
+                        .put(
+                                "shape",
+                                new JsonObject()
+                                        .put("kind", "rect")
+                                        .put("x", 0)
+                                        .put("y", 0)
+                                        .put("w", 500)
+                                        .put("h", 300)));
+        waitFor(gm, "() => __vertable.fog().ops.length === 1", null);
+        gm.click("[data-testid=tool-template-circle]");
+        drag(gm, at(gm, 700, 600), at(gm, 800, 600));
+        gm.click("[data-testid=tool-ruler]");
+        double[] open = at(gm, 100, 150);
+        gm.mouse().move(open[0], open[1]);
+        gm.mouse().down();
+        double[] openEnd = at(gm, 300, 150);
+        gm.mouse().move(openEnd[0], openEnd[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(6));
+        waitFor(player, "() => __vertable.measures().some(m => m.op === 'ruler' && m.to[0] === 300)", null);
+        gm.mouse().up();
+        assertThat(String.join("\n", frames.get("pip"))).doesNotContain("\"shape\":\"circle\"");
+        gm.click("[data-testid=tool-select]");
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "fog.reset")
+                        .put("sceneId", vault())
+                        .put("enabled", false)
+                        .put("covered", false));
+    }
+
+    @Test
+    @Order(33)
+    void theGmUndoesTheLastFogChangeEvenCoverEverything() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "fog.reset")
+                        .put("sceneId", vault())
+                        .put("enabled", true)
+                        .put("covered", false));
+        waitFor(player, "() => __vertable.fog().enabled && __vertable.fog().initial === 'revealed'", null);
+        gm.selectOption("[data-testid=fog-mode]", "cover");
+        gm.click("[data-testid=tool-fog-rect]");
+        drag(gm, at(gm, 600, 400), at(gm, 900, 700));
+        waitFor(player, "() => __vertable.fog().ops.length === 1", null);
+        gm.keyboard().press("Control+z");
+        waitFor(player, "() => __vertable.fog().ops.length === 0", null);
+
+        gm.click("[data-testid=tab-gm]");
+        gm.click("[data-testid=fog-cover-all]");
+        gm.click("[role=dialog] button[type=submit]:has-text('Cover everything')");
+        waitFor(player, "() => __vertable.fog().initial === 'covered'", null);
+        gm.click("[data-testid=fog-undo]");
+        waitFor(player, "() => __vertable.fog().initial === 'revealed' && __vertable.fog().enabled", null);
+        // Nothing left to undo: the page says so.
+        gm.click("[data-testid=fog-undo]");
+        gm.waitForSelector("[data-testid=toast]:has-text('no change to undo')");
+        gm.selectOption("[data-testid=fog-mode]", "reveal");
+        gm.click("[data-testid=tool-select]");
+        gm.click("[data-testid=tab-chat]");
+    }
+
+    @Test
+    @Order(34)
+    void aPictureDraggedFromTheLibraryStandsWhereItIsDroppedAndScenesAreReordered() throws IOException {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        gm.click("[data-testid=tab-gm]");
+        if (gm.locator("[data-testid=library-item]").count() == 0) {
+            gm.setInputFiles("[data-testid=library-upload]", mapImage());
+            gm.waitForSelector("[data-testid=library-item]");
+        }
+        double[] drop = at(gm, 1085, 805);
+        gm.locator("[data-testid=library-item]")
+                .first()
+                .dragTo(
+                        gm.locator("[data-testid=map]"),
+                        new Locator.DragToOptions()
+                                .setTargetPosition(
+                                        drop[0]
+                                                - gm.locator("[data-testid=map]")
+                                                        .boundingBox()
+                                                        .x,
+                                        drop[1]
+                                                - gm.locator("[data-testid=map]")
+                                                        .boundingBox()
+                                                        .y));
+        waitFor(player, "() => __vertable.tokens().some(t => t.x === 1085 && t.y === 805)", null);
+
+        // The scene list's order is the GM's: the Vault moves up one place.
+        List<String> before = gm.locator("[data-testid=scene-select] option").allTextContents();
+        assertThat(before).hasSizeGreaterThan(1);
+        int at = before.indexOf(
+                before.stream().filter(n -> n.startsWith("Vault")).findFirst().orElseThrow());
+        gm.selectOption("[data-testid=scene-select]", vault());
+        gm.click(at == 0 ? "[data-testid=scene-down]" : "[data-testid=scene-up]");
+        int expected = at == 0 ? 1 : at - 1;
+        waitFor(
+                gm,
+                "i => [...document.querySelectorAll('[data-testid=scene-select] option')][i]?.textContent.startsWith('Vault')",
+                expected);
+        gm.click("[data-testid=tab-chat]");
+    }
+
+    @Test
+    @Order(35)
+    void onAPhoneEveryNewMapToolIsReachable() {
+        Page phone = open(
+                "phone-tools",
+                pip,
+                new Browser.NewContextOptions()
+                        .setViewportSize(390, 844)
+                        .setHasTouch(true)
+                        .setIsMobile(true)
+                        .setDeviceScaleFactor(2));
+        phone.tap("[data-testid=tools-toggle]");
+        for (String tool : List.of(
+                "tool-eraser",
+                "tool-box",
+                "tool-template-circle",
+                "tool-template-cone",
+                "tool-template-line",
+                "undo")) {
+            Locator button = phone.locator("[data-testid=" + tool + "]");
+            assertThat(button.isVisible()).as(tool).isTrue();
+            assertInsideViewport(phone, button);
+        }
+        screenshot(phone, "table-phone-tools.png", true);
+        phone.tap("[data-testid=tool-box]");
+        assertThat(phone.locator("[data-testid=tools-toggle]").textContent()).contains("Select ⬚");
+    }
 }

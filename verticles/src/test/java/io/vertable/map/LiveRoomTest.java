@@ -597,6 +597,49 @@ class LiveRoomTest {
                 .isEqualTo(seq);
     }
 
+    private JsonObject measure(String op, String marker) {
+        return new JsonObject()
+                .put("room", table.roomId())
+                .put("op", op)
+                .put("x", 10)
+                .put("y", 20)
+                .put("x2", 110)
+                .put("y2", 20)
+                .put("tokenId", marker);
+    }
+
+    @Test
+    void rulersAndTemplatesAreSharedLiveNeverStoredAndAGmsUnsharedOnesStayWithTheGms() {
+        long seq = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq");
+        pip.ok(Addresses.IN_LIVE, measure("ruler", "pipruler"));
+        JsonObject ruler = quin.socket.await(frame -> frame.encode().contains("pipruler"));
+        assertThat(ruler.getJsonObject("body").getDouble("x2")).isEqualTo(110);
+        pip.ok(Addresses.IN_LIVE, measure("template", "pipcone").put("shape", "cone"));
+        assertThat(quin.socket
+                        .await(frame -> frame.encode().contains("pipcone"))
+                        .getJsonObject("body")
+                        .getString("shape"))
+                .isEqualTo("cone");
+        // The GM's page says whether a measurement is clear of the fog; unshared, it reaches GMs only.
+        gm.ok(Addresses.IN_LIVE, measure("template", "secretcircle").put("shape", "circle"));
+        gm.ok(Addresses.IN_LIVE, measure("ruler", "openruler").put("shared", true));
+        quin.socket.await(frame -> frame.encode().contains("openruler"));
+        assertThat(quin.socket.seen()).noneMatch(frame -> frame.encode().contains("secretcircle"));
+        for (JsonObject bad : List.of(
+                measure("ruler", "x").putNull("x2"),
+                measure("ruler", "x").put("y2", "far"),
+                measure("ruler", "x").put("x2", 1e308),
+                measure("template", "x").put("shape", "star"),
+                measure("template", "x"))) {
+            assertThat(pip.command(Addresses.IN_LIVE, bad).getString("code"))
+                    .as(bad.encode())
+                    .isEqualTo("BAD_REQUEST");
+        }
+        assertThat(gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join")).getLong("seq"))
+                .as("nothing stored")
+                .isEqualTo(seq);
+    }
+
     /** A fog polygon in scene pixels: points are [x, y] pairs. */
     static JsonObject polygon(JsonArray points) {
         return new JsonObject().put("kind", "polygon").put("points", points);

@@ -33,7 +33,10 @@ public final class RoomCommands {
 
     /** Ops a player may send; everything else on the map is the GM's. */
     private static final Set<String> PLAYER_OPS =
-            Set.of("token.move", "token.update", "drawing.create", "drawing.remove");
+            Set.of("token.move", "tokens.move", "token.update", "drawing.create", "drawing.remove", "drawing.undo");
+
+    /** Tokens one command may move, hide, reveal, remove or copy at once. */
+    public static final int MAX_BATCH = 100;
 
     /** Who sends the command, from the bridge's trusted headers. */
     public record Actor(String userId, RoomRole role) {
@@ -110,6 +113,12 @@ public final class RoomCommands {
                             };
                     yield Decision.of(new Change(type, new JsonObject().put("tokenId", tokenId)));
                 }
+                case "tokens.move" -> moveTokens(state, body, actor);
+                case "tokens.hide", "tokens.reveal", "tokens.remove" -> eachToken(state, body, op);
+                case "tokens.copy" -> copyTokens(state, body, ids);
+                case "scene.reorder" -> reorderScenes(state, body);
+                case "drawing.undo" -> undoDrawing(state, body, actor);
+                case "fog.undo" -> undoFog(state, body);
                 case "fog.reveal", "fog.cover" -> fogShape(
                         state, body, op.equals("fog.reveal") ? "fog.revealed" : "fog.covered");
                 case "fog.reset" -> Decision.of(new Change(
@@ -176,17 +185,25 @@ public final class RoomCommands {
             "scene.update",
             "scene.activate",
             "scene.remove",
+            "scene.reorder",
             "token.create",
             "token.move",
             "token.update",
             "token.hide",
             "token.reveal",
             "token.remove",
+            "tokens.move",
+            "tokens.hide",
+            "tokens.reveal",
+            "tokens.remove",
+            "tokens.copy",
             "fog.reveal",
             "fog.cover",
             "fog.reset",
+            "fog.undo",
             "drawing.create",
             "drawing.remove",
+            "drawing.undo",
             "initiative.add",
             "initiative.set",
             "initiative.remove",
@@ -209,6 +226,7 @@ public final class RoomCommands {
             java.util.Map.entry("scene.update", Set.of("sceneId", "name", "image", "width", "height", "grid")),
             java.util.Map.entry("scene.activate", Set.of("sceneId")),
             java.util.Map.entry("scene.remove", Set.of("sceneId")),
+            java.util.Map.entry("scene.reorder", Set.of("sceneIds")),
             java.util.Map.entry(
                     "token.create",
                     Set.of(
@@ -251,11 +269,18 @@ public final class RoomCommands {
             java.util.Map.entry("token.hide", Set.of("tokenId")),
             java.util.Map.entry("token.reveal", Set.of("tokenId")),
             java.util.Map.entry("token.remove", Set.of("tokenId")),
+            java.util.Map.entry("tokens.move", Set.of("moves")),
+            java.util.Map.entry("tokens.hide", Set.of("tokenIds")),
+            java.util.Map.entry("tokens.reveal", Set.of("tokenIds")),
+            java.util.Map.entry("tokens.remove", Set.of("tokenIds")),
+            java.util.Map.entry("tokens.copy", Set.of("tokenIds", "dx", "dy")),
             java.util.Map.entry("fog.reveal", Set.of("sceneId", "shape")),
             java.util.Map.entry("fog.cover", Set.of("sceneId", "shape")),
             java.util.Map.entry("fog.reset", Set.of("sceneId", "enabled", "covered")),
+            java.util.Map.entry("fog.undo", Set.of("sceneId")),
             java.util.Map.entry("drawing.create", Set.of("sceneId", "kind", "points", "color", "width", "text")),
             java.util.Map.entry("drawing.remove", Set.of("drawingId")),
+            java.util.Map.entry("drawing.undo", Set.of("sceneId")),
             java.util.Map.entry("initiative.add", Set.of("tokenId", "name", "value")),
             java.util.Map.entry("initiative.set", Set.of("entryId", "value")),
             java.util.Map.entry("initiative.remove", Set.of("entryId")),
@@ -473,6 +498,122 @@ public final class RoomCommands {
         if (!token.getJsonArray("owners").contains(actor.userId()))
             throw new Refused(ErrorCode.FORBIDDEN, "that token is not yours");
         if (moving && token.getBoolean("locked", false)) throw new Refused(ErrorCode.FORBIDDEN, "that token is locked");
+    }
+
+    // ---- several tokens at once: all or nothing ----
+
+    /** Distinct ids of existing tokens, 1 to {@link #MAX_BATCH} of them. */
+    private static List<String> tokenIds(JsonObject state, Object value) throws Invalid, NotFound {
+        if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_BATCH)
+            throw new Invalid("tokenIds must list 1 to " + MAX_BATCH + " tokens");
+        List<String> ids = new ArrayList<>();
+        for (Object item : array) {
+            String id = tokenId(state, new JsonObject().put("tokenId", item));
+            if (ids.contains(id)) throw new Invalid("tokenIds names a token twice");
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /** Each move is checked as a single move would be; one refused move refuses them all. */
+    private static Decision moveTokens(JsonObject state, JsonObject body, Actor actor)
+            throws Invalid, NotFound, Refused {
+        if (!(body.getValue("moves") instanceof JsonArray moves) || moves.isEmpty() || moves.size() > MAX_BATCH)
+            throw new Invalid("moves must list 1 to " + MAX_BATCH + " moves");
+        List<Change> changes = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Object item : moves) {
+            if (!(item instanceof JsonObject move)) throw new Invalid("each move is {tokenId, x, y}");
+            Change change = moveToken(state, move, actor).changes().get(0);
+            if (!seen.add(change.data().getString("tokenId"))) throw new Invalid("moves names a token twice");
+            changes.add(change);
+        }
+        return new Decision(List.copyOf(changes), null);
+    }
+
+    private static Decision eachToken(JsonObject state, JsonObject body, String op) throws Invalid, NotFound {
+        String type =
+                switch (op) {
+                    case "tokens.hide" -> "token.hidden";
+                    case "tokens.reveal" -> "token.revealed";
+                    default -> "token.removed";
+                };
+        List<Change> changes = new ArrayList<>();
+        for (String id : tokenIds(state, body.getValue("tokenIds")))
+            changes.add(new Change(type, new JsonObject().put("tokenId", id)));
+        return new Decision(List.copyOf(changes), null);
+    }
+
+    /** Pasted copies: the same tokens shifted by (dx, dy), each with an id of its own. */
+    private static Decision copyTokens(JsonObject state, JsonObject body, Supplier<String> ids)
+            throws Invalid, NotFound, Refused {
+        List<String> sources = tokenIds(state, body.getValue("tokenIds"));
+        double dx = Check.number(body, "dx", -Geometry.MAX_COORDINATE, Geometry.MAX_COORDINATE, 0);
+        double dy = Check.number(body, "dy", -Geometry.MAX_COORDINATE, Geometry.MAX_COORDINATE, 0);
+        if (state.getJsonObject("tokens").size() + sources.size() > MAX_TOKENS)
+            throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_TOKENS + " tokens");
+        List<Change> changes = new ArrayList<>();
+        for (String source : sources) {
+            JsonObject copy =
+                    state.getJsonObject("tokens").getJsonObject(source).copy();
+            copy.remove("id");
+            JsonObject at = new JsonObject().put("x", copy.getDouble("x") + dx).put("y", copy.getDouble("y") + dy);
+            copy.put("x", Check.coordinate(at, "x")).put("y", Check.coordinate(at, "y"));
+            changes.add(new Change(
+                    "token.created", new JsonObject().put("tokenId", ids.get()).mergeIn(copy)));
+        }
+        return new Decision(List.copyOf(changes), null);
+    }
+
+    // ---- scene order ----
+
+    /** Every scene, each once, in the order the GM's list shows them. */
+    private static Decision reorderScenes(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        JsonObject scenes = state.getJsonObject("scenes");
+        if (!(body.getValue("sceneIds") instanceof JsonArray order) || order.size() != scenes.size())
+            throw new Invalid("sceneIds must list every scene once");
+        List<Change> changes = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < order.size(); i++) {
+            String id = sceneId(state, new JsonObject().put("sceneId", order.getValue(i)));
+            if (!seen.add(id)) throw new Invalid("sceneIds must list every scene once");
+            if (!Integer.valueOf(i).equals(scenes.getJsonObject(id).getValue("order")))
+                changes.add(new Change(
+                        "scene.updated", new JsonObject().put("sceneId", id).put("order", i)));
+        }
+        if (changes.isEmpty()) throw new Invalid("the scenes are in that order already");
+        return new Decision(List.copyOf(changes), null);
+    }
+
+    // ---- undo ----
+
+    /** Takes back the actor's latest drawing on the scene (the GM's own too; the eraser takes anyone's). */
+    private static Decision undoDrawing(JsonObject state, JsonObject body, Actor actor)
+            throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        if (!actor.gm() && !sceneId.equals(state.getString("activeScene"))) throw new NotFound("no such scene");
+        String latest = null;
+        // Drawings are kept in the order they were made: the last of the actor's is the one to take back.
+        for (String id : state.getJsonObject("drawings").fieldNames()) {
+            JsonObject drawing = state.getJsonObject("drawings").getJsonObject(id);
+            if (sceneId.equals(drawing.getString("sceneId")) && actor.userId().equals(drawing.getString("author")))
+                latest = id;
+        }
+        if (latest == null) throw new Refused(ErrorCode.NOTHING_TO_UNDO, "you have no drawing on this scene to undo");
+        return Decision.of(new Change("drawing.removed", new JsonObject().put("drawingId", latest)));
+    }
+
+    /**
+     * Takes back the scene's last fog change: its latest shape, or, once no shape is left after a reset, the reset
+     * itself (the fog as it was before it).
+     */
+    private static Decision undoFog(JsonObject state, JsonObject body) throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        JsonObject fog = state.getJsonObject("scenes").getJsonObject(sceneId).getJsonObject("fog");
+        boolean beforeReset = RoomReducer.fogBeforeReset(state, sceneId) != null;
+        if (fog.getJsonArray("ops").isEmpty() && !beforeReset)
+            throw new Refused(ErrorCode.NOTHING_TO_UNDO, "this scene's fog has no change to undo");
+        return Decision.of(new Change("fog.undone", new JsonObject().put("sceneId", sceneId)));
     }
 
     // ---- fog ----

@@ -65,10 +65,12 @@ public final class RoomReducer {
                     .add(new JsonObject()
                             .put("op", type.equals("fog.revealed") ? "reveal" : "cover")
                             .put("shape", data.getJsonObject("shape")));
-            case "fog.reset" -> fogOf(state, data)
-                    .put("enabled", data.getBoolean("enabled"))
-                    .put("initial", data.getBoolean("covered") ? "covered" : "revealed")
-                    .put("ops", new JsonArray());
+            case "fog.reset" -> {
+                fogResets(state)
+                        .put(data.getString("sceneId"), fogOf(state, data).copy());
+                resetFog(state, data);
+            }
+            case "fog.undone" -> undoFog(state, data.getString("sceneId"));
             case "drawing.created" -> state.getJsonObject("drawings").put(data.getString("drawingId"), drawing(data));
             case "drawing.removed" -> state.getJsonObject("drawings").remove(data.getString("drawingId"));
             case "initiative.added" -> entries(state)
@@ -177,6 +179,7 @@ public final class RoomReducer {
     /** The scene, its tokens (and their initiative entries) and its drawings; the shown scene becomes none. */
     private static void removeScene(JsonObject state, String sceneId) {
         state.getJsonObject("scenes").remove(sceneId);
+        if (fogBeforeReset(state, sceneId) != null) fogResets(state).remove(sceneId);
         if (sceneId.equals(state.getString("activeScene"))) state.putNull("activeScene");
         JsonObject tokens = state.getJsonObject("tokens");
         for (String tokenId : new ArrayList<>(tokens.fieldNames())) {
@@ -210,6 +213,39 @@ public final class RoomReducer {
 
     private static JsonObject tokenOf(JsonObject state, JsonObject data) {
         return state.getJsonObject("tokens").getJsonObject(data.getString("tokenId"));
+    }
+
+    private static void resetFog(JsonObject state, JsonObject data) {
+        fogOf(state, data)
+                .put("enabled", data.getBoolean("enabled"))
+                .put("initial", data.getBoolean("covered") ? "covered" : "revealed")
+                .put("ops", new JsonArray());
+    }
+
+    /**
+     * The fog of each scene as it was before its last reset, so the reset can be undone; kept out of every view (the
+     * GM's and the players'), since only the undo reads it.
+     */
+    private static JsonObject fogResets(JsonObject state) {
+        if (!(state.getValue("fogBeforeReset") instanceof JsonObject)) state.put("fogBeforeReset", new JsonObject());
+        return state.getJsonObject("fogBeforeReset");
+    }
+
+    /** The scene's fog before its last reset, or null when there is none to go back to. */
+    static JsonObject fogBeforeReset(JsonObject state, String sceneId) {
+        return state.getValue("fogBeforeReset") instanceof JsonObject resets ? resets.getJsonObject(sceneId) : null;
+    }
+
+    /** The last shape goes; with none left, the fog before the last reset comes back. */
+    private static void undoFog(JsonObject state, String sceneId) {
+        JsonObject fog = state.getJsonObject("scenes").getJsonObject(sceneId).getJsonObject("fog");
+        JsonArray ops = fog.getJsonArray("ops");
+        if (!ops.isEmpty()) {
+            ops.remove(ops.size() - 1);
+            return;
+        }
+        JsonObject before = (JsonObject) fogResets(state).remove(sceneId);
+        if (before != null) fog.mergeIn(before.copy());
     }
 
     private static JsonObject fogOf(JsonObject state, JsonObject data) {
