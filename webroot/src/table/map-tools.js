@@ -172,7 +172,8 @@ export function createMapTools(map) {
   // ---- keyboard ----
 
   document.addEventListener('keydown', (event) => {
-    if (event.target.closest?.('input, textarea, select, [role=dialog], [role=menu]')) return;
+    // Keys that belong to what has focus stay there: arrows in the tab bar switch tabs, not nudge the selection.
+    if (event.target.closest?.('input, textarea, select, [contenteditable], [role=dialog], [role=menu], [role=tablist], [role=listbox]')) return;
     const ctrl = event.ctrlKey || event.metaKey;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };

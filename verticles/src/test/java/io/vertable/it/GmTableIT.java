@@ -151,7 +151,7 @@ class GmTableIT {
     }
 
     static void waitFor(Page page, String predicate, Object arg) {
-        page.waitForFunction(predicate, arg, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+        TableIT.waitFor(page, predicate, arg);
     }
 
     static JsonObject tokenOn(Page page, String id) {
@@ -314,6 +314,8 @@ class GmTableIT {
         assertThat(gm.locator("[data-testid=chat-log]").isVisible()).isFalse();
         gm.keyboard().press("ArrowRight");
         assertThat(gm.locator("[data-testid=panel-party]").isVisible()).isTrue();
+        // The arrow belonged to the tab bar: the token selected on the map did not move a cell.
+        assertThat(tokenOn(gm, lowToken).getInteger("x")).isEqualTo(665);
         gm.click("[data-testid=tab-gm]");
         assertThat(gm.locator("[data-testid=panel-gm]").isVisible()).isTrue();
         screenshot(gm, "table-gm.png", true);
@@ -483,7 +485,8 @@ class GmTableIT {
 
         // Now it is Pip's: Pip drags it.
         TableIT.mouseDrag(player, lowToken, 665 + 70, 965);
-        // Dropped on the grid: the centre of its cell.
+        // Dropped on the grid: the centre of its cell, for the mover at once and then for everyone.
+        waitFor(player, TableIT.AT, List.of(lowToken, 735, 945));
         waitFor(gm, TableIT.AT, List.of(lowToken, 735, 945));
 
         // Owners see their HP (on their own stream), still nobody else.

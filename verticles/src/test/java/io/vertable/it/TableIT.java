@@ -227,7 +227,14 @@ class TableIT {
     }
 
     static void waitFor(Page page, String predicate, Object arg) {
-        page.waitForFunction(predicate, arg, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+        try {
+            page.waitForFunction(predicate, arg, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            // What the page showed when it never got there: the first thing to look at in a failed run.
+            Path shot = Path.of("target", "screenshots", "timeout-" + System.nanoTime() + ".png");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot));
+            throw new AssertionError("waited in vain for " + predicate + " " + arg + "; the page is in " + shot, e);
+        }
     }
 
     static JsonObject tokenOn(Page page, String id) {
@@ -244,6 +251,13 @@ class TableIT {
     static void mouseDrag(Page page, String tokenId, double toX, double toY) {
         JsonObject token = tokenOn(page, tokenId);
         double[] to = screenOf(page, toX, toY);
+        // A person could not grab a token that something else on the page covers.
+        assertThat(page.evaluate(
+                        "([x, y]) => { const e = document.elementFromPoint(x, y); return e?.tagName === 'CANVAS' ? 'map'"
+                                + " : (e?.dataset?.testid ?? e?.className ?? String(e)); }",
+                        List.of(token.getDouble("screenX"), token.getDouble("screenY"))))
+                .as("what is under the token " + token.getString("name"))
+                .isEqualTo("map");
         page.mouse().move(token.getDouble("screenX"), token.getDouble("screenY"));
         page.mouse().down();
         page.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(12));
