@@ -287,6 +287,25 @@ class OpenApiContractTest {
      * or null. Refused requests are not checked: the scenario sends some bad ones on purpose.
      */
     private static String checkRequest(RequestValidator validator, Operation operation, Exchange exchange) {
+        RequestParameter body =
+                new RequestParameterImpl(exchange.request() == null ? null : Buffer.buffer(exchange.request()));
+        var request = new ValidatableRequestImpl(
+                Map.of(),
+                Map.of(),
+                pathParameters(operation, exchange),
+                queryParameters(exchange),
+                body,
+                exchange.requestType());
+        try {
+            validator.validate(request, operation.getOperationId()).await(10, TimeUnit.SECONDS);
+            return null;
+        } catch (Exception e) {
+            return "the request does not match: " + e.getMessage();
+        }
+    }
+
+    /** The path's values by the names of the operation's template, e.g. {@code roomId}. */
+    private static Map<String, RequestParameter> pathParameters(Operation operation, Exchange exchange) {
         String[] template = operation.getOpenAPIPath().split("/");
         String[] actual = exchange.path().replaceFirst("\\?.*", "").split("/");
         Map<String, RequestParameter> path = new java.util.HashMap<>();
@@ -294,37 +313,19 @@ class OpenApiContractTest {
             if (template[i].startsWith("{"))
                 path.put(template[i].substring(1, template[i].length() - 1), parameter(actual[i]));
         }
+        return path;
+    }
+
+    private static Map<String, RequestParameter> queryParameters(Exchange exchange) {
         Map<String, RequestParameter> query = new java.util.HashMap<>();
         int mark = exchange.path().indexOf('?');
-        if (mark >= 0) {
-            for (String pair : exchange.path().substring(mark + 1).split("&")) {
-                String[] kv = pair.split("=", 2);
-                query.put(
-                        kv[0],
-                        parameter(java.net.URLDecoder.decode(kv.length > 1 ? kv[1] : "", StandardCharsets.UTF_8)));
-            }
+        if (mark < 0) return query;
+        for (String pair : exchange.path().substring(mark + 1).split("&")) {
+            String[] kv = pair.split("=", 2);
+            String value = kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+            query.put(kv[0], parameter(value));
         }
-        String type = exchange.requestType() == null
-                ? null
-                : exchange.requestType().split(";")[0].trim();
-        RequestParameter body =
-                new RequestParameterImpl(exchange.request() == null ? null : Buffer.buffer(exchange.request()));
-        try {
-            validator
-                    .validate(
-                            new ValidatableRequestImpl(
-                                    Map.of(),
-                                    Map.of(),
-                                    path,
-                                    query,
-                                    body,
-                                    exchange.requestType() == null ? null : exchange.requestType()),
-                            operation.getOperationId())
-                    .await(10, TimeUnit.SECONDS);
-            return null;
-        } catch (Exception e) {
-            return "the request does not match: " + e.getMessage() + (type == null ? "" : " (" + type + ")");
-        }
+        return query;
     }
 
     private static RequestParameter parameter(String value) {
