@@ -35,6 +35,12 @@ public final class HttpVerticle extends ServiceVerticle {
     /** Prometheus scrape endpoint. */
     public static final String METRICS_PATH = "/metrics";
 
+    /** The REST contract (OpenAPI 3.1), served as it is shipped in the jar. */
+    public static final String OPENAPI_PATH = "/api/openapi.yaml";
+
+    /** Where the node keeps its router among its local facts, for checks that walk the routes it serves. */
+    static final String ROUTER_FACT = "http.router";
+
     private Security security;
     private Readiness readiness;
     private HttpServer server;
@@ -75,6 +81,7 @@ public final class HttpVerticle extends ServiceVerticle {
         var assets = new AssetRoutes(api, config());
         assets.mountUpload(router);
         router.get("/api/config").handler(this::clientConfig);
+        router.get(OPENAPI_PATH).handler(new OpenApiDocument()::serve);
         new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
         new RoomRoutes(api, config()).mount(router); // authenticates /api/rooms*, so it comes first
         new ArchiveRoutes(api).mount(router);
@@ -86,8 +93,12 @@ public final class HttpVerticle extends ServiceVerticle {
         router.get("/join/:code").handler(ctx -> ctx.reroute("/index.html"));
         router.route().handler(StaticHandler.create(CLIENT_FOLDER).setCachingEnabled(true));
         router.route().failureHandler(this::failed);
+        vertx.sharedData().getLocalMap(NodeContext.LOCAL_FACTS).put(ROUTER_FACT, new MountedRouter(router));
         return router;
     }
+
+    /** The router of one http instance; every instance builds the same routes. */
+    record MountedRouter(Router router) implements io.vertx.core.shareddata.Shareable {}
 
     private Future<HttpServer> listen(Router router) {
         JsonObject http = node.config().section("http");
