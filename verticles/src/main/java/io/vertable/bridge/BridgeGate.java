@@ -1,19 +1,21 @@
 package io.vertable.bridge;
 
-import io.vertable.node.FailureException;
 import io.vertable.node.NodeMeters;
 import io.vertable.security.Identity;
 import io.vertable.security.Ids;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Decision;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
-import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
+import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -44,7 +46,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeGate.class);
     static final Set<String> INBOUND =
             Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
-    private static final DeliveryOptions LOOKUP = new DeliveryOptions().setSendTimeout(5_000);
+    private static final DeliveryOptions LOOKUP = new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS);
     private static final int MAX_ROOMS_PER_SOCKET = 64;
 
     private final Vertx vertx;
@@ -177,21 +179,9 @@ final class BridgeGate implements Handler<BridgeEvent> {
      * Closes the sockets a control message concerns: a revoked session, a member whose membership changed (kicked,
      * banned, new role), or everyone in a deleted room. The close carries the code that tells the page which.
      */
-    void control(JsonObject message) {
-        String type = message.getString("type");
-        String userId = message.getString("userId");
-        String roomId = message.getString("roomId");
+    void control(BridgeControl message) {
         List<SocketState> affected = new ArrayList<>();
-        for (SocketState state : sockets.values()) {
-            boolean revoked = "revoked".equals(type)
-                    && state.identity.userId().equals(userId)
-                    && state.identity.sessionId().equals(message.getString("sid"));
-            boolean membership = "membership".equals(type)
-                    && state.identity.userId().equals(userId)
-                    && state.roles.containsKey(roomId);
-            boolean deleted = "room-deleted".equals(type) && state.roles.containsKey(roomId);
-            if (revoked || membership || deleted) affected.add(state);
-        }
+        for (SocketState state : sockets.values()) if (concerns(message, state)) affected.add(state);
         Failure why = closeReason(message);
         for (SocketState state : affected) {
             disconnect(state, why);
@@ -199,24 +189,34 @@ final class BridgeGate implements Handler<BridgeEvent> {
                     "socket closed by control node={} user={} room={} reason={}",
                     nodeId,
                     state.identity.userId(),
-                    roomId,
+                    message.roomId(),
                     why.code());
         }
     }
 
-    private static Failure closeReason(JsonObject message) {
-        return switch (message.getString("type", "")) {
-            case "revoked" -> Failure.of(ErrorCode.TOKEN_REVOKED, null);
-            case "room-deleted" -> Failure.of(ErrorCode.ROOM_DELETED, "the GM deleted this room");
-            default -> switch (message.getString("change", "")) {
-                case "banned" -> Failure.of(ErrorCode.BANNED, "the GM banned you from this room");
-                case "role" -> Failure.of(
+    private static boolean concerns(BridgeControl message, SocketState state) {
+        boolean sameUser = state.identity.userId().equals(message.userId());
+        boolean inRoom = message.roomId() != null && state.roles.containsKey(message.roomId());
+        return switch (message.type()) {
+            case REVOKED -> sameUser && state.identity.sessionId().equals(message.sessionId());
+            case MEMBERSHIP -> sameUser && inRoom;
+            case ROOM_DELETED -> inRoom;
+        };
+    }
+
+    private static Failure closeReason(BridgeControl message) {
+        return switch (message.type()) {
+            case REVOKED -> Failure.of(ErrorCode.TOKEN_REVOKED, null);
+            case ROOM_DELETED -> Failure.of(ErrorCode.ROOM_DELETED, "the GM deleted this room");
+            case MEMBERSHIP -> switch (message.change()) {
+                case BANNED -> Failure.of(ErrorCode.BANNED, "the GM banned you from this room");
+                case ROLE -> Failure.of(
                         ErrorCode.ROLE_CHANGED,
                         "the GM made you "
-                                + RoomRole.parse(message.getString("role"))
+                                + Optional.ofNullable(message.role())
                                         .map(role -> role.name().toLowerCase(java.util.Locale.ROOT))
                                         .orElse("something else"));
-                default -> Failure.of(ErrorCode.KICKED, "the GM removed you from this room");
+                case KICKED -> Failure.of(ErrorCode.KICKED, "the GM removed you from this room");
             };
         };
     }

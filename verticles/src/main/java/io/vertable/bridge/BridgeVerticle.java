@@ -1,15 +1,17 @@
 package io.vertable.bridge;
 
-import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
 import io.vertable.node.Servers;
 import io.vertable.node.ServiceVerticle;
 import io.vertable.security.Identity;
 import io.vertable.security.Security;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerOptions;
@@ -76,7 +78,9 @@ public final class BridgeVerticle extends ServiceVerticle {
                     node.meters(),
                     node.meters().socketsOf(deploymentID()));
             SharedJsonCodec.register(vertx);
-            control = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> gate.control(message.body()));
+            control = vertx.eventBus()
+                    .consumer(Addresses.BRIDGE_CONTROL, message -> BridgeControl.fromJson(message.body())
+                            .ifPresent(gate::control));
             Future<?> routing = new CommandRouter(vertx, node.nodeId()).register();
             presenceTimer = vertx.setPeriodic(presenceTtlMs / 3, id -> {
                 gate.closeExpired(System.currentTimeMillis() / 1000);
@@ -107,7 +111,7 @@ public final class BridgeVerticle extends ServiceVerticle {
                 .addOutboundPermitted(new PermittedOptions().setAddressRegex("vtt\\.(room|user)\\.[A-Za-z0-9_.-]+"))
                 .setMaxAddressLength(bridge.getInteger("maxAddressLength"))
                 // A command's answer comes within seconds or not at all (its room may be failing over).
-                .setReplyTimeout(10_000)
+                .setReplyTimeout(Deadlines.BRIDGE_REPLY_MS)
                 // The gate counts stream registrations itself; the bridge's own count also includes pending replies.
                 .setMaxHandlersPerSocket(bridge.getInteger("maxHandlersPerSocket") + 64);
         // The client uses WebSocket, XHR streaming and XHR polling. The iframe-based transports (and their iframe page,

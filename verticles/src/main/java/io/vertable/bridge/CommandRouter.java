@@ -2,12 +2,13 @@ package io.vertable.bridge;
 
 import io.vertable.map.RoomOwnerClient;
 import io.vertable.node.bus.Replies;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
-import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.StreamAddress;
+import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -27,7 +28,7 @@ import java.util.Set;
 final class CommandRouter {
 
     /** Shorter than the bridge's reply timeout, so the client always hears back. */
-    private static final long ROUTE_DEADLINE_MS = 8_000;
+    private static final long ROUTE_DEADLINE_MS = Deadlines.ROUTE_MS;
 
     private static final Set<String> LIVE_OPS = Set.of("drag", "ping", "cursor");
     private static final DeliveryOptions SHARED = new DeliveryOptions().setCodecName(SharedJsonCodec.NAME);

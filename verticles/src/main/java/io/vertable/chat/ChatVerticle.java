@@ -2,14 +2,10 @@ package io.vertable.chat;
 
 import io.vertable.dice.Sheets;
 import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
 import io.vertable.node.bus.Replies;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.WholeNumbers;
@@ -17,6 +13,11 @@ import io.vertable.shared.chat.Audience;
 import io.vertable.shared.chat.ChatCommand;
 import io.vertable.shared.chat.ChatCommands;
 import io.vertable.shared.dice.InlineRolls;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -33,8 +34,8 @@ import java.util.Set;
  */
 public final class ChatVerticle extends ServiceVerticle {
 
-    private static final long ROOM_DEADLINE_MS = 7_000;
-    private static final long STORE_TIMEOUT_MS = 5_000;
+    private static final long ROOM_DEADLINE_MS = Deadlines.ROOM_POST_MS;
+    private static final long STORE_TIMEOUT_MS = Deadlines.STORE_CALL_MS;
     /** What may be edited: words, not rolls (a roll's dice are history). */
     private static final Set<String> EDITABLE = Set.of("say", "emote", "ooc", "whisper", "desc", "as");
 

@@ -1,12 +1,13 @@
 package io.vertable.chat;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.chat.ChatCommands;
 import io.vertable.shared.people.DisplayNames;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -44,7 +45,7 @@ final class Whispers {
         List<String> picked = new ArrayList<>();
         for (Object id : ids) {
             if (!(id instanceof String text)
-                    || !(text.equals(ChatCommands.GM_RECIPIENT) || io.vertable.shared.StreamAddress.isId(text)))
+                    || !(text.equals(ChatCommands.GM_RECIPIENT) || io.vertable.shared.wire.StreamAddress.isId(text)))
                 throw new FailureException(ErrorCode.BAD_REQUEST, "whisperTo holds member ids or \"gm\"");
             picked.add(text);
         }
@@ -57,7 +58,7 @@ final class Whispers {
         return bus.<JsonObject>request(
                         Addresses.PERSIST_ROOMS,
                         new JsonObject().put("op", "members").put("roomId", roomId),
-                        new DeliveryOptions().setSendTimeout(5_000))
+                        new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS))
                 .map(reply -> picked == null
                         ? addressed(reply.body().getJsonArray("members"), sender, names)
                         : addressedById(reply.body().getJsonArray("members"), sender, picked));

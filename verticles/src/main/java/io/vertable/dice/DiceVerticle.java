@@ -1,14 +1,10 @@
 package io.vertable.dice;
 
 import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
 import io.vertable.node.bus.Replies;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.chat.RollMode;
@@ -17,6 +13,11 @@ import io.vertable.shared.dice.DiceEngine;
 import io.vertable.shared.dice.DiceException;
 import io.vertable.shared.dice.DiceSource;
 import io.vertable.shared.dice.Variables;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -32,8 +33,8 @@ public final class DiceVerticle extends ServiceVerticle {
 
     static final int MAX_NAME = 100;
     static final int MAX_SHEET_BYTES = 32 * 1024;
-    private static final long ROOM_DEADLINE_MS = 7_000;
-    private static final long STORE_TIMEOUT_MS = 5_000;
+    private static final long ROOM_DEADLINE_MS = Deadlines.ROOM_POST_MS;
+    private static final long STORE_TIMEOUT_MS = Deadlines.STORE_CALL_MS;
 
     private RoomOwnerClient owners;
 

@@ -1,7 +1,8 @@
 package io.vertable.dice;
 
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 /** The attributes a member's roll reads for its {@code @} variables: the server's copy, never the client's. */
 public final class Sheets {
 
-    private static final long TIMEOUT_MS = 5_000;
+    private static final long TIMEOUT_MS = Deadlines.STORE_CALL_MS;
 
     private Sheets() {}
 

@@ -1,11 +1,12 @@
 package io.vertable.http;
 
 import io.vertable.node.DeploymentPlan;
-import io.vertable.node.FailureException;
 import io.vertable.node.NodeContext;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
 final class AdminRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
-    private static final long STATUS_TIMEOUT_MS = 3_000;
+    private static final long STATUS_TIMEOUT_MS = Deadlines.NODE_STATUS_MS;
     /** A map instance hands its rooms over before it stops; many rooms take a while. */
-    private static final long RESCALE_TIMEOUT_MS = 60_000;
+    private static final long RESCALE_TIMEOUT_MS = Deadlines.NODE_RESCALE_MS;
 
     private final Api api;
     private final NodeContext node;

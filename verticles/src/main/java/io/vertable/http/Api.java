@@ -1,17 +1,18 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.Identity;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Limit;
 import io.vertable.security.Tokens;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
 import io.vertable.shared.people.DisplayNames;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +29,7 @@ final class Api {
 
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
     private static final String IDENTITY = "vtt.identity";
-    private static final DeliveryOptions SERVICE_CALL = new DeliveryOptions().setSendTimeout(5_000);
+    private static final DeliveryOptions SERVICE_CALL = new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS);
 
     final Vertx vertx;
     final Tokens tokens;

@@ -1,11 +1,11 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -193,9 +193,9 @@ final class ArchiveRoutes {
         int n = 0;
         for (Object c : characters) {
             n++;
-            io.vertable.shared.Failure invalid = c instanceof JsonObject character
+            io.vertable.shared.wire.Failure invalid = c instanceof JsonObject character
                     ? io.vertable.dice.CharacterInput.check(character, true)
-                    : io.vertable.shared.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
+                    : io.vertable.shared.wire.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
             if (invalid != null)
                 throw new FailureException(invalid.code(), "character " + n + ": " + invalid.message());
         }

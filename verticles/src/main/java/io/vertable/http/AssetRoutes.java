@@ -1,12 +1,12 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.StreamAddress;
 import io.vertable.shared.asset.AssetLimits;
 import io.vertable.shared.asset.ImageType;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerFileUpload;

@@ -1,11 +1,11 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.Identity;
 import io.vertable.security.Passwords;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,12 +1,13 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.Identity;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -161,7 +162,7 @@ final class RoomRoutes {
                             .eventBus()
                             .publish(
                                     Addresses.BRIDGE_CONTROL,
-                                    new JsonObject().put("type", "room-deleted").put("roomId", roomId));
+                                    BridgeControl.roomDeleted(roomId).toJson());
                     LOG.info(
                             "room deleted node={} room={} by={}",
                             api.nodeId,
@@ -202,16 +203,15 @@ final class RoomRoutes {
         RoomRole role = Api.role(Api.body(ctx));
         String userId = memberId(ctx);
         return gm(ctx, "setRole", new JsonObject().put("userId", userId).put("role", role.name()))
-                .onSuccess(done -> membershipChanged(
-                        ctx, userId, new JsonObject().put("change", "role").put("role", role.name())));
+                .onSuccess(done -> membershipChanged(ctx, userId, BridgeControl.Change.ROLE, role));
     }
 
     private Future<JsonObject> remove(RoutingContext ctx) {
         boolean ban = "true".equals(ctx.queryParams().get("ban"));
         String userId = memberId(ctx);
         return gm(ctx, "removeMember", new JsonObject().put("userId", userId).put("ban", ban))
-                .onSuccess(done ->
-                        membershipChanged(ctx, userId, new JsonObject().put("change", ban ? "banned" : "kicked")));
+                .onSuccess(done -> membershipChanged(
+                        ctx, userId, ban ? BridgeControl.Change.BANNED : BridgeControl.Change.KICKED, null));
     }
 
     private Future<JsonObject> invite(RoutingContext ctx) {
@@ -291,22 +291,17 @@ final class RoomRoutes {
                         Api.identity(ctx).userId()));
     }
 
-    private void membershipChanged(RoutingContext ctx, String userId, JsonObject what) {
+    private void membershipChanged(RoutingContext ctx, String userId, BridgeControl.Change change, RoomRole role) {
         String roomId = ctx.pathParam("roomId");
-        api.vertx
-                .eventBus()
-                .publish(
-                        Addresses.BRIDGE_CONTROL,
-                        what.copy()
-                                .put("type", "membership")
-                                .put("roomId", roomId)
-                                .put("userId", userId));
+        BridgeControl control = BridgeControl.membership(roomId, userId, change, role);
+        api.vertx.eventBus().publish(Addresses.BRIDGE_CONTROL, control.toJson());
         LOG.info(
-                "membership changed node={} room={} user={} change={} by={}",
+                "membership changed node={} room={} user={} change={} role={} by={}",
                 api.nodeId,
                 roomId,
                 userId,
-                what.encode(),
+                change,
+                role,
                 Api.identity(ctx).userId());
     }
 

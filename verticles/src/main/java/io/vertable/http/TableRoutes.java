@@ -2,7 +2,8 @@ package io.vertable.http;
 
 import io.vertable.security.RateLimiter.Limit;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class TableRoutes {
 
-    private static final long SERVICE_TIMEOUT_MS = 8_000;
+    private static final long SERVICE_TIMEOUT_MS = Deadlines.ROUTE_MS;
 
     private final Api api;
     private final Limit rollsPerIp;
@@ -90,8 +91,8 @@ final class TableRoutes {
         try {
             request.put(name, Long.parseLong(text));
         } catch (NumberFormatException e) {
-            throw new io.vertable.node.FailureException(
-                    io.vertable.shared.ErrorCode.BAD_REQUEST, name + " must be a whole number");
+            throw new io.vertable.shared.wire.FailureException(
+                    io.vertable.shared.wire.ErrorCode.BAD_REQUEST, name + " must be a whole number");
         }
     }
 }

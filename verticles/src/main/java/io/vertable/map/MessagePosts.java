@@ -1,8 +1,6 @@
 package io.vertable.map;
 
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.dice.Dialect;
@@ -15,6 +13,9 @@ import io.vertable.shared.room.RoomCommands.Actor;
 import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.EventType;
+import io.vertable.shared.wire.Failure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -47,14 +48,14 @@ final class MessagePosts {
             case "message" -> message(state, body, actor, displayName);
             case "edit" -> new Decision(
                     List.of(new Change(
-                            "chat.edited",
+                            EventType.CHAT_EDITED,
                             new JsonObject()
                                     .put("id", body.getString("messageId"))
                                     .put("text", body.getString("text")))),
                     null);
             case "delete" -> new Decision(
                     List.of(new Change(
-                            "chat.deleted",
+                            EventType.CHAT_DELETED,
                             new JsonObject()
                                     .put("id", body.getString("messageId"))
                                     .put("by", actor.userId()))),
@@ -112,7 +113,7 @@ final class MessagePosts {
             }
             data.put("rolls", rolled);
         }
-        return new Decision(List.of(new Change("chat.message", data)), null);
+        return new Decision(List.of(new Change(EventType.CHAT_MESSAGE, data)), null);
     }
 
     /**
@@ -130,7 +131,7 @@ final class MessagePosts {
                 .put("rolls", dice.getLong("nonce"));
         return new Decision(
                 List.of(new Change(
-                        "dice.seed.rotated",
+                        EventType.DICE_SEED_ROTATED,
                         new JsonObject()
                                 .put("period", period + 1)
                                 .put("commitment", seeds.commitment(roomId, period + 1))

@@ -1,13 +1,8 @@
 package io.vertable.map;
 
-import io.vertable.node.FailureException;
 import io.vertable.node.NodeMeters;
 import io.vertable.security.Ids;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.TrustedHeaders;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.room.RoomCommands;
@@ -16,6 +11,12 @@ import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -52,7 +53,7 @@ final class RoomOwner {
      * that was stopping (a rolling update), and the room waits for it. Shorter than the router's 8 s deadline, so the
      * owner steps down and the client's resend (same cid) reaches a fresh owner before anyone gives up.
      */
-    private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(5_000);
+    private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS);
 
     private final Vertx vertx;
     private final NodeMeters meters;
@@ -235,7 +236,7 @@ final class RoomOwner {
                 .<JsonObject>request(
                         Addresses.PERSIST_ROOMS,
                         new JsonObject().put("op", "members").put("roomId", roomId),
-                        new DeliveryOptions().setSendTimeout(5_000))
+                        new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS))
                 .map(reply -> memberIds(reply.body().getJsonArray("members")))
                 .onSuccess(members -> decide(
                         message,

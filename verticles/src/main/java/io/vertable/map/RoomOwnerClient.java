@@ -1,9 +1,10 @@
 package io.vertable.map;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class RoomOwnerClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomOwnerClient.class);
-    private static final long FORWARD_TIMEOUT_MS = 4_000;
-    private static final long CLAIM_TIMEOUT_MS = 6_000;
+    private static final long FORWARD_TIMEOUT_MS = Deadlines.OWNER_FORWARD_MS;
+    private static final long CLAIM_TIMEOUT_MS = Deadlines.CLAIM_MS;
 
     private final Vertx vertx;
     private final String nodeId;

@@ -1,10 +1,10 @@
 package io.vertable.node;
 
 import io.vertable.node.bus.Replies;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,8 +1,8 @@
 package io.vertable.node;
 
 import io.vertable.node.bus.BalancedConsumers;
-import io.vertable.shared.Addresses;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;

@@ -1,7 +1,7 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,9 +1,9 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.JsonLimits;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;

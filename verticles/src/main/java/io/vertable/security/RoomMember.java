@@ -1,7 +1,7 @@
 package io.vertable.security;
 
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;

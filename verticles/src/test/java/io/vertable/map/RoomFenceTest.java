@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertable.node.Node;
 import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;

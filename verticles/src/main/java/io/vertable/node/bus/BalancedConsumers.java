@@ -1,6 +1,6 @@
 package io.vertable.node.bus;
 
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

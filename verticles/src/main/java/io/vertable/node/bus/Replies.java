@@ -1,7 +1,7 @@
 package io.vertable.node.bus;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.Failure;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.node.DeploymentPlan;
 import io.vertable.node.Node;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Http;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;

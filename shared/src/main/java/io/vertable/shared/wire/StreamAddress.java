@@ -1,4 +1,4 @@
-package io.vertable.shared;
+package io.vertable.shared.wire;
 
 import java.util.Optional;
 

@@ -1,7 +1,5 @@
-package io.vertable.node;
+package io.vertable.shared.wire;
 
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertx.core.eventbus.ReplyException;
 
 /** A refusal with a catalog code, carried through futures until it reaches a REST response or a bridge frame. */

@@ -1,4 +1,4 @@
-package io.vertable.shared;
+package io.vertable.shared.wire;
 
 /**
  * Headers the bridge puts on every inbound browser message after dropping whatever the browser sent. Services trust

@@ -1,4 +1,6 @@
-package io.vertable.shared;
+package io.vertable.shared.wire;
+
+import io.vertable.shared.VerticleName;
 
 /**
  * Every event-bus address Vertable uses. Browsers may only reach the {@code vtt.in.*} commands and the
@@ -48,10 +50,7 @@ public final class Addresses {
     /** A stateless roll with its breakdown ({@code {expression, dialect}}), for the REST API. */
     public static final String DICE_ROLL = "vtt.svc.dice.roll";
 
-    /**
-     * Published to every bridge instance in the cluster: a revoked session ({@code {"type":"revoked","jti","userId"}})
-     * or a changed membership ({@code {"type":"membership","roomId","userId"}}) closes the affected sockets at once.
-     */
+    /** Published to every bridge instance in the cluster; the message is a {@link BridgeControl}. */
     public static final String BRIDGE_CONTROL = "vtt.svc.bridge.control";
 
     /** Prefix of the addresses Vert.x uses for replies; browsers may only answer ones delivered to them. */
