@@ -1,5 +1,6 @@
 package io.vertable.bridge;
 
+import io.vertable.kit.stores.RoomsClient;
 import io.vertable.node.NodeMeters;
 import io.vertable.security.Identity;
 import io.vertable.security.Ids;
@@ -10,7 +11,6 @@ import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.BridgeControl;
-import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
@@ -21,7 +21,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -46,7 +45,6 @@ final class BridgeGate implements Handler<BridgeEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeGate.class);
     static final Set<String> INBOUND =
             Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
-    private static final DeliveryOptions LOOKUP = new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS);
     private static final int MAX_ROOMS_PER_SOCKET = 64;
 
     private final Vertx vertx;
@@ -428,15 +426,9 @@ final class BridgeGate implements Handler<BridgeEvent> {
         Future<Optional<RoomRole>> cached = state.roles.get(roomId);
         if (cached != null) return cached;
         if (state.roles.size() >= MAX_ROOMS_PER_SOCKET) return failed(ErrorCode.TOO_MANY_HANDLERS, "too many rooms");
-        Future<Optional<RoomRole>> lookup = vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_ROOMS,
-                        new JsonObject()
-                                .put("op", "membership")
-                                .put("roomId", roomId)
-                                .put("userId", state.identity.userId()),
-                        LOOKUP)
-                .map(reply -> RoomRole.parse(reply.body().getString("role")));
+        Future<Optional<RoomRole>> lookup = new RoomsClient(vertx.eventBus())
+                .membership(roomId, state.identity.userId())
+                .map(membership -> RoomRole.parse(membership.getString("role")));
         state.roles.put(roomId, lookup);
         lookup.onFailure(e -> state.roles.remove(roomId)); // a failed lookup is retried next time
         return lookup;

@@ -4,6 +4,7 @@ import io.vertable.map.RoomOwnerClient;
 import io.vertable.node.bus.Replies;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Commands;
 import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
@@ -114,7 +115,7 @@ final class CommandRouter {
         String roomId = body.getString("room");
         JsonObject live = new JsonObject()
                 .put("type", "live")
-                .put("op", op)
+                .put(Commands.OP, op)
                 .put("from", userId)
                 .put("name", message.headers().get(TrustedHeaders.USER_NAME))
                 .put("x", ((Number) body.getValue("x")).doubleValue())

@@ -1,5 +1,7 @@
 package io.vertable.dice;
 
+import io.vertable.kit.rooms.RoomPost;
+import io.vertable.kit.stores.CharactersClient;
 import io.vertable.map.RoomOwnerClient;
 import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
@@ -19,7 +21,6 @@ import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,9 +35,9 @@ public final class DiceVerticle extends ServiceVerticle {
     static final int MAX_NAME = 100;
     static final int MAX_SHEET_BYTES = 32 * 1024;
     private static final long ROOM_DEADLINE_MS = Deadlines.ROOM_POST_MS;
-    private static final long STORE_TIMEOUT_MS = Deadlines.STORE_CALL_MS;
 
     private RoomOwnerClient owners;
+    private CharactersClient characters;
 
     public DiceVerticle(NodeContext node) {
         super(VerticleName.DICE, node);
@@ -45,6 +46,7 @@ public final class DiceVerticle extends ServiceVerticle {
     @Override
     protected Future<?> startService() {
         owners = new RoomOwnerClient(vertx, node.nodeId());
+        characters = new CharactersClient(vertx.eventBus());
         return consume(Addresses.DICE_COMMAND, this::command)
                 .compose(ok -> consume(Addresses.DICE_ROLL, this::rollAlone));
     }
@@ -61,10 +63,10 @@ public final class DiceVerticle extends ServiceVerticle {
         Future<JsonObject> answer =
                 switch (body.getValue("op") instanceof String op ? op : "") {
                     case "roll" -> roll(body, member);
-                    case "character.create" -> characters("create", body, member);
-                    case "character.update" -> characters("update", body, member);
-                    case "character.get" -> characters("get", body, member);
-                    case "character.list" -> characters("list", body, member);
+                    case "character.create" -> characters(CharactersClient.Op.CREATE, body, member);
+                    case "character.update" -> characters(CharactersClient.Op.UPDATE, body, member);
+                    case "character.get" -> characters(CharactersClient.Op.GET, body, member);
+                    case "character.list" -> characters(CharactersClient.Op.LIST, body, member);
                     default -> Future.failedFuture(new FailureException(
                             ErrorCode.BAD_REQUEST,
                             "dice ops are roll, character.create, character.update, character.get, character.list"));
@@ -97,13 +99,10 @@ public final class DiceVerticle extends ServiceVerticle {
                     JsonObject roll =
                             new JsonObject().put("expression", expression).put("variables", variables);
                     if (clientSeed != null) roll.put("clientSeed", clientSeed);
-                    JsonObject post = new JsonObject()
-                            .put("op", "message")
-                            .put("kind", "roll")
+                    JsonObject post = RoomPost.message("roll", Replies.commandId(body))
                             .put("mode", mode.wireName())
                             .put("rolls", new JsonArray().add(roll))
-                            .put("audience", mode.audience(member.userId()))
-                            .put("cid", Replies.commandId(body));
+                            .put("audience", mode.audience(member.userId()));
                     if (flavor != null) post.put("flavor", flavor);
                     // The card names the sheet by its name, whether the roller named it or gave its id.
                     if (character != null) post.put("character", sheet.getString("name"));
@@ -112,19 +111,17 @@ public final class DiceVerticle extends ServiceVerticle {
                 .map(reply -> new JsonObject().put("ok", true).put("seq", reply.getLong("seq")));
     }
 
-    private Future<JsonObject> characters(String op, JsonObject body, RoomMember member) {
-        JsonObject request = new JsonObject()
-                .put("op", op)
-                .put("roomId", body.getString("room"))
-                .put("userId", member.userId())
-                .put("gm", member.gm());
-        if (!op.equals("list") && !op.equals("create")) {
+    private Future<JsonObject> characters(CharactersClient.Op op, JsonObject body, RoomMember member) {
+        JsonObject request = new JsonObject();
+        boolean create = op == CharactersClient.Op.CREATE;
+        boolean update = op == CharactersClient.Op.UPDATE;
+        if (op != CharactersClient.Op.LIST && !create) {
             if (!(body.getValue("id") instanceof String id))
                 return Future.failedFuture(new FailureException(ErrorCode.BAD_REQUEST, "id is required"));
             request.put("id", id);
         }
-        if (op.equals("create") || op.equals("update")) {
-            Failure invalid = CharacterInput.check(body, op.equals("create"));
+        if (create || update) {
+            Failure invalid = CharacterInput.check(body, create);
             if (invalid != null) return Future.failedFuture(new FailureException(invalid.code(), invalid.message()));
             if (member.role() == RoomRole.OBSERVER)
                 return Future.failedFuture(
@@ -135,12 +132,11 @@ public final class DiceVerticle extends ServiceVerticle {
             if (body.getValue("notes") != null) request.put("notes", body.getValue("notes"));
             if (body.containsKey("ownerId")) request.put("ownerId", body.getValue("ownerId"));
         }
-        return vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_CHARACTERS, request, new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
-                .map(reply -> reply.body().put("ok", true))
+        return characters
+                .ask(op, body.getString("room"), member.userId(), member.gm(), request)
+                .map(sheet -> sheet.put("ok", true))
                 .onSuccess(sheet -> {
-                    if (op.equals("create") || op.equals("update")) announce(sheet, member, body.getString("room"));
+                    if (create || update) announce(sheet, member, body.getString("room"));
                 });
     }
 

@@ -1,7 +1,7 @@
 package io.vertable.dice;
 
+import io.vertable.kit.stores.CharactersClient;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -24,16 +24,9 @@ public final class Sheets {
      * character named, their first sheet, or {@code {attributes: {}}} when they have none.
      */
     public static Future<JsonObject> sheet(EventBus bus, String roomId, RoomMember member, String character) {
-        JsonObject request = new JsonObject()
-                .put("op", "forRoll")
-                .put("roomId", roomId)
-                .put("userId", member.userId())
-                .put("gm", member.gm());
-        if (character != null) request.put("character", character);
-        return bus.<JsonObject>request(
-                        Addresses.PERSIST_CHARACTERS,
-                        request,
-                        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-                .map(reply -> reply.body());
+        JsonObject wanted = new JsonObject();
+        if (character != null) wanted.put("character", character);
+        return new CharactersClient(bus)
+                .ask(CharactersClient.Op.FOR_ROLL, roomId, member.userId(), member.gm(), wanted);
     }
 }

@@ -1,5 +1,6 @@
 package io.vertable.http;
 
+import io.vertable.kit.NodeAdminRequest;
 import io.vertable.node.DeploymentPlan;
 import io.vertable.node.NodeContext;
 import io.vertable.shared.VerticleName;
@@ -69,7 +70,7 @@ final class AdminRoutes {
     }
 
     private Future<JsonObject> report(String nodeId) {
-        return ask(nodeId, new JsonObject().put("op", "status"), STATUS_TIMEOUT_MS)
+        return ask(nodeId, NodeAdminRequest.status(), STATUS_TIMEOUT_MS)
                 .map(status -> status.put("status", "UP"))
                 .recover(e -> Future.succeededFuture(new JsonObject()
                         .put("node", nodeId)
@@ -120,13 +121,7 @@ final class AdminRoutes {
                 nodeId,
                 verticle,
                 instances);
-        return ask(
-                nodeId,
-                new JsonObject()
-                        .put("op", "rescale")
-                        .put("verticle", verticle)
-                        .put("instances", ((Number) instances).intValue()),
-                RESCALE_TIMEOUT_MS);
+        return ask(nodeId, NodeAdminRequest.rescale(verticle, ((Number) instances).intValue()), RESCALE_TIMEOUT_MS);
     }
 
     /** A node's admin address; no consumer there means no such node (any more). */

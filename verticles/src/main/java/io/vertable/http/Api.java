@@ -1,5 +1,6 @@
 package io.vertable.http;
 
+import io.vertable.kit.stores.Stores;
 import io.vertable.security.Identity;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Limit;
@@ -7,7 +8,6 @@ import io.vertable.security.Tokens;
 import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.people.DisplayNames;
-import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
@@ -36,6 +36,7 @@ final class Api {
     final RateLimiter limiter;
     final String nodeId;
     final Bodies bodies;
+    final Stores stores;
 
     /** @param bodyBudgetBytes the node's budget of request-body bytes in flight */
     Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId, long bodyBudgetBytes) {
@@ -44,6 +45,7 @@ final class Api {
         this.limiter = limiter;
         this.nodeId = nodeId;
         this.bodies = new Bodies(vertx, bodyBudgetBytes, this);
+        this.stores = Stores.on(vertx.eventBus());
     }
 
     /**
@@ -111,18 +113,12 @@ final class Api {
     Future<RoomRole> roleIn(RoutingContext ctx) {
         String roomId = ctx.pathParam("roomId");
         if (!StreamAddress.isId(roomId)) return failed(ErrorCode.NOT_FOUND, "no such room");
-        return call(
-                        Addresses.PERSIST_ROOMS,
-                        new JsonObject()
-                                .put("op", "membership")
-                                .put("roomId", roomId)
-                                .put("userId", identity(ctx).userId()))
-                .compose(membership -> {
-                    if (membership.getBoolean("banned")) return failed(ErrorCode.BANNED, null);
-                    return RoomRole.parse(membership.getString("role"))
-                            .map(Future::succeededFuture)
-                            .orElseGet(() -> failed(ErrorCode.NOT_A_MEMBER, null));
-                });
+        return stores.rooms().membership(roomId, identity(ctx).userId()).compose(membership -> {
+            if (membership.getBoolean("banned")) return failed(ErrorCode.BANNED, null);
+            return RoomRole.parse(membership.getString("role"))
+                    .map(Future::succeededFuture)
+                    .orElseGet(() -> failed(ErrorCode.NOT_A_MEMBER, null));
+        });
     }
 
     Future<Void> requireGm(RoutingContext ctx) {

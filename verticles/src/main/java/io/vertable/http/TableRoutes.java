@@ -3,6 +3,7 @@ package io.vertable.http;
 import io.vertable.security.RateLimiter.Limit;
 import io.vertable.security.RoomMember;
 import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Commands;
 import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -46,14 +47,11 @@ final class TableRoutes {
 
     /** Per roller, every die the room's stored rolls show, whatever their mode: the GMs' statistics chart. */
     private Future<JsonObject> diceStats(RoutingContext ctx) {
-        return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_CHAT,
-                        new JsonObject().put("op", "diceStats").put("roomId", ctx.pathParam("roomId"))));
+        return api.requireGm(ctx).compose(ok -> api.stores.chat().diceStats(ctx.pathParam("roomId")));
     }
 
     private Future<JsonObject> chat(RoutingContext ctx, String op) {
-        JsonObject request = new JsonObject().put("op", op);
+        JsonObject request = Commands.named(op);
         copyNumber(ctx, request, "before");
         copyNumber(ctx, request, "limit");
         if (ctx.queryParams().get("q") != null)
@@ -62,7 +60,7 @@ final class TableRoutes {
     }
 
     private Future<JsonObject> dice(RoutingContext ctx, String op, JsonObject body) {
-        JsonObject request = body.copy().put("op", op);
+        JsonObject request = body.copy().put(Commands.OP, op);
         if (ctx.pathParam("characterId") != null) request.put("id", ctx.pathParam("characterId"));
         return asMember(ctx, Addresses.DICE_COMMAND, request);
     }

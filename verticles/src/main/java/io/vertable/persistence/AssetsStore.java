@@ -1,5 +1,6 @@
 package io.vertable.persistence;
 
+import io.vertable.kit.stores.AssetsClient;
 import io.vertable.security.Ids;
 import io.vertable.shared.asset.AssetLimits;
 import io.vertable.shared.wire.ErrorCode;
@@ -33,10 +34,10 @@ final class AssetsStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("create", this::create)
-                .on("list", this::list)
-                .on("delete", this::delete)
-                .on("get", this::get);
+                .on(AssetsClient.Op.CREATE, this::create)
+                .on(AssetsClient.Op.LIST, this::list)
+                .on(AssetsClient.Op.DELETE, this::delete)
+                .on(AssetsClient.Op.GET, this::get);
     }
 
     /** Stores one image if the room has room for it: {@code {roomId, uploadedBy, name, contentType, sha256, content}}. */

@@ -1,5 +1,6 @@
 package io.vertable.persistence;
 
+import io.vertable.kit.stores.ChatStoreClient;
 import io.vertable.shared.chat.MessageViews;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.FailureException;
@@ -40,10 +41,10 @@ final class ChatStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("history", this::history)
-                .on("search", this::search)
-                .on("get", this::get)
-                .on("diceStats", this::diceStats);
+                .on(ChatStoreClient.Op.HISTORY, this::history)
+                .on(ChatStoreClient.Op.SEARCH, this::search)
+                .on(ChatStoreClient.Op.GET, this::get)
+                .on(ChatStoreClient.Op.DICE_STATS, this::diceStats);
     }
 
     /** Applies the chat events of an appended batch to the chat table, inside the append's transaction. */

@@ -1,5 +1,6 @@
 package io.vertable.persistence;
 
+import io.vertable.kit.stores.AccountsClient;
 import io.vertable.security.Ids;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.FailureException;
@@ -33,11 +34,11 @@ final class GuestDevicesStore {
 
     Operations on(Operations operations) {
         return operations
-                .on("device.issue", this::issue)
-                .on("device.use", this::use)
-                .on("device.revoke", this::revoke)
-                .on("device.forget", this::forget)
-                .on("claim", this::claim);
+                .on(AccountsClient.Op.DEVICE_ISSUE, this::issue)
+                .on(AccountsClient.Op.DEVICE_USE, this::use)
+                .on(AccountsClient.Op.DEVICE_REVOKE, this::revoke)
+                .on(AccountsClient.Op.DEVICE_FORGET, this::forget)
+                .on(AccountsClient.Op.CLAIM, this::claim);
     }
 
     /** A new credential for a guest who just joined from this browser. */

@@ -1,5 +1,7 @@
 package io.vertable.persistence;
 
+import io.vertable.kit.stores.StoreClient;
+import io.vertable.kit.stores.StoreOp;
 import io.vertable.shared.JsonLimits;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
@@ -30,14 +32,14 @@ final class Operations {
         this.address = address;
     }
 
-    Operations on(String op, Function<JsonObject, Future<JsonObject>> operation) {
-        operations.put(op, operation);
+    Operations on(StoreOp op, Function<JsonObject, Future<JsonObject>> operation) {
+        operations.put(op.wire(), operation);
         return this;
     }
 
     void handle(Message<JsonObject> message) {
         JsonObject request = message.body();
-        String op = request == null ? null : request.getString("op");
+        String op = request == null ? null : request.getString(StoreClient.OP);
         Function<JsonObject, Future<JsonObject>> operation = operations.get(op);
         if (operation == null) {
             fail(message, Failure.of(ErrorCode.BAD_REQUEST, "unknown operation " + op + " on " + address));
