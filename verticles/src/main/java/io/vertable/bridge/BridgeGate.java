@@ -1,9 +1,9 @@
 package io.vertable.bridge;
 
-import io.vertable.kit.stores.RoomsClient;
 import io.vertable.node.NodeMeters;
 import io.vertable.security.Identity;
 import io.vertable.security.Ids;
+import io.vertable.security.Membership;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Decision;
 import io.vertable.security.RateLimiter.Limit;
@@ -15,7 +15,6 @@ import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
 import io.vertable.shared.wire.StreamAddress;
-import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -47,7 +46,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
             Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
     private static final int MAX_ROOMS_PER_SOCKET = 64;
 
-    private final Vertx vertx;
+    private final Membership membership;
     private final RateLimiter limiter;
     private final Presence presence;
     private final String nodeId;
@@ -69,7 +68,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
             JsonObject bridge,
             NodeMeters meters,
             AtomicInteger open) {
-        this.vertx = vertx;
+        this.membership = new Membership(vertx.eventBus());
         this.meters = meters;
         this.open = open;
         this.limiter = limiter;
@@ -135,7 +134,13 @@ final class BridgeGate implements Handler<BridgeEvent> {
             event.complete(false);
             return;
         }
-        sockets.put(event.socket(), new SocketState(event.socket(), identity, Ids.newId()));
+        sockets.put(
+                event.socket(),
+                new SocketState(
+                        event.socket(),
+                        identity,
+                        Ids.newId(),
+                        membership.rolesOf(identity.userId(), MAX_ROOMS_PER_SOCKET)));
         open.set(sockets.size());
         LOG.debug("socket opened node={} user={}", nodeId, identity.userId());
         event.complete(true);
@@ -194,7 +199,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     private static boolean concerns(BridgeControl message, SocketState state) {
         boolean sameUser = state.identity.userId().equals(message.userId());
-        boolean inRoom = message.roomId() != null && state.roles.containsKey(message.roomId());
+        boolean inRoom = state.roles.knows(message.roomId());
         return switch (message.type()) {
             case REVOKED -> sameUser && state.identity.sessionId().equals(message.sessionId());
             case MEMBERSHIP -> sameUser && inRoom;
@@ -305,9 +310,8 @@ final class BridgeGate implements Handler<BridgeEvent> {
                     ? Future.succeededFuture()
                     : failed(ErrorCode.ADDRESS_NOT_ALLOWED, "another user's stream");
         }
-        return roleIn(state, stream.id()).compose(role -> {
-            if (role.isEmpty()) return failed(ErrorCode.NOT_A_MEMBER, null);
-            if (stream.kind() == StreamAddress.Kind.ROOM_GM && role.get() != RoomRole.GM) {
+        return state.roles.in(stream.id()).compose(role -> {
+            if (stream.kind() == StreamAddress.Kind.ROOM_GM && role != RoomRole.GM) {
                 return failed(ErrorCode.GM_ONLY, "the GM stream is for GMs");
             }
             return Future.succeededFuture();
@@ -397,17 +401,10 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     /** Replaces whatever headers the client sent with the ones services trust. */
     private Future<JsonObject> trustedHeaders(SocketState state, String address, JsonObject frame) {
-        var headers = new JsonObject()
-                .put(TrustedHeaders.USER_ID, state.identity.userId())
-                .put(TrustedHeaders.USER_NAME, state.identity.displayName());
-        if (state.identity.admin()) headers.put(TrustedHeaders.ADMIN, "true");
-        if (address.startsWith(Addresses.REPLY_PREFIX)) return Future.succeededFuture(headers);
+        if (address.startsWith(Addresses.REPLY_PREFIX))
+            return Future.succeededFuture(Membership.trustedHeaders(state.identity, null));
         String roomId = frame.getJsonObject("body").getString("room");
-        return roleIn(state, roomId)
-                .compose(role -> role.isEmpty()
-                        ? failed(ErrorCode.NOT_A_MEMBER, null)
-                        : Future.succeededFuture(
-                                headers.put(TrustedHeaders.ROOM_ROLE, role.get().name())));
+        return state.roles.in(roomId).map(role -> Membership.trustedHeaders(state.identity, role));
     }
 
     // ---- receive ----
@@ -417,21 +414,6 @@ final class BridgeGate implements Handler<BridgeEvent> {
         String replyAddress = event.getRawMessage().getString("replyAddress");
         if (state != null && replyAddress != null) state.own(replyAddress);
         event.complete(true);
-    }
-
-    // ---- roles ----
-
-    /** The user's role in a room, looked up once per socket (membership changes close the socket). */
-    private Future<Optional<RoomRole>> roleIn(SocketState state, String roomId) {
-        Future<Optional<RoomRole>> cached = state.roles.get(roomId);
-        if (cached != null) return cached;
-        if (state.roles.size() >= MAX_ROOMS_PER_SOCKET) return failed(ErrorCode.TOO_MANY_HANDLERS, "too many rooms");
-        Future<Optional<RoomRole>> lookup = new RoomsClient(vertx.eventBus())
-                .membership(roomId, state.identity.userId())
-                .map(membership -> RoomRole.parse(membership.getString("role")));
-        state.roles.put(roomId, lookup);
-        lookup.onFailure(e -> state.roles.remove(roomId)); // a failed lookup is retried next time
-        return lookup;
     }
 
     // ---- refusals ----

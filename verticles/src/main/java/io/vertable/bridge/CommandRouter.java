@@ -2,6 +2,7 @@ package io.vertable.bridge;
 
 import io.vertable.map.RoomOwnerClient;
 import io.vertable.node.bus.Replies;
+import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Commands;
@@ -9,7 +10,6 @@ import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.StreamAddress;
-import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -93,9 +93,9 @@ final class CommandRouter {
      */
     private void relayLive(Message<JsonObject> message) {
         JsonObject body = message.body();
-        String userId = message.headers().get(TrustedHeaders.USER_ID);
-        RoomRole role =
-                RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE)).orElse(null);
+        RoomMember member = RoomMember.of(message);
+        String userId = member == null ? null : member.userId();
+        RoomRole role = member == null ? null : member.role();
         String op = body != null && body.getValue("op") instanceof String text ? text : null;
         if (userId == null
                 || role == null
@@ -108,8 +108,9 @@ final class CommandRouter {
                     Failure.of(ErrorCode.BAD_REQUEST, "live messages are drag, ping or cursor with finite x and y"));
             return;
         }
-        if (role == RoomRole.OBSERVER && !op.equals("cursor")) {
-            Replies.fail(message, Failure.of(ErrorCode.FORBIDDEN, "observers watch; they do not play"));
+        Failure watching = op.equals("cursor") ? null : role.refusalToAct("play");
+        if (watching != null) {
+            Replies.fail(message, watching);
             return;
         }
         String roomId = body.getString("room");
@@ -117,7 +118,7 @@ final class CommandRouter {
                 .put("type", "live")
                 .put(Commands.OP, op)
                 .put("from", userId)
-                .put("name", message.headers().get(TrustedHeaders.USER_NAME))
+                .put("name", member.displayName())
                 .put("x", ((Number) body.getValue("x")).doubleValue())
                 .put("y", ((Number) body.getValue("y")).doubleValue());
         if (body.getValue("tokenId") instanceof String tokenId && StreamAddress.isId(tokenId))

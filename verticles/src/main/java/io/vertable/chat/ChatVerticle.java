@@ -8,7 +8,6 @@ import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
 import io.vertable.node.bus.Replies;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
@@ -101,8 +100,8 @@ public final class ChatVerticle extends ServiceVerticle {
                 : InlineRolls.find(command.text()).stream()
                         .map(InlineRolls.Span::expression)
                         .toList();
-        if (!expressions.isEmpty() && member.role() == RoomRole.OBSERVER)
-            return refused(ErrorCode.FORBIDDEN, "observers watch; they do not roll");
+        Failure watching = expressions.isEmpty() ? null : member.role().refusalToAct("roll");
+        if (watching != null) return Future.failedFuture(new FailureException(watching));
         String roomId = body.getString("room");
         JsonObject post = RoomPost.message(command.kind().wireName(), Replies.commandId(body));
         if (command.kind() == ChatCommand.Kind.ROLL) {

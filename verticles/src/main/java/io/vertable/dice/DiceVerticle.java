@@ -7,7 +7,6 @@ import io.vertable.node.NodeContext;
 import io.vertable.node.ServiceVerticle;
 import io.vertable.node.bus.Replies;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.chat.RollMode;
 import io.vertable.shared.dice.Dialect;
@@ -79,8 +78,8 @@ public final class DiceVerticle extends ServiceVerticle {
      * was rolled; the result travels as a room event to exactly its audience — a blind roll's never to its roller.
      */
     private Future<JsonObject> roll(JsonObject body, RoomMember member) {
-        if (member.role() == RoomRole.OBSERVER)
-            return Future.failedFuture(new FailureException(ErrorCode.FORBIDDEN, "observers watch; they do not roll"));
+        Failure watching = member.role().refusalToAct("roll");
+        if (watching != null) return Future.failedFuture(new FailureException(watching));
         if (!(body.getValue("expression") instanceof String expression))
             return Future.failedFuture(new FailureException(ErrorCode.BAD_REQUEST, "expression is required"));
         Object modeName = body.getValue("mode", RollMode.PUBLIC.wireName());
@@ -123,9 +122,8 @@ public final class DiceVerticle extends ServiceVerticle {
         if (create || update) {
             Failure invalid = CharacterInput.check(body, create);
             if (invalid != null) return Future.failedFuture(new FailureException(invalid.code(), invalid.message()));
-            if (member.role() == RoomRole.OBSERVER)
-                return Future.failedFuture(
-                        new FailureException(ErrorCode.FORBIDDEN, "observers watch; they do not keep characters"));
+            Failure watching = member.role().refusalToAct("keep characters");
+            if (watching != null) return Future.failedFuture(new FailureException(watching));
             // A null name or sheet leaves it as it is (a sheet is never null in storage); a null owner means nobody.
             if (body.getValue("name") != null) request.put("name", body.getValue("name"));
             if (body.getValue("attributes") != null) request.put("attributes", body.getValue("attributes"));

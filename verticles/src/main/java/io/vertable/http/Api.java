@@ -2,6 +2,7 @@ package io.vertable.http;
 
 import io.vertable.kit.stores.Stores;
 import io.vertable.security.Identity;
+import io.vertable.security.Membership;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Limit;
 import io.vertable.security.Tokens;
@@ -29,6 +30,10 @@ final class Api {
 
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
     private static final String IDENTITY = "vtt.identity";
+    private static final String ROLES = "vtt.roles";
+    /** A request names one room; a few lookups are plenty. */
+    private static final int MAX_ROOMS_PER_REQUEST = 4;
+
     private static final DeliveryOptions SERVICE_CALL = new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS);
 
     final Vertx vertx;
@@ -37,6 +42,7 @@ final class Api {
     final String nodeId;
     final Bodies bodies;
     final Stores stores;
+    final Membership membership;
 
     /** @param bodyBudgetBytes the node's budget of request-body bytes in flight */
     Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId, long bodyBudgetBytes) {
@@ -46,6 +52,7 @@ final class Api {
         this.nodeId = nodeId;
         this.bodies = new Bodies(vertx, bodyBudgetBytes, this);
         this.stores = Stores.on(vertx.eventBus());
+        this.membership = new Membership(vertx.eventBus());
     }
 
     /**
@@ -109,16 +116,21 @@ final class Api {
         return ctx.get(IDENTITY);
     }
 
-    /** The caller's role in the room of the path's {@code :roomId}, or NOT_A_MEMBER. */
+    /** The caller's role in the room of the path's {@code :roomId}, or BANNED / NOT_A_MEMBER ({@link Membership}). */
     Future<RoomRole> roleIn(RoutingContext ctx) {
         String roomId = ctx.pathParam("roomId");
         if (!StreamAddress.isId(roomId)) return failed(ErrorCode.NOT_FOUND, "no such room");
-        return stores.rooms().membership(roomId, identity(ctx).userId()).compose(membership -> {
-            if (membership.getBoolean("banned")) return failed(ErrorCode.BANNED, null);
-            return RoomRole.parse(membership.getString("role"))
-                    .map(Future::succeededFuture)
-                    .orElseGet(() -> failed(ErrorCode.NOT_A_MEMBER, null));
-        });
+        return roles(ctx).in(roomId);
+    }
+
+    /** This request's role lookups: a route that checks the role twice asks the store once. */
+    private Membership.Roles roles(RoutingContext ctx) {
+        Membership.Roles roles = ctx.get(ROLES);
+        if (roles == null) {
+            roles = membership.rolesOf(identity(ctx).userId(), MAX_ROOMS_PER_REQUEST);
+            ctx.put(ROLES, roles);
+        }
+        return roles;
     }
 
     Future<Void> requireGm(RoutingContext ctx) {

@@ -70,7 +70,7 @@ final class TableRoutes {
         String roomId = ctx.pathParam("roomId");
         var identity = Api.identity(ctx);
         return api.roleIn(ctx).compose(role -> {
-            RoomMember member = new RoomMember(identity.userId(), identity.displayName(), role);
+            RoomMember member = RoomMember.of(identity, role);
             return api.vertx
                     .eventBus()
                     .<JsonObject>request(

@@ -4,6 +4,7 @@ import io.vertable.kit.stores.EventsClient;
 import io.vertable.kit.stores.RoomsClient;
 import io.vertable.node.NodeMeters;
 import io.vertable.security.Ids;
+import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
@@ -17,7 +18,6 @@ import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
-import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -260,16 +260,13 @@ final class RoomOwner {
             refuse(message, ErrorCode.BAD_REQUEST, "a post names its author and audience");
             return;
         }
-        String name = message.headers().get(TrustedHeaders.USER_NAME);
+        String name = RoomMember.of(message).displayName();
         decide(message, message.body(), actor, state -> posts.decide(state, message.body(), actor, name), audience);
     }
 
     static Actor actor(Message<JsonObject> message) {
-        String userId = message.headers().get(TrustedHeaders.USER_ID);
-        return RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE))
-                .filter(role -> userId != null)
-                .map(role -> new Actor(userId, role))
-                .orElse(null);
+        RoomMember member = RoomMember.of(message);
+        return member == null ? null : new Actor(member.userId(), member.role());
     }
 
     private JsonObject join(Actor actor) {

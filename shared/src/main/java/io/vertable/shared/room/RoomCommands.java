@@ -84,8 +84,8 @@ public final class RoomCommands {
     public static Decision decide(
             JsonObject state, String op, JsonObject body, Actor actor, Supplier<String> ids, Members members) {
         if (op == null) return Decision.refuse(ErrorCode.BAD_REQUEST, "op is required");
-        if (actor.role() == RoomRole.OBSERVER)
-            return Decision.refuse(ErrorCode.FORBIDDEN, "observers watch; they do not play");
+        Failure watching = actor.role().refusalToAct("play");
+        if (watching != null) return new Decision(List.of(), watching);
         RoomOp known = RoomOp.parse(op).orElse(null);
         if (known == null) return Decision.refuse(ErrorCode.BAD_REQUEST, "unknown op " + op);
         if (!known.allows(actor.role())) return Decision.refuse(ErrorCode.GM_ONLY, null);

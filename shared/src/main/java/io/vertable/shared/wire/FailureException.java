@@ -12,6 +12,11 @@ public final class FailureException extends RuntimeException {
         this.failure = Failure.of(code, message);
     }
 
+    public FailureException(Failure failure) {
+        super(failure.message(), null, false, false);
+        this.failure = failure;
+    }
+
     public Failure failure() {
         return failure;
     }
