@@ -1,6 +1,6 @@
 package io.vertable.bridge;
 
-import io.vertable.node.NodeMeters;
+import io.vertable.kit.NodeMeters;
 import io.vertable.security.Identity;
 import io.vertable.security.Ids;
 import io.vertable.security.Membership;

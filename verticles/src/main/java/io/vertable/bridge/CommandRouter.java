@@ -1,7 +1,7 @@
 package io.vertable.bridge;
 
-import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.bus.Replies;
+import io.vertable.kit.bus.Replies;
+import io.vertable.kit.rooms.RoomOwnerClient;
 import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.wire.Addresses;

@@ -1,12 +1,12 @@
 package io.vertable.chat;
 
-import io.vertable.dice.Sheets;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Replies;
+import io.vertable.kit.rooms.RoomOwnerClient;
 import io.vertable.kit.rooms.RoomPost;
+import io.vertable.kit.stores.CharactersClient;
 import io.vertable.kit.stores.ChatStoreClient;
-import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.bus.Replies;
 import io.vertable.security.RoomMember;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.WholeNumbers;
@@ -40,6 +40,7 @@ public final class ChatVerticle extends ServiceVerticle {
 
     private RoomOwnerClient owners;
     private ChatStoreClient chatStore;
+    private CharactersClient characters;
 
     public ChatVerticle(NodeContext node) {
         super(VerticleName.CHAT, node);
@@ -49,6 +50,7 @@ public final class ChatVerticle extends ServiceVerticle {
     protected Future<?> startService() {
         owners = new RoomOwnerClient(vertx, node.nodeId());
         chatStore = new ChatStoreClient(vertx.eventBus());
+        characters = new CharactersClient(vertx.eventBus());
         return consume(Addresses.CHAT_COMMAND, this::command);
     }
 
@@ -122,7 +124,8 @@ public final class ChatVerticle extends ServiceVerticle {
         return addressed
                 .compose(ready -> expressions.isEmpty() && character == null
                         ? Future.succeededFuture(ready)
-                        : Sheets.sheet(vertx.eventBus(), roomId, member, character)
+                        : characters
+                                .forRoll(roomId, member.userId(), member.gm(), character)
                                 .map(sheet -> {
                                     // Speaking as a character: one of the speaker's own, shown by its sheet's name.
                                     if (character != null) ready.put("character", sheet.getString("name"));

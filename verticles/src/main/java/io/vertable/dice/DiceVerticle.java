@@ -1,11 +1,11 @@
 package io.vertable.dice;
 
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Replies;
+import io.vertable.kit.rooms.RoomOwnerClient;
 import io.vertable.kit.rooms.RoomPost;
 import io.vertable.kit.stores.CharactersClient;
-import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.bus.Replies;
 import io.vertable.security.RoomMember;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.chat.RollMode;
@@ -92,7 +92,8 @@ public final class DiceVerticle extends ServiceVerticle {
         String character = optionalText(body, "character", MAX_NAME);
         String clientSeed = optionalText(body, "clientSeed", 64);
         String roomId = body.getString("room");
-        return Sheets.sheet(vertx.eventBus(), roomId, member, character)
+        return characters
+                .forRoll(roomId, member.userId(), member.gm(), character)
                 .compose(sheet -> {
                     JsonObject variables = sheet.getJsonObject("attributes", new JsonObject());
                     JsonObject roll =

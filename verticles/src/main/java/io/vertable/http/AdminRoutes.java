@@ -1,8 +1,8 @@
 package io.vertable.http;
 
+import io.vertable.kit.DeploymentPlan;
 import io.vertable.kit.NodeAdminRequest;
-import io.vertable.node.DeploymentPlan;
-import io.vertable.node.NodeContext;
+import io.vertable.kit.NodeContext;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;

@@ -1,5 +1,6 @@
 package io.vertable.http;
 
+import io.vertable.kit.HttpReplies;
 import io.vertable.kit.stores.Stores;
 import io.vertable.security.Identity;
 import io.vertable.security.Membership;
@@ -63,7 +64,7 @@ final class Api {
         attempt(step)
                 .onSuccess(body -> {
                     if (status == 204) ctx.response().setStatusCode(204).end();
-                    else json(ctx, status, body);
+                    else HttpReplies.json(ctx, status, body);
                 })
                 .onFailure(e -> problem(ctx, e));
     }
@@ -73,15 +74,7 @@ final class Api {
         if (failure.code() == ErrorCode.INTERNAL) {
             LOG.error("request failed node={} path={}", nodeId, ctx.request().path(), e);
         }
-        if (!ctx.response().ended()) Problems.send(ctx, failure.code(), failure.message());
-    }
-
-    static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .putHeader("cache-control", "no-store")
-                .end(body.encode());
+        if (!ctx.response().ended()) HttpReplies.problem(ctx, failure.code(), failure.message());
     }
 
     // ---- identity ----
@@ -223,15 +216,11 @@ final class Api {
             }
             long seconds = Math.max(1, (decision.retryAfterMs() + 999) / 1000);
             ctx.response().putHeader("retry-after", Long.toString(seconds));
-            var problem = Problems.body(
-                            ErrorCode.RATE_LIMITED,
-                            "try again in " + seconds + " s",
-                            ctx.request().path())
-                    .put("retryAfterMs", decision.retryAfterMs());
-            ctx.response()
-                    .setStatusCode(ErrorCode.RATE_LIMITED.httpStatus())
-                    .putHeader("content-type", Problems.CONTENT_TYPE)
-                    .end(problem.encode());
+            HttpReplies.problem(
+                    ctx,
+                    ErrorCode.RATE_LIMITED,
+                    "try again in " + seconds + " s",
+                    new JsonObject().put("retryAfterMs", decision.retryAfterMs()));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.vertable.http;
 
+import io.vertable.kit.HttpReplies;
 import io.vertable.security.Identity;
 import io.vertable.security.Passwords;
 import io.vertable.security.RateLimiter.Limit;
@@ -72,7 +73,7 @@ final class AuthRoutes {
                 .handler(ctx -> api.respond(ctx, 200, () -> claim(ctx)));
         router.get("/api/me")
                 .handler(api::authenticate)
-                .handler(ctx -> Api.json(ctx, 200, Api.identity(ctx).toJson()));
+                .handler(ctx -> HttpReplies.json(ctx, 200, Api.identity(ctx).toJson()));
     }
 
     private Future<JsonObject> register(RoutingContext ctx) {

@@ -1,6 +1,6 @@
 package io.vertable.http;
 
-import io.vertable.node.NodeContext;
+import io.vertable.kit.NodeContext;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;

@@ -1,8 +1,8 @@
 package io.vertable.map;
 
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.bus.Replies;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Replies;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;
@@ -56,9 +56,14 @@ public final class MapVerticle extends ServiceVerticle {
     protected Future<?> startService() {
         seeds = DiceSeeds.fromConfig(node.config().json());
         rooms = node.meters().roomsOf(deploymentID());
+        unloadIdleRoomsNowAndThen();
+        return consume(Addresses.MAP_CLAIM, this::claimRequested);
+    }
+
+    /** A room nobody used for {@code rooms.idleUnloadSeconds} is stored and let go. */
+    private void unloadIdleRoomsNowAndThen() {
         idleUnloadMs = node.config().section("rooms").getInteger("idleUnloadSeconds") * 1000L;
         vertx.setPeriodic(Math.min(idleUnloadMs / 4, MOST_BETWEEN_IDLE_LOOKS_MS), id -> unloadIdleRooms());
-        return consume(Addresses.MAP_CLAIM, this::claimRequested);
     }
 
     /**

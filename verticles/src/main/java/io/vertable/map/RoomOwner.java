@@ -1,8 +1,8 @@
 package io.vertable.map;
 
+import io.vertable.kit.NodeMeters;
 import io.vertable.kit.stores.EventsClient;
 import io.vertable.kit.stores.RoomsClient;
-import io.vertable.node.NodeMeters;
 import io.vertable.security.Ids;
 import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;

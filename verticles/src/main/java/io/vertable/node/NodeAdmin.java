@@ -1,7 +1,9 @@
 package io.vertable.node;
 
+import io.vertable.kit.DeploymentPlan;
 import io.vertable.kit.NodeAdminRequest;
-import io.vertable.node.bus.Replies;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.bus.Replies;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Commands;

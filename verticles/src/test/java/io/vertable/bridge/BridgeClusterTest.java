@@ -4,8 +4,8 @@ import static io.vertable.testing.BridgeClient.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.storage.PgUrl;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.TrustedHeaders;
 import io.vertable.testing.BridgeClient;

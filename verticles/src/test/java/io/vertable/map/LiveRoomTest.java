@@ -2,8 +2,8 @@ package io.vertable.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.storage.PgUrl;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;

@@ -3,7 +3,7 @@ package io.vertable.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertable.node.storage.PgUrl;
+import io.vertable.kit.PgUrl;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;

@@ -35,4 +35,15 @@ public final class CharactersClient extends StoreClient {
     public Future<JsonObject> ask(Op op, String roomId, String userId, boolean gm, JsonObject fields) {
         return ask(op, fields.copy().put("roomId", roomId).put("userId", userId).put("gm", gm));
     }
+
+    /**
+     * The sheet a member speaks or rolls as — the server's copy, never the client's: by id or name, one of their own
+     * (a GM: any), else NOT_FOUND; with no character named, their first sheet, or {@code {attributes: {}}} when they
+     * have none.
+     */
+    public Future<JsonObject> forRoll(String roomId, String userId, boolean gm, String character) {
+        JsonObject wanted = new JsonObject();
+        if (character != null) wanted.put("character", character);
+        return ask(Op.FOR_ROLL, roomId, userId, gm, wanted);
+    }
 }

@@ -1,4 +1,4 @@
-package io.vertable.map;
+package io.vertable.kit.rooms;
 
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;

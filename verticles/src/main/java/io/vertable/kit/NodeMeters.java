@@ -1,4 +1,4 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package io.vertable.node.bus;
+package io.vertable.kit.bus;
 
 import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.Context;

@@ -1,4 +1,4 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 /** A configuration problem, phrased as the one line an operator needs: which key, which value, what is wrong. */
 public final class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.vertable.node.storage;
+package io.vertable.kit;
 
 import io.vertx.pgclient.PgConnectOptions;
 

@@ -1,6 +1,6 @@
-package io.vertable.node;
+package io.vertable.kit;
 
-import io.vertable.node.bus.BalancedConsumers;
+import io.vertable.kit.bus.BalancedConsumers;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
 import io.vertx.core.Future;

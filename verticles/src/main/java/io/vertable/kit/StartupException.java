@@ -1,4 +1,4 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 /** The node could not start; the message is the one line printed to the operator (no stack trace wall). */
 public final class StartupException extends RuntimeException {

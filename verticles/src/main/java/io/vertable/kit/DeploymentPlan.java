@@ -1,4 +1,4 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 import io.vertable.shared.VerticleName;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

@@ -1,7 +1,7 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertable.node.bus.BalancedConsumers;
+import io.vertable.kit.bus.BalancedConsumers;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.vertable.node;
+package io.vertable.kit;
 
 import io.vertable.shared.VerticleName;
 import java.util.EnumMap;
@@ -20,7 +20,7 @@ public final class RunningPlan {
         return current.get();
     }
 
-    void set(VerticleName verticle, int instances) {
+    public void set(VerticleName verticle, int instances) {
         current.updateAndGet(plan -> {
             var counts = new EnumMap<>(plan.instances());
             counts.put(verticle, instances);
