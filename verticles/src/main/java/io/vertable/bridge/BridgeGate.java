@@ -1,5 +1,6 @@
 package io.vertable.bridge;
 
+import io.vertable.kit.NodeContext;
 import io.vertable.kit.NodeMeters;
 import io.vertable.security.Identity;
 import io.vertable.security.Ids;
@@ -18,7 +19,6 @@ import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
@@ -60,20 +60,15 @@ final class BridgeGate implements Handler<BridgeEvent> {
     /** This instance's open sockets, as the node's meters see them. */
     private final AtomicInteger open;
 
-    BridgeGate(
-            Vertx vertx,
-            RateLimiter limiter,
-            Presence presence,
-            String nodeId,
-            JsonObject bridge,
-            NodeMeters meters,
-            AtomicInteger open) {
-        this.membership = new Membership(vertx.eventBus());
-        this.meters = meters;
+    /** @param open this instance's count of open sockets, as the node's meters see it */
+    BridgeGate(Membership membership, RateLimiter limiter, Presence presence, NodeContext node, AtomicInteger open) {
+        JsonObject bridge = node.config().section("bridge");
+        this.membership = membership;
+        this.meters = node.meters();
         this.open = open;
         this.limiter = limiter;
         this.presence = presence;
-        this.nodeId = nodeId;
+        this.nodeId = node.nodeId();
         this.maxMessageBytes = bridge.getInteger("maxMessageBytes");
         this.maxAddressLength = bridge.getInteger("maxAddressLength");
         this.maxHandlers = bridge.getInteger("maxHandlersPerSocket");

@@ -5,6 +5,7 @@ import io.vertable.kit.NodeContext;
 import io.vertable.kit.Servers;
 import io.vertable.kit.ServiceVerticle;
 import io.vertable.security.Identity;
+import io.vertable.security.Membership;
 import io.vertable.security.Security;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
@@ -86,12 +87,10 @@ public final class BridgeVerticle extends ServiceVerticle {
         this.security = security;
         presence = new Presence(vertx, security.redis(), presenceTtlMs());
         gate = new BridgeGate(
-                vertx,
+                new Membership(vertx.eventBus()),
                 security.limiter(),
                 presence,
-                node.nodeId(),
-                bridgeConfig(),
-                node.meters(),
+                node,
                 node.meters().socketsOf(deploymentID()));
         SharedJsonCodec.register(vertx);
         return gate;
