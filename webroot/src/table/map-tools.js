@@ -6,6 +6,7 @@ import { BitmapText } from 'pixi.js';
 import './map-tools.css';
 import { gridDistance, snap, visibleToPlayers } from './geometry.js';
 import { el } from './ui.js';
+import { mapCommand } from './addresses.js';
 
 const SEND_EVERY_MS = 60;
 /** How long a measurement stays on the others' screens after its last update. */
@@ -23,7 +24,7 @@ export function createMapTools(map) {
   let lastChange = 'drawing'; // what Ctrl+Z takes back: my last drawing, or (the GM) the last fog change
   let pointer = null; // where the mouse is over the map, for pasting there
 
-  const command = (body) => room.command('vtt.in.map', body).catch((error) => actions.notify(error.message, 'error'));
+  const command = mapCommand(room, actions.notify);
   const scale = () => map.camera.scale;
   const cell = () => map.grid().size ?? 70;
   const sceneId = () => map.scene()?.id;

@@ -4,6 +4,7 @@
 import { el } from '../ui.js';
 import { askConfirm } from '../../common/ui/dialogs.js';
 import { openMenu } from '../../common/ui/menu.js';
+import { IN } from '../addresses.js';
 
 export function createSelection({ host, roomId, room, me, notify }) {
   const card = el('div', { class: 'selection', testid: 'selection' });
@@ -11,7 +12,7 @@ export function createSelection({ host, roomId, room, me, notify }) {
   let tokenId = null;
   let memberNames = new Map(); // userId → display name, for the GM (the members route is the GM's)
 
-  const command = (id, body) => room.command('vtt.in.map', { tokenId: id, ...body });
+  const command = (id, body) => room.command(IN.MAP, { tokenId: id, ...body });
   const update = (body) => command(tokenId, body).catch((error) => notify(error.message, 'error'));
   const mayEdit = (token) => room.isGm() || (token.owners ?? []).includes(me.id);
 

@@ -1,11 +1,11 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.stores.EventsClient;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 final class ArchiveRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);
-    static final String FORMAT = "vertable-room/1";
     static final long MAX_IMPORT_BYTES = 32L * 1024 * 1024;
     /** The last millisecond of the year 9999: later timestamps are not dates PostgreSQL stores. */
     private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
@@ -40,14 +39,7 @@ final class ArchiveRoutes {
     private Future<JsonObject> range(RoutingContext ctx) {
         long from = param(ctx, "from", 1);
         long to = param(ctx, "to", Long.MAX_VALUE);
-        return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "range")
-                                .put("roomId", ctx.pathParam("roomId"))
-                                .put("from", from)
-                                .put("to", to)));
+        return api.requireGm(ctx).compose(ok -> api.stores.events().range(ctx.pathParam("roomId"), from, to));
     }
 
     /**
@@ -57,11 +49,10 @@ final class ArchiveRoutes {
      */
     private Future<JsonObject> stateAt(RoutingContext ctx) {
         String roomId = ctx.pathParam("roomId");
-        JsonObject request = new JsonObject().put("op", "replayBase").put("roomId", roomId);
         String at = ctx.queryParams().get("at");
-        if (at != null) request.put("at", seq("at", at));
+        Long upTo = at == null ? null : seq("at", at);
         return api.requireGm(ctx)
-                .compose(ok -> api.call(Addresses.PERSIST_EVENTS, request))
+                .compose(ok -> api.stores.events().replayBase(roomId, upTo))
                 .compose(base -> replayTo(roomId, startOf(roomId, base), base.getLong("at"))
                         .map(state -> new JsonObject()
                                 .put("seq", base.getLong("seq"))
@@ -78,23 +69,15 @@ final class ArchiveRoutes {
     private Future<JsonObject> replayTo(String roomId, JsonObject state, long at) {
         long from = state.getLong("seq") + 1;
         if (from > at) return Future.succeededFuture(state);
-        return api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "range")
-                                .put("roomId", roomId)
-                                .put("from", from)
-                                .put("to", at))
-                .compose(page -> {
-                    JsonArray events = page.getJsonArray("events");
-                    if (events.isEmpty()) return Future.succeededFuture(state); // the log has no gaps; never loop
-                    for (Object e : events) {
-                        JsonObject event = (JsonObject) e;
-                        RoomReducer.apply(
-                                state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
-                    }
-                    return replayTo(roomId, state, at);
-                });
+        return api.stores.events().range(roomId, from, at).compose(page -> {
+            JsonArray events = page.getJsonArray("events");
+            if (events.isEmpty()) return Future.succeededFuture(state); // the log has no gaps; never loop
+            for (Object e : events) {
+                JsonObject event = (JsonObject) e;
+                RoomReducer.apply(state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
+            }
+            return replayTo(roomId, state, at);
+        });
     }
 
     /** A seq in a query: a whole number from 0, nothing else. */
@@ -109,9 +92,7 @@ final class ArchiveRoutes {
     private Future<JsonObject> export(RoutingContext ctx) {
         String roomId = ctx.pathParam("roomId");
         return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject().put("op", "export").put("roomId", roomId)))
+                .compose(ok -> api.stores.events().export(roomId))
                 .onSuccess(doc -> {
                     ctx.response()
                             .putHeader("content-disposition", "attachment; filename=\"room-" + roomId + ".json\"");
@@ -129,8 +110,9 @@ final class ArchiveRoutes {
      */
     private Future<JsonObject> importRoom(RoutingContext ctx) {
         JsonObject document = Api.body(ctx);
-        if (!FORMAT.equals(document.getString("format"))) {
-            throw new FailureException(ErrorCode.BAD_REQUEST, "not a Vertable room export (format " + FORMAT + ")");
+        if (!EventsClient.EXPORT_FORMAT.equals(document.getString("format"))) {
+            throw new FailureException(
+                    ErrorCode.BAD_REQUEST, "not a Vertable room export (format " + EventsClient.EXPORT_FORMAT + ")");
         }
         JsonObject room = document.getValue("room") instanceof JsonObject r ? r : new JsonObject();
         room.put("name", Api.text(room, "name", 1, 80));
@@ -143,13 +125,9 @@ final class ArchiveRoutes {
         String problem = io.vertable.shared.room.RoomValidation.problem(state);
         if (problem != null) throw new FailureException(ErrorCode.BAD_REQUEST, "the room cannot be served: " + problem);
         String owner = Api.identity(ctx).userId();
-        return api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "import")
-                                .put("ownerId", owner)
-                                .put("document", document)
-                                .put("state", state))
+        return api.stores
+                .events()
+                .importRoom(owner, document, state)
                 .onSuccess(created -> LOG.info(
                         "room imported node={} room={} events={} by={}",
                         api.nodeId,
@@ -193,9 +171,9 @@ final class ArchiveRoutes {
         int n = 0;
         for (Object c : characters) {
             n++;
-            io.vertable.shared.Failure invalid = c instanceof JsonObject character
+            io.vertable.shared.wire.Failure invalid = c instanceof JsonObject character
                     ? io.vertable.dice.CharacterInput.check(character, true)
-                    : io.vertable.shared.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
+                    : io.vertable.shared.wire.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
             if (invalid != null)
                 throw new FailureException(invalid.code(), "character " + n + ": " + invalid.message());
         }

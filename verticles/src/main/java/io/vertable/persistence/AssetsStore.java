@@ -1,9 +1,10 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.stores.AssetsClient;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.asset.AssetLimits;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -33,10 +34,10 @@ final class AssetsStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("create", this::create)
-                .on("list", this::list)
-                .on("delete", this::delete)
-                .on("get", this::get);
+                .on(AssetsClient.Op.CREATE, this::create)
+                .on(AssetsClient.Op.LIST, this::list)
+                .on(AssetsClient.Op.DELETE, this::delete)
+                .on(AssetsClient.Op.GET, this::get);
     }
 
     /** Stores one image if the room has room for it: {@code {roomId, uploadedBy, name, contentType, sha256, content}}. */

@@ -1,7 +1,8 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.stores.EventsClient;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,10 +34,6 @@ final class EventsStore {
     static final int REPLAY_SNAPSHOT_EVERY = 1_000;
 
     private static final int MAX_RANGE = 5_000;
-    /** How far back a new owner remembers command ids: retries come within seconds, not thousands of events. */
-    static final int RECENT_COMMANDS = 2_000;
-
-    static final String EXPORT_FORMAT = "vertable-room/1";
     private static final String INSERT_EVENT =
             "INSERT INTO events (room_id, seq, type, actor, ts, audience, data, command_id) "
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -50,13 +47,13 @@ final class EventsStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("load", this::load)
-                .on("append", this::append)
-                .on("snapshot", this::snapshot)
-                .on("range", this::range)
-                .on("replayBase", this::replayBase)
-                .on("export", this::export)
-                .on("import", this::importRoom);
+                .on(EventsClient.Op.LOAD, this::load)
+                .on(EventsClient.Op.APPEND, this::append)
+                .on(EventsClient.Op.SNAPSHOT, this::snapshot)
+                .on(EventsClient.Op.RANGE, this::range)
+                .on(EventsClient.Op.REPLAY_BASE, this::replayBase)
+                .on(EventsClient.Op.EXPORT, this::export)
+                .on(EventsClient.Op.IMPORT, this::importRoom);
     }
 
     /** The latest snapshot (or none), every event after it, and the recent command ids with their last seq. */
@@ -87,7 +84,7 @@ final class EventsStore {
                                 "SELECT command_id, max(seq) AS seq FROM events "
                                         + "WHERE room_id = $1 AND command_id IS NOT NULL AND seq > "
                                         + "(SELECT coalesce(max(seq), 0) - $2 FROM events WHERE room_id = $1) GROUP BY command_id")
-                        .execute(Tuple.of(roomId, RECENT_COMMANDS))
+                        .execute(Tuple.of(roomId, EventsClient.RECENT_COMMANDS))
                         .map(rows -> {
                             JsonObject commands = new JsonObject();
                             rows.forEach(row -> commands.put(row.getString("command_id"), row.getLong("seq")));
@@ -186,7 +183,7 @@ final class EventsStore {
                     if (rooms.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
                     Row room = rooms.iterator().next();
                     JsonObject document = new JsonObject()
-                            .put("format", EXPORT_FORMAT)
+                            .put("format", EventsClient.EXPORT_FORMAT)
                             .put(
                                     "room",
                                     new JsonObject()

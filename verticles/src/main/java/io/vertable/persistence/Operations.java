@@ -1,9 +1,11 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
+import io.vertable.kit.stores.StoreClient;
+import io.vertable.kit.stores.StoreOp;
 import io.vertable.shared.JsonLimits;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -30,14 +32,14 @@ final class Operations {
         this.address = address;
     }
 
-    Operations on(String op, Function<JsonObject, Future<JsonObject>> operation) {
-        operations.put(op, operation);
+    Operations on(StoreOp op, Function<JsonObject, Future<JsonObject>> operation) {
+        operations.put(op.wire(), operation);
         return this;
     }
 
     void handle(Message<JsonObject> message) {
         JsonObject request = message.body();
-        String op = request == null ? null : request.getString("op");
+        String op = request == null ? null : request.getString(StoreClient.OP);
         Function<JsonObject, Future<JsonObject>> operation = operations.get(op);
         if (operation == null) {
             fail(message, Failure.of(ErrorCode.BAD_REQUEST, "unknown operation " + op + " on " + address));

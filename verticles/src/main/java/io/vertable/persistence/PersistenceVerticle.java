@@ -1,11 +1,11 @@
 package io.vertable.persistence;
 
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.PgUrl;
+import io.vertable.kit.ServiceVerticle;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -29,17 +29,21 @@ public final class PersistenceVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
-        JsonObject pg = node.config().section("postgres");
-        pool = pool(vertx, pg, "vertable-" + deploymentID());
+        pool = pool(vertx, node.config().section("postgres"), "vertable-" + deploymentID());
+        return checkDatabase()
+                .compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing))
+                .compose(ok -> serveStores());
+    }
+
+    /** Each store answers its operations on its own address. */
+    private Future<?> serveStores() {
         var accounts = new GuestDevicesStore(pool).on(new AccountsStore(pool).operations(Addresses.PERSIST_ACCOUNTS));
         var rooms = new RoomsStore(pool).operations(Addresses.PERSIST_ROOMS);
         var events = new EventsStore(pool).operations(Addresses.PERSIST_EVENTS);
         var chat = new ChatStore(pool).operations(Addresses.PERSIST_CHAT);
         var characters = new CharactersStore(pool).operations(Addresses.PERSIST_CHARACTERS);
         var assets = new AssetsStore(pool).operations(Addresses.PERSIST_ASSETS);
-        return checkDatabase()
-                .compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing))
-                .compose(ok -> consume(Addresses.PERSIST_ACCOUNTS, accounts::handle))
+        return consume(Addresses.PERSIST_ACCOUNTS, accounts::handle)
                 .compose(ok -> consume(Addresses.PERSIST_ROOMS, rooms::handle))
                 .compose(ok -> consume(Addresses.PERSIST_EVENTS, events::handle))
                 .compose(ok -> consume(Addresses.PERSIST_CHAT, chat::handle))

@@ -1,9 +1,10 @@
 package io.vertable.security;
 
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class Revocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
-    private static final long REDIS_TIMEOUT_MS = 250;
+    private static final long REDIS_TIMEOUT_MS = Deadlines.REDIS_CALL_MS;
     private static final long LOAD_TIMEOUT_MS = 10_000;
     private static final long LOAD_RETRY_MS = 5_000;
     private static final String PREFIX = "vtt:revoked:";
@@ -53,11 +54,8 @@ public final class Revocations {
         vertx.eventBus()
                 .publish(
                         Addresses.BRIDGE_CONTROL,
-                        new JsonObject()
-                                .put("type", "revoked")
-                                .put("sid", identity.sessionId())
-                                .put("userId", identity.userId())
-                                .put("until", until));
+                        BridgeControl.revoked(identity.userId(), identity.sessionId(), until)
+                                .toJson());
         if (redis == null) return Future.succeededFuture();
         long ttlMs = Math.max(1000, until * 1000 - System.currentTimeMillis());
         return redis.set(List.of(key(identity.sessionId()), Long.toString(until), "PX", Long.toString(ttlMs)))

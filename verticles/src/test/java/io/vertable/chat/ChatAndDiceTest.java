@@ -2,10 +2,10 @@ package io.vertable.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
 import io.vertable.shared.dice.IndependentVerifier;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertable.kit.NodeContext;
 import io.vertable.node.Node;
-import io.vertable.node.NodeContext;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertable.testing.Player;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;

@@ -9,7 +9,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import io.vertable.node.Node;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Browsers;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
