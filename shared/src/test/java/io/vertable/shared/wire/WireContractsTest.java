@@ -32,11 +32,16 @@ class WireContractsTest {
     }
 
     @Test
-    void eachRoomOpOnceAndOnlyTheFourPlayerOpsForPlayers() {
+    void eachRoomOpOnceAndOnlyThePlayersOpsForPlayers() {
         assertThat(Arrays.stream(RoomOp.values()).map(RoomOp::wire).distinct()).hasSize(RoomOp.values().length);
         assertThat(Arrays.stream(RoomOp.values()).filter(op -> op.allows(RoomRole.PLAYER)))
                 .containsExactlyInAnyOrder(
-                        RoomOp.TOKEN_MOVE, RoomOp.TOKEN_UPDATE, RoomOp.DRAWING_CREATE, RoomOp.DRAWING_REMOVE);
+                        RoomOp.TOKEN_MOVE,
+                        RoomOp.TOKENS_MOVE,
+                        RoomOp.TOKEN_UPDATE,
+                        RoomOp.DRAWING_CREATE,
+                        RoomOp.DRAWING_REMOVE,
+                        RoomOp.DRAWING_UNDO);
         assertThat(Arrays.stream(RoomOp.values()).filter(op -> op.allows(RoomRole.OBSERVER)))
                 .isEmpty();
         assertThat(Arrays.stream(RoomOp.values())).allMatch(op -> op.allows(RoomRole.GM));
