@@ -12,6 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Request bodies are read only when a route asks, after it has authenticated and authorized the caller: every request
@@ -31,12 +33,15 @@ final class Bodies {
     static final int BUSY_RETRY_SECONDS = 2;
 
     private static final String READING = "vtt.body-reading";
+    private static final Logger LOG = LoggerFactory.getLogger(Bodies.class);
 
     private final Budget budget;
+    private final long readMs;
     private final Api api;
 
-    Bodies(Vertx vertx, long budgetBytes, Api api) {
+    Bodies(Vertx vertx, long budgetBytes, long readMs, Api api) {
         this.budget = Budget.of(vertx, budgetBytes);
+        this.readMs = readMs;
         this.api = api;
     }
 
@@ -124,10 +129,34 @@ final class Bodies {
             return false;
         }
         AtomicBoolean released = new AtomicBoolean();
+        long deadline = ctx.vertx().setTimer(readMs, id -> cutOffSlow(ctx, size));
         ctx.addEndHandler(done -> {
+            ctx.vertx().cancelTimer(deadline);
             if (released.compareAndSet(false, true)) budget.release(size);
         });
         return true;
+    }
+
+    /**
+     * A body still arriving at its deadline holds budget others need (a trickle, on purpose or not): answer, cut the
+     * connection, and so free its share. A body read in time is left alone, whatever its route does next.
+     */
+    private void cutOffSlow(RoutingContext ctx, long reserved) {
+        HttpServerRequest request = ctx.request();
+        if (request.isEnded() || ctx.response().ended()) return;
+        LOG.info(
+                "request body too slow node={} path={} read={} of {} bytes ip={}",
+                api.nodeId,
+                request.path(),
+                request.bytesRead(),
+                reserved,
+                Api.clientIp(ctx));
+        // Closed once the answer is out: the rest of a trickle is not worth reading.
+        ctx.addEndHandler(answered -> {
+            if (request.version() == HttpVersion.HTTP_2) request.response().reset();
+            else request.connection().close();
+        });
+        api.problem(ctx, new FailureException(ErrorCode.BODY_TOO_SLOW, "send it within " + readMs / 1000 + " s"));
     }
 
     /** The declared length; a body of unknown length may grow to {@code maxBytes}; a request without one takes 0. */

@@ -183,4 +183,29 @@ class RequestBodiesTest {
             small.shutdown();
         }
     }
+
+    @Test
+    void aBodyThatTricklesPastItsDeadlineIsCutOffAndFreesItsBudget() throws IOException {
+        JsonObject overrides = TestNodes.standalone("slow-body", "http:1,persistence:1", database);
+        overrides.getJsonObject("http").put("bodyBudgetBytes", 256 * 1024).put("bodyReadSeconds", 2);
+        Node small = Node.start(TestNodes.config(overrides));
+        try {
+            Rest smallRest = new Rest(small.httpPort());
+            String gm = Table.create(smallRest, "Trickle").gmToken();
+            try (Socket slow = open(small.httpPort(), "POST", "/api/rooms/import", gm, 200_000, 1000)) {
+                // Nothing more is sent: the node answers at the deadline instead of holding 200 KB for ever.
+                Answer cut = read(slow.getInputStream());
+                assertThat(cut.code()).isEqualTo("BODY_TOO_SLOW");
+                assertThat(cut.status()).isEqualTo(408);
+                assertThat(slow.getInputStream().read()).as("connection closed").isEqualTo(-1);
+            }
+            assertThat(smallRest
+                            .post("/api/rooms/import", gm, "x".repeat(100_000))
+                            .code())
+                    .as("the budget it held is free again")
+                    .isEqualTo("BODY_NOT_JSON");
+        } finally {
+            small.shutdown();
+        }
+    }
 }
