@@ -10,6 +10,7 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -45,14 +46,21 @@ final class Bodies {
         this.api = api;
     }
 
-    /** Bytes the node may hold in request bodies at once; one object per node. */
+    /**
+     * Bytes the node may hold in request bodies at once; one object per node. One caller (a user, or an address
+     * before it signs in) may hold a quarter of it: always one body that fits, a second one only within its share, so
+     * no caller alone can keep everyone else waiting.
+     */
     static final class Budget implements Shareable {
         private static final String MAP = "vtt.http-body-budget";
         final long capacity;
+        final long share;
         private final AtomicLong used = new AtomicLong();
+        private final ConcurrentHashMap<String, Long> byCaller = new ConcurrentHashMap<>();
 
         private Budget(long capacity) {
             this.capacity = capacity;
+            this.share = capacity / 4;
         }
 
         static Budget of(Vertx vertx, long capacity) {
@@ -62,12 +70,26 @@ final class Bodies {
             return existing == null ? fresh : existing;
         }
 
-        boolean tryReserve(long bytes) {
-            return used.getAndUpdate(now -> now + bytes <= capacity ? now + bytes : now) + bytes <= capacity;
+        boolean tryReserve(String caller, long bytes) {
+            boolean[] fits = {false};
+            byCaller.compute(caller, (key, held) -> {
+                long now = held == null ? 0 : held;
+                fits[0] = now == 0 || now + bytes <= share;
+                return fits[0] ? now + bytes : held;
+            });
+            if (!fits[0]) return false;
+            if (used.getAndUpdate(now -> now + bytes <= capacity ? now + bytes : now) + bytes <= capacity) return true;
+            releaseCaller(caller, bytes);
+            return false;
         }
 
-        void release(long bytes) {
+        void release(String caller, long bytes) {
             used.addAndGet(-bytes);
+            releaseCaller(caller, bytes);
+        }
+
+        private void releaseCaller(String caller, long bytes) {
+            byCaller.computeIfPresent(caller, (key, held) -> held - bytes <= 0 ? null : held - bytes);
         }
     }
 
@@ -123,7 +145,8 @@ final class Bodies {
             return false;
         }
         if (size == 0) return true;
-        if (!budget.tryReserve(size)) {
+        String caller = callerOf(ctx);
+        if (!budget.tryReserve(caller, size)) {
             ctx.response().putHeader("retry-after", Integer.toString(BUSY_RETRY_SECONDS));
             api.problem(ctx, new FailureException(ErrorCode.SERVER_BUSY, null));
             return false;
@@ -132,7 +155,7 @@ final class Bodies {
         long deadline = ctx.vertx().setTimer(readMs, id -> cutOffSlow(ctx, size));
         ctx.addEndHandler(done -> {
             ctx.vertx().cancelTimer(deadline);
-            if (released.compareAndSet(false, true)) budget.release(size);
+            if (released.compareAndSet(false, true)) budget.release(caller, size);
         });
         return true;
     }
@@ -157,6 +180,12 @@ final class Bodies {
             else request.connection().close();
         });
         api.problem(ctx, new FailureException(ErrorCode.BODY_TOO_SLOW, "send it within " + readMs / 1000 + " s"));
+    }
+
+    /** Whose share a body counts against: the signed-in user, else the address it comes from. */
+    private static String callerOf(RoutingContext ctx) {
+        var identity = Api.identity(ctx);
+        return identity != null ? "user:" + identity.userId() : "ip:" + Api.clientIp(ctx);
     }
 
     /** The declared length; a body of unknown length may grow to {@code maxBytes}; a request without one takes 0. */
