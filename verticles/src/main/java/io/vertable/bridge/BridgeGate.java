@@ -45,6 +45,8 @@ final class BridgeGate implements Handler<BridgeEvent> {
     static final Set<String> INBOUND =
             Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
     private static final int MAX_ROOMS_PER_SOCKET = 64;
+    /** What Vert.x reports when a WebSocket's connection ends without a close frame. */
+    private static final String DROPPED = "Connection was closed";
 
     private final Membership membership;
     private final RateLimiter limiter;
@@ -165,11 +167,18 @@ final class BridgeGate implements Handler<BridgeEvent> {
                 ? Failure.of(
                         ErrorCode.PAYLOAD_TOO_LARGE, "that message was far over the limit; the connection is closed")
                 : Failure.of(ErrorCode.INTERNAL, "the connection failed");
-        LOG.info(
-                "socket closed after a transport error node={} user={} code={}",
-                nodeId,
-                state.identity.userId(),
-                why.code());
+        if (DROPPED.equals(message)) {
+            // The peer went away without a close frame (a tab killed, a network gone, a client that could not take a
+            // frame): not a fault of ours, so not logged as one.
+            LOG.info("socket dropped by the client node={} user={}", nodeId, state.identity.userId());
+        } else {
+            LOG.info(
+                    "socket closed after a transport error node={} user={} code={} cause={}",
+                    nodeId,
+                    state.identity.userId(),
+                    why.code(),
+                    message.length() > 200 ? message.substring(0, 200) : message);
+        }
         disconnect(state, why);
     }
 

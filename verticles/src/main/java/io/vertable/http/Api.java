@@ -45,13 +45,16 @@ final class Api {
     final Stores stores;
     final Membership membership;
 
-    /** @param bodyBudgetBytes the node's budget of request-body bytes in flight */
-    Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId, long bodyBudgetBytes) {
+    /**
+     * @param bodyBudgetBytes the node's budget of request-body bytes in flight
+     * @param bodyReadMs longest a body may take to arrive once a route reads it
+     */
+    Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId, long bodyBudgetBytes, long bodyReadMs) {
         this.vertx = vertx;
         this.tokens = tokens;
         this.limiter = limiter;
         this.nodeId = nodeId;
-        this.bodies = new Bodies(vertx, bodyBudgetBytes, this);
+        this.bodies = new Bodies(vertx, bodyBudgetBytes, bodyReadMs, this);
         this.stores = Stores.on(vertx.eventBus());
         this.membership = new Membership(vertx.eventBus());
     }

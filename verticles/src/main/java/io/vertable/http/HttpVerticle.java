@@ -82,7 +82,8 @@ public final class HttpVerticle extends ServiceVerticle {
                 security.tokens(),
                 security.limiter(),
                 node.nodeId(),
-                node.config().section("http").getInteger("bodyBudgetBytes"));
+                node.config().section("http").getInteger("bodyBudgetBytes"),
+                node.config().section("http").getInteger("bodyReadSeconds") * 1000L);
         var assets = new AssetRoutes(api, config());
         assets.mountUpload(router);
         router.get("/api/config").handler(this::clientConfig);

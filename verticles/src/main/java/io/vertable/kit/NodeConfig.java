@@ -58,6 +58,10 @@ public final class NodeConfig {
                     "http.bodyBudgetBytes",
                     "request-body bytes the node holds at once, over all requests"),
             new EnvironmentVariable(
+                    "VTT_HTTP_BODY_READ_SECONDS",
+                    "http.bodyReadSeconds",
+                    "longest a request body may take to arrive once its route reads it"),
+            new EnvironmentVariable(
                     "VTT_TRUSTED_PROXIES",
                     "http.trustedProxies",
                     "addresses of reverse proxies whose X-Forwarded-For names the client"),
@@ -297,6 +301,7 @@ public final class NodeConfig {
         check.advertisedHost("cluster.host", "cluster.publicHost", merged.getJsonObject("cluster"));
         check.range("http.port", 0, 65535);
         check.range("http.bodyBudgetBytes", 64 * 1024, Integer.MAX_VALUE);
+        check.range("http.bodyReadSeconds", 1, 3600);
         check.range("bridge.port", 0, 65535);
         check.range("postgres.poolSize", 1, 100);
         check.range("postgres.idleInTransactionSeconds", 1, 3600);

@@ -7,6 +7,8 @@ import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -22,6 +24,10 @@ public final class PersistenceVerticle extends ServiceVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
 
     private Pool pool;
+    /** Requests taken and not yet answered; touched only on this verticle's event loop. */
+    private int inFlight;
+
+    private Promise<Void> drained;
 
     public PersistenceVerticle(NodeContext node) {
         super(VerticleName.PERSISTENCE, node);
@@ -43,12 +49,23 @@ public final class PersistenceVerticle extends ServiceVerticle {
         var chat = new ChatStore(pool).operations(Addresses.PERSIST_CHAT);
         var characters = new CharactersStore(pool).operations(Addresses.PERSIST_CHARACTERS);
         var assets = new AssetsStore(pool).operations(Addresses.PERSIST_ASSETS);
-        return consume(Addresses.PERSIST_ACCOUNTS, accounts::handle)
-                .compose(ok -> consume(Addresses.PERSIST_ROOMS, rooms::handle))
-                .compose(ok -> consume(Addresses.PERSIST_EVENTS, events::handle))
-                .compose(ok -> consume(Addresses.PERSIST_CHAT, chat::handle))
-                .compose(ok -> consume(Addresses.PERSIST_CHARACTERS, characters::handle))
-                .compose(ok -> consume(Addresses.PERSIST_ASSETS, assets::handle));
+        return consume(Addresses.PERSIST_ACCOUNTS, tracked(accounts))
+                .compose(ok -> consume(Addresses.PERSIST_ROOMS, tracked(rooms)))
+                .compose(ok -> consume(Addresses.PERSIST_EVENTS, tracked(events)))
+                .compose(ok -> consume(Addresses.PERSIST_CHAT, tracked(chat)))
+                .compose(ok -> consume(Addresses.PERSIST_CHARACTERS, tracked(characters)))
+                .compose(ok -> consume(Addresses.PERSIST_ASSETS, tracked(assets)));
+    }
+
+    /** Counts the requests being answered, so stop() can let them finish before the pool goes. */
+    private Handler<Message<JsonObject>> tracked(Operations operations) {
+        return message -> {
+            inFlight++;
+            operations.handle(message).onComplete(done -> {
+                inFlight--;
+                if (inFlight == 0 && drained != null) drained.tryComplete();
+            });
+        };
     }
 
     /**
@@ -67,9 +84,21 @@ public final class PersistenceVerticle extends ServiceVerticle {
                 .build();
     }
 
+    /**
+     * Withdraws first (new requests go to other instances), then lets the requests already taken finish before the
+     * pool closes: closing it under them would answer "database unreachable" to work that was going fine (a rolling
+     * update's appends, say). Bounded: the node's own shutdown deadline cuts a request that never ends.
+     */
     @Override
     public Future<?> stop() {
-        return super.stop().eventually(() -> pool.close());
+        return super.stop().eventually(this::finishInFlight).eventually(() -> pool.close());
+    }
+
+    private Future<Void> finishInFlight() {
+        if (inFlight == 0) return Future.succeededFuture();
+        LOG.info("persistence finishing requests node={} inFlight={}", node.nodeId(), inFlight);
+        drained = Promise.promise();
+        return drained.future();
     }
 
     private Future<Void> checkDatabase() {

@@ -41,6 +41,7 @@ public enum ErrorCode {
     INVITE_INVALID(404, "This invite link does not exist or was revoked."),
     NODE_NOT_FOUND(404, "No node of that id is in the cluster (it may have left)."),
     UNKNOWN_VERTICLE(404, "There is no verticle of that name (http, bridge, dice, map, chat, persistence)."),
+    BODY_TOO_SLOW(408, "The request body arrived too slowly and was cut off; send it again."),
     CONFLICT(409, "That conflicts with the current state; reload and try again."),
     NOTHING_TO_UNDO(409, "There is nothing of yours here to undo."),
     ROLE_CHANGED(409, "Your role in this room changed; the table reconnects with the new one."),
