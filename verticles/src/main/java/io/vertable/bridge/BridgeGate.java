@@ -163,7 +163,9 @@ final class BridgeGate implements Handler<BridgeEvent> {
         if (state == null) return;
         String message = String.valueOf(
                 event.getRawMessage() == null ? null : event.getRawMessage().getString("message"));
-        Failure why = message.contains("max message size")
+        // Over the cap as one frame (a browser sends a message whole) or as a message of many frames.
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        Failure why = lower.contains("max message size") || lower.contains("max frame length")
                 ? Failure.of(
                         ErrorCode.PAYLOAD_TOO_LARGE, "that message was far over the limit; the connection is closed")
                 : Failure.of(ErrorCode.INTERNAL, "the connection failed");
