@@ -76,6 +76,9 @@ public final class RoomCommands {
 
     /** Whether {@code body} names owners: then the caller must look up the room's members first. */
     public static boolean namesOwners(JsonObject body) {
+        if (body.getValue("tokens") instanceof JsonArray tokens) {
+            for (Object token : tokens) if (token instanceof JsonObject item && namesOwners(item)) return true;
+        }
         return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty();
     }
 
@@ -116,6 +119,7 @@ public final class RoomCommands {
                 case "tokens.move" -> moveTokens(state, body, actor);
                 case "tokens.hide", "tokens.reveal", "tokens.remove" -> eachToken(state, body, op);
                 case "tokens.copy" -> copyTokens(state, body, ids);
+                case "tokens.paste" -> pasteTokens(state, body, ids, members);
                 case "scene.reorder" -> reorderScenes(state, body);
                 case "drawing.undo" -> undoDrawing(state, body, actor);
                 case "fog.undo" -> undoFog(state, body);
@@ -197,6 +201,7 @@ public final class RoomCommands {
             "tokens.reveal",
             "tokens.remove",
             "tokens.copy",
+            "tokens.paste",
             "fog.reveal",
             "fog.cover",
             "fog.reset",
@@ -274,6 +279,7 @@ public final class RoomCommands {
             java.util.Map.entry("tokens.reveal", Set.of("tokenIds")),
             java.util.Map.entry("tokens.remove", Set.of("tokenIds")),
             java.util.Map.entry("tokens.copy", Set.of("tokenIds", "dx", "dy")),
+            java.util.Map.entry("tokens.paste", Set.of("sceneId", "tokens")),
             java.util.Map.entry("fog.reveal", Set.of("sceneId", "shape")),
             java.util.Map.entry("fog.cover", Set.of("sceneId", "shape")),
             java.util.Map.entry("fog.reset", Set.of("sceneId", "enabled", "covered")),
@@ -561,6 +567,29 @@ public final class RoomCommands {
             copy.put("x", Check.coordinate(at, "x")).put("y", Check.coordinate(at, "y"));
             changes.add(new Change(
                     "token.created", new JsonObject().put("tokenId", ids.get()).mergeIn(copy)));
+        }
+        return new Decision(List.copyOf(changes), null);
+    }
+
+    /**
+     * Pasted copies made from the tokens' data the client kept (the originals may be gone by now): each one is checked
+     * as a new token would be, on the scene named; one bad copy refuses them all.
+     */
+    private static Decision pasteTokens(JsonObject state, JsonObject body, Supplier<String> ids, Members members)
+            throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        if (!(body.getValue("tokens") instanceof JsonArray tokens) || tokens.isEmpty() || tokens.size() > MAX_BATCH)
+            throw new Invalid("tokens must list 1 to " + MAX_BATCH + " tokens");
+        if (state.getJsonObject("tokens").size() + tokens.size() > MAX_TOKENS)
+            throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_TOKENS + " tokens");
+        List<Change> changes = new ArrayList<>();
+        for (Object item : tokens) {
+            if (!(item instanceof JsonObject token)) throw new Invalid("each pasted token is an object");
+            JsonObject fields = new JsonObject();
+            for (String field : FIELDS.get("token.create"))
+                if (token.containsKey(field)) fields.put(field, token.getValue(field));
+            changes.addAll(createToken(state, fields.put("sceneId", sceneId), ids, members)
+                    .changes());
         }
         return new Decision(List.copyOf(changes), null);
     }
