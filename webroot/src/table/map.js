@@ -78,8 +78,16 @@ export async function createMap({ host, room, me, actions }) {
    */
   let sharpenTo = null;
   let settling = false;
+  // Condition chips and name labels are drawn for a band of zoom (steps of √2): tokens with them are redrawn when the
+  // settled zoom leaves the band, so they keep about one size on screen.
+  let marksZoom = 1;
   function cameraSettled() {
     settling = false;
+    const band = 2 ** (Math.round(Math.log2(camera.scale) * 2) / 2);
+    if (band !== marksZoom) {
+      marksZoom = band;
+      dirty.allTokens = true;
+    }
     cullTokens(true);
     sharpenTo = resolutionFor(camera.scale);
     requestRender();
@@ -191,6 +199,7 @@ export async function createMap({ host, room, me, actions }) {
 
   /** A room change: a patch that only touched tokens marks only those tokens. */
   function changed(change) {
+    tools?.roomChanged(change);
     const patch = change?.patch;
     if (!change || change.all || (!patch && !change.tokens)) return markScene();
     (change.tokens ?? []).forEach(markToken);
@@ -230,6 +239,8 @@ export async function createMap({ host, room, me, actions }) {
       cell,
       textureReady: !!textureFor(token.image),
       onTextureReady: () => markToken(id),
+      marks: tools?.marks,
+      zoom: marksZoom,
     };
     const member = drag?.group.find(([other]) => other === id);
     const dragged = drag?.tokenId === id ? drag.at : member ? [drag.at[0] + member[1], drag.at[1] + member[2]] : null;
@@ -559,6 +570,7 @@ export async function createMap({ host, room, me, actions }) {
   const inner = { app, canvas, layers, room, me, actions, camera, grid, scene, select, picked, hitToken, shownTokens, isMine, markToken, requestRender: renderOverlay, begin: (next) => (gesture = next), playerEyes, drawings: () => drawings, toScreen, toWorld, round, tool: () => tool, cancel: () => (gesture = null) };
   import('./map-tools.js').then(({ createMapTools }) => {
     tools = createMapTools(inner);
+    markScene();
   });
 
   return {
