@@ -10,6 +10,7 @@ import * as marks from './token-marks.js';
 import { el } from './ui.js';
 
 const SEND_EVERY_MS = 60;
+const MAX_PASTE = 100; // tokens one paste may create (the server's batch limit)
 /** How long a measurement stays on the others' screens after its last update. */
 const HOLD_MS = 4000;
 const TEMPLATE_SHAPES = { 'template-circle': 'circle', 'template-cone': 'cone', 'template-line': 'line' };
@@ -22,7 +23,8 @@ export function createMapTools(map) {
   let lastSent = 0;
   let held = null; // my last template, kept on screen a while after release
   let clipboard = []; // the copied tokens' data: copies need no original to still exist
-  let pasted = null; // {from, to, ids}: the seqs of my paste's events, whose tokens become the selection
+  let pasted = null; // {from, to}: the seqs of my paste's events, whose tokens become the selection
+  const created = new Map(); // seq → tokenId of recent token.created events: a paste's may come before its reply
   let lastChange = 'drawing'; // what Ctrl+Z takes back: my last drawing, or (the GM) the last fog change
   let pointer = null; // where the mouse is over the map, for pasting there
 
@@ -133,7 +135,9 @@ export function createMapTools(map) {
   }
 
   function copy() {
-    clipboard = pickedTokens().map(({ id, sceneId, ...data }) => data);
+    const tokens = pickedTokens();
+    if (tokens.length > MAX_PASTE) actions.notify(`Copied the first ${MAX_PASTE} of ${tokens.length} tokens.`, 'info');
+    clipboard = tokens.slice(0, MAX_PASTE).map(({ id, sceneId, ...data }) => data);
     renderBar();
   }
 
@@ -160,22 +164,26 @@ export function createMapTools(map) {
     const tokens = clipboard.map((token) => ({ ...token, x: map.round(token.x + dx), y: map.round(token.y + dy) }));
     const reply = await command({ op: 'tokens.paste', sceneId: sceneId(), tokens });
     if (!reply) return;
-    pasted = { from: reply.seq - tokens.length + 1, to: reply.seq, ids: new Map() };
+    pasted = { from: reply.seq - tokens.length + 1, to: reply.seq };
     selectPasted();
   }
 
   /** The copies' events may come before or after the reply: the selection follows once all of them are in. */
   function roomChanged(change) {
     const event = change?.event;
-    if (pasted && event?.type === 'token.created' && event.seq >= pasted.from && event.seq <= pasted.to) pasted.ids.set(event.seq, event.data?.tokenId);
+    if (event?.type === 'token.created' && event.data?.tokenId) {
+      created.set(event.seq, event.data.tokenId);
+      if (created.size > 2 * MAX_PASTE) created.delete(created.keys().next().value);
+    }
     selectPasted();
     if (!change?.patch?.upsert?.tokens?.length) return;
     if (hovered) showHover(hovered.screen);
   }
 
   function selectPasted() {
-    if (!pasted || pasted.ids.size <= pasted.to - pasted.from || room.seq() < pasted.to) return;
-    const ids = [...pasted.ids.values()].filter((id) => room.tokenAt(id));
+    if (!pasted || room.seq() < pasted.to) return;
+    const ids = [];
+    for (let seq = pasted.from; seq <= pasted.to; seq++) if (room.tokenAt(created.get(seq))) ids.push(created.get(seq));
     pasted = null;
     map.select(null);
     ids.forEach((id) => map.select(id, true));
@@ -307,8 +315,11 @@ export function createMapTools(map) {
     document.body.append(input);
     input.focus();
     return new Promise((resolve) => {
+      let finished = false;
       const done = (text) => {
-        if (!input.isConnected) return;
+        // Removing the field blurs it, and the blur comes back here while it is still in the page.
+        if (finished) return;
+        finished = true;
         input.remove();
         resolve(text?.trim() ? text.trim() : null);
       };
@@ -413,7 +424,7 @@ export function createMapTools(map) {
   }
 
   function newLabel() {
-    const label = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4 } } });
+    const label = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4, join: 'round' } } });
     map.layers.overlay.addChild(label);
     return label;
   }

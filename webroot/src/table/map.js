@@ -274,7 +274,7 @@ export async function createMap({ host, room, me, actions }) {
   // ---- overlay: ruler, previews, pings ----
   const overlay = new Graphics();
   // Bitmap text: the ruler's label changes on every pointer move, and cached glyphs make that a few quads.
-  const rulerLabel = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4 } } });
+  const rulerLabel = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4, join: 'round' } } });
   layers.overlay.addChild(overlay, rulerLabel);
   const pings = [];
 

@@ -32,7 +32,10 @@ export function shortName(condition) {
 /** The full name a person reads: "prone" → Prone, custom text as typed. */
 export const fullName = (condition) => LABELS.get(condition) ?? condition;
 
+/** The usual conditions by their place in the list (neighbours differ); custom ones by a hash of their text. */
 function colourOf(condition) {
+  const known = Object.keys(SHORT).indexOf(String(condition).toLowerCase());
+  if (known >= 0) return COLOURS[known % COLOURS.length];
   let hash = 0;
   for (const char of String(condition).toLowerCase()) hash = (hash * 31 + char.charCodeAt(0)) | 0;
   return COLOURS[Math.abs(hash) % COLOURS.length];
