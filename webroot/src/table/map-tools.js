@@ -141,6 +141,11 @@ export function createMapTools(map) {
     renderBar();
   }
 
+  function forget() {
+    clipboard = [];
+    renderBar();
+  }
+
   /** Copy, then the originals leave the map (no question asked: a paste brings them back). */
   async function cut() {
     const tokenIds = [...picked].filter((id) => room.tokenAt(id));
@@ -206,6 +211,7 @@ export function createMapTools(map) {
       gm && count ? button('multi-copy', 'Copy', copy) : '',
       gm && count ? button('multi-cut', 'Cut', cut) : '',
       gm && copies ? button('multi-paste', `Paste ${copies}`, paste) : '',
+      gm && copies && !count ? el('button', { type: 'button', testid: 'multi-forget', title: 'Forget the copied tokens', 'aria-label': 'Forget the copied tokens', onclick: forget }, '✕') : '',
       gm && count ? button('multi-remove', 'Remove…', removeSelected, true) : '',
       count > 1 ? button('multi-clear', 'Deselect', () => map.select(null)) : '',
     );
