@@ -253,7 +253,8 @@ export function createMapTools(map) {
 
   function hideHover() {
     hovered = null;
-    card.hidden = true;
+    // Only when shown: a write on every move of a pan would restyle the page each time.
+    if (!card.hidden) card.hidden = true;
   }
 
   // ---- keyboard ----

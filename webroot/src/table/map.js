@@ -78,16 +78,12 @@ export async function createMap({ host, room, me, actions }) {
    */
   let sharpenTo = null;
   let settling = false;
-  // Condition chips and name labels are drawn for a band of zoom (steps of √2): tokens with them are redrawn when the
-  // settled zoom leaves the band, so they keep about one size on screen.
+  // Condition chips and name labels are drawn for a band of zoom (steps of √2): tokens in view with them are redrawn
+  // (as sharpening does) when the settled zoom leaves the band, so they keep about one size on screen.
   let marksZoom = 1;
   function cameraSettled() {
     settling = false;
-    const band = 2 ** (Math.round(Math.log2(camera.scale) * 2) / 2);
-    if (band !== marksZoom) {
-      marksZoom = band;
-      dirty.allTokens = true;
-    }
+    marksZoom = 2 ** (Math.round(Math.log2(camera.scale) * 2) / 2);
     cullTokens(true);
     sharpenTo = resolutionFor(camera.scale);
     requestRender();
@@ -120,7 +116,7 @@ export async function createMap({ host, room, me, actions }) {
     const pinging = pings.length > 0;
     if (pinging) drawOverlay();
     cullTokens(false);
-    if (sharpenTo && !tokenSprites.sharpen(sharpenTo, SHARPEN_PER_FRAME)) sharpenTo = null;
+    if (sharpenTo && !tokenSprites.sharpen(sharpenTo, SHARPEN_PER_FRAME, marksZoom)) sharpenTo = null;
     app.renderer.render(app.stage);
     stats.frames++;
     remember(stats.renderTimes, performance.now() - started);

@@ -13,9 +13,9 @@ export function initials(name) {
   return (letters + number).toUpperCase();
 }
 
-/** The fields that change how a token looks (not where it is); the zoom band only for a token with marks. */
+/** The fields that change how a token looks (not where it is); a new zoom band is the settled zoom's work. */
 export function lookKey(token, context) {
-  const marked = context.marks?.hasMarks(token) ? context.zoom : 0;
+  const marked = context.marks?.hasMarks(token) ? 1 : 0;
   return JSON.stringify([
     token.name, token.image, token.color, token.size, token.rotation, token.hp, token.maxHp, token.conditions,
     token.hidden, token.layer, token.locked, context.mine, context.selected, context.cell, context.textureReady,

@@ -1127,6 +1127,10 @@ class GmTableIT {
         assertThat(marksOn(player, bat))
                 .as("a token with no conditions and its name on hover")
                 .isNull();
+        waitFor(
+                gm,
+                "() => [...document.querySelectorAll('[data-testid=selection-fact]')].some(e => e.textContent === 'Conditions: Prone, Poisoned, Hasted')",
+                null);
         screenshot(player, "table-token-marks.png", true);
 
         // Chips keep about one size on screen, zoomed far out and far in.
@@ -1240,5 +1244,61 @@ class GmTableIT {
         waitFor(player, "() => __vertable.tokens().filter(t => t.y === 735).length === 4", null);
         consoleErrors.forEach((who, errors) ->
                 assertThat(errors).as("console errors of " + who).isEmpty());
+    }
+
+    /**
+     * The topmost dark (outline) pixel of each column of an image; the image's height where a column has none. An
+     * outline drawn with mitred joins shows a thin spike above sharp letters such as M.
+     */
+    static int[] outlineTops(java.awt.image.BufferedImage image) {
+        int[] tops = new int[image.getWidth()];
+        for (int x = 0; x < image.getWidth(); x++) {
+            tops[x] = image.getHeight();
+            for (int y = 0; y < image.getHeight(); y++) {
+                int rgb = image.getRGB(x, y);
+                int brightest = Math.max((rgb >> 16) & 0xff, Math.max((rgb >> 8) & 0xff, rgb & 0xff));
+                if (brightest < 35) {
+                    tops[x] = y;
+                    break;
+                }
+            }
+        }
+        return tops;
+    }
+
+    @Test
+    @Order(42)
+    void aSharedMeasurementsLabelShowsNoStrayMarks() throws IOException {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        gm.click("[data-testid=zoom-fit]");
+        player.click("[data-testid=zoom-fit]");
+        gm.click("[data-testid=tool-ruler]");
+        double[] from = at(gm, 805, 175);
+        double[] to = at(gm, 945, 175);
+        gm.mouse().move(from[0], from[1]);
+        gm.mouse().down();
+        gm.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(6));
+        waitFor(player, "() => __vertable.measures().some(m => m.op === 'ruler' && m.to[0] === 945)", null);
+        waitFor(player, "() => !__vertable.renderStats().busy", null);
+        // The label starts 12 px right of and below the ruler's end: "<the GM's name>: 10 ft" (M, K and w in it).
+        double[] end = at(player, 945, 175);
+        byte[] png = player.screenshot(new Page.ScreenshotOptions().setClip(end[0] + 6, end[1] - 4, 300, 40));
+        Files.createDirectories(Path.of("target", "screenshots"));
+        Files.write(Path.of("target", "screenshots", "shared-ruler-label.png"), png);
+        gm.mouse().up();
+        gm.click("[data-testid=tool-select]");
+        int[] tops = outlineTops(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)));
+        assertThat(java.util.Arrays.stream(tops).min().orElseThrow())
+                .as("the label's outline is in the picture")
+                .isLessThan(30);
+        // A column dark from the picture's top edge down is a grid line or the panel's border, not the label.
+        for (int x = 2; x < tops.length - 2; x++) {
+            assertThat(tops[x] > 0 && tops[x] + 3 < tops[x - 2] && tops[x] + 3 < tops[x + 2])
+                    .as("a thin spike above the label's letters at column " + x + " of "
+                            + java.util.Arrays.toString(tops))
+                    .isFalse();
+        }
     }
 }
