@@ -221,11 +221,11 @@ export function createMapTools(map) {
 
   const card = el('div', { class: 'token-hover', testid: 'token-hover', role: 'tooltip', hidden: true });
   map.canvas.parentElement.append(card);
-  let hovered = null; // {id, screen}: the token the card is for, and where the mouse was
+  let hovered = null; // {screen}: where the mouse rests over the map, while the card may show
   let hoverQueued = false;
   map.canvas.addEventListener('pointermove', (event) => {
     if (event.pointerType !== 'mouse' || event.buttons) return hideHover();
-    hovered = { id: hovered?.id ?? null, screen: [event.clientX, event.clientY] };
+    hovered = { screen: [event.clientX, event.clientY] };
     if (hoverQueued) return;
     hoverQueued = true;
     requestAnimationFrame(() => {
@@ -239,7 +239,6 @@ export function createMapTools(map) {
     const token = map.hitToken(...map.toWorld(x, y));
     const conditions = (token?.conditions ?? []).map(marks.fullName);
     if (!token || (!token.name && !conditions.length)) return hideHover();
-    hovered = { id: token.id, screen: [x, y] };
     card.replaceChildren(
       token.name ? el('strong', { testid: 'token-hover-name' }, token.name) : '',
       conditions.length ? el('span', { testid: 'token-hover-conditions' }, conditions.join(', ')) : '',
