@@ -85,7 +85,7 @@ export function createSelection({ host, roomId, room, me, notify }) {
     }
     const facts = [
       typeof token.hp === 'number' ? `HP ${token.hp}${token.maxHp ? ` / ${token.maxHp}` : ''}` : null,
-      (token.conditions ?? []).length ? `Conditions: ${token.conditions.join(', ')}` : null,
+      (token.conditions ?? []).length ? `Conditions: ${token.conditions.map((c) => c[0].toUpperCase() + c.slice(1)).join(', ')}` : null,
       ownersText(token),
       token.hidden ? 'Hidden from players' : null,
       token.locked ? 'Locked' : null,

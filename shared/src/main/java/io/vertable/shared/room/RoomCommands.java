@@ -78,6 +78,9 @@ public final class RoomCommands {
 
     /** Whether {@code body} names owners: then the caller must look up the room's members first. */
     public static boolean namesOwners(JsonObject body) {
+        if (body.getValue("tokens") instanceof JsonArray tokens) {
+            for (Object token : tokens) if (token instanceof JsonObject item && namesOwners(item)) return true;
+        }
         return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty();
     }
 
@@ -116,6 +119,7 @@ public final class RoomCommands {
                 case TOKENS_MOVE -> moveTokens(state, body, actor);
                 case TOKENS_HIDE, TOKENS_REVEAL, TOKENS_REMOVE -> eachToken(state, body, known);
                 case TOKENS_COPY -> copyTokens(state, body, ids);
+                case TOKENS_PASTE -> pasteTokens(state, body, ids, members);
                 case SCENE_REORDER -> reorderScenes(state, body);
                 case DRAWING_UNDO -> undoDrawing(state, body, actor);
                 case FOG_UNDO -> undoFog(state, body);
@@ -449,6 +453,29 @@ public final class RoomCommands {
             changes.add(new Change(
                     EventType.TOKEN_CREATED,
                     new JsonObject().put("tokenId", ids.get()).mergeIn(copy)));
+        }
+        return new Decision(List.copyOf(changes), null);
+    }
+
+    /**
+     * Pasted copies made from the tokens' data the client kept (the originals may be gone by now): each one is checked
+     * as a new token would be, on the scene named; one bad copy refuses them all.
+     */
+    private static Decision pasteTokens(JsonObject state, JsonObject body, Supplier<String> ids, Members members)
+            throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        if (!(body.getValue("tokens") instanceof JsonArray tokens) || tokens.isEmpty() || tokens.size() > MAX_BATCH)
+            throw new Invalid("tokens must list 1 to " + MAX_BATCH + " tokens");
+        if (state.getJsonObject("tokens").size() + tokens.size() > MAX_TOKENS)
+            throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_TOKENS + " tokens");
+        List<Change> changes = new ArrayList<>();
+        for (Object item : tokens) {
+            if (!(item instanceof JsonObject token)) throw new Invalid("each pasted token is an object");
+            JsonObject fields = new JsonObject();
+            for (String field : RoomOp.TOKEN_CREATE.fields())
+                if (token.containsKey(field)) fields.put(field, token.getValue(field));
+            changes.addAll(createToken(state, fields.put("sceneId", sceneId), ids, members)
+                    .changes());
         }
         return new Decision(List.copyOf(changes), null);
     }

@@ -61,6 +61,7 @@ public enum RoomOp {
     TOKENS_REVEAL("tokens.reveal", Who.GM, "tokenIds"),
     TOKENS_REMOVE("tokens.remove", Who.GM, "tokenIds"),
     TOKENS_COPY("tokens.copy", Who.GM, "tokenIds", "dx", "dy"),
+    TOKENS_PASTE("tokens.paste", Who.GM, "sceneId", "tokens"),
     FOG_REVEAL("fog.reveal", Who.GM, "sceneId", "shape"),
     FOG_COVER("fog.cover", Who.GM, "sceneId", "shape"),
     FOG_RESET("fog.reset", Who.GM, "sceneId", "enabled", "covered"),
