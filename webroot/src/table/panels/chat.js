@@ -4,7 +4,7 @@
 // messages can be edited and deleted (a GM deletes any), and a search box reads the room's history.
 import '../people.css';
 import { api } from '../../common/api.js';
-import { askConfirm, askFields } from '../../common/ui/dialogs.js';
+import { askConfirm, askFields } from '../../common/ui/ask.js';
 import { el } from '../ui.js';
 import { IN } from '../addresses.js';
 

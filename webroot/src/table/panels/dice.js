@@ -1,7 +1,7 @@
 // Dice tray: one click per die, a custom expression, and the roll mode (public, GM, blind, self). Below it the room's
 // fair-dice facts for everyone (dialect, the current seed period's commitment, the last revealed seed) and, for the
 // GM, the dialect choice and the seed rotation that reveals the period's seed.
-import { askConfirm } from '../../common/ui/dialogs.js';
+import { askConfirm } from '../../common/ui/ask.js';
 import { el } from '../ui.js';
 import { IN } from '../addresses.js';
 

@@ -1,7 +1,7 @@
 // GM tools: scenes (create, show to players), tokens (create from colour/initials or a library image), the room's
 // image library with upload, fog (enable/reset), and "view as player".
 import { ApiError, api } from '../../common/api.js';
-import { askConfirm } from '../../common/ui/dialogs.js';
+import { askConfirm } from '../../common/ui/ask.js';
 import { previewUrl } from '../assets.js';
 import { snap } from '../geometry.js';
 import { el } from '../ui.js';

@@ -1,6 +1,6 @@
 // Initiative tracker: the GM runs it (add selected token, roll, sort, turns, effects); players follow.
 import { el } from '../ui.js';
-import { askConfirm, askFields } from '../../common/ui/dialogs.js';
+import { askConfirm, askFields } from '../../common/ui/ask.js';
 import { IN, mapCommand } from '../addresses.js';
 
 export function createInitiative({ host, room, selectedToken, notify }) {

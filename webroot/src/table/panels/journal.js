@@ -1,7 +1,7 @@
 // The journal panel (GM notes and handouts): a Svelte component loaded after the first paint; the notes themselves
 // are part of the room's view, so a handout appears and disappears for players with the room's own events.
 import { api } from '../../common/api.js';
-import { askConfirm, askFields } from '../../common/ui/dialogs.js';
+import { askConfirm, askFields } from '../../common/ui/ask.js';
 import { previewUrl } from '../assets.js';
 import { IN } from '../addresses.js';
 

@@ -2,7 +2,7 @@
 // the GM also hides, resizes, rotates, locks, moves between layers and removes. Keyboard: [ ] size, , . rotate,
 // H hide, E edit (Delete, arrows and copy / paste: map-tools.js).
 import { el } from '../ui.js';
-import { askConfirm } from '../../common/ui/dialogs.js';
+import { askConfirm } from '../../common/ui/ask.js';
 import { openMenu } from '../../common/ui/menu.js';
 import { IN } from '../addresses.js';
 

@@ -1,7 +1,7 @@
 // The character sheets panel: a Svelte component, loaded after the table's first paint (it is not needed to see the
 // map), talking to the dice service over the bridge. Players see and edit their own sheets; GMs every sheet, NPCs too.
 import { api } from '../../common/api.js';
-import { askFields } from '../../common/ui/dialogs.js';
+import { askFields } from '../../common/ui/ask.js';
 import { IN } from '../addresses.js';
 
 export function createSheets({ host, room, me, notify, rollMode, onSaved = () => {} }) {
