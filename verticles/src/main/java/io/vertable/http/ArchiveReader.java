@@ -241,11 +241,12 @@ final class ArchiveReader {
         Failure tooDeep = JsonLimits.checkText(raw);
         if (tooDeep != null) throw refuse(tooDeep.code(), where + ": " + tooDeep.message());
         try {
-            Object value = raw.toJson();
+            String json = raw.toString(StandardCharsets.UTF_8).strip();
+            Object value = json.startsWith("[") ? new JsonArray(json) : new JsonObject(json);
             Failure unfit = JsonLimits.check(value);
             if (unfit != null) throw refuse(unfit.code(), where + ": " + unfit.message());
             return value;
-        } catch (DecodeException e) {
+        } catch (DecodeException | ClassCastException e) {
             throw refuse(ErrorCode.ARCHIVE_INVALID, where + " is not JSON");
         }
     }
