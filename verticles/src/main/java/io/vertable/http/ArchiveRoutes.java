@@ -117,7 +117,12 @@ final class ArchiveRoutes {
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
                 .putHeader("content-type", RoomArchive.CONTENT_TYPE)
-                .putHeader("content-disposition", "attachment; filename=\"room-" + roomId + ".zip\"");
+                .putHeader("content-disposition", "attachment; filename=\"room-" + roomId + ".zip\"")
+                // What the archive will hold, known before its first byte, so a page can show progress and a summary.
+                .putHeader("x-archive-events", Long.toString(head.getLong("seq")))
+                .putHeader(
+                        "x-archive-images",
+                        Integer.toString(head.getJsonArray("assets").size()));
         new ArchiveWriter(api, roomId, response)
                 .write(head)
                 .onSuccess(written -> {

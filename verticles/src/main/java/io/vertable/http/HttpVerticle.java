@@ -139,7 +139,10 @@ public final class HttpVerticle extends ServiceVerticle {
                         .put("bridgePort", bridgePort(bridge))
                         .put("bridgePath", "/eventbus")
                         .put("bridgeUrl", publicBridgeUrl())
-                        .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes")));
+                        .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes"))
+                        .put(
+                                "archiveMaxBytes",
+                                node.config().section("archives").getLong("maxBytes")));
     }
 
     /**
