@@ -118,6 +118,8 @@ class RoomArchiveTest {
                 "room archive: %d events, %d images: ZIP of %d bytes exported in %d ms, imported in %d ms%n",
                 EVENTS, IMAGES, archive.length, exportMs, importMs);
 
+        assertSameContent(entries, unzip(export(copy, table.gmToken())));
+
         JsonObject after;
         try (Player gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), copy, true)) {
             after = gm.join().getJsonObject("view");
@@ -150,6 +152,32 @@ class RoomArchiveTest {
                             pip.getString("token"))))
                     .isEqualTo(sha256(png(0)));
         }
+    }
+
+    /**
+     * The copy's own archive holds the same log, sheets and notes byte for byte once its image ids are mapped back
+     * (matched by the images' checksums), and the same image bytes.
+     */
+    private static void assertSameContent(Map<String, byte[]> original, Map<String, byte[]> copy) {
+        Map<String, String> oldIdBySha = new java.util.HashMap<>();
+        for (Object i : manifest(original).getJsonArray("images"))
+            oldIdBySha.put(((JsonObject) i).getString("sha256"), ((JsonObject) i).getString("id"));
+        Map<String, String> oldIdByNewId = new java.util.HashMap<>();
+        for (Object i : manifest(copy).getJsonArray("images"))
+            oldIdByNewId.put(((JsonObject) i).getString("id"), oldIdBySha.get(((JsonObject) i).getString("sha256")));
+        assertThat(oldIdByNewId).hasSize(IMAGES).doesNotContainValue(null);
+        for (String name : original.keySet()) {
+            if (!name.startsWith("events/") && !name.equals("sheets.json") && !name.equals("notes.json")) continue;
+            String text = new String(copy.get(name), StandardCharsets.UTF_8);
+            for (Map.Entry<String, String> id : oldIdByNewId.entrySet())
+                text = text.replace(id.getKey(), id.getValue());
+            assertThat(text).as(name).isEqualTo(new String(original.get(name), StandardCharsets.UTF_8));
+        }
+        assertThat(copy.keySet().stream().filter(n -> n.startsWith("events/"))).hasSize(4);
+    }
+
+    private static JsonObject manifest(Map<String, byte[]> entries) {
+        return new JsonObject(new String(entries.get("manifest.json"), StandardCharsets.UTF_8));
     }
 
     /** The view with every image reference replaced by the SHA-256 of the bytes it serves, and without its room id. */
