@@ -90,7 +90,7 @@ public final class HttpVerticle extends ServiceVerticle {
         router.get(OPENAPI_PATH).handler(new OpenApiDocument()::serve);
         new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
         new RoomRoutes(api, config()).mount(router); // authenticates /api/rooms*, so it comes first
-        new ArchiveRoutes(api).mount(router);
+        new ArchiveRoutes(api, config()).mount(router);
         new TableRoutes(api, config()).mount(router);
         assets.mount(router);
         new AdminRoutes(api, node).mount(router);
@@ -140,7 +140,10 @@ public final class HttpVerticle extends ServiceVerticle {
                         .put("bridgePort", bridgePort(bridge))
                         .put("bridgePath", "/eventbus")
                         .put("bridgeUrl", publicBridgeUrl())
-                        .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes")));
+                        .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes"))
+                        .put(
+                                "archiveMaxBytes",
+                                node.config().section("archives").getLong("maxBytes")));
     }
 
     /**

@@ -26,11 +26,13 @@ final class RoomRoutes {
     private final Limit writes;
     private final Limit acceptPerIp;
     private final DeviceCookies devices;
+    private final long importBytes;
 
     RoomRoutes(Api api, JsonObject config) {
         this.api = api;
         this.publicUrl = config.getJsonObject("http").getString("publicUrl");
         this.devices = new DeviceCookies(publicUrl);
+        this.importBytes = ArchiveLimits.of(config).maxBytes();
         this.writes =
                 Limit.perMinute("rest-write", config.getJsonObject("rateLimits").getInteger("restWritesPerMinute"));
         this.acceptPerIp =
@@ -45,7 +47,7 @@ final class RoomRoutes {
                 .method(HttpMethod.DELETE)
                 .handler(api.limited(writes, ctx -> Api.identity(ctx).userId()));
         // Bodies only now, from a caller known and within the write rate: whole-room imports large, the rest small.
-        router.post("/api/rooms/import").handler(api.bodies.read(ArchiveRoutes.MAX_IMPORT_BYTES));
+        router.post("/api/rooms/import").handler(api.bodies.read(importBytes));
         router.route("/api/rooms*")
                 .method(HttpMethod.POST)
                 .method(HttpMethod.PATCH)

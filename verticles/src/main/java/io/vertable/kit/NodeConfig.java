@@ -96,6 +96,10 @@ public final class NodeConfig {
             new EnvironmentVariable(
                     "VTT_UPLOAD_MAX_BYTES", "uploads.maxBytes", "largest image a GM may upload, in bytes"),
             new EnvironmentVariable(
+                    "VTT_ARCHIVE_MAX_BYTES",
+                    "archives.maxBytes",
+                    "largest room archive (ZIP) an import reads, in bytes"),
+            new EnvironmentVariable(
                     "VTT_ROOM_IDLE_UNLOAD_SECONDS",
                     "rooms.idleUnloadSeconds",
                     "seconds without a command after which a room's owner lets go of it (snapshot first)"),
@@ -327,6 +331,12 @@ public final class NodeConfig {
         check.range("rateLimits.restWritesPerMinute", 1, 100_000);
         check.range("presence.ttlSeconds", 2, 3600);
         check.range("uploads.maxBytes", 1024, MAX_UPLOAD_BYTES);
+        check.range("archives.maxBytes", 1024, Integer.MAX_VALUE);
+        check.range("archives.maxEntries", 1, 1_000_000);
+        check.range("archives.maxEntryBytes", 1024, Integer.MAX_VALUE);
+        check.range("archives.maxUncompressedBytes", 1024, Integer.MAX_VALUE);
+        check.range("archives.maxRatio", 1, 10_000);
+        check.range("archives.maxEvents", 1, 100_000_000);
         check.origins("bridge.allowedOrigins");
         check.url("postgres.url", "postgresql", "postgres");
         check.url("redis.url", "redis", "rediss");

@@ -37,7 +37,8 @@ final class AssetsStore {
                 .on(AssetsClient.Op.CREATE, this::create)
                 .on(AssetsClient.Op.LIST, this::list)
                 .on(AssetsClient.Op.DELETE, this::delete)
-                .on(AssetsClient.Op.GET, this::get);
+                .on(AssetsClient.Op.GET, this::get)
+                .on(AssetsClient.Op.CONTENT, this::content);
     }
 
     /** Stores one image if the room has room for it: {@code {roomId, uploadedBy, name, contentType, sha256, content}}. */
@@ -121,6 +122,19 @@ final class AssetsStore {
                     JsonObject asset = meta(row).put("roomId", row.getString("room_id"));
                     Buffer content = row.getBuffer("content");
                     return content == null ? asset.put("notModified", true) : asset.put("content", content);
+                });
+    }
+
+    /** One asset's bytes, by room and id (the caller checked the room's GM). */
+    private Future<JsonObject> content(JsonObject request) {
+        String assetId = request.getString("assetId");
+        return pool.preparedQuery("SELECT content FROM assets WHERE id = $1 AND room_id = $2")
+                .execute(Tuple.of(assetId, request.getString("roomId")))
+                .map(rows -> {
+                    if (rows.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such asset in this room");
+                    return new JsonObject()
+                            .put("id", assetId)
+                            .put("content", rows.iterator().next().getBuffer("content"));
                 });
     }
 

@@ -646,7 +646,7 @@ class ChatAndDiceTest {
         pip.chat("public words");
         long whisper = pip.chat("/w Quin private words").getLong("seq");
         quin.awaitPrivate(whisper);
-        JsonObject document = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken())
+        JsonObject document = rest.get("/api/rooms/" + table.roomId() + "/export?format=json", table.gmToken())
                 .body();
         Rest.Reply imported = rest.post("/api/rooms/import", table.gmToken(), document);
         assertThat(imported.status()).as(imported.body().encode()).isEqualTo(201);

@@ -158,7 +158,7 @@ class AssetsApiTest {
                         .put("ownerId", Table.userId(pipSession))
                         .put("attributes", new JsonObject().put("wis", 4))
                         .put("notes", "Guards the crypt."));
-        JsonObject exported = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken())
+        JsonObject exported = rest.get("/api/rooms/" + table.roomId() + "/export?format=json", table.gmToken())
                 .body();
         assertThat(exported.getJsonArray("characters").encode())
                 .contains("Warden")

@@ -384,7 +384,7 @@ class LiveRoomTest {
         assertThat(rest.get("/api/rooms/" + table.roomId() + "/events", null).status())
                 .isEqualTo(401);
 
-        Rest.Reply exported = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken());
+        Rest.Reply exported = rest.get("/api/rooms/" + table.roomId() + "/export?format=json", table.gmToken());
         assertThat(exported.status()).isEqualTo(200);
         assertThat(exported.header("content-disposition")).contains("room-" + table.roomId());
         JsonObject document = exported.body();

@@ -22,6 +22,13 @@ public enum ErrorCode {
     DISPLAY_NAME_INVALID(400, "A display name is 1 to 40 visible characters, without invisible or control characters."),
     ROOM_NAME_MISMATCH(400, "To delete a room, type its name exactly as it is."),
     OWNER_NOT_A_MEMBER(400, "A token's owners must be members of this room; nothing was changed."),
+    ARCHIVE_INVALID(400, "The file is not a readable Vertable room archive; nothing was imported."),
+    ARCHIVE_UNSAFE_PATH(
+            400, "An archive entry's name leaves the archive (../ or an absolute path); nothing was imported."),
+    ARCHIVE_CHECKSUM_MISMATCH(
+            400, "An archive entry does not match the checksum in its manifest, or is missing; nothing was imported."),
+    ARCHIVE_VERSION_UNSUPPORTED(
+            400, "The archive was written in a newer or unknown format version; nothing was imported."),
     INSTANCES_OUT_OF_RANGE(400, "A verticle's instance count is a whole number from 0 to 64."),
     UNAUTHENTICATED(401, "Sign in first, or the session has expired."),
     INVALID_CREDENTIALS(401, "Wrong username or password."),
@@ -56,6 +63,10 @@ public enum ErrorCode {
     INVITE_EXPIRED(410, "This invite link has expired; ask the GM for a new one."),
     INVITE_EXHAUSTED(410, "This invite link has been used up; ask the GM for a new one."),
     PAYLOAD_TOO_LARGE(413, "The request is larger than allowed."),
+    ARCHIVE_TOO_LARGE(
+            413,
+            "The archive, one of its entries or its unpacked content is larger than this server allows; nothing was"
+                    + " imported."),
     ADDRESS_TOO_LONG(414, "The event-bus address is longer than allowed."),
     ASSET_NOT_AN_IMAGE(415, "Only PNG, JPEG, GIF and WebP images may be uploaded; the file's content is none of them."),
     TOO_MANY_HANDLERS(429, "This connection listens to too many addresses."),

@@ -13,7 +13,8 @@ public final class AssetsClient extends StoreClient {
         CREATE("create"),
         LIST("list"),
         DELETE("delete"),
-        GET("get");
+        GET("get"),
+        CONTENT("content");
 
         private final String wire;
 
@@ -49,5 +50,10 @@ public final class AssetsClient extends StoreClient {
         return ask(
                 Op.GET,
                 new JsonObject().put("assetId", assetId).put("userId", userId).put("etags", etags));
+    }
+
+    /** One image of a room with its bytes, for the room's archive. @return {@code {id, content}} */
+    public Future<JsonObject> content(String roomId, String assetId) {
+        return ask(Op.CONTENT, room(roomId).put("assetId", assetId));
     }
 }

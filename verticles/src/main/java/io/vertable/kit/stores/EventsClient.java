@@ -22,6 +22,7 @@ public final class EventsClient extends StoreClient {
         RANGE("range"),
         REPLAY_BASE("replayBase"),
         EXPORT("export"),
+        ARCHIVE_HEAD("archiveHead"),
         IMPORT("import");
 
         private final String wire;
@@ -69,6 +70,14 @@ public final class EventsClient extends StoreClient {
     /** @return the export document, {@code format} {@link #EXPORT_FORMAT} */
     public Future<JsonObject> export(String roomId) {
         return ask(Op.EXPORT, room(roomId));
+    }
+
+    /**
+     * What a room archive holds beside its log and image bytes. @return {@code {room{name, diceDialect}, seq,
+     * snapshot?{seq, state}, characters[], assets[{id, name, contentType, size, sha256}]}}
+     */
+    public Future<JsonObject> archiveHead(String roomId) {
+        return ask(Op.ARCHIVE_HEAD, room(roomId));
     }
 
     /** A new room from an export document and the state its events fold to. @return {@code {id, seq}} */
