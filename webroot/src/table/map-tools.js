@@ -147,9 +147,11 @@ export function createMapTools(map) {
     renderBar();
   }
 
-  /** Copy, then the originals leave the map (no question asked: a paste brings them back). */
+  const highlighted = () => !(document.getSelection()?.isCollapsed ?? true);
+
+  /** Copy, then the originals leave the map (no question asked: a paste brings them back). Only what was copied goes. */
   async function cut() {
-    const tokenIds = [...picked].filter((id) => room.tokenAt(id));
+    const tokenIds = [...picked].filter((id) => room.tokenAt(id)).slice(0, MAX_PASTE);
     if (!tokenIds.length) return;
     copy();
     map.select(null);
@@ -267,8 +269,9 @@ export function createMapTools(map) {
     const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     let run = null;
     if (ctrl && key === 'z') run = undo;
-    else if (ctrl && key === 'c' && room.isGm() && picked.size) run = copy;
-    else if (ctrl && key === 'x' && room.isGm() && picked.size) run = cut;
+    // With text highlighted (a chat line, say), Ctrl+C and Ctrl+X are the browser's, not the map's.
+    else if (ctrl && key === 'c' && room.isGm() && picked.size && !highlighted()) run = copy;
+    else if (ctrl && key === 'x' && room.isGm() && picked.size && !highlighted()) run = cut;
     else if (ctrl && key === 'v' && room.isGm() && clipboard.length) run = paste;
     else if (!ctrl && (key === 'Delete' || key === 'Backspace') && room.isGm() && picked.size) run = removeSelected;
     else if (!ctrl && arrows[key] && picked.size) run = () => nudge(...arrows[key]);
@@ -353,9 +356,19 @@ export function createMapTools(map) {
     return outline(measure).every(([x, y]) => visibleToPlayers(scene, { x, y, sceneId: scene?.id, layer: 'tokens' }));
   }
 
+  let latest = null;
+  let trailing = null; // the newest measure held back by the pace, sent when the pace allows
+
   function send(measure, final) {
     const now = performance.now();
-    if (!final && now - lastSent < SEND_EVERY_MS) return;
+    if (!final && now - lastSent < SEND_EVERY_MS) {
+      // Paced, but the newest position is never dropped: where the pointer stopped is what the others must see.
+      if (!trailing) trailing = setTimeout(() => { trailing = null; send(latest, false); }, SEND_EVERY_MS - (now - lastSent));
+      latest = measure;
+      return;
+    }
+    clearTimeout(trailing);
+    trailing = null;
     lastSent = now;
     const [x, y] = measure.from.map(map.round);
     const [x2, y2] = measure.to.map(map.round);
@@ -375,6 +388,8 @@ export function createMapTools(map) {
     const measure = measureOf(done);
     if (!measure) return false;
     if (measure.op === 'ruler') {
+      clearTimeout(trailing);
+      trailing = null;
       actions.measure({ op: 'measured', x: 0, y: 0, shared: clearOfFog(measure) });
       return true;
     }

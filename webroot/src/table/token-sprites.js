@@ -39,6 +39,7 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     entry.sprite.alpha = token.hidden ? 0.45 : token.layer === 'gm' ? 0.65 : 1;
     entry.res = res;
     entry.zoom = context.marks?.hasMarks(token) ? context.zoom : 0;
+    entry.marks = context.marks;
     stats.tokenRedraws++;
   }
 
@@ -95,6 +96,7 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     const entry = entries.get(id);
     if (!entry) return;
     forget(entry);
+    entry.marks?.drawn.delete(id);
     entry.sprite.destroy();
     entries.delete(id);
     tweening.delete(id);

@@ -32,6 +32,8 @@ final class Bodies {
 
     /** Retry-After of a refusal for want of budget: bodies in flight are read within seconds. */
     static final int BUSY_RETRY_SECONDS = 2;
+    /** A body's deadline is its read time plus what it needs at this pace (half a megabit): a big import on a slow uplink is not cut off. */
+    static final long SLOWEST_UPLINK_BYTES_PER_SECOND = 64 * 1024;
 
     private static final String READING = "vtt.body-reading";
     private static final Logger LOG = LoggerFactory.getLogger(Bodies.class);
@@ -152,7 +154,8 @@ final class Bodies {
             return false;
         }
         AtomicBoolean released = new AtomicBoolean();
-        long deadline = ctx.vertx().setTimer(readMs, id -> cutOffSlow(ctx, size));
+        long deadline = ctx.vertx()
+                .setTimer(readMs + size * 1000 / SLOWEST_UPLINK_BYTES_PER_SECOND, id -> cutOffSlow(ctx, size));
         ctx.addEndHandler(done -> {
             ctx.vertx().cancelTimer(deadline);
             if (released.compareAndSet(false, true)) budget.release(caller, size);

@@ -5,6 +5,7 @@ import io.vertable.kit.PgUrl;
 import io.vertable.kit.ServiceVerticle;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -87,7 +88,7 @@ public final class PersistenceVerticle extends ServiceVerticle {
     /**
      * Withdraws first (new requests go to other instances), then lets the requests already taken finish before the
      * pool closes: closing it under them would answer "database unreachable" to work that was going fine (a rolling
-     * update's appends, say). Bounded: the node's own shutdown deadline cuts a request that never ends.
+     * update's appends, say). Bounded by what their callers wait ({@link Deadlines#STORE_CALL_MS}).
      */
     @Override
     public Future<?> stop() {
@@ -98,7 +99,10 @@ public final class PersistenceVerticle extends ServiceVerticle {
         if (inFlight == 0) return Future.succeededFuture();
         LOG.info("persistence finishing requests node={} inFlight={}", node.nodeId(), inFlight);
         drained = Promise.promise();
-        return drained.future();
+        // Their callers give up after STORE_CALL_MS anyway: a query that hangs longer must not hold the undeploy.
+        return drained.future()
+                .timeout(Deadlines.STORE_CALL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .recover(slow -> Future.succeededFuture());
     }
 
     private Future<Void> checkDatabase() {
