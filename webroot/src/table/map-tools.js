@@ -147,7 +147,11 @@ export function createMapTools(map) {
     renderBar();
   }
 
-  const highlighted = () => !(document.getSelection()?.isCollapsed ?? true);
+  // Text highlighted where it was last pressed, in the side column (a chat line, say): Ctrl+C and Ctrl+X are then the
+  // browser's. A shift-click on the map can also leave a selection behind; that one must not take the map's keys.
+  let pressedInSide = false;
+  document.addEventListener('pointerdown', (event) => (pressedInSide = !!event.target.closest?.('[data-testid=side]')), true);
+  const highlighted = () => pressedInSide && !(document.getSelection()?.isCollapsed ?? true);
 
   /** Copy, then the originals leave the map (no question asked: a paste brings them back). Only what was copied goes. */
   async function cut() {
@@ -269,7 +273,6 @@ export function createMapTools(map) {
     const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     let run = null;
     if (ctrl && key === 'z') run = undo;
-    // With text highlighted (a chat line, say), Ctrl+C and Ctrl+X are the browser's, not the map's.
     else if (ctrl && key === 'c' && room.isGm() && picked.size && !highlighted()) run = copy;
     else if (ctrl && key === 'x' && room.isGm() && picked.size && !highlighted()) run = cut;
     else if (ctrl && key === 'v' && room.isGm() && clipboard.length) run = paste;
