@@ -271,6 +271,8 @@ async function addTokens(setup, total) {
         sceneId: setup.sceneId, name: `${names[i % names.length]} ${i + 1}`, color: colours[i % colours.length],
         x: CELL / 2 + CELL * (i % COLS), y: CELL / 2 + CELL * Math.floor(i / COLS), hp: 7 + (i % 5), maxHp: 13,
         ...(i % 7 === 0 ? { conditions: ['prone'] } : {}),
+        // Some with a name label under them: condition chips and name labels are drawn for the zoom's band.
+        ...(i % 3 === 0 ? { nameVisibility: 'always' } : {}),
       });
       setup.tokens[i] = { seq: reply.seq, index: i };
     }

@@ -4,6 +4,7 @@
 import EventBus from '@vertx/eventbus-bridge-client.js';
 import { api } from '../common/api.js';
 import { currentSession, onSessionChange } from '../common/session.js';
+import { MESSAGES, readableCode } from '../common/messages.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 // The GM took this person out of the room (or deleted it): reconnecting cannot help, the page says why instead.
@@ -31,23 +32,7 @@ export function busErrorOf(frame) {
   return new BusError(code, readableCode(code, raw));
 }
 
-const READABLE = {
-  GM_ONLY: 'Only the GM can do that.',
-  FORBIDDEN: 'You are not allowed to do that.',
-  NOT_FOUND: 'That is no longer there.',
-  TIMEOUT: 'The server did not answer in time. Your action may not have been applied.',
-  ACCESS_DENIED: 'The server refused this connection for your account.',
-  REJECTED: 'The server refused that message.',
-  OFFLINE: 'You are offline; this will be retried when the connection is back.',
-  RATE_LIMITED: 'Slow down a little: too many actions at once.',
-  ROLE_CHANGED: 'The GM changed your role; the table switches to it.',
-  STORE_UNAVAILABLE:
-    'The table is paused: the server is restarting its database. What you do is kept and sent when it is back.',
-};
-
-export function readableCode(code, fallback) {
-  return READABLE[code] ?? (fallback && fallback !== code ? fallback : `The server refused this (${code}).`);
-}
+export { readableCode };
 
 /**
  * @param {{roomId:string, onStatus:(status:{state:string, detail?:string})=>void, onOpen:(bus)=>void,
@@ -112,7 +97,7 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, onRemoved, 
     bus.onclose = (event) => {
       if (bus !== eventBus) return;
       eventBus = null;
-      failWaiting(new BusError('OFFLINE', READABLE.OFFLINE));
+      failWaiting(new BusError('OFFLINE', MESSAGES.OFFLINE));
       if (stopped) return;
       checkSessionThenRetry(event?.reason || (event?.code ? `connection closed (${event.code})` : undefined));
     };
@@ -181,12 +166,12 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, onRemoved, 
   /** Sends and resolves with the reply body, or rejects with a BusError (refusal, timeout, offline). */
   function request(address, body, timeoutMs = REQUEST_TIMEOUT_MS) {
     const bus = eventBus;
-    if (!bus || bus.state !== EventBus.OPEN) return Promise.reject(new BusError('OFFLINE', READABLE.OFFLINE));
+    if (!bus || bus.state !== EventBus.OPEN) return Promise.reject(new BusError('OFFLINE', MESSAGES.OFFLINE));
     return new Promise((resolve, reject) => {
       const key = Symbol(address);
       const timer = setTimeout(() => {
         waiting.delete(key);
-        reject(new BusError('TIMEOUT', READABLE.TIMEOUT));
+        reject(new BusError('TIMEOUT', MESSAGES.TIMEOUT));
       }, timeoutMs);
       waiting.set(key, {
         reject: (error) => {

@@ -14,6 +14,8 @@ import { createSheets } from './panels/sheets.js';
 import { createSideTabs } from './layout/tabs.js';
 import { createRoom } from './room.js';
 import { createToasts, el } from './ui.js';
+import { IN, mapCommand } from './addresses.js';
+import { MESSAGES } from '../common/messages.js';
 
 const app = document.getElementById('app');
 const roomId = new URLSearchParams(location.search).get('room');
@@ -219,19 +221,13 @@ async function openTable(me, roomInfo) {
       ROOM_DELETED: 'This table was deleted',
       NOT_A_MEMBER: 'You are no longer at this table',
     };
-    const advice = {
-      KICKED: 'The GM took you out of the room. An invite link from the GM brings you back.',
-      BANNED: 'The GM banned you from this room. Talk to the GM if you think this is a mistake.',
-      ROOM_DELETED: 'The GM deleted this room and everything in it.',
-      NOT_A_MEMBER: 'You are not a member of this room any more. Ask its GM for an invite link.',
-    };
     document.querySelector('[data-testid=removed]')?.remove();
     document.body.append(
       el(
         'div',
         { class: 'auth-lost', testid: 'removed', role: 'alertdialog', 'aria-labelledby': 'removed-title', 'data-code': error.code },
         el('h2', { id: 'removed-title' }, titles[error.code] ?? 'You left this table'),
-        el('p', {}, advice[error.code] ?? error.message),
+        el('p', {}, MESSAGES[error.code] ?? error.message),
         el('a', { href: '/', testid: 'back-to-rooms' }, 'Back to your rooms'),
       ),
     );
@@ -263,8 +259,8 @@ async function openTable(me, roomInfo) {
       me,
       actions: {
         move: (tokenId, x, y) => room.moveToken(tokenId, x, y),
-        live: (op, x, y, tokenId) => bus.send('vtt.in.live', { room: roomId, op, x, y, ...(tokenId ? { tokenId } : {}) }),
-        measure: (body) => bus.send('vtt.in.live', { room: roomId, ...body }),
+        live: (op, x, y, tokenId) => bus.send(IN.LIVE, { room: roomId, op, x, y, ...(tokenId ? { tokenId } : {}) }),
+        measure: (body) => bus.send(IN.LIVE, { room: roomId, ...body }),
         notify,
         fog: (mode, shape) => sceneCommand({ op: mode === 'cover' ? 'fog.cover' : 'fog.reveal', shape }),
         draw: (shape) => sceneCommand({ op: 'drawing.create', color: drawColour.value, width: 3, ...shape }),
@@ -294,7 +290,7 @@ async function openTable(me, roomInfo) {
   function sceneCommand(body) {
     const scene = room.activeScene();
     if (!scene) return notify('There is no scene to draw on yet.', 'info');
-    return room.command('vtt.in.map', { sceneId: scene.id, ...body }).catch((error) => notify(error.message, 'error'));
+    return mapCommand(room, notify)({ sceneId: scene.id, ...body });
   }
 
   const drawColour = el('input', { type: 'color', value: '#ff5252', 'aria-label': 'Drawing colour', testid: 'draw-color' });

@@ -1,13 +1,17 @@
 // What the map can do beyond moving one token, loaded right after the map (not with the page's first load): several
 // tokens selected (shift-click, a box dragged on the empty map, the Select area tool) and moved, hidden, removed,
-// copied and pasted together; the keyboard (Delete, arrows, Ctrl+C / Ctrl+V / Ctrl+Z, Esc); the eraser and undo;
-// text typed straight onto the map; rulers and area templates seen live by the others at the table.
+// copied, cut and pasted together; the keyboard (Delete, arrows, Ctrl+C / Ctrl+X / Ctrl+V / Ctrl+Z, Esc); the eraser and
+// undo; text typed straight onto the map; rulers and area templates seen live by the others at the table; the card a
+// token shows under the pointer; and the tokens' condition chips and name labels (token-marks.js).
 import { BitmapText } from 'pixi.js';
 import './map-tools.css';
 import { gridDistance, snap, visibleToPlayers } from './geometry.js';
+import * as marks from './token-marks.js';
 import { el } from './ui.js';
+import { mapCommand } from './addresses.js';
 
 const SEND_EVERY_MS = 60;
+const MAX_PASTE = 100; // tokens one paste may create (the server's batch limit)
 /** How long a measurement stays on the others' screens after its last update. */
 const HOLD_MS = 4000;
 const TEMPLATE_SHAPES = { 'template-circle': 'circle', 'template-cone': 'cone', 'template-line': 'line' };
@@ -19,11 +23,13 @@ export function createMapTools(map) {
   const labels = [];
   let lastSent = 0;
   let held = null; // my last template, kept on screen a while after release
-  let clipboard = [];
+  let clipboard = []; // the copied tokens' data: copies need no original to still exist
+  let pasted = null; // {from, to}: the seqs of my paste's events, whose tokens become the selection
+  const created = new Map(); // seq → tokenId of recent token.created events: a paste's may come before its reply
   let lastChange = 'drawing'; // what Ctrl+Z takes back: my last drawing, or (the GM) the last fog change
   let pointer = null; // where the mouse is over the map, for pasting there
 
-  const command = (body) => room.command('vtt.in.map', body).catch((error) => actions.notify(error.message, 'error'));
+  const command = mapCommand(room, actions.notify);
   const scale = () => map.camera.scale;
   const cell = () => map.grid().size ?? 70;
   const sceneId = () => map.scene()?.id;
@@ -130,22 +136,64 @@ export function createMapTools(map) {
   }
 
   function copy() {
-    clipboard = pickedTokens().map((token) => ({ id: token.id, x: token.x, y: token.y }));
+    const tokens = pickedTokens();
+    if (tokens.length > MAX_PASTE) actions.notify(`Copied the first ${MAX_PASTE} of ${tokens.length} tokens.`, 'info');
+    clipboard = tokens.slice(0, MAX_PASTE).map(({ id, sceneId, ...data }) => data);
     renderBar();
   }
 
-  /** Copies of the copied tokens: where the mouse is, or one cell down and right of the originals. */
-  function paste() {
-    const sources = clipboard.filter((token) => room.tokenAt(token.id));
-    if (!sources.length || !room.isGm()) return;
+  function forget() {
+    clipboard = [];
+    renderBar();
+  }
+
+
+  /** Copy, then the originals leave the map (no question asked: a paste brings them back). Only what was copied goes. */
+  async function cut() {
+    const tokenIds = [...picked].filter((id) => room.tokenAt(id)).slice(0, MAX_PASTE);
+    if (!tokenIds.length) return;
+    copy();
+    map.select(null);
+    await command({ op: 'tokens.remove', tokenIds });
+    renderBar();
+  }
+
+  /** Copies of the copied tokens on the shown scene: where the mouse is, or one cell down and right of the originals. */
+  async function paste() {
+    if (!clipboard.length || !room.isGm() || !sceneId()) return;
     let [dx, dy] = [cell(), cell()];
     if (pointer) {
-      const cx = sources.reduce((sum, token) => sum + token.x, 0) / sources.length;
-      const cy = sources.reduce((sum, token) => sum + token.y, 0) / sources.length;
+      const cx = clipboard.reduce((sum, token) => sum + token.x, 0) / clipboard.length;
+      const cy = clipboard.reduce((sum, token) => sum + token.y, 0) / clipboard.length;
       [dx, dy] = [Math.round((pointer[0] - cx) / cell()) * cell(), Math.round((pointer[1] - cy) / cell()) * cell()];
       if (!dx && !dy) [dx, dy] = [cell(), cell()];
     }
-    return command({ op: 'tokens.copy', tokenIds: sources.map((token) => token.id), dx, dy });
+    const tokens = clipboard.map((token) => ({ ...token, x: map.round(token.x + dx), y: map.round(token.y + dy) }));
+    const reply = await command({ op: 'tokens.paste', sceneId: sceneId(), tokens });
+    if (!reply) return;
+    pasted = { from: reply.seq - tokens.length + 1, to: reply.seq };
+    selectPasted();
+  }
+
+  /** The copies' events may come before or after the reply: the selection follows once all of them are in. */
+  function roomChanged(change) {
+    const event = change?.event;
+    if (event?.type === 'token.created' && event.data?.tokenId) {
+      created.set(event.seq, event.data.tokenId);
+      if (created.size > 2 * MAX_PASTE) created.delete(created.keys().next().value);
+    }
+    selectPasted();
+    if (!change?.patch?.upsert?.tokens?.length) return;
+    if (hovered) showHover(hovered.screen);
+  }
+
+  function selectPasted() {
+    if (!pasted || room.seq() < pasted.to) return;
+    const ids = [];
+    for (let seq = pasted.from; seq <= pasted.to; seq++) if (room.tokenAt(created.get(seq))) ids.push(created.get(seq));
+    pasted = null;
+    map.select(null);
+    ids.forEach((id) => map.select(id, true));
   }
 
   // The bar over the map for what has no key on a phone: acting on several tokens, and pasting.
@@ -154,7 +202,7 @@ export function createMapTools(map) {
   function renderBar() {
     const count = pickedTokens().length;
     const gm = room.isGm();
-    const copies = clipboard.filter((token) => room.tokenAt(token.id)).length;
+    const copies = clipboard.length;
     bar.hidden = !(count > 1 || (gm && copies));
     if (bar.hidden) return;
     const button = (testid, label, run, danger) => el('button', { type: 'button', testid, class: danger ? 'danger' : '', onclick: run }, label);
@@ -163,10 +211,51 @@ export function createMapTools(map) {
       gm && count ? button('multi-hide', 'Hide', () => several('tokens.hide')) : '',
       gm && count ? button('multi-reveal', 'Reveal', () => several('tokens.reveal')) : '',
       gm && count ? button('multi-copy', 'Copy', copy) : '',
+      gm && count ? button('multi-cut', 'Cut', cut) : '',
       gm && copies ? button('multi-paste', `Paste ${copies}`, paste) : '',
+      gm && copies && !count ? el('button', { type: 'button', testid: 'multi-forget', title: 'Forget the copied tokens', 'aria-label': 'Forget the copied tokens', onclick: forget }, '✕') : '',
       gm && count ? button('multi-remove', 'Remove…', removeSelected, true) : '',
       count > 1 ? button('multi-clear', 'Deselect', () => map.select(null)) : '',
     );
+  }
+
+  // ---- the card under the mouse: the token's name and its conditions by their full names ----
+
+  const card = el('div', { class: 'token-hover', testid: 'token-hover', role: 'tooltip', hidden: true });
+  map.canvas.parentElement.append(card);
+  let hovered = null; // {screen}: where the mouse rests over the map, while the card may show
+  let hoverQueued = false;
+  map.canvas.addEventListener('pointermove', (event) => {
+    if (event.pointerType !== 'mouse' || event.buttons) return hideHover();
+    hovered = { screen: [event.clientX, event.clientY] };
+    if (hoverQueued) return;
+    hoverQueued = true;
+    requestAnimationFrame(() => {
+      hoverQueued = false;
+      if (hovered) showHover(hovered.screen);
+    });
+  });
+  for (const type of ['pointerleave', 'pointerdown', 'wheel']) map.canvas.addEventListener(type, hideHover);
+
+  function showHover([x, y]) {
+    const token = map.hitToken(...map.toWorld(x, y));
+    const conditions = (token?.conditions ?? []).map(marks.fullName);
+    if (!token || (!token.name && !conditions.length)) return hideHover();
+    card.replaceChildren(
+      token.name ? el('strong', { testid: 'token-hover-name' }, token.name) : '',
+      conditions.length ? el('span', { testid: 'token-hover-conditions' }, conditions.join(', ')) : '',
+    );
+    const host = map.canvas.parentElement.getBoundingClientRect();
+    const [sx, sy] = map.toScreen(token.x, token.y + (token.size ?? 1) * cell() * 0.5);
+    card.style.left = `${Math.max(4, Math.min(sx - host.left, host.width - 8))}px`;
+    card.style.top = `${Math.min(sy - host.top + 6, host.height - 40)}px`;
+    card.hidden = false;
+  }
+
+  function hideHover() {
+    hovered = null;
+    // Only when shown: a write on every move of a pan would restyle the page each time.
+    if (!card.hidden) card.hidden = true;
   }
 
   // ---- keyboard ----
@@ -180,6 +269,7 @@ export function createMapTools(map) {
     let run = null;
     if (ctrl && key === 'z') run = undo;
     else if (ctrl && key === 'c' && room.isGm() && picked.size) run = copy;
+    else if (ctrl && key === 'x' && room.isGm() && picked.size) run = cut;
     else if (ctrl && key === 'v' && room.isGm() && clipboard.length) run = paste;
     else if (!ctrl && (key === 'Delete' || key === 'Backspace') && room.isGm() && picked.size) run = removeSelected;
     else if (!ctrl && arrows[key] && picked.size) run = () => nudge(...arrows[key]);
@@ -233,8 +323,11 @@ export function createMapTools(map) {
     document.body.append(input);
     input.focus();
     return new Promise((resolve) => {
+      let finished = false;
       const done = (text) => {
-        if (!input.isConnected) return;
+        // Removing the field blurs it, and the blur comes back here while it is still in the page.
+        if (finished) return;
+        finished = true;
         input.remove();
         resolve(text?.trim() ? text.trim() : null);
       };
@@ -261,9 +354,19 @@ export function createMapTools(map) {
     return outline(measure).every(([x, y]) => visibleToPlayers(scene, { x, y, sceneId: scene?.id, layer: 'tokens' }));
   }
 
+  let latest = null;
+  let trailing = null; // the newest measure held back by the pace, sent when the pace allows
+
   function send(measure, final) {
     const now = performance.now();
-    if (!final && now - lastSent < SEND_EVERY_MS) return;
+    if (!final && now - lastSent < SEND_EVERY_MS) {
+      // Paced, but the newest position is never dropped: where the pointer stopped is what the others must see.
+      if (!trailing) trailing = setTimeout(() => { trailing = null; send(latest, false); }, SEND_EVERY_MS - (now - lastSent));
+      latest = measure;
+      return;
+    }
+    clearTimeout(trailing);
+    trailing = null;
     lastSent = now;
     const [x, y] = measure.from.map(map.round);
     const [x2, y2] = measure.to.map(map.round);
@@ -283,6 +386,8 @@ export function createMapTools(map) {
     const measure = measureOf(done);
     if (!measure) return false;
     if (measure.op === 'ruler') {
+      clearTimeout(trailing);
+      trailing = null;
       actions.measure({ op: 'measured', x: 0, y: 0, shared: clearOfFog(measure) });
       return true;
     }
@@ -339,7 +444,7 @@ export function createMapTools(map) {
   }
 
   function newLabel() {
-    const label = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4 } } });
+    const label = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4, join: 'round' } } });
     map.layers.overlay.addChild(label);
     return label;
   }
@@ -364,11 +469,16 @@ export function createMapTools(map) {
   // Read-only facts for tests: what this screen shows.
   Object.assign(window.__vertable ?? {}, {
     picked: () => [...picked],
+    /** The chips and name label drawn on a token's look, and a chip's height on screen now. */
+    tokenMarks: (id) => {
+      const drawn = marks.drawn.get(id);
+      return drawn && room.tokenAt(id) ? { chips: drawn.chips, name: drawn.name, chipPx: drawn.chipHeight * scale() } : null;
+    },
     drawings: () => Object.values(room.view()?.drawings ?? {}).map(({ id, kind, author, text }) => ({ id, kind, author, text: text ?? null })),
     measures: () => [...remote.values()].filter((measure) => measure.until > performance.now()).map(({ op, shape, name, from, to }) => ({ op, shape: shape ?? null, name, from, to })),
   });
 
-  return { pointerDown, moved, finish, moveGroup, drawOverlay, live, inlineText, undo, renderBar, toWorld: map.toWorld };
+  return { pointerDown, moved, finish, moveGroup, drawOverlay, live, inlineText, undo, renderBar, roomChanged, marks, toWorld: map.toWorld };
 }
 
 function segmentDistance(x, y, [ax, ay], [bx, by]) {

@@ -78,8 +78,12 @@ export async function createMap({ host, room, me, actions }) {
    */
   let sharpenTo = null;
   let settling = false;
+  // Condition chips and name labels are drawn for a band of zoom (steps of √2): tokens in view with them are redrawn
+  // (as sharpening does) when the settled zoom leaves the band, so they keep about one size on screen.
+  let marksZoom = 1;
   function cameraSettled() {
     settling = false;
+    marksZoom = 2 ** (Math.round(Math.log2(camera.scale) * 2) / 2);
     cullTokens(true);
     sharpenTo = resolutionFor(camera.scale);
     requestRender();
@@ -112,7 +116,7 @@ export async function createMap({ host, room, me, actions }) {
     const pinging = pings.length > 0;
     if (pinging) drawOverlay();
     cullTokens(false);
-    if (sharpenTo && !tokenSprites.sharpen(sharpenTo, SHARPEN_PER_FRAME)) sharpenTo = null;
+    if (sharpenTo && !tokenSprites.sharpen(sharpenTo, SHARPEN_PER_FRAME, marksZoom)) sharpenTo = null;
     app.renderer.render(app.stage);
     stats.frames++;
     remember(stats.renderTimes, performance.now() - started);
@@ -191,6 +195,7 @@ export async function createMap({ host, room, me, actions }) {
 
   /** A room change: a patch that only touched tokens marks only those tokens. */
   function changed(change) {
+    tools?.roomChanged(change);
     const patch = change?.patch;
     if (!change || change.all || (!patch && !change.tokens)) return markScene();
     (change.tokens ?? []).forEach(markToken);
@@ -230,6 +235,8 @@ export async function createMap({ host, room, me, actions }) {
       cell,
       textureReady: !!textureFor(token.image),
       onTextureReady: () => markToken(id),
+      marks: tools?.marks,
+      zoom: marksZoom,
     };
     const member = drag?.group.find(([other]) => other === id);
     const dragged = drag?.tokenId === id ? drag.at : member ? [drag.at[0] + member[1], drag.at[1] + member[2]] : null;
@@ -263,7 +270,7 @@ export async function createMap({ host, room, me, actions }) {
   // ---- overlay: ruler, previews, pings ----
   const overlay = new Graphics();
   // Bitmap text: the ruler's label changes on every pointer move, and cached glyphs make that a few quads.
-  const rulerLabel = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4 } } });
+  const rulerLabel = new BitmapText({ text: '', style: { fontFamily: 'system-ui, sans-serif', fontSize: 18, fill: '#ffffff', stroke: { color: '#000000', width: 4, join: 'round' } } });
   layers.overlay.addChild(overlay, rulerLabel);
   const pings = [];
 
@@ -559,6 +566,7 @@ export async function createMap({ host, room, me, actions }) {
   const inner = { app, canvas, layers, room, me, actions, camera, grid, scene, select, picked, hitToken, shownTokens, isMine, markToken, requestRender: renderOverlay, begin: (next) => (gesture = next), playerEyes, drawings: () => drawings, toScreen, toWorld, round, tool: () => tool, cancel: () => (gesture = null) };
   import('./map-tools.js').then(({ createMapTools }) => {
     tools = createMapTools(inner);
+    markScene();
   });
 
   return {

@@ -2,6 +2,7 @@
 // ones wait in a buffer, a gap or a reconnect asks for `sync`. Commands that could not reach the server are kept
 // (with their command id, so a retry is applied once) and sent again when the connection is back.
 import { readableCode } from './bus.js';
+import { IN } from './addresses.js';
 
 const COLLECTIONS = ['scenes', 'tokens', 'drawings', 'notes'];
 const ROOM_WIDE = ['activeScene', 'initiative', 'settings', 'dice'];
@@ -44,7 +45,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   /** First connection: the whole view. Later connections: only what was missed. */
   async function connected() {
     if (!view) {
-      const joined = await bus.request('vtt.in.room', { room: roomId, op: 'join' });
+      const joined = await bus.request(IN.ROOM, { room: roomId, op: 'join' });
       role = joined.role;
       view = joined.view;
       secrets = joined.secrets ?? {};
@@ -73,7 +74,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
 
   /** After a role change: the whole view again, in the new role's form (a sync would keep the old one's). */
   async function rejoin() {
-    const joined = await bus.request('vtt.in.room', { room: roomId, op: 'join' });
+    const joined = await bus.request(IN.ROOM, { room: roomId, op: 'join' });
     role = joined.role;
     view = joined.view;
     seq = joined.seq;
@@ -86,7 +87,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
 
   function sync() {
     syncing ??= bus
-      .request('vtt.in.room', { room: roomId, op: 'sync', since: seq })
+      .request(IN.ROOM, { room: roomId, op: 'sync', since: seq })
       .then((reply) => {
         if (reply.reset) {
           view = reply.view;
@@ -206,7 +207,7 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
     moves.forEach(({ tokenId, x, y }) => overlays.set(tokenId, { x, y }));
     changed({ tokens: ids });
     try {
-      const reply = await command('vtt.in.map', moves.length === 1 ? { op: 'token.move', ...moves[0] } : { op: 'tokens.move', moves });
+      const reply = await command(IN.MAP, moves.length === 1 ? { op: 'token.move', ...moves[0] } : { op: 'tokens.move', moves });
       moves.forEach((move) => mine(move) && (mine(move).settleSeq = reply.seq));
       settleOverlays();
     } catch (error) {

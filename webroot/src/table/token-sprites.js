@@ -38,6 +38,8 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     entry.sprite.scale.set(look.scale);
     entry.sprite.alpha = token.hidden ? 0.45 : token.layer === 'gm' ? 0.65 : 1;
     entry.res = res;
+    entry.zoom = context.marks?.hasMarks(token) ? context.zoom : 0;
+    entry.marks = context.marks;
     stats.tokenRedraws++;
   }
 
@@ -94,6 +96,7 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     const entry = entries.get(id);
     if (!entry) return;
     forget(entry);
+    entry.marks?.drawn.delete(id);
     entry.sprite.destroy();
     entries.delete(id);
     tweening.delete(id);
@@ -129,15 +132,16 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
   }
 
   /**
-   * Redraws up to `limit` visible tokens whose texture is too coarse for the settled zoom (or far too fine: memory);
-   * true while some are left for the next frame.
+   * Redraws up to `limit` visible tokens whose texture is too coarse for the settled zoom (or far too fine: memory), or
+   * whose chips and name label were drawn for another zoom band; true while some are left for the next frame.
    */
-  function sharpen(res, limit) {
+  function sharpen(res, limit, zoom) {
     let redrawn = 0;
     for (const entry of entries.values()) {
-      if (!entry.sprite.visible || (entry.res >= res && entry.res <= res * 2)) continue;
+      const marksFit = !entry.zoom || entry.zoom === zoom;
+      if (!entry.sprite.visible || (entry.res >= res && entry.res <= res * 2 && marksFit)) continue;
       if (redrawn === limit) return true;
-      draw(entry, entry.token, entry.context, res);
+      draw(entry, entry.token, { ...entry.context, zoom }, res);
       redrawn++;
     }
     return false;

@@ -1,9 +1,8 @@
-// One token's look: image or coloured disc with initials, HP bar, condition markers, my-token ring. Built only to be
-// drawn into the token's texture (token-sprites.js), then thrown away; the label uses cached glyphs (bitmap text).
+// One token's look: image or coloured disc with initials, HP bar, my-token ring, and (token-marks.js, once loaded)
+// condition chips and the name label. Built only to be drawn into the token's texture (token-sprites.js), then thrown
+// away; labels use cached glyphs (bitmap text).
 import { BitmapText, Container, Graphics, Sprite } from 'pixi.js';
 import { textureFor } from './assets.js';
-
-const CONDITION_COLOURS = ['#e53935', '#8e24aa', '#1e88e5', '#43a047', '#fb8c00', '#6d4c41', '#00acc1', '#fdd835'];
 
 /** "Skeleton 10" → S10 (numbered tokens stay apart), "Bob (rogue)" → BR, "Pip" → PI. */
 export function initials(name) {
@@ -14,21 +13,17 @@ export function initials(name) {
   return (letters + number).toUpperCase();
 }
 
-function colourOf(text) {
-  let hash = 0;
-  for (const char of text) hash = (hash * 31 + char.charCodeAt(0)) | 0;
-  return CONDITION_COLOURS[Math.abs(hash) % CONDITION_COLOURS.length];
-}
-
-/** The fields that change how a token looks (not where it is). */
+/** The fields that change how a token looks (not where it is); a new zoom band is the settled zoom's work. */
 export function lookKey(token, context) {
+  const marked = context.marks?.hasMarks(token) ? 1 : 0;
   return JSON.stringify([
     token.name, token.image, token.color, token.size, token.rotation, token.hp, token.maxHp, token.conditions,
     token.hidden, token.layer, token.locked, context.mine, context.selected, context.cell, context.textureReady,
+    token.nameVisibility, marked,
   ]);
 }
 
-export function buildToken(token, { mine, selected, cell, onTextureReady }) {
+export function buildToken(token, { mine, selected, cell, onTextureReady, marks, zoom }) {
   const root = new Container();
   const radius = (token.size ?? 1) * cell * 0.5;
   const body = new Container();
@@ -58,15 +53,8 @@ export function buildToken(token, { mine, selected, cell, onTextureReady }) {
   const ringColour = selected ? '#29b6f6' : mine ? '#ffd54f' : '#1b1b1b';
   root.addChild(new Graphics().circle(0, 0, radius * 0.92).stroke({ width: selected || mine ? 4 : 2, color: ringColour }));
   if (typeof token.hp === 'number' && token.maxHp) root.addChild(hpBar(token, radius));
-  (token.conditions ?? []).slice(0, 6).forEach((condition, index) => {
-    const angle = Math.PI * 0.25 + index * 0.42;
-    root.addChild(
-      new Graphics()
-        .circle(Math.cos(angle) * radius, Math.sin(angle) * radius, Math.max(4, radius * 0.16))
-        .fill(colourOf(condition))
-        .stroke({ width: 1.5, color: '#ffffff' }),
-    );
-  });
+  if (marks?.hasMarks(token)) marks.addMarks(root, token, radius, zoom);
+  else marks?.drawn.delete(token.id);
   if (token.locked) root.addChild(new Graphics().rect(-radius, -radius, radius * 0.3, radius * 0.3).fill('#9e9e9e'));
   return root;
 }

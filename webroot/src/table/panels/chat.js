@@ -4,8 +4,9 @@
 // messages can be edited and deleted (a GM deletes any), and a search box reads the room's history.
 import '../people.css';
 import { api } from '../../common/api.js';
-import { askConfirm, askFields } from '../../common/ui/dialogs.js';
+import { askConfirm, askFields } from '../../common/ui/ask.js';
 import { el } from '../ui.js';
+import { IN } from '../addresses.js';
 
 const PAGE = 50;
 const MAX_TEXT = 4000;
@@ -82,7 +83,7 @@ export function createChat({ host, room, me, notify }) {
 
   /** Sent through the room's outbox: kept and retried with the same cid while offline. */
   function send(body, pending, text) {
-    room.command('vtt.in.chat', body).then(
+    room.command(IN.CHAT, body).then(
       () => pending.remove(),
       (error) => {
         pending.remove();
@@ -118,7 +119,7 @@ export function createChat({ host, room, me, notify }) {
   async function loadCharacters() {
     let characters;
     try {
-      characters = (await room.command('vtt.in.dice', { op: 'character.list' })).characters ?? [];
+      characters = (await room.command(IN.DICE, { op: 'character.list' })).characters ?? [];
     } catch {
       return;
     }
@@ -140,7 +141,7 @@ export function createChat({ host, room, me, notify }) {
     if (loading || !more || oldest === null) return;
     loading = true;
     try {
-      const page = await room.command('vtt.in.chat', { op: 'history', before: oldest, limit: PAGE });
+      const page = await room.command(IN.CHAT, { op: 'history', before: oldest, limit: PAGE });
       more = page.more;
       const height = log.scrollHeight;
       for (const message of page.messages ?? []) show(message, { quiet: true });
@@ -156,7 +157,7 @@ export function createChat({ host, room, me, notify }) {
   async function loadRecent() {
     loadRoster(true);
     try {
-      const page = await room.command('vtt.in.chat', { op: 'history', limit: PAGE });
+      const page = await room.command(IN.CHAT, { op: 'history', limit: PAGE });
       more = page.more;
       for (const message of page.messages ?? []) show(message, { quiet: true });
       if (oldest === null) more = false;
@@ -180,7 +181,7 @@ export function createChat({ host, room, me, notify }) {
     searchStatus.hidden = false;
     searchStatus.textContent = 'Searching…';
     try {
-      const page = await room.command('vtt.in.chat', { op: 'search', q });
+      const page = await room.command(IN.CHAT, { op: 'search', q });
       const found = (page.messages ?? []).filter((message) => message.data && message.type !== 'redacted');
       searchResults.replaceChildren(...found.map((message) => render(message, context(), { actions: false })));
       searchStatus.textContent = found.length ? `${plural(found.length, 'message')} found.` : `No message matches “${q}”.`;
@@ -243,7 +244,7 @@ export function createChat({ host, room, me, notify }) {
     });
     const text = answer?.text?.trim();
     if (!text || text === message.data.text) return;
-    room.command('vtt.in.chat', { op: 'edit', messageId: message.data.id, text }).catch((error) => notify(`The edit was refused: ${error.message}`, 'error'));
+    room.command(IN.CHAT, { op: 'edit', messageId: message.data.id, text }).catch((error) => notify(`The edit was refused: ${error.message}`, 'error'));
   }
 
   async function remove(message) {
@@ -255,7 +256,7 @@ export function createChat({ host, room, me, notify }) {
       danger: true,
     });
     if (!sure) return;
-    room.command('vtt.in.chat', { op: 'delete', messageId: message.data.id }).catch((error) => notify(`The message could not be deleted: ${error.message}`, 'error'));
+    room.command(IN.CHAT, { op: 'delete', messageId: message.data.id }).catch((error) => notify(`The message could not be deleted: ${error.message}`, 'error'));
   }
 
   return { show, loadRecent, input, characters: () => loadCharacters() };

@@ -1,8 +1,9 @@
 // Dice tray: one click per die, a custom expression, and the roll mode (public, GM, blind, self). Below it the room's
 // fair-dice facts for everyone (dialect, the current seed period's commitment, the last revealed seed) and, for the
 // GM, the dialect choice and the seed rotation that reveals the period's seed.
-import { askConfirm } from '../../common/ui/dialogs.js';
+import { askConfirm } from '../../common/ui/ask.js';
 import { el } from '../ui.js';
+import { IN } from '../addresses.js';
 
 const DICE = [4, 6, 8, 10, 12, 20, 100];
 const DIALECTS = { roll20: 'Roll20', foundry: 'Foundry' };
@@ -19,7 +20,7 @@ export function createDiceTray({ host, room, notify }) {
   const expression = el('input', { testid: 'dice-expression', placeholder: '2d20kh1+5', 'aria-label': 'Dice expression', maxLength: 500 });
 
   function roll(text) {
-    room.command('vtt.in.dice', { op: 'roll', expression: text, mode: mode.value }).catch((error) => notify(`Roll refused: ${error.message}`, 'error'));
+    room.command(IN.DICE, { op: 'roll', expression: text, mode: mode.value }).catch((error) => notify(`Roll refused: ${error.message}`, 'error'));
   }
 
   const buttons = DICE.map((faces) => el('button', { type: 'button', class: 'die-button', testid: `roll-d${faces}`, onclick: () => roll(`1d${faces}`) }, `d${faces}`));
@@ -63,7 +64,7 @@ export function createDiceTray({ host, room, notify }) {
 
   async function setDialect(dialect) {
     try {
-      await room.command('vtt.in.map', { op: 'room.settings', dialect });
+      await room.command(IN.MAP, { op: 'room.settings', dialect });
       notify(`Dice now read ${DIALECTS[dialect]} syntax.`);
     } catch (error) {
       notify(`The syntax was not changed: ${error.message}`, 'error');
@@ -80,7 +81,7 @@ export function createDiceTray({ host, room, notify }) {
     });
     if (!sure) return;
     try {
-      await room.command('vtt.in.room', { op: 'dice.seed.rotate' });
+      await room.command(IN.ROOM, { op: 'dice.seed.rotate' });
     } catch (error) {
       notify(`The seed was not rotated: ${error.message}`, 'error');
     }

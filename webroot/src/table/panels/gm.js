@@ -1,15 +1,16 @@
 // GM tools: scenes (create, show to players), tokens (create from colour/initials or a library image), the room's
 // image library with upload, fog (enable/reset), and "view as player".
 import { ApiError, api } from '../../common/api.js';
-import { askConfirm } from '../../common/ui/dialogs.js';
+import { askConfirm } from '../../common/ui/ask.js';
 import { previewUrl } from '../assets.js';
 import { snap } from '../geometry.js';
 import { el } from '../ui.js';
+import { IN } from '../addresses.js';
 
 export function createGmTools({ host, roomId, room, map, notify }) {
-  const mapCommand = (body) => room.command('vtt.in.map', body).catch((error) => {
+  const mapCommand = (body) => room.command(IN.MAP, body).catch((error) => {
     notify(error.message, 'error');
-    throw error;
+    throw error; // the caller undoes what it showed
   });
 
   // ---- scenes ----
@@ -55,9 +56,9 @@ export function createGmTools({ host, roomId, room, map, notify }) {
       scene,
       calibrate: shown ? () => calibrate() : null,
       save: async (body) => {
-        if (scene) return room.command('vtt.in.map', { op: 'scene.update', sceneId: scene.id, ...body });
+        if (scene) return room.command(IN.MAP, { op: 'scene.update', sceneId: scene.id, ...body });
         wanted = 'newest';
-        return room.command('vtt.in.map', { op: 'scene.create', ...body });
+        return room.command(IN.MAP, { op: 'scene.create', ...body });
       },
       remove: () => removeScene(scene),
     });
@@ -79,7 +80,7 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     });
     if (!sure) return false;
     try {
-      await room.command('vtt.in.map', { op: 'scene.remove', sceneId: scene.id });
+      await room.command(IN.MAP, { op: 'scene.remove', sceneId: scene.id });
       return true;
     } catch (error) {
       notify(error.message, 'error');

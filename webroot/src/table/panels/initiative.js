@@ -1,6 +1,7 @@
 // Initiative tracker: the GM runs it (add selected token, roll, sort, turns, effects); players follow.
 import { el } from '../ui.js';
-import { askConfirm, askFields } from '../../common/ui/dialogs.js';
+import { askConfirm, askFields } from '../../common/ui/ask.js';
+import { IN, mapCommand } from '../addresses.js';
 
 export function createInitiative({ host, room, selectedToken, notify }) {
   const list = el('ol', { class: 'initiative', testid: 'initiative-list' });
@@ -8,7 +9,7 @@ export function createInitiative({ host, room, selectedToken, notify }) {
   const controls = el('div', { class: 'initiative-controls' });
   host.append(el('h2', {}, 'Initiative ', round), list, controls);
 
-  const map = (body) => room.command('vtt.in.map', body).catch((error) => notify(error.message, 'error'));
+  const map = mapCommand(room, notify);
 
   function gmControls() {
     controls.replaceChildren(
@@ -61,7 +62,7 @@ export function createInitiative({ host, room, selectedToken, notify }) {
   async function rollAll() {
     try {
       for (const entry of room.view()?.initiative?.entries ?? []) {
-        const answer = await room.command('vtt.in.dice', { op: 'roll', expression: '1d20', mode: 'gm', flavor: `Initiative: ${entry.name ?? ''}`.trim() });
+        const answer = await room.command(IN.DICE, { op: 'roll', expression: '1d20', mode: 'gm', flavor: `Initiative: ${entry.name ?? ''}`.trim() });
         await map({ op: 'initiative.set', entryId: entry.id, value: await totalOf(answer.seq) });
       }
       await map({ op: 'initiative.sort' });

@@ -1,8 +1,9 @@
 // The journal panel (GM notes and handouts): a Svelte component loaded after the first paint; the notes themselves
 // are part of the room's view, so a handout appears and disappears for players with the room's own events.
 import { api } from '../../common/api.js';
-import { askConfirm, askFields } from '../../common/ui/dialogs.js';
+import { askConfirm, askFields } from '../../common/ui/ask.js';
 import { previewUrl } from '../assets.js';
+import { IN } from '../addresses.js';
 
 export function createJournal({ host, room, notify }) {
   let panel = null;
@@ -10,9 +11,9 @@ export function createJournal({ host, room, notify }) {
   const source = {
     isGm: () => room.isGm(),
     notes: () => room.view()?.notes ?? {},
-    create: (body) => room.command('vtt.in.map', { op: 'note.create', ...body }),
-    update: (noteId, body) => room.command('vtt.in.map', { op: 'note.update', noteId, ...body }),
-    remove: (noteId) => room.command('vtt.in.map', { op: 'note.remove', noteId }),
+    create: (body) => room.command(IN.MAP, { op: 'note.create', ...body }),
+    update: (noteId, body) => room.command(IN.MAP, { op: 'note.update', noteId, ...body }),
+    remove: (noteId) => room.command(IN.MAP, { op: 'note.remove', noteId }),
     images: async () => (await api.get(`/api/rooms/${encodeURIComponent(room.id())}/assets`)).assets ?? [],
     preview: (image) => previews.get(image) ?? previews.set(image, previewUrl(image)).get(image),
     askFields,

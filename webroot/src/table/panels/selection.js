@@ -2,8 +2,9 @@
 // the GM also hides, resizes, rotates, locks, moves between layers and removes. Keyboard: [ ] size, , . rotate,
 // H hide, E edit (Delete, arrows and copy / paste: map-tools.js).
 import { el } from '../ui.js';
-import { askConfirm } from '../../common/ui/dialogs.js';
+import { askConfirm } from '../../common/ui/ask.js';
 import { openMenu } from '../../common/ui/menu.js';
+import { IN } from '../addresses.js';
 
 export function createSelection({ host, roomId, room, me, notify }) {
   const card = el('div', { class: 'selection', testid: 'selection' });
@@ -11,7 +12,7 @@ export function createSelection({ host, roomId, room, me, notify }) {
   let tokenId = null;
   let memberNames = new Map(); // userId → display name, for the GM (the members route is the GM's)
 
-  const command = (id, body) => room.command('vtt.in.map', { tokenId: id, ...body });
+  const command = (id, body) => room.command(IN.MAP, { tokenId: id, ...body });
   const update = (body) => command(tokenId, body).catch((error) => notify(error.message, 'error'));
   const mayEdit = (token) => room.isGm() || (token.owners ?? []).includes(me.id);
 
@@ -84,7 +85,7 @@ export function createSelection({ host, roomId, room, me, notify }) {
     }
     const facts = [
       typeof token.hp === 'number' ? `HP ${token.hp}${token.maxHp ? ` / ${token.maxHp}` : ''}` : null,
-      (token.conditions ?? []).length ? `Conditions: ${token.conditions.join(', ')}` : null,
+      (token.conditions ?? []).length ? `Conditions: ${token.conditions.map((c) => c[0].toUpperCase() + c.slice(1)).join(', ')}` : null,
       ownersText(token),
       token.hidden ? 'Hidden from players' : null,
       token.locked ? 'Locked' : null,

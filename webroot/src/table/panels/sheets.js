@@ -1,14 +1,15 @@
 // The character sheets panel: a Svelte component, loaded after the table's first paint (it is not needed to see the
 // map), talking to the dice service over the bridge. Players see and edit their own sheets; GMs every sheet, NPCs too.
 import { api } from '../../common/api.js';
-import { askFields } from '../../common/ui/dialogs.js';
+import { askFields } from '../../common/ui/ask.js';
+import { IN } from '../addresses.js';
 
 export function createSheets({ host, room, me, notify, rollMode, onSaved = () => {} }) {
   let panel = null;
   const pending = [];
   // Others who list sheets (the chat's "As") hear of a new name.
   const saved = (promise) => promise.then((sheet) => (onSaved(sheet), sheet));
-  const dice = (op, body = {}) => room.command('vtt.in.dice', { op, ...body });
+  const dice = (op, body = {}) => room.command(IN.DICE, { op, ...body });
   const source = {
     meId: me.id,
     isGm: () => room.isGm(),

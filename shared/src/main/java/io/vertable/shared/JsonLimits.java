@@ -1,5 +1,7 @@
 package io.vertable.shared;
 
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

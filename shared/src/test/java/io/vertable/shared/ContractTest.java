@@ -2,6 +2,8 @@ package io.vertable.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
 import java.util.Arrays;
 import java.util.HashSet;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.vertable.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

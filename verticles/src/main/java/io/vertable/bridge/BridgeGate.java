@@ -1,25 +1,25 @@
 package io.vertable.bridge;
 
-import io.vertable.node.FailureException;
-import io.vertable.node.NodeMeters;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.NodeMeters;
 import io.vertable.security.Identity;
 import io.vertable.security.Ids;
+import io.vertable.security.Membership;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Decision;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
-import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -44,10 +44,11 @@ final class BridgeGate implements Handler<BridgeEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeGate.class);
     static final Set<String> INBOUND =
             Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
-    private static final DeliveryOptions LOOKUP = new DeliveryOptions().setSendTimeout(5_000);
     private static final int MAX_ROOMS_PER_SOCKET = 64;
+    /** What Vert.x reports when a WebSocket's connection ends without a close frame. */
+    private static final String DROPPED = "Connection was closed";
 
-    private final Vertx vertx;
+    private final Membership membership;
     private final RateLimiter limiter;
     private final Presence presence;
     private final String nodeId;
@@ -61,20 +62,15 @@ final class BridgeGate implements Handler<BridgeEvent> {
     /** This instance's open sockets, as the node's meters see them. */
     private final AtomicInteger open;
 
-    BridgeGate(
-            Vertx vertx,
-            RateLimiter limiter,
-            Presence presence,
-            String nodeId,
-            JsonObject bridge,
-            NodeMeters meters,
-            AtomicInteger open) {
-        this.vertx = vertx;
-        this.meters = meters;
+    /** @param open this instance's count of open sockets, as the node's meters see it */
+    BridgeGate(Membership membership, RateLimiter limiter, Presence presence, NodeContext node, AtomicInteger open) {
+        JsonObject bridge = node.config().section("bridge");
+        this.membership = membership;
+        this.meters = node.meters();
         this.open = open;
         this.limiter = limiter;
         this.presence = presence;
-        this.nodeId = nodeId;
+        this.nodeId = node.nodeId();
         this.maxMessageBytes = bridge.getInteger("maxMessageBytes");
         this.maxAddressLength = bridge.getInteger("maxAddressLength");
         this.maxHandlers = bridge.getInteger("maxHandlersPerSocket");
@@ -135,7 +131,13 @@ final class BridgeGate implements Handler<BridgeEvent> {
             event.complete(false);
             return;
         }
-        sockets.put(event.socket(), new SocketState(event.socket(), identity, Ids.newId()));
+        sockets.put(
+                event.socket(),
+                new SocketState(
+                        event.socket(),
+                        identity,
+                        Ids.newId(),
+                        membership.rolesOf(identity.userId(), MAX_ROOMS_PER_SOCKET)));
         open.set(sockets.size());
         LOG.debug("socket opened node={} user={}", nodeId, identity.userId());
         event.complete(true);
@@ -161,15 +163,24 @@ final class BridgeGate implements Handler<BridgeEvent> {
         if (state == null) return;
         String message = String.valueOf(
                 event.getRawMessage() == null ? null : event.getRawMessage().getString("message"));
-        Failure why = message.contains("max message size")
+        // Over the cap as one frame (a browser sends a message whole) or as a message of many frames.
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        Failure why = lower.contains("max message size") || lower.contains("max frame length")
                 ? Failure.of(
                         ErrorCode.PAYLOAD_TOO_LARGE, "that message was far over the limit; the connection is closed")
                 : Failure.of(ErrorCode.INTERNAL, "the connection failed");
-        LOG.info(
-                "socket closed after a transport error node={} user={} code={}",
-                nodeId,
-                state.identity.userId(),
-                why.code());
+        if (DROPPED.equals(message)) {
+            // The peer went away without a close frame (a tab killed, a network gone, a client that could not take a
+            // frame): not a fault of ours, so not logged as one.
+            LOG.info("socket dropped by the client node={} user={}", nodeId, state.identity.userId());
+        } else {
+            LOG.info(
+                    "socket closed after a transport error node={} user={} code={} cause={}",
+                    nodeId,
+                    state.identity.userId(),
+                    why.code(),
+                    message.length() > 200 ? message.substring(0, 200) : message);
+        }
         disconnect(state, why);
     }
 
@@ -177,21 +188,9 @@ final class BridgeGate implements Handler<BridgeEvent> {
      * Closes the sockets a control message concerns: a revoked session, a member whose membership changed (kicked,
      * banned, new role), or everyone in a deleted room. The close carries the code that tells the page which.
      */
-    void control(JsonObject message) {
-        String type = message.getString("type");
-        String userId = message.getString("userId");
-        String roomId = message.getString("roomId");
+    void control(BridgeControl message) {
         List<SocketState> affected = new ArrayList<>();
-        for (SocketState state : sockets.values()) {
-            boolean revoked = "revoked".equals(type)
-                    && state.identity.userId().equals(userId)
-                    && state.identity.sessionId().equals(message.getString("sid"));
-            boolean membership = "membership".equals(type)
-                    && state.identity.userId().equals(userId)
-                    && state.roles.containsKey(roomId);
-            boolean deleted = "room-deleted".equals(type) && state.roles.containsKey(roomId);
-            if (revoked || membership || deleted) affected.add(state);
-        }
+        for (SocketState state : sockets.values()) if (concerns(message, state)) affected.add(state);
         Failure why = closeReason(message);
         for (SocketState state : affected) {
             disconnect(state, why);
@@ -199,24 +198,34 @@ final class BridgeGate implements Handler<BridgeEvent> {
                     "socket closed by control node={} user={} room={} reason={}",
                     nodeId,
                     state.identity.userId(),
-                    roomId,
+                    message.roomId(),
                     why.code());
         }
     }
 
-    private static Failure closeReason(JsonObject message) {
-        return switch (message.getString("type", "")) {
-            case "revoked" -> Failure.of(ErrorCode.TOKEN_REVOKED, null);
-            case "room-deleted" -> Failure.of(ErrorCode.ROOM_DELETED, "the GM deleted this room");
-            default -> switch (message.getString("change", "")) {
-                case "banned" -> Failure.of(ErrorCode.BANNED, "the GM banned you from this room");
-                case "role" -> Failure.of(
+    private static boolean concerns(BridgeControl message, SocketState state) {
+        boolean sameUser = state.identity.userId().equals(message.userId());
+        boolean inRoom = state.roles.knows(message.roomId());
+        return switch (message.type()) {
+            case REVOKED -> sameUser && state.identity.sessionId().equals(message.sessionId());
+            case MEMBERSHIP -> sameUser && inRoom;
+            case ROOM_DELETED -> inRoom;
+        };
+    }
+
+    private static Failure closeReason(BridgeControl message) {
+        return switch (message.type()) {
+            case REVOKED -> Failure.of(ErrorCode.TOKEN_REVOKED, null);
+            case ROOM_DELETED -> Failure.of(ErrorCode.ROOM_DELETED, "the GM deleted this room");
+            case MEMBERSHIP -> switch (message.change()) {
+                case BANNED -> Failure.of(ErrorCode.BANNED, "the GM banned you from this room");
+                case ROLE -> Failure.of(
                         ErrorCode.ROLE_CHANGED,
                         "the GM made you "
-                                + RoomRole.parse(message.getString("role"))
+                                + Optional.ofNullable(message.role())
                                         .map(role -> role.name().toLowerCase(java.util.Locale.ROOT))
                                         .orElse("something else"));
-                default -> Failure.of(ErrorCode.KICKED, "the GM removed you from this room");
+                case KICKED -> Failure.of(ErrorCode.KICKED, "the GM removed you from this room");
             };
         };
     }
@@ -307,9 +316,8 @@ final class BridgeGate implements Handler<BridgeEvent> {
                     ? Future.succeededFuture()
                     : failed(ErrorCode.ADDRESS_NOT_ALLOWED, "another user's stream");
         }
-        return roleIn(state, stream.id()).compose(role -> {
-            if (role.isEmpty()) return failed(ErrorCode.NOT_A_MEMBER, null);
-            if (stream.kind() == StreamAddress.Kind.ROOM_GM && role.get() != RoomRole.GM) {
+        return state.roles.in(stream.id()).compose(role -> {
+            if (stream.kind() == StreamAddress.Kind.ROOM_GM && role != RoomRole.GM) {
                 return failed(ErrorCode.GM_ONLY, "the GM stream is for GMs");
             }
             return Future.succeededFuture();
@@ -399,17 +407,10 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     /** Replaces whatever headers the client sent with the ones services trust. */
     private Future<JsonObject> trustedHeaders(SocketState state, String address, JsonObject frame) {
-        var headers = new JsonObject()
-                .put(TrustedHeaders.USER_ID, state.identity.userId())
-                .put(TrustedHeaders.USER_NAME, state.identity.displayName());
-        if (state.identity.admin()) headers.put(TrustedHeaders.ADMIN, "true");
-        if (address.startsWith(Addresses.REPLY_PREFIX)) return Future.succeededFuture(headers);
+        if (address.startsWith(Addresses.REPLY_PREFIX))
+            return Future.succeededFuture(Membership.trustedHeaders(state.identity, null));
         String roomId = frame.getJsonObject("body").getString("room");
-        return roleIn(state, roomId)
-                .compose(role -> role.isEmpty()
-                        ? failed(ErrorCode.NOT_A_MEMBER, null)
-                        : Future.succeededFuture(
-                                headers.put(TrustedHeaders.ROOM_ROLE, role.get().name())));
+        return state.roles.in(roomId).map(role -> Membership.trustedHeaders(state.identity, role));
     }
 
     // ---- receive ----
@@ -419,27 +420,6 @@ final class BridgeGate implements Handler<BridgeEvent> {
         String replyAddress = event.getRawMessage().getString("replyAddress");
         if (state != null && replyAddress != null) state.own(replyAddress);
         event.complete(true);
-    }
-
-    // ---- roles ----
-
-    /** The user's role in a room, looked up once per socket (membership changes close the socket). */
-    private Future<Optional<RoomRole>> roleIn(SocketState state, String roomId) {
-        Future<Optional<RoomRole>> cached = state.roles.get(roomId);
-        if (cached != null) return cached;
-        if (state.roles.size() >= MAX_ROOMS_PER_SOCKET) return failed(ErrorCode.TOO_MANY_HANDLERS, "too many rooms");
-        Future<Optional<RoomRole>> lookup = vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_ROOMS,
-                        new JsonObject()
-                                .put("op", "membership")
-                                .put("roomId", roomId)
-                                .put("userId", state.identity.userId()),
-                        LOOKUP)
-                .map(reply -> RoomRole.parse(reply.body().getString("role")));
-        state.roles.put(roomId, lookup);
-        lookup.onFailure(e -> state.roles.remove(roomId)); // a failed lookup is retried next time
-        return lookup;
     }
 
     // ---- refusals ----

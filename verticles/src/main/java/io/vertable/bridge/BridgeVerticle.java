@@ -1,15 +1,19 @@
 package io.vertable.bridge;
 
-import io.vertable.node.FailureException;
-import io.vertable.node.NodeContext;
-import io.vertable.node.Servers;
-import io.vertable.node.ServiceVerticle;
+import io.vertable.kit.HttpReplies;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.Servers;
+import io.vertable.kit.ServiceVerticle;
 import io.vertable.security.Identity;
+import io.vertable.security.Membership;
 import io.vertable.security.Security;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerOptions;
@@ -44,6 +48,7 @@ public final class BridgeVerticle extends ServiceVerticle {
 
     private Security security;
     private BridgeGate gate;
+    private Presence presence;
     private io.vertx.core.http.HttpServer server;
     /** SockJS session id → the user who opened it; fallback transports look sessions up by id alone. */
     private final java.util.Map<String, String> sessionOwners = new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -62,27 +67,52 @@ public final class BridgeVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
-        JsonObject bridge = node.config().section("bridge");
-        long presenceTtlMs = node.config().section("presence").getInteger("ttlSeconds") * 1000L;
-        return Security.create(vertx, config()).compose(kit -> {
-            security = kit;
-            var presence = new Presence(vertx, security.redis(), presenceTtlMs);
-            gate = new BridgeGate(
-                    vertx,
-                    security.limiter(),
-                    presence,
-                    node.nodeId(),
-                    bridge,
-                    node.meters(),
-                    node.meters().socketsOf(deploymentID()));
-            SharedJsonCodec.register(vertx);
-            control = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> gate.control(message.body()));
-            Future<?> routing = new CommandRouter(vertx, node.nodeId()).register();
-            presenceTimer = vertx.setPeriodic(presenceTtlMs / 3, id -> {
-                gate.closeExpired(System.currentTimeMillis() / 1000);
-                presence.refresh(gate.presenceEntries());
-            });
-            return Future.all(control.completion(), routing).compose(registered -> listen(routes(bridge), bridge));
+        return Security.create(vertx, config())
+                .map(this::openGate)
+                .compose(gate -> Future.all(followControlMessages(), routeCommands()))
+                .compose(ready -> listen(routes(bridgeConfig()), bridgeConfig()))
+                .onSuccess(listening -> sweepEveryThirdOfPresenceTtl());
+    }
+
+    private JsonObject bridgeConfig() {
+        return node.config().section("bridge");
+    }
+
+    private long presenceTtlMs() {
+        return node.config().section("presence").getInteger("ttlSeconds") * 1000L;
+    }
+
+    /** The gate decides every bridge event: who may connect, listen and send, with which trusted headers. */
+    private BridgeGate openGate(Security security) {
+        this.security = security;
+        presence = new Presence(vertx, security.redis(), presenceTtlMs());
+        gate = new BridgeGate(
+                new Membership(vertx.eventBus()),
+                security.limiter(),
+                presence,
+                node,
+                node.meters().socketsOf(deploymentID()));
+        SharedJsonCodec.register(vertx);
+        return gate;
+    }
+
+    /** Revoked sessions, changed memberships and deleted rooms close the affected sockets here at once. */
+    private Future<Void> followControlMessages() {
+        control = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> BridgeControl.fromJson(message.body())
+                .ifPresent(gate::control));
+        return control.completion();
+    }
+
+    /** The browsers' commands go on from here to their room's owner, or to chat and dice. */
+    private Future<?> routeCommands() {
+        return new CommandRouter(vertx, node.nodeId()).register();
+    }
+
+    /** Closes expired sessions' sockets and refreshes this instance's presence entries before they lapse. */
+    private void sweepEveryThirdOfPresenceTtl() {
+        presenceTimer = vertx.setPeriodic(presenceTtlMs() / 3, id -> {
+            gate.closeExpired(System.currentTimeMillis() / 1000);
+            presence.refresh(gate.presenceEntries());
         });
     }
 
@@ -107,7 +137,7 @@ public final class BridgeVerticle extends ServiceVerticle {
                 .addOutboundPermitted(new PermittedOptions().setAddressRegex("vtt\\.(room|user)\\.[A-Za-z0-9_.-]+"))
                 .setMaxAddressLength(bridge.getInteger("maxAddressLength"))
                 // A command's answer comes within seconds or not at all (its room may be failing over).
-                .setReplyTimeout(10_000)
+                .setReplyTimeout(Deadlines.BRIDGE_REPLY_MS)
                 // The gate counts stream registrations itself; the bridge's own count also includes pending replies.
                 .setMaxHandlersPerSocket(bridge.getInteger("maxHandlersPerSocket") + 64);
         // The client uses WebSocket, XHR streaming and XHR polling. The iframe-based transports (and their iframe page,
@@ -225,15 +255,6 @@ public final class BridgeVerticle extends ServiceVerticle {
     private void problem(RoutingContext ctx, Failure failure) {
         if (ctx.response().ended()) return;
         node.meters().refused(failure.code());
-        ctx.response()
-                .setStatusCode(failure.code().httpStatus())
-                .putHeader("content-type", "application/problem+json")
-                .end(new JsonObject()
-                        .put("type", "urn:vertable:error:" + failure.code().name())
-                        .put("title", failure.code().meaning())
-                        .put("status", failure.code().httpStatus())
-                        .put("code", failure.code().name())
-                        .put("detail", failure.message())
-                        .encode());
+        HttpReplies.problem(ctx, failure.code(), failure.message());
     }
 }

@@ -1,13 +1,15 @@
 package io.vertable.bridge;
 
-import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.bus.Replies;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
+import io.vertable.kit.bus.Replies;
+import io.vertable.kit.rooms.RoomOwnerClient;
+import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
-import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Commands;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -27,7 +29,7 @@ import java.util.Set;
 final class CommandRouter {
 
     /** Shorter than the bridge's reply timeout, so the client always hears back. */
-    private static final long ROUTE_DEADLINE_MS = 8_000;
+    private static final long ROUTE_DEADLINE_MS = Deadlines.ROUTE_MS;
 
     private static final Set<String> LIVE_OPS = Set.of("drag", "ping", "cursor", "ruler", "template", "measured");
     /** Measurements carry a second point: the ruler's end, or where a template reaches. */
@@ -95,9 +97,9 @@ final class CommandRouter {
      */
     private void relayLive(Message<JsonObject> message) {
         JsonObject body = message.body();
-        String userId = message.headers().get(TrustedHeaders.USER_ID);
-        RoomRole role =
-                RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE)).orElse(null);
+        RoomMember member = RoomMember.of(message);
+        String userId = member == null ? null : member.userId();
+        RoomRole role = member == null ? null : member.role();
         String op = body != null && body.getValue("op") instanceof String text ? text : null;
         if (userId == null
                 || role == null
@@ -117,16 +119,17 @@ final class CommandRouter {
             Replies.fail(message, Failure.of(ErrorCode.BAD_REQUEST, measureProblem));
             return;
         }
-        if (role == RoomRole.OBSERVER && !op.equals("cursor")) {
-            Replies.fail(message, Failure.of(ErrorCode.FORBIDDEN, "observers watch; they do not play"));
+        Failure watching = op.equals("cursor") ? null : role.refusalToAct("play");
+        if (watching != null) {
+            Replies.fail(message, watching);
             return;
         }
         String roomId = body.getString("room");
         JsonObject live = new JsonObject()
                 .put("type", "live")
-                .put("op", op)
+                .put(Commands.OP, op)
                 .put("from", userId)
-                .put("name", message.headers().get(TrustedHeaders.USER_NAME))
+                .put("name", member.displayName())
                 .put("x", ((Number) body.getValue("x")).doubleValue())
                 .put("y", ((Number) body.getValue("y")).doubleValue());
         if (body.getValue("tokenId") instanceof String tokenId && StreamAddress.isId(tokenId))

@@ -1,6 +1,6 @@
 package io.vertable.bridge;
 
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

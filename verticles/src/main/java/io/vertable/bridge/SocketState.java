@@ -1,13 +1,10 @@
 package io.vertable.bridge;
 
 import io.vertable.security.Identity;
-import io.vertable.shared.RoomRole;
+import io.vertable.security.Membership;
 import io.vertx.core.Future;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** What the bridge knows about one open socket. Touched only on its verticle's event loop. */
@@ -20,13 +17,16 @@ final class SocketState {
     final Identity identity;
     final String id;
     final Set<String> registered = new LinkedHashSet<>();
-    final Map<String, Future<Optional<RoomRole>>> roles = new HashMap<>();
+    /** The user's roles, looked up once per room (membership changes close the socket). */
+    final Membership.Roles roles;
+
     private final Set<String> ownedReplies = new LinkedHashSet<>();
     /** Completes once the socket's latest SEND has been decided; the next one waits for it (frames keep their order). */
     Future<Void> sendsInOrder = Future.succeededFuture();
 
-    SocketState(SockJSSocket socket, Identity identity, String id) {
+    SocketState(SockJSSocket socket, Identity identity, String id, Membership.Roles roles) {
         this.socket = socket;
+        this.roles = roles;
         this.identity = identity;
         this.id = id;
     }

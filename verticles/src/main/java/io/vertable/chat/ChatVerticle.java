@@ -1,24 +1,25 @@
 package io.vertable.chat;
 
-import io.vertable.dice.Sheets;
-import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.FailureException;
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.bus.Replies;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Replies;
+import io.vertable.kit.rooms.RoomOwnerClient;
+import io.vertable.kit.rooms.RoomPost;
+import io.vertable.kit.stores.CharactersClient;
+import io.vertable.kit.stores.ChatStoreClient;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
-import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.chat.ChatCommand;
 import io.vertable.shared.chat.ChatCommands;
 import io.vertable.shared.dice.InlineRolls;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,12 +34,13 @@ import java.util.Set;
  */
 public final class ChatVerticle extends ServiceVerticle {
 
-    private static final long ROOM_DEADLINE_MS = 7_000;
-    private static final long STORE_TIMEOUT_MS = 5_000;
+    private static final long ROOM_DEADLINE_MS = Deadlines.ROOM_POST_MS;
     /** What may be edited: words, not rolls (a roll's dice are history). */
     private static final Set<String> EDITABLE = Set.of("say", "emote", "ooc", "whisper", "desc", "as");
 
     private RoomOwnerClient owners;
+    private ChatStoreClient chatStore;
+    private CharactersClient characters;
 
     public ChatVerticle(NodeContext node) {
         super(VerticleName.CHAT, node);
@@ -47,6 +49,8 @@ public final class ChatVerticle extends ServiceVerticle {
     @Override
     protected Future<?> startService() {
         owners = new RoomOwnerClient(vertx, node.nodeId());
+        chatStore = new ChatStoreClient(vertx.eventBus());
+        characters = new CharactersClient(vertx.eventBus());
         return consume(Addresses.CHAT_COMMAND, this::command);
     }
 
@@ -62,8 +66,8 @@ public final class ChatVerticle extends ServiceVerticle {
                     case "send" -> send(body, member);
                     case "edit" -> edit(body, member);
                     case "delete" -> delete(body, member);
-                    case "history" -> read("history", body, member);
-                    case "search" -> read("search", body, member);
+                    case "history" -> read(ChatStoreClient.Op.HISTORY, body, member);
+                    case "search" -> read(ChatStoreClient.Op.SEARCH, body, member);
                     default -> refused(ErrorCode.BAD_REQUEST, "chat ops are send, edit, delete, history, search");
                 };
         answer.onSuccess(message::reply).onFailure(e -> Replies.fail(message, e));
@@ -98,13 +102,10 @@ public final class ChatVerticle extends ServiceVerticle {
                 : InlineRolls.find(command.text()).stream()
                         .map(InlineRolls.Span::expression)
                         .toList();
-        if (!expressions.isEmpty() && member.role() == RoomRole.OBSERVER)
-            return refused(ErrorCode.FORBIDDEN, "observers watch; they do not roll");
+        Failure watching = expressions.isEmpty() ? null : member.role().refusalToAct("roll");
+        if (watching != null) return Future.failedFuture(new FailureException(watching));
         String roomId = body.getString("room");
-        JsonObject post = new JsonObject()
-                .put("op", "message")
-                .put("kind", command.kind().wireName())
-                .put("cid", Replies.commandId(body));
+        JsonObject post = RoomPost.message(command.kind().wireName(), Replies.commandId(body));
         if (command.kind() == ChatCommand.Kind.ROLL) {
             post.put("mode", command.mode().wireName())
                     .put("audience", command.mode().audience(member.userId()));
@@ -123,7 +124,8 @@ public final class ChatVerticle extends ServiceVerticle {
         return addressed
                 .compose(ready -> expressions.isEmpty() && character == null
                         ? Future.succeededFuture(ready)
-                        : Sheets.sheet(vertx.eventBus(), roomId, member, character)
+                        : characters
+                                .forRoll(roomId, member.userId(), member.gm(), character)
                                 .map(sheet -> {
                                     // Speaking as a character: one of the speaker's own, shown by its sheet's name.
                                     if (character != null) ready.put("character", sheet.getString("name"));
@@ -166,8 +168,7 @@ public final class ChatVerticle extends ServiceVerticle {
                 return refused(ErrorCode.MESSAGE_NOT_OWNED, "only the author may edit a message");
             if (!EDITABLE.contains(found.getString("kind")) || found.getBoolean("rolls", false))
                 return refused(ErrorCode.BAD_REQUEST, "a roll cannot be edited (nor a line with inline rolls)");
-            return changed(
-                    body, member, found, new JsonObject().put("op", "edit").put("text", text.strip()));
+            return changed(body, member, found, RoomPost.edit(text.strip()));
         });
     }
 
@@ -176,7 +177,7 @@ public final class ChatVerticle extends ServiceVerticle {
         return message(body, member).compose(found -> {
             if (!member.gm() && !member.userId().equals(found.getString("author")))
                 return refused(ErrorCode.MESSAGE_NOT_OWNED, "only the author or a GM may delete a message");
-            return changed(body, member, found, new JsonObject().put("op", "delete"));
+            return changed(body, member, found, RoomPost.delete());
         });
     }
 
@@ -192,26 +193,18 @@ public final class ChatVerticle extends ServiceVerticle {
     private Future<JsonObject> message(JsonObject body, RoomMember member) {
         if (!(body.getValue("messageId") instanceof String messageId) || messageId.length() > 64)
             return refused(ErrorCode.BAD_REQUEST, "messageId is required");
-        return store(new JsonObject()
-                        .put("op", "get")
-                        .put("roomId", body.getString("room"))
-                        .put("messageId", messageId))
-                .map(found -> {
-                    if (!Audience.includes(found.getValue("audience"), member.userId(), member.gm())
-                            && !member.userId().equals(found.getString("author")))
-                        throw new FailureException(ErrorCode.NOT_FOUND, "no such message");
-                    return found;
-                });
+        return chatStore.get(body.getString("room"), messageId).map(found -> {
+            if (!Audience.includes(found.getValue("audience"), member.userId(), member.gm())
+                    && !member.userId().equals(found.getString("author")))
+                throw new FailureException(ErrorCode.NOT_FOUND, "no such message");
+            return found;
+        });
     }
 
     // ---- reading ----
 
-    private Future<JsonObject> read(String op, JsonObject body, RoomMember member) {
-        JsonObject request = new JsonObject()
-                .put("op", op)
-                .put("roomId", body.getString("room"))
-                .put("userId", member.userId())
-                .put("gm", member.gm());
+    private Future<JsonObject> read(ChatStoreClient.Op op, JsonObject body, RoomMember member) {
+        JsonObject request = new JsonObject();
         if (body.getValue("limit") != null) {
             var limit = WholeNumbers.exact(body.getValue("limit"), 0, Integer.MAX_VALUE);
             if (limit.isEmpty()) return refused(ErrorCode.BAD_REQUEST, "limit must be a whole number from 0");
@@ -222,21 +215,16 @@ public final class ChatVerticle extends ServiceVerticle {
             if (before.isEmpty()) return refused(ErrorCode.BAD_REQUEST, "before must be a seq: a whole number from 0");
             request.put("before", before.getAsLong());
         }
-        if (op.equals("search")) {
+        if (op == ChatStoreClient.Op.SEARCH) {
             if (!(body.getValue("q") instanceof String q)) return refused(ErrorCode.BAD_REQUEST, "q is required");
             request.put("q", q);
         }
-        return store(request).map(page -> page.put("ok", true));
+        return chatStore
+                .read(op, body.getString("room"), member.userId(), member.gm(), request)
+                .map(page -> page.put("ok", true));
     }
 
     // ---- helpers ----
-
-    private Future<JsonObject> store(JsonObject request) {
-        return vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_CHAT, request, new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
-                .map(Message::body);
-    }
 
     private static <T> Future<T> refused(ErrorCode code, String message) {
         return Future.failedFuture(new FailureException(code, message));

@@ -1,14 +1,13 @@
 package io.vertable.chat;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.stores.RoomsClient;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.chat.ChatCommands;
 import io.vertable.shared.people.DisplayNames;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +43,7 @@ final class Whispers {
         List<String> picked = new ArrayList<>();
         for (Object id : ids) {
             if (!(id instanceof String text)
-                    || !(text.equals(ChatCommands.GM_RECIPIENT) || io.vertable.shared.StreamAddress.isId(text)))
+                    || !(text.equals(ChatCommands.GM_RECIPIENT) || io.vertable.shared.wire.StreamAddress.isId(text)))
                 throw new FailureException(ErrorCode.BAD_REQUEST, "whisperTo holds member ids or \"gm\"");
             picked.add(text);
         }
@@ -54,13 +53,11 @@ final class Whispers {
     /** By the typed names, or (when {@code picked} is not null) by the ids chosen in the picker. */
     static Future<Whisper> resolve(
             EventBus bus, String roomId, RoomMember sender, List<String> names, List<String> picked) {
-        return bus.<JsonObject>request(
-                        Addresses.PERSIST_ROOMS,
-                        new JsonObject().put("op", "members").put("roomId", roomId),
-                        new DeliveryOptions().setSendTimeout(5_000))
-                .map(reply -> picked == null
-                        ? addressed(reply.body().getJsonArray("members"), sender, names)
-                        : addressedById(reply.body().getJsonArray("members"), sender, picked));
+        return new RoomsClient(bus)
+                .members(roomId)
+                .map(answer -> picked == null
+                        ? addressed(answer.getJsonArray("members"), sender, names)
+                        : addressedById(answer.getJsonArray("members"), sender, picked));
     }
 
     static Whisper addressedById(JsonArray members, RoomMember sender, List<String> ids) {

@@ -1,8 +1,8 @@
 package io.vertable.dice;
 
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.chat.ChatCommands;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
 import io.vertx.core.json.JsonObject;
 
 /**

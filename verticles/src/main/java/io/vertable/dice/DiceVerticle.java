@@ -1,15 +1,12 @@
 package io.vertable.dice;
 
-import io.vertable.map.RoomOwnerClient;
-import io.vertable.node.FailureException;
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.bus.Replies;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Replies;
+import io.vertable.kit.rooms.RoomOwnerClient;
+import io.vertable.kit.rooms.RoomPost;
+import io.vertable.kit.stores.CharactersClient;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
-import io.vertable.shared.RoomRole;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.chat.RollMode;
 import io.vertable.shared.dice.Dialect;
@@ -17,8 +14,12 @@ import io.vertable.shared.dice.DiceEngine;
 import io.vertable.shared.dice.DiceException;
 import io.vertable.shared.dice.DiceSource;
 import io.vertable.shared.dice.Variables;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,10 +33,10 @@ public final class DiceVerticle extends ServiceVerticle {
 
     static final int MAX_NAME = 100;
     static final int MAX_SHEET_BYTES = 32 * 1024;
-    private static final long ROOM_DEADLINE_MS = 7_000;
-    private static final long STORE_TIMEOUT_MS = 5_000;
+    private static final long ROOM_DEADLINE_MS = Deadlines.ROOM_POST_MS;
 
     private RoomOwnerClient owners;
+    private CharactersClient characters;
 
     public DiceVerticle(NodeContext node) {
         super(VerticleName.DICE, node);
@@ -44,6 +45,7 @@ public final class DiceVerticle extends ServiceVerticle {
     @Override
     protected Future<?> startService() {
         owners = new RoomOwnerClient(vertx, node.nodeId());
+        characters = new CharactersClient(vertx.eventBus());
         return consume(Addresses.DICE_COMMAND, this::command)
                 .compose(ok -> consume(Addresses.DICE_ROLL, this::rollAlone));
     }
@@ -60,10 +62,10 @@ public final class DiceVerticle extends ServiceVerticle {
         Future<JsonObject> answer =
                 switch (body.getValue("op") instanceof String op ? op : "") {
                     case "roll" -> roll(body, member);
-                    case "character.create" -> characters("create", body, member);
-                    case "character.update" -> characters("update", body, member);
-                    case "character.get" -> characters("get", body, member);
-                    case "character.list" -> characters("list", body, member);
+                    case "character.create" -> characters(CharactersClient.Op.CREATE, body, member);
+                    case "character.update" -> characters(CharactersClient.Op.UPDATE, body, member);
+                    case "character.get" -> characters(CharactersClient.Op.GET, body, member);
+                    case "character.list" -> characters(CharactersClient.Op.LIST, body, member);
                     default -> Future.failedFuture(new FailureException(
                             ErrorCode.BAD_REQUEST,
                             "dice ops are roll, character.create, character.update, character.get, character.list"));
@@ -76,8 +78,8 @@ public final class DiceVerticle extends ServiceVerticle {
      * was rolled; the result travels as a room event to exactly its audience — a blind roll's never to its roller.
      */
     private Future<JsonObject> roll(JsonObject body, RoomMember member) {
-        if (member.role() == RoomRole.OBSERVER)
-            return Future.failedFuture(new FailureException(ErrorCode.FORBIDDEN, "observers watch; they do not roll"));
+        Failure watching = member.role().refusalToAct("roll");
+        if (watching != null) return Future.failedFuture(new FailureException(watching));
         if (!(body.getValue("expression") instanceof String expression))
             return Future.failedFuture(new FailureException(ErrorCode.BAD_REQUEST, "expression is required"));
         Object modeName = body.getValue("mode", RollMode.PUBLIC.wireName());
@@ -90,19 +92,17 @@ public final class DiceVerticle extends ServiceVerticle {
         String character = optionalText(body, "character", MAX_NAME);
         String clientSeed = optionalText(body, "clientSeed", 64);
         String roomId = body.getString("room");
-        return Sheets.sheet(vertx.eventBus(), roomId, member, character)
+        return characters
+                .forRoll(roomId, member.userId(), member.gm(), character)
                 .compose(sheet -> {
                     JsonObject variables = sheet.getJsonObject("attributes", new JsonObject());
                     JsonObject roll =
                             new JsonObject().put("expression", expression).put("variables", variables);
                     if (clientSeed != null) roll.put("clientSeed", clientSeed);
-                    JsonObject post = new JsonObject()
-                            .put("op", "message")
-                            .put("kind", "roll")
+                    JsonObject post = RoomPost.message("roll", Replies.commandId(body))
                             .put("mode", mode.wireName())
                             .put("rolls", new JsonArray().add(roll))
-                            .put("audience", mode.audience(member.userId()))
-                            .put("cid", Replies.commandId(body));
+                            .put("audience", mode.audience(member.userId()));
                     if (flavor != null) post.put("flavor", flavor);
                     // The card names the sheet by its name, whether the roller named it or gave its id.
                     if (character != null) post.put("character", sheet.getString("name"));
@@ -111,35 +111,31 @@ public final class DiceVerticle extends ServiceVerticle {
                 .map(reply -> new JsonObject().put("ok", true).put("seq", reply.getLong("seq")));
     }
 
-    private Future<JsonObject> characters(String op, JsonObject body, RoomMember member) {
-        JsonObject request = new JsonObject()
-                .put("op", op)
-                .put("roomId", body.getString("room"))
-                .put("userId", member.userId())
-                .put("gm", member.gm());
-        if (!op.equals("list") && !op.equals("create")) {
+    private Future<JsonObject> characters(CharactersClient.Op op, JsonObject body, RoomMember member) {
+        JsonObject request = new JsonObject();
+        boolean create = op == CharactersClient.Op.CREATE;
+        boolean update = op == CharactersClient.Op.UPDATE;
+        if (op != CharactersClient.Op.LIST && !create) {
             if (!(body.getValue("id") instanceof String id))
                 return Future.failedFuture(new FailureException(ErrorCode.BAD_REQUEST, "id is required"));
             request.put("id", id);
         }
-        if (op.equals("create") || op.equals("update")) {
-            Failure invalid = CharacterInput.check(body, op.equals("create"));
+        if (create || update) {
+            Failure invalid = CharacterInput.check(body, create);
             if (invalid != null) return Future.failedFuture(new FailureException(invalid.code(), invalid.message()));
-            if (member.role() == RoomRole.OBSERVER)
-                return Future.failedFuture(
-                        new FailureException(ErrorCode.FORBIDDEN, "observers watch; they do not keep characters"));
+            Failure watching = member.role().refusalToAct("keep characters");
+            if (watching != null) return Future.failedFuture(new FailureException(watching));
             // A null name or sheet leaves it as it is (a sheet is never null in storage); a null owner means nobody.
             if (body.getValue("name") != null) request.put("name", body.getValue("name"));
             if (body.getValue("attributes") != null) request.put("attributes", body.getValue("attributes"));
             if (body.getValue("notes") != null) request.put("notes", body.getValue("notes"));
             if (body.containsKey("ownerId")) request.put("ownerId", body.getValue("ownerId"));
         }
-        return vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_CHARACTERS, request, new DeliveryOptions().setSendTimeout(STORE_TIMEOUT_MS))
-                .map(reply -> reply.body().put("ok", true))
+        return characters
+                .ask(op, body.getString("room"), member.userId(), member.gm(), request)
+                .map(sheet -> sheet.put("ok", true))
                 .onSuccess(sheet -> {
-                    if (op.equals("create") || op.equals("update")) announce(sheet, member, body.getString("room"));
+                    if (create || update) announce(sheet, member, body.getString("room"));
                 });
     }
 

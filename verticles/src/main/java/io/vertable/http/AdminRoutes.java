@@ -1,11 +1,13 @@
 package io.vertable.http;
 
-import io.vertable.node.DeploymentPlan;
-import io.vertable.node.FailureException;
-import io.vertable.node.NodeContext;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.DeploymentPlan;
+import io.vertable.kit.NodeAdminRequest;
+import io.vertable.kit.NodeContext;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,9 +30,9 @@ import org.slf4j.LoggerFactory;
 final class AdminRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
-    private static final long STATUS_TIMEOUT_MS = 3_000;
+    private static final long STATUS_TIMEOUT_MS = Deadlines.NODE_STATUS_MS;
     /** A map instance hands its rooms over before it stops; many rooms take a while. */
-    private static final long RESCALE_TIMEOUT_MS = 60_000;
+    private static final long RESCALE_TIMEOUT_MS = Deadlines.NODE_RESCALE_MS;
 
     private final Api api;
     private final NodeContext node;
@@ -68,7 +70,7 @@ final class AdminRoutes {
     }
 
     private Future<JsonObject> report(String nodeId) {
-        return ask(nodeId, new JsonObject().put("op", "status"), STATUS_TIMEOUT_MS)
+        return ask(nodeId, NodeAdminRequest.status(), STATUS_TIMEOUT_MS)
                 .map(status -> status.put("status", "UP"))
                 .recover(e -> Future.succeededFuture(new JsonObject()
                         .put("node", nodeId)
@@ -119,13 +121,7 @@ final class AdminRoutes {
                 nodeId,
                 verticle,
                 instances);
-        return ask(
-                nodeId,
-                new JsonObject()
-                        .put("op", "rescale")
-                        .put("verticle", verticle)
-                        .put("instances", ((Number) instances).intValue()),
-                RESCALE_TIMEOUT_MS);
+        return ask(nodeId, NodeAdminRequest.rescale(verticle, ((Number) instances).intValue()), RESCALE_TIMEOUT_MS);
     }
 
     /** A node's admin address; no consumer there means no such node (any more). */

@@ -1,17 +1,20 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.HttpReplies;
+import io.vertable.kit.stores.Stores;
 import io.vertable.security.Identity;
+import io.vertable.security.Membership;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Limit;
 import io.vertable.security.Tokens;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
 import io.vertable.shared.people.DisplayNames;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -28,21 +31,32 @@ final class Api {
 
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
     private static final String IDENTITY = "vtt.identity";
-    private static final DeliveryOptions SERVICE_CALL = new DeliveryOptions().setSendTimeout(5_000);
+    private static final String ROLES = "vtt.roles";
+    /** A request names one room; a few lookups are plenty. */
+    private static final int MAX_ROOMS_PER_REQUEST = 4;
+
+    private static final DeliveryOptions SERVICE_CALL = new DeliveryOptions().setSendTimeout(Deadlines.STORE_CALL_MS);
 
     final Vertx vertx;
     final Tokens tokens;
     final RateLimiter limiter;
     final String nodeId;
     final Bodies bodies;
+    final Stores stores;
+    final Membership membership;
 
-    /** @param bodyBudgetBytes the node's budget of request-body bytes in flight */
-    Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId, long bodyBudgetBytes) {
+    /**
+     * @param bodyBudgetBytes the node's budget of request-body bytes in flight
+     * @param bodyReadMs longest a body may take to arrive once a route reads it
+     */
+    Api(Vertx vertx, Tokens tokens, RateLimiter limiter, String nodeId, long bodyBudgetBytes, long bodyReadMs) {
         this.vertx = vertx;
         this.tokens = tokens;
         this.limiter = limiter;
         this.nodeId = nodeId;
-        this.bodies = new Bodies(vertx, bodyBudgetBytes, this);
+        this.bodies = new Bodies(vertx, bodyBudgetBytes, bodyReadMs, this);
+        this.stores = Stores.on(vertx.eventBus());
+        this.membership = new Membership(vertx.eventBus());
     }
 
     /**
@@ -53,7 +67,7 @@ final class Api {
         attempt(step)
                 .onSuccess(body -> {
                     if (status == 204) ctx.response().setStatusCode(204).end();
-                    else json(ctx, status, body);
+                    else HttpReplies.json(ctx, status, body);
                 })
                 .onFailure(e -> problem(ctx, e));
     }
@@ -63,15 +77,7 @@ final class Api {
         if (failure.code() == ErrorCode.INTERNAL) {
             LOG.error("request failed node={} path={}", nodeId, ctx.request().path(), e);
         }
-        if (!ctx.response().ended()) Problems.send(ctx, failure.code(), failure.message());
-    }
-
-    static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .putHeader("cache-control", "no-store")
-                .end(body.encode());
+        if (!ctx.response().ended()) HttpReplies.problem(ctx, failure.code(), failure.message());
     }
 
     // ---- identity ----
@@ -106,22 +112,21 @@ final class Api {
         return ctx.get(IDENTITY);
     }
 
-    /** The caller's role in the room of the path's {@code :roomId}, or NOT_A_MEMBER. */
+    /** The caller's role in the room of the path's {@code :roomId}, or BANNED / NOT_A_MEMBER ({@link Membership}). */
     Future<RoomRole> roleIn(RoutingContext ctx) {
         String roomId = ctx.pathParam("roomId");
         if (!StreamAddress.isId(roomId)) return failed(ErrorCode.NOT_FOUND, "no such room");
-        return call(
-                        Addresses.PERSIST_ROOMS,
-                        new JsonObject()
-                                .put("op", "membership")
-                                .put("roomId", roomId)
-                                .put("userId", identity(ctx).userId()))
-                .compose(membership -> {
-                    if (membership.getBoolean("banned")) return failed(ErrorCode.BANNED, null);
-                    return RoomRole.parse(membership.getString("role"))
-                            .map(Future::succeededFuture)
-                            .orElseGet(() -> failed(ErrorCode.NOT_A_MEMBER, null));
-                });
+        return roles(ctx).in(roomId);
+    }
+
+    /** This request's role lookups: a route that checks the role twice asks the store once. */
+    private Membership.Roles roles(RoutingContext ctx) {
+        Membership.Roles roles = ctx.get(ROLES);
+        if (roles == null) {
+            roles = membership.rolesOf(identity(ctx).userId(), MAX_ROOMS_PER_REQUEST);
+            ctx.put(ROLES, roles);
+        }
+        return roles;
     }
 
     Future<Void> requireGm(RoutingContext ctx) {
@@ -214,15 +219,11 @@ final class Api {
             }
             long seconds = Math.max(1, (decision.retryAfterMs() + 999) / 1000);
             ctx.response().putHeader("retry-after", Long.toString(seconds));
-            var problem = Problems.body(
-                            ErrorCode.RATE_LIMITED,
-                            "try again in " + seconds + " s",
-                            ctx.request().path())
-                    .put("retryAfterMs", decision.retryAfterMs());
-            ctx.response()
-                    .setStatusCode(ErrorCode.RATE_LIMITED.httpStatus())
-                    .putHeader("content-type", Problems.CONTENT_TYPE)
-                    .end(problem.encode());
+            HttpReplies.problem(
+                    ctx,
+                    ErrorCode.RATE_LIMITED,
+                    "try again in " + seconds + " s",
+                    new JsonObject().put("retryAfterMs", decision.retryAfterMs()));
         });
     }
 

@@ -1,12 +1,15 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.stores.EventsClient;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.RoomArchive;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,25 +17,28 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A room's log for replay, and whole rooms exported and imported as one JSON document. */
+/**
+ * A room's log for replay, and whole rooms exported as a streamed ZIP archive ({@link RoomArchive}) and imported from
+ * one — or from the older single JSON document, which both still speak.
+ */
 final class ArchiveRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);
-    static final String FORMAT = "vertable-room/1";
-    static final long MAX_IMPORT_BYTES = 32L * 1024 * 1024;
     /** The last millisecond of the year 9999: later timestamps are not dates PostgreSQL stores. */
     private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
 
     private final Api api;
+    private final ArchiveLimits limits;
 
-    ArchiveRoutes(Api api) {
+    ArchiveRoutes(Api api, JsonObject config) {
         this.api = api;
+        this.limits = ArchiveLimits.of(config);
     }
 
     void mount(Router router) {
         router.get("/api/rooms/:roomId/events").handler(ctx -> api.respond(ctx, 200, () -> range(ctx)));
         router.get("/api/rooms/:roomId/state").handler(ctx -> api.respond(ctx, 200, () -> stateAt(ctx)));
-        router.get("/api/rooms/:roomId/export").handler(ctx -> api.respond(ctx, 200, () -> export(ctx)));
+        router.get("/api/rooms/:roomId/export").handler(this::export);
         router.post("/api/rooms/import").handler(ctx -> api.respond(ctx, 201, () -> importRoom(ctx)));
     }
 
@@ -40,14 +46,7 @@ final class ArchiveRoutes {
     private Future<JsonObject> range(RoutingContext ctx) {
         long from = param(ctx, "from", 1);
         long to = param(ctx, "to", Long.MAX_VALUE);
-        return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "range")
-                                .put("roomId", ctx.pathParam("roomId"))
-                                .put("from", from)
-                                .put("to", to)));
+        return api.requireGm(ctx).compose(ok -> api.stores.events().range(ctx.pathParam("roomId"), from, to));
     }
 
     /**
@@ -57,11 +56,10 @@ final class ArchiveRoutes {
      */
     private Future<JsonObject> stateAt(RoutingContext ctx) {
         String roomId = ctx.pathParam("roomId");
-        JsonObject request = new JsonObject().put("op", "replayBase").put("roomId", roomId);
         String at = ctx.queryParams().get("at");
-        if (at != null) request.put("at", seq("at", at));
+        Long upTo = at == null ? null : seq("at", at);
         return api.requireGm(ctx)
-                .compose(ok -> api.call(Addresses.PERSIST_EVENTS, request))
+                .compose(ok -> api.stores.events().replayBase(roomId, upTo))
                 .compose(base -> replayTo(roomId, startOf(roomId, base), base.getLong("at"))
                         .map(state -> new JsonObject()
                                 .put("seq", base.getLong("seq"))
@@ -78,23 +76,15 @@ final class ArchiveRoutes {
     private Future<JsonObject> replayTo(String roomId, JsonObject state, long at) {
         long from = state.getLong("seq") + 1;
         if (from > at) return Future.succeededFuture(state);
-        return api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "range")
-                                .put("roomId", roomId)
-                                .put("from", from)
-                                .put("to", at))
-                .compose(page -> {
-                    JsonArray events = page.getJsonArray("events");
-                    if (events.isEmpty()) return Future.succeededFuture(state); // the log has no gaps; never loop
-                    for (Object e : events) {
-                        JsonObject event = (JsonObject) e;
-                        RoomReducer.apply(
-                                state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
-                    }
-                    return replayTo(roomId, state, at);
-                });
+        return api.stores.events().range(roomId, from, at).compose(page -> {
+            JsonArray events = page.getJsonArray("events");
+            if (events.isEmpty()) return Future.succeededFuture(state); // the log has no gaps; never loop
+            for (Object e : events) {
+                JsonObject event = (JsonObject) e;
+                RoomReducer.apply(state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
+            }
+            return replayTo(roomId, state, at);
+        });
     }
 
     /** A seq in a query: a whole number from 0, nothing else. */
@@ -106,12 +96,56 @@ final class ArchiveRoutes {
         return Long.parseLong(text);
     }
 
-    private Future<JsonObject> export(RoutingContext ctx) {
+    /** The ZIP archive, streamed; {@code ?format=json} the older single document (at most 200,000 events). */
+    private void export(RoutingContext ctx) {
+        if ("json".equals(ctx.queryParams().get("format"))) {
+            api.respond(ctx, 200, () -> exportJson(ctx));
+            return;
+        }
+        String roomId = ctx.pathParam("roomId");
+        Api.attempt(() -> api.requireGm(ctx).compose(ok -> api.stores.events().archiveHead(roomId)))
+                .onSuccess(head -> streamArchive(ctx, roomId, head))
+                .onFailure(e -> api.problem(ctx, e));
+    }
+
+    /**
+     * Once the first bytes are out a refusal cannot be sent any more: a failure then resets the response, so the
+     * download fails visibly instead of ending as a short archive.
+     */
+    private void streamArchive(RoutingContext ctx, String roomId, JsonObject head) {
+        long started = System.nanoTime();
+        HttpServerResponse response = ctx.response()
+                .setChunked(true)
+                .putHeader("content-type", RoomArchive.CONTENT_TYPE)
+                .putHeader("content-disposition", "attachment; filename=\"room-" + roomId + ".zip\"")
+                // What the archive will hold, known before its first byte, so a page can show progress and a summary.
+                .putHeader("x-archive-events", Long.toString(head.getLong("seq")))
+                .putHeader(
+                        "x-archive-images",
+                        Integer.toString(head.getJsonArray("assets").size()));
+        new ArchiveWriter(api, roomId, response)
+                .write(head)
+                .onSuccess(written -> {
+                    response.end();
+                    LOG.info(
+                            "room exported node={} room={} events={} images={} bytes={} ms={}",
+                            api.nodeId,
+                            roomId,
+                            written.getLong("events"),
+                            written.getInteger("images"),
+                            written.getLong("bytes"),
+                            (System.nanoTime() - started) / 1_000_000);
+                })
+                .onFailure(e -> {
+                    LOG.warn("room export cut off node={} room={} reason={}", api.nodeId, roomId, e.getMessage());
+                    response.reset();
+                });
+    }
+
+    private Future<JsonObject> exportJson(RoutingContext ctx) {
         String roomId = ctx.pathParam("roomId");
         return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject().put("op", "export").put("roomId", roomId)))
+                .compose(ok -> api.stores.events().export(roomId))
                 .onSuccess(doc -> {
                     ctx.response()
                             .putHeader("content-disposition", "attachment; filename=\"room-" + roomId + ".json\"");
@@ -123,16 +157,38 @@ final class ArchiveRoutes {
                 });
     }
 
+    /** A document checked and ready to store, the state its log folds to, and what it came as. */
+    private record Prepared(JsonObject document, JsonObject state, String from) {}
+
     /**
-     * Checks the document — its format, a log numbered 1..n without gaps that replays cleanly — and stores it as a
-     * new room whose GM is the caller.
+     * A ZIP archive (by its first bytes or its declared type), unpacked and checked on a worker; else the JSON
+     * document. Either is checked whole — limits, format, a log numbered 1..n without gaps that replays cleanly —
+     * before anything is stored, then stored in one transaction as a new room whose GM is the caller.
      */
     private Future<JsonObject> importRoom(RoutingContext ctx) {
-        JsonObject document = Api.body(ctx);
-        if (!FORMAT.equals(document.getString("format"))) {
-            throw new FailureException(ErrorCode.BAD_REQUEST, "not a Vertable room export (format " + FORMAT + ")");
+        Buffer body = ctx.body().buffer();
+        if (ArchiveReader.isZip(body) || declaresZip(ctx)) {
+            return api.vertx
+                    .executeBlocking(() -> prepare(ArchiveReader.read(body, limits), "zip"), false)
+                    .compose(prepared -> store(ctx, prepared));
         }
+        JsonObject document = Api.body(ctx);
+        if (!EventsClient.EXPORT_FORMAT.equals(document.getString("format"))) {
+            throw new FailureException(
+                    ErrorCode.BAD_REQUEST,
+                    "not a Vertable room export (a ZIP archive, or JSON of format " + EventsClient.EXPORT_FORMAT + ")");
+        }
+        return store(ctx, prepare(document, "json"));
+    }
+
+    private static boolean declaresZip(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(RoomArchive.CONTENT_TYPE);
+    }
+
+    private static Prepared prepare(JsonObject document, String from) {
         JsonObject room = document.getValue("room") instanceof JsonObject r ? r : new JsonObject();
+        document.put("room", room);
         room.put("name", Api.text(room, "name", 1, 80));
         if (!(document.getValue("assets", new JsonArray()) instanceof JsonArray)) {
             throw new FailureException(ErrorCode.BAD_REQUEST, "assets must be a list");
@@ -142,19 +198,23 @@ final class ArchiveRoutes {
         JsonObject state = replay(document.getValue("events"));
         String problem = io.vertable.shared.room.RoomValidation.problem(state);
         if (problem != null) throw new FailureException(ErrorCode.BAD_REQUEST, "the room cannot be served: " + problem);
+        return new Prepared(document, state, from);
+    }
+
+    private Future<JsonObject> store(RoutingContext ctx, Prepared prepared) {
         String owner = Api.identity(ctx).userId();
-        return api.call(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "import")
-                                .put("ownerId", owner)
-                                .put("document", document)
-                                .put("state", state))
+        return api.stores
+                .events()
+                .importRoom(owner, prepared.document(), prepared.state())
                 .onSuccess(created -> LOG.info(
-                        "room imported node={} room={} events={} by={}",
+                        "room imported node={} room={} events={} images={} from={} by={}",
                         api.nodeId,
                         created.getString("id"),
                         created.getLong("seq"),
+                        prepared.document()
+                                .getJsonArray("assets", new JsonArray())
+                                .size(),
+                        prepared.from(),
                         owner));
     }
 
@@ -193,9 +253,9 @@ final class ArchiveRoutes {
         int n = 0;
         for (Object c : characters) {
             n++;
-            io.vertable.shared.Failure invalid = c instanceof JsonObject character
+            io.vertable.shared.wire.Failure invalid = c instanceof JsonObject character
                     ? io.vertable.dice.CharacterInput.check(character, true)
-                    : io.vertable.shared.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
+                    : io.vertable.shared.wire.Failure.of(ErrorCode.BAD_REQUEST, "not an object");
             if (invalid != null)
                 throw new FailureException(invalid.code(), "character " + n + ": " + invalid.message());
         }

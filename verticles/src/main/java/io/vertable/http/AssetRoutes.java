@@ -1,12 +1,11 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.StreamAddress;
 import io.vertable.shared.asset.AssetLimits;
 import io.vertable.shared.asset.ImageType;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerFileUpload;
@@ -148,15 +147,15 @@ final class AssetRoutes {
                         ErrorCode.ASSET_NOT_AN_IMAGE, "the file's content is not a PNG, JPEG, GIF or WebP image"));
         String roomId = ctx.pathParam("roomId");
         String userId = Api.identity(ctx).userId();
-        JsonObject request = new JsonObject()
-                .put("op", "create")
-                .put("roomId", roomId)
+        JsonObject stored = new JsonObject()
                 .put("uploadedBy", userId)
                 .put("name", assetName(ctx.request().getFormAttribute("name"), upload.filename, type))
                 .put("contentType", type.contentType())
                 .put("sha256", sha256(bytes))
                 .put("content", upload.content);
-        return api.call(Addresses.PERSIST_ASSETS, request)
+        return api.stores
+                .assets()
+                .create(roomId, stored)
                 .onSuccess(asset -> LOG.info(
                         "asset uploaded node={} room={} user={} asset={} type={} bytes={}",
                         api.nodeId,
@@ -203,10 +202,7 @@ final class AssetRoutes {
     // ---- list, delete ----
 
     private Future<JsonObject> list(RoutingContext ctx) {
-        return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_ASSETS,
-                        new JsonObject().put("op", "list").put("roomId", ctx.pathParam("roomId"))));
+        return api.requireGm(ctx).compose(ok -> api.stores.assets().list(ctx.pathParam("roomId")));
     }
 
     private Future<JsonObject> delete(RoutingContext ctx) {
@@ -214,12 +210,7 @@ final class AssetRoutes {
         String assetId = assetId(ctx);
         String userId = Api.identity(ctx).userId();
         return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_ASSETS,
-                        new JsonObject()
-                                .put("op", "delete")
-                                .put("roomId", roomId)
-                                .put("assetId", assetId)))
+                .compose(ok -> api.stores.assets().delete(roomId, assetId))
                 .onSuccess(done -> LOG.info(
                         "asset deleted node={} room={} user={} asset={}", api.nodeId, roomId, userId, assetId));
     }
@@ -234,13 +225,12 @@ final class AssetRoutes {
 
     /** The bytes, to a member of the asset's room only; to anyone else the asset does not exist. */
     private void serve(RoutingContext ctx) {
-        Api.attempt(() -> api.call(
-                        Addresses.PERSIST_ASSETS,
-                        new JsonObject()
-                                .put("op", "get")
-                                .put("assetId", assetId(ctx))
-                                .put("userId", Api.identity(ctx).userId())
-                                .put("etags", etags(ctx.request().getHeader("if-none-match")))))
+        Api.attempt(() -> api.stores
+                        .assets()
+                        .get(
+                                assetId(ctx),
+                                Api.identity(ctx).userId(),
+                                etags(ctx.request().getHeader("if-none-match"))))
                 .onSuccess(asset -> send(ctx, asset))
                 .onFailure(e -> api.problem(ctx, e));
     }

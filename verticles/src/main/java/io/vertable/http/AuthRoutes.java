@@ -1,11 +1,11 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.HttpReplies;
 import io.vertable.security.Identity;
 import io.vertable.security.Passwords;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +73,7 @@ final class AuthRoutes {
                 .handler(ctx -> api.respond(ctx, 200, () -> claim(ctx)));
         router.get("/api/me")
                 .handler(api::authenticate)
-                .handler(ctx -> Api.json(ctx, 200, Api.identity(ctx).toJson()));
+                .handler(ctx -> HttpReplies.json(ctx, 200, Api.identity(ctx).toJson()));
     }
 
     private Future<JsonObject> register(RoutingContext ctx) {
@@ -83,13 +83,7 @@ final class AuthRoutes {
         String displayName = Api.displayName(body);
         return passwords
                 .hash(password)
-                .compose(hash -> api.call(
-                        Addresses.PERSIST_ACCOUNTS,
-                        new JsonObject()
-                                .put("op", "register")
-                                .put("username", username)
-                                .put("passwordHash", hash)
-                                .put("displayName", displayName)))
+                .compose(hash -> api.stores.accounts().register(username, hash, displayName))
                 .map(reply -> {
                     JsonObject user = withConfiguredAdmin(reply.getJsonObject("user"));
                     LOG.info(
@@ -105,15 +99,12 @@ final class AuthRoutes {
         JsonObject body = Api.body(ctx);
         String username = Api.text(body, "username", 1, 64).toLowerCase(Locale.ROOT);
         String password = body.getValue("password") instanceof String p && p.length() <= 200 ? p : "";
-        return api.call(
-                        Addresses.PERSIST_ACCOUNTS,
-                        new JsonObject().put("op", "findForLogin").put("username", username))
-                .compose(found -> passwords
-                        .matches(password, found.getString("passwordHash"))
-                        .map(ok -> {
-                            if (!ok) throw new FailureException(ErrorCode.INVALID_CREDENTIALS, null);
-                            return session(withConfiguredAdmin(found.getJsonObject("user")));
-                        }));
+        return api.stores.accounts().findForLogin(username).compose(found -> passwords
+                .matches(password, found.getString("passwordHash"))
+                .map(ok -> {
+                    if (!ok) throw new FailureException(ErrorCode.INVALID_CREDENTIALS, null);
+                    return session(withConfiguredAdmin(found.getJsonObject("user")));
+                }));
     }
 
     private Future<JsonObject> logout(RoutingContext ctx) {
@@ -127,18 +118,11 @@ final class AuthRoutes {
     /** A new token in the same session, with the account's current name and server role read again. */
     private Future<JsonObject> refresh(RoutingContext ctx) {
         Identity identity = Api.identity(ctx);
-        return api.call(
-                        Addresses.PERSIST_ACCOUNTS,
-                        new JsonObject().put("op", "get").put("userId", identity.userId()))
-                .map(found -> {
-                    JsonObject user = withConfiguredAdmin(found.getJsonObject("user"));
-                    String token =
-                            api.tokens.reissue(identity, user.getString("displayName"), user.getBoolean("admin"));
-                    return new JsonObject()
-                            .put("user", user)
-                            .put("token", token)
-                            .put("expiresIn", api.tokens.ttlSeconds());
-                });
+        return api.stores.accounts().get(identity.userId()).map(found -> {
+            JsonObject user = withConfiguredAdmin(found.getJsonObject("user"));
+            String token = api.tokens.reissue(identity, user.getString("displayName"), user.getBoolean("admin"));
+            return new JsonObject().put("user", user).put("token", token).put("expiresIn", api.tokens.ttlSeconds());
+        });
     }
 
     /**
@@ -149,9 +133,9 @@ final class AuthRoutes {
         String credential = DeviceCookies.read(ctx);
         if (credential == null || credential.isEmpty())
             return Future.failedFuture(new FailureException(ErrorCode.UNAUTHENTICATED, "no device credential"));
-        return api.call(
-                        Addresses.PERSIST_ACCOUNTS,
-                        new JsonObject().put("op", "device.use").put("credential", credential))
+        return api.stores
+                .accounts()
+                .useDevice(credential)
                 .map(used -> {
                     devices.set(ctx, used.getString("credential"));
                     JsonObject user = used.getJsonObject("user");
@@ -172,9 +156,7 @@ final class AuthRoutes {
         String credential = DeviceCookies.read(ctx);
         devices.clear(ctx);
         if (credential == null || credential.isEmpty()) return Future.succeededFuture(new JsonObject());
-        return api.call(
-                Addresses.PERSIST_ACCOUNTS,
-                new JsonObject().put("op", "device.forget").put("credential", credential));
+        return api.stores.accounts().forgetDevice(credential);
     }
 
     /** A guest keeps their identity (rooms, tokens, sheets) and becomes an account with a username and password. */
@@ -185,13 +167,7 @@ final class AuthRoutes {
         Identity identity = Api.identity(ctx);
         return passwords
                 .hash(password)
-                .compose(hash -> api.call(
-                        Addresses.PERSIST_ACCOUNTS,
-                        new JsonObject()
-                                .put("op", "claim")
-                                .put("userId", identity.userId())
-                                .put("username", username)
-                                .put("passwordHash", hash)))
+                .compose(hash -> api.stores.accounts().claim(identity.userId(), username, hash))
                 .map(reply -> {
                     LOG.info("guest became an account node={} user={}", api.nodeId, identity.userId());
                     return session(withConfiguredAdmin(reply.getJsonObject("user")));

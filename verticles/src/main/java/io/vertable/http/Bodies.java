@@ -1,7 +1,7 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -10,8 +10,11 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Request bodies are read only when a route asks, after it has authenticated and authorized the caller: every request
@@ -29,25 +32,37 @@ final class Bodies {
 
     /** Retry-After of a refusal for want of budget: bodies in flight are read within seconds. */
     static final int BUSY_RETRY_SECONDS = 2;
+    /** A body's deadline is its read time plus what it needs at this pace (half a megabit): a big import on a slow uplink is not cut off. */
+    static final long SLOWEST_UPLINK_BYTES_PER_SECOND = 64 * 1024;
 
     private static final String READING = "vtt.body-reading";
+    private static final Logger LOG = LoggerFactory.getLogger(Bodies.class);
 
     private final Budget budget;
+    private final long readMs;
     private final Api api;
 
-    Bodies(Vertx vertx, long budgetBytes, Api api) {
+    Bodies(Vertx vertx, long budgetBytes, long readMs, Api api) {
         this.budget = Budget.of(vertx, budgetBytes);
+        this.readMs = readMs;
         this.api = api;
     }
 
-    /** Bytes the node may hold in request bodies at once; one object per node. */
+    /**
+     * Bytes the node may hold in request bodies at once; one object per node. One caller (a user, or an address
+     * before it signs in) may hold a quarter of it: always one body that fits, a second one only within its share, so
+     * no caller alone can keep everyone else waiting.
+     */
     static final class Budget implements Shareable {
         private static final String MAP = "vtt.http-body-budget";
         final long capacity;
+        final long share;
         private final AtomicLong used = new AtomicLong();
+        private final ConcurrentHashMap<String, Long> byCaller = new ConcurrentHashMap<>();
 
         private Budget(long capacity) {
             this.capacity = capacity;
+            this.share = capacity / 4;
         }
 
         static Budget of(Vertx vertx, long capacity) {
@@ -57,12 +72,26 @@ final class Bodies {
             return existing == null ? fresh : existing;
         }
 
-        boolean tryReserve(long bytes) {
-            return used.getAndUpdate(now -> now + bytes <= capacity ? now + bytes : now) + bytes <= capacity;
+        boolean tryReserve(String caller, long bytes) {
+            boolean[] fits = {false};
+            byCaller.compute(caller, (key, held) -> {
+                long now = held == null ? 0 : held;
+                fits[0] = now == 0 || now + bytes <= share;
+                return fits[0] ? now + bytes : held;
+            });
+            if (!fits[0]) return false;
+            if (used.getAndUpdate(now -> now + bytes <= capacity ? now + bytes : now) + bytes <= capacity) return true;
+            releaseCaller(caller, bytes);
+            return false;
         }
 
-        void release(long bytes) {
+        void release(String caller, long bytes) {
             used.addAndGet(-bytes);
+            releaseCaller(caller, bytes);
+        }
+
+        private void releaseCaller(String caller, long bytes) {
+            byCaller.computeIfPresent(caller, (key, held) -> held - bytes <= 0 ? null : held - bytes);
         }
     }
 
@@ -118,16 +147,48 @@ final class Bodies {
             return false;
         }
         if (size == 0) return true;
-        if (!budget.tryReserve(size)) {
+        String caller = callerOf(ctx);
+        if (!budget.tryReserve(caller, size)) {
             ctx.response().putHeader("retry-after", Integer.toString(BUSY_RETRY_SECONDS));
             api.problem(ctx, new FailureException(ErrorCode.SERVER_BUSY, null));
             return false;
         }
         AtomicBoolean released = new AtomicBoolean();
+        long deadline = ctx.vertx()
+                .setTimer(readMs + size * 1000 / SLOWEST_UPLINK_BYTES_PER_SECOND, id -> cutOffSlow(ctx, size));
         ctx.addEndHandler(done -> {
-            if (released.compareAndSet(false, true)) budget.release(size);
+            ctx.vertx().cancelTimer(deadline);
+            if (released.compareAndSet(false, true)) budget.release(caller, size);
         });
         return true;
+    }
+
+    /**
+     * A body still arriving at its deadline holds budget others need (a trickle, on purpose or not): answer, cut the
+     * connection, and so free its share. A body read in time is left alone, whatever its route does next.
+     */
+    private void cutOffSlow(RoutingContext ctx, long reserved) {
+        HttpServerRequest request = ctx.request();
+        if (request.isEnded() || ctx.response().ended()) return;
+        LOG.info(
+                "request body too slow node={} path={} read={} of {} bytes ip={}",
+                api.nodeId,
+                request.path(),
+                request.bytesRead(),
+                reserved,
+                Api.clientIp(ctx));
+        // Closed once the answer is out: the rest of a trickle is not worth reading.
+        ctx.addEndHandler(answered -> {
+            if (request.version() == HttpVersion.HTTP_2) request.response().reset();
+            else request.connection().close();
+        });
+        api.problem(ctx, new FailureException(ErrorCode.BODY_TOO_SLOW, "send it within " + readMs / 1000 + " s"));
+    }
+
+    /** Whose share a body counts against: the signed-in user, else the address it comes from. */
+    private static String callerOf(RoutingContext ctx) {
+        var identity = Api.identity(ctx);
+        return identity != null ? "user:" + identity.userId() : "ip:" + Api.clientIp(ctx);
     }
 
     /** The declared length; a body of unknown length may grow to {@code maxBytes}; a request without one takes 0. */

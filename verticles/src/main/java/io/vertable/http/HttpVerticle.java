@@ -1,12 +1,13 @@
 package io.vertable.http;
 
-import io.vertable.node.NodeContext;
-import io.vertable.node.Servers;
-import io.vertable.node.ServiceVerticle;
+import io.vertable.kit.HttpReplies;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.Servers;
+import io.vertable.kit.ServiceVerticle;
 import io.vertable.security.Passwords;
 import io.vertable.security.Security;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -51,11 +52,15 @@ public final class HttpVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
-        return Security.create(vertx, config()).compose(kit -> {
-            security = kit;
-            readiness = new Readiness(vertx, node, security.redis());
-            return listen(routes());
-        });
+        return Security.create(vertx, config())
+                .onSuccess(this::checkReadinessWith)
+                .compose(ready -> listen(routes()));
+    }
+
+    /** Readiness asks the services (and Redis) this node depends on. */
+    private void checkReadinessWith(Security security) {
+        this.security = security;
+        readiness = new Readiness(vertx, node, security.redis());
     }
 
     @Override
@@ -77,18 +82,19 @@ public final class HttpVerticle extends ServiceVerticle {
                 security.tokens(),
                 security.limiter(),
                 node.nodeId(),
-                node.config().section("http").getInteger("bodyBudgetBytes"));
+                node.config().section("http").getInteger("bodyBudgetBytes"),
+                node.config().section("http").getInteger("bodyReadSeconds") * 1000L);
         var assets = new AssetRoutes(api, config());
         assets.mountUpload(router);
         router.get("/api/config").handler(this::clientConfig);
         router.get(OPENAPI_PATH).handler(new OpenApiDocument()::serve);
         new AuthRoutes(api, new Passwords(vertx), config()).mount(router);
         new RoomRoutes(api, config()).mount(router); // authenticates /api/rooms*, so it comes first
-        new ArchiveRoutes(api).mount(router);
+        new ArchiveRoutes(api, config()).mount(router);
         new TableRoutes(api, config()).mount(router);
         assets.mount(router);
         new AdminRoutes(api, node).mount(router);
-        router.route("/api/*").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such API route"));
+        router.route("/api/*").handler(ctx -> HttpReplies.problem(ctx, ErrorCode.NOT_FOUND, "no such API route"));
         // Invite links open the client, which reads the code from the path.
         router.get("/join/:code").handler(ctx -> ctx.reroute("/index.html"));
         router.route().handler(StaticHandler.create(CLIENT_FOLDER).setCachingEnabled(true));
@@ -114,18 +120,19 @@ public final class HttpVerticle extends ServiceVerticle {
     }
 
     private void live(RoutingContext ctx) {
-        json(ctx, 200, new JsonObject().put("status", "UP").put("node", node.nodeId()));
+        HttpReplies.json(ctx, 200, new JsonObject().put("status", "UP").put("node", node.nodeId()));
     }
 
     private void ready(RoutingContext ctx) {
         readiness
                 .report()
-                .onSuccess(report -> json(ctx, "DOWN".equals(report.getString("status")) ? 503 : 200, report));
+                .onSuccess(
+                        report -> HttpReplies.json(ctx, "DOWN".equals(report.getString("status")) ? 503 : 200, report));
     }
 
     private void clientConfig(RoutingContext ctx) {
         JsonObject bridge = node.config().section("bridge");
-        json(
+        HttpReplies.json(
                 ctx,
                 200,
                 new JsonObject()
@@ -133,7 +140,10 @@ public final class HttpVerticle extends ServiceVerticle {
                         .put("bridgePort", bridgePort(bridge))
                         .put("bridgePath", "/eventbus")
                         .put("bridgeUrl", publicBridgeUrl())
-                        .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes")));
+                        .put("uploadMaxBytes", node.config().section("uploads").getInteger("maxBytes"))
+                        .put(
+                                "archiveMaxBytes",
+                                node.config().section("archives").getLong("maxBytes")));
     }
 
     /**
@@ -158,24 +168,16 @@ public final class HttpVerticle extends ServiceVerticle {
 
     private void failed(RoutingContext ctx) {
         switch (ctx.statusCode()) {
-            case 404 -> Problems.send(ctx, ErrorCode.NOT_FOUND, null);
-            case 405 -> Problems.send(ctx, ErrorCode.BAD_REQUEST, "method not allowed here");
-            case 413 -> Problems.send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the body is over this route's limit");
-            case 400 -> Problems.send(ctx, ErrorCode.BAD_REQUEST, null);
+            case 404 -> HttpReplies.problem(ctx, ErrorCode.NOT_FOUND, null);
+            case 405 -> HttpReplies.problem(ctx, ErrorCode.BAD_REQUEST, "method not allowed here");
+            case 413 -> HttpReplies.problem(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "the body is over this route's limit");
+            case 400 -> HttpReplies.problem(ctx, ErrorCode.BAD_REQUEST, null);
             default -> internalError(ctx);
         }
     }
 
     private void internalError(RoutingContext ctx) {
         LOG.error("request failed node={} path={}", node.nodeId(), ctx.request().path(), ctx.failure());
-        if (!ctx.response().ended()) Problems.send(ctx, ErrorCode.INTERNAL, null);
-    }
-
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .putHeader("cache-control", "no-store")
-                .end(body.encode());
+        if (!ctx.response().ended()) HttpReplies.problem(ctx, ErrorCode.INTERNAL, null);
     }
 }

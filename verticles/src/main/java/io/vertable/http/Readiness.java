@@ -1,7 +1,8 @@
 package io.vertable.http;
 
-import io.vertable.node.NodeContext;
-import io.vertable.shared.Addresses;
+import io.vertable.kit.NodeContext;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Readiness {
 
-    static final long CHECK_TIMEOUT_MS = 2_000;
+    static final long CHECK_TIMEOUT_MS = Deadlines.READINESS_CHECK_MS;
 
     private final Vertx vertx;
     private final NodeContext node;

@@ -1,12 +1,13 @@
 package io.vertable.http;
 
-import io.vertable.node.FailureException;
 import io.vertable.security.Identity;
 import io.vertable.security.RateLimiter.Limit;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.StreamAddress;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -25,11 +26,13 @@ final class RoomRoutes {
     private final Limit writes;
     private final Limit acceptPerIp;
     private final DeviceCookies devices;
+    private final long importBytes;
 
     RoomRoutes(Api api, JsonObject config) {
         this.api = api;
         this.publicUrl = config.getJsonObject("http").getString("publicUrl");
         this.devices = new DeviceCookies(publicUrl);
+        this.importBytes = ArchiveLimits.of(config).maxBytes();
         this.writes =
                 Limit.perMinute("rest-write", config.getJsonObject("rateLimits").getInteger("restWritesPerMinute"));
         this.acceptPerIp =
@@ -44,7 +47,7 @@ final class RoomRoutes {
                 .method(HttpMethod.DELETE)
                 .handler(api.limited(writes, ctx -> Api.identity(ctx).userId()));
         // Bodies only now, from a caller known and within the write rate: whole-room imports large, the rest small.
-        router.post("/api/rooms/import").handler(api.bodies.read(ArchiveRoutes.MAX_IMPORT_BYTES));
+        router.post("/api/rooms/import").handler(api.bodies.read(importBytes));
         router.route("/api/rooms*")
                 .method(HttpMethod.POST)
                 .method(HttpMethod.PATCH)
@@ -57,7 +60,9 @@ final class RoomRoutes {
         router.delete("/api/rooms/:roomId").handler(ctx -> api.respond(ctx, 200, () -> delete(ctx)));
         router.delete("/api/rooms/:roomId/bans/:userId").handler(ctx -> api.respond(ctx, 200, () -> unban(ctx)));
         router.get("/api/rooms/:roomId/roster").handler(ctx -> api.respond(ctx, 200, () -> roster(ctx)));
-        router.get("/api/rooms/:roomId/members").handler(ctx -> api.respond(ctx, 200, () -> gm(ctx, "members", null)));
+        router.get("/api/rooms/:roomId/members")
+                .handler(ctx -> api.respond(
+                        ctx, 200, () -> gm(ctx, () -> api.stores.rooms().members(roomId(ctx)))));
         router.patch("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> changeRole(ctx)));
         router.delete("/api/rooms/:roomId/members/:userId").handler(ctx -> api.respond(ctx, 200, () -> remove(ctx)));
         router.delete("/api/rooms/:roomId/members/:userId/devices")
@@ -66,7 +71,9 @@ final class RoomRoutes {
         router.get("/api/rooms/:roomId/invites").handler(ctx -> api.respond(ctx, 200, () -> listInvites(ctx)));
         router.delete("/api/rooms/:roomId/invites/:code")
                 .handler(ctx -> api.respond(
-                        ctx, 200, () -> gm(ctx, "revokeInvite", new JsonObject().put("code", ctx.pathParam("code")))));
+                        ctx,
+                        200,
+                        () -> gm(ctx, () -> api.stores.rooms().revokeInvite(roomId(ctx), ctx.pathParam("code")))));
 
         router.get("/api/invites/:code")
                 .handler(api.limited(acceptPerIp, Api::clientIp))
@@ -81,24 +88,20 @@ final class RoomRoutes {
     private Future<JsonObject> create(RoutingContext ctx) {
         String name = Api.text(Api.body(ctx), "name", 1, 80);
         String owner = Api.identity(ctx).userId();
-        return api.call(
-                        Addresses.PERSIST_ROOMS,
-                        new JsonObject().put("op", "create").put("name", name).put("ownerId", owner))
+        return api.stores
+                .rooms()
+                .create(name, owner)
                 .onSuccess(room ->
                         LOG.info("room created node={} room={} gm={}", api.nodeId, room.getString("id"), owner));
     }
 
     private Future<JsonObject> list(RoutingContext ctx) {
-        return api.call(
-                Addresses.PERSIST_ROOMS,
-                new JsonObject()
-                        .put("op", "listForUser")
-                        .put("userId", Api.identity(ctx).userId()));
+        return api.stores.rooms().listForUser(Api.identity(ctx).userId());
     }
 
     private Future<JsonObject> get(RoutingContext ctx) {
-        return api.roleIn(ctx).compose(role -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "get"))
-                .map(room -> room.put("role", role.name())));
+        return api.roleIn(ctx)
+                .compose(role -> api.stores.rooms().get(roomId(ctx)).map(room -> room.put("role", role.name())));
     }
 
     /**
@@ -107,7 +110,7 @@ final class RoomRoutes {
      */
     private Future<JsonObject> roster(RoutingContext ctx) {
         return api.roleIn(ctx)
-                .compose(role -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "members")))
+                .compose(role -> api.stores.rooms().members(roomId(ctx)))
                 .map(answer -> {
                     var people = new io.vertx.core.json.JsonArray();
                     answer.getJsonArray("members").stream()
@@ -132,7 +135,7 @@ final class RoomRoutes {
             change.put("archived", archived);
         }
         if (change.isEmpty()) throw new FailureException(ErrorCode.BAD_REQUEST, "send a name, archived, or both");
-        return gm(ctx, "update", change)
+        return gm(ctx, () -> api.stores.rooms().update(roomId(ctx), change))
                 .onSuccess(room -> LOG.info(
                         "room changed node={} room={} change={} by={}",
                         api.nodeId,
@@ -149,19 +152,19 @@ final class RoomRoutes {
         String typed = ctx.queryParams().get("name");
         String roomId = ctx.pathParam("roomId");
         return api.requireGm(ctx)
-                .compose(ok -> api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "get")))
+                .compose(ok -> api.stores.rooms().get(roomId))
                 .compose(room -> {
                     if (!room.getString("name").equals(typed))
                         throw new FailureException(
                                 ErrorCode.ROOM_NAME_MISMATCH, "type the room's name exactly to delete it");
-                    return api.call(Addresses.PERSIST_ROOMS, roomOp(ctx, "delete"));
+                    return api.stores.rooms().delete(roomId);
                 })
                 .onSuccess(done -> {
                     api.vertx
                             .eventBus()
                             .publish(
                                     Addresses.BRIDGE_CONTROL,
-                                    new JsonObject().put("type", "room-deleted").put("roomId", roomId));
+                                    BridgeControl.roomDeleted(roomId).toJson());
                     LOG.info(
                             "room deleted node={} room={} by={}",
                             api.nodeId,
@@ -173,7 +176,7 @@ final class RoomRoutes {
     /** Lifts a ban: the person may join again through an invite, as a new member. */
     private Future<JsonObject> unban(RoutingContext ctx) {
         String userId = memberId(ctx);
-        return gm(ctx, "unban", new JsonObject().put("userId", userId))
+        return gm(ctx, () -> api.stores.rooms().unban(roomId(ctx), userId))
                 .onSuccess(done -> LOG.info(
                         "ban lifted node={} room={} user={} by={}",
                         api.nodeId,
@@ -182,16 +185,14 @@ final class RoomRoutes {
                         Api.identity(ctx).userId()));
     }
 
-    /** A GM-only room operation, with extra fields. */
-    private Future<JsonObject> gm(RoutingContext ctx, String op, JsonObject extra) {
-        JsonObject request = roomOp(ctx, op);
-        if (extra != null) request.mergeIn(extra);
-        return api.requireGm(ctx).compose(ok -> api.call(Addresses.PERSIST_ROOMS, request));
+    /** A room operation only the room's GMs may ask for. */
+    private Future<JsonObject> gm(RoutingContext ctx, java.util.function.Supplier<Future<JsonObject>> operation) {
+        return api.requireGm(ctx).compose(ok -> operation.get());
     }
 
     /** Each invite with the link to share, built like the one the create answer gives (it honours the public URL). */
     private Future<JsonObject> listInvites(RoutingContext ctx) {
-        return gm(ctx, "listInvites", null).map(answer -> {
+        return gm(ctx, () -> api.stores.rooms().listInvites(roomId(ctx))).map(answer -> {
             answer.getJsonArray("invites").forEach(invite -> ((JsonObject) invite)
                     .put("url", joinUrl(ctx, ((JsonObject) invite).getString("code"))));
             return answer;
@@ -201,17 +202,16 @@ final class RoomRoutes {
     private Future<JsonObject> changeRole(RoutingContext ctx) {
         RoomRole role = Api.role(Api.body(ctx));
         String userId = memberId(ctx);
-        return gm(ctx, "setRole", new JsonObject().put("userId", userId).put("role", role.name()))
-                .onSuccess(done -> membershipChanged(
-                        ctx, userId, new JsonObject().put("change", "role").put("role", role.name())));
+        return gm(ctx, () -> api.stores.rooms().setRole(roomId(ctx), userId, role))
+                .onSuccess(done -> membershipChanged(ctx, userId, BridgeControl.Change.ROLE, role));
     }
 
     private Future<JsonObject> remove(RoutingContext ctx) {
         boolean ban = "true".equals(ctx.queryParams().get("ban"));
         String userId = memberId(ctx);
-        return gm(ctx, "removeMember", new JsonObject().put("userId", userId).put("ban", ban))
-                .onSuccess(done ->
-                        membershipChanged(ctx, userId, new JsonObject().put("change", ban ? "banned" : "kicked")));
+        return gm(ctx, () -> api.stores.rooms().removeMember(roomId(ctx), userId, ban))
+                .onSuccess(done -> membershipChanged(
+                        ctx, userId, ban ? BridgeControl.Change.BANNED : BridgeControl.Change.KICKED, null));
     }
 
     private Future<JsonObject> invite(RoutingContext ctx) {
@@ -224,22 +224,20 @@ final class RoomRoutes {
                 .put("createdBy", Api.identity(ctx).userId())
                 .put("maxUses", maxUses)
                 .put("expiresInMinutes", expires);
-        return gm(ctx, "createInvite", request)
+        return gm(ctx, () -> api.stores.rooms().createInvite(roomId(ctx), request))
                 .map(invite -> invite.put("url", joinUrl(ctx, invite.getString("code"))));
     }
 
     private Future<JsonObject> preview(RoutingContext ctx) {
-        return api.call(
-                Addresses.PERSIST_ROOMS,
-                new JsonObject().put("op", "previewInvite").put("code", code(ctx)));
+        return api.stores.rooms().previewInvite(code(ctx));
     }
 
     private Future<JsonObject> accept(RoutingContext ctx) {
         Identity caller = Api.identity(ctx);
-        JsonObject request = new JsonObject().put("op", "acceptInvite").put("code", code(ctx));
-        if (caller != null) request.put("userId", caller.userId());
-        else request.put("displayName", Api.displayName(Api.body(ctx)));
-        return api.call(Addresses.PERSIST_ROOMS, request)
+        String code = code(ctx);
+        return (caller != null
+                        ? api.stores.rooms().acceptInvite(code, caller.userId(), null)
+                        : api.stores.rooms().acceptInvite(code, null, Api.displayName(Api.body(ctx))))
                 .compose(joined -> caller != null ? Future.succeededFuture(joined) : withDevice(ctx, joined))
                 .map(joined -> {
                     JsonObject user = joined.getJsonObject("user");
@@ -260,27 +258,22 @@ final class RoomRoutes {
     /** A new guest's browser gets its way back (a device credential cookie) with the first session. */
     private Future<JsonObject> withDevice(RoutingContext ctx, JsonObject joined) {
         String userId = joined.getJsonObject("user").getString("id");
-        return api.call(
-                        Addresses.PERSIST_ACCOUNTS,
-                        new JsonObject().put("op", "device.issue").put("userId", userId))
-                .map(issued -> {
-                    devices.set(ctx, issued.getString("credential"));
-                    return joined;
-                });
+        return api.stores.accounts().issueDevice(userId).map(issued -> {
+            devices.set(ctx, issued.getString("credential"));
+            return joined;
+        });
     }
 
     /** The GM signs a guest member's browsers out: their device credentials stop working. */
     private Future<JsonObject> signOutDevices(RoutingContext ctx) {
         String userId = memberId(ctx);
-        return gm(ctx, "members", null)
+        return gm(ctx, () -> api.stores.rooms().members(roomId(ctx)))
                 .compose(answer -> {
                     boolean guest = answer.getJsonArray("members").stream()
                             .map(JsonObject.class::cast)
                             .anyMatch(m -> m.getString("userId").equals(userId) && m.getBoolean("guest"));
                     if (!guest) throw new FailureException(ErrorCode.NOT_FOUND, "no guest of this room has that id");
-                    return api.call(
-                            Addresses.PERSIST_ACCOUNTS,
-                            new JsonObject().put("op", "device.revoke").put("userId", userId));
+                    return api.stores.accounts().revokeDevices(userId);
                 })
                 .onSuccess(done -> LOG.info(
                         "guest devices signed out node={} room={} user={} count={} by={}",
@@ -291,27 +284,22 @@ final class RoomRoutes {
                         Api.identity(ctx).userId()));
     }
 
-    private void membershipChanged(RoutingContext ctx, String userId, JsonObject what) {
+    private void membershipChanged(RoutingContext ctx, String userId, BridgeControl.Change change, RoomRole role) {
         String roomId = ctx.pathParam("roomId");
-        api.vertx
-                .eventBus()
-                .publish(
-                        Addresses.BRIDGE_CONTROL,
-                        what.copy()
-                                .put("type", "membership")
-                                .put("roomId", roomId)
-                                .put("userId", userId));
+        BridgeControl control = BridgeControl.membership(roomId, userId, change, role);
+        api.vertx.eventBus().publish(Addresses.BRIDGE_CONTROL, control.toJson());
         LOG.info(
-                "membership changed node={} room={} user={} change={} by={}",
+                "membership changed node={} room={} user={} change={} role={} by={}",
                 api.nodeId,
                 roomId,
                 userId,
-                what.encode(),
+                change,
+                role,
                 Api.identity(ctx).userId());
     }
 
-    private static JsonObject roomOp(RoutingContext ctx, String op) {
-        return new JsonObject().put("op", op).put("roomId", ctx.pathParam("roomId"));
+    private static String roomId(RoutingContext ctx) {
+        return ctx.pathParam("roomId");
     }
 
     private static String memberId(RoutingContext ctx) {

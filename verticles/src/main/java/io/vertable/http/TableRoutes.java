@@ -2,7 +2,9 @@ package io.vertable.http;
 
 import io.vertable.security.RateLimiter.Limit;
 import io.vertable.security.RoomMember;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Commands;
+import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class TableRoutes {
 
-    private static final long SERVICE_TIMEOUT_MS = 8_000;
+    private static final long SERVICE_TIMEOUT_MS = Deadlines.ROUTE_MS;
 
     private final Api api;
     private final Limit rollsPerIp;
@@ -45,14 +47,11 @@ final class TableRoutes {
 
     /** Per roller, every die the room's stored rolls show, whatever their mode: the GMs' statistics chart. */
     private Future<JsonObject> diceStats(RoutingContext ctx) {
-        return api.requireGm(ctx)
-                .compose(ok -> api.call(
-                        Addresses.PERSIST_CHAT,
-                        new JsonObject().put("op", "diceStats").put("roomId", ctx.pathParam("roomId"))));
+        return api.requireGm(ctx).compose(ok -> api.stores.chat().diceStats(ctx.pathParam("roomId")));
     }
 
     private Future<JsonObject> chat(RoutingContext ctx, String op) {
-        JsonObject request = new JsonObject().put("op", op);
+        JsonObject request = Commands.named(op);
         copyNumber(ctx, request, "before");
         copyNumber(ctx, request, "limit");
         if (ctx.queryParams().get("q") != null)
@@ -61,7 +60,7 @@ final class TableRoutes {
     }
 
     private Future<JsonObject> dice(RoutingContext ctx, String op, JsonObject body) {
-        JsonObject request = body.copy().put("op", op);
+        JsonObject request = body.copy().put(Commands.OP, op);
         if (ctx.pathParam("characterId") != null) request.put("id", ctx.pathParam("characterId"));
         return asMember(ctx, Addresses.DICE_COMMAND, request);
     }
@@ -71,7 +70,7 @@ final class TableRoutes {
         String roomId = ctx.pathParam("roomId");
         var identity = Api.identity(ctx);
         return api.roleIn(ctx).compose(role -> {
-            RoomMember member = new RoomMember(identity.userId(), identity.displayName(), role);
+            RoomMember member = RoomMember.of(identity, role);
             return api.vertx
                     .eventBus()
                     .<JsonObject>request(
@@ -90,8 +89,8 @@ final class TableRoutes {
         try {
             request.put(name, Long.parseLong(text));
         } catch (NumberFormatException e) {
-            throw new io.vertable.node.FailureException(
-                    io.vertable.shared.ErrorCode.BAD_REQUEST, name + " must be a whole number");
+            throw new io.vertable.shared.wire.FailureException(
+                    io.vertable.shared.wire.ErrorCode.BAD_REQUEST, name + " must be a whole number");
         }
     }
 }

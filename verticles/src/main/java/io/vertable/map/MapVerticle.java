@@ -1,14 +1,15 @@
 package io.vertable.map;
 
-import io.vertable.node.FailureException;
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.bus.Replies;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
-import io.vertable.shared.StreamAddress;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Replies;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -55,9 +56,14 @@ public final class MapVerticle extends ServiceVerticle {
     protected Future<?> startService() {
         seeds = DiceSeeds.fromConfig(node.config().json());
         rooms = node.meters().roomsOf(deploymentID());
+        unloadIdleRoomsNowAndThen();
+        return consume(Addresses.MAP_CLAIM, this::claimRequested);
+    }
+
+    /** A room nobody used for {@code rooms.idleUnloadSeconds} is stored and let go. */
+    private void unloadIdleRoomsNowAndThen() {
         idleUnloadMs = node.config().section("rooms").getInteger("idleUnloadSeconds") * 1000L;
         vertx.setPeriodic(Math.min(idleUnloadMs / 4, MOST_BETWEEN_IDLE_LOOKS_MS), id -> unloadIdleRooms());
-        return consume(Addresses.MAP_CLAIM, this::claimRequested);
     }
 
     /**
@@ -104,7 +110,7 @@ public final class MapVerticle extends ServiceVerticle {
                 .<JsonObject>request(
                         Addresses.MAP_CLAIM,
                         new JsonObject().put("room", roomId),
-                        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(6_000))
+                        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(Deadlines.CLAIM_MS))
                 .map(reply -> reply.body())
                 .recover(e -> attempt >= 8
                         ? Future.failedFuture(e)

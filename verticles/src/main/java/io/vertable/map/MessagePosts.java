@@ -1,8 +1,7 @@
 package io.vertable.map;
 
+import io.vertable.kit.rooms.RoomPost;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.dice.Dialect;
@@ -15,6 +14,10 @@ import io.vertable.shared.room.RoomCommands.Actor;
 import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
+import io.vertable.shared.wire.Commands;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.EventType;
+import io.vertable.shared.wire.Failure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -43,23 +46,24 @@ final class MessagePosts {
     }
 
     Decision decide(JsonObject state, JsonObject body, Actor actor, String displayName) {
-        return switch (body.getValue("op") instanceof String op ? op : "") {
-            case "message" -> message(state, body, actor, displayName);
-            case "edit" -> new Decision(
+        RoomPost.Op op = RoomPost.Op.of(body).orElse(null);
+        if (op == null) return refuse(ErrorCode.BAD_REQUEST, "unknown post " + body.getValue(Commands.OP));
+        return switch (op) {
+            case MESSAGE -> message(state, body, actor, displayName);
+            case EDIT -> new Decision(
                     List.of(new Change(
-                            "chat.edited",
+                            EventType.CHAT_EDITED,
                             new JsonObject()
                                     .put("id", body.getString("messageId"))
                                     .put("text", body.getString("text")))),
                     null);
-            case "delete" -> new Decision(
+            case DELETE -> new Decision(
                     List.of(new Change(
-                            "chat.deleted",
+                            EventType.CHAT_DELETED,
                             new JsonObject()
                                     .put("id", body.getString("messageId"))
                                     .put("by", actor.userId()))),
                     null);
-            default -> refuse(ErrorCode.BAD_REQUEST, "unknown post " + body.getValue("op"));
         };
     }
 
@@ -112,7 +116,7 @@ final class MessagePosts {
             }
             data.put("rolls", rolled);
         }
-        return new Decision(List.of(new Change("chat.message", data)), null);
+        return new Decision(List.of(new Change(EventType.CHAT_MESSAGE, data)), null);
     }
 
     /**
@@ -130,7 +134,7 @@ final class MessagePosts {
                 .put("rolls", dice.getLong("nonce"));
         return new Decision(
                 List.of(new Change(
-                        "dice.seed.rotated",
+                        EventType.DICE_SEED_ROTATED,
                         new JsonObject()
                                 .put("period", period + 1)
                                 .put("commitment", seeds.commitment(roomId, period + 1))

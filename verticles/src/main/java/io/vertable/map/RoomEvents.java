@@ -2,6 +2,7 @@ package io.vertable.map;
 
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.chat.MessageViews;
+import io.vertable.shared.wire.EventType;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,7 +76,7 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers, Ma
     }
 
     private boolean isMessage() {
-        return stored.getString("type").startsWith("chat.");
+        return EventType.isMessage(stored.getString("type"));
     }
 
     private static JsonObject stored(

@@ -1,13 +1,11 @@
 package io.vertable.map;
 
-import io.vertable.node.FailureException;
-import io.vertable.node.NodeMeters;
+import io.vertable.kit.NodeMeters;
+import io.vertable.kit.stores.EventsClient;
+import io.vertable.kit.stores.RoomsClient;
 import io.vertable.security.Ids;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
+import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.TrustedHeaders;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
 import io.vertable.shared.room.RoomCommands;
@@ -16,10 +14,13 @@ import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -45,16 +46,13 @@ final class RoomOwner {
     /** Committed events kept in memory for {@code sync}; a client further behind gets a fresh view. */
     static final int HISTORY = 1_000;
 
-    static final int RECENT_COMMANDS = 2_000;
-
     /**
      * An append takes milliseconds; one that is not answered in 5 s was most likely dropped by a persistence instance
      * that was stopping (a rolling update), and the room waits for it. Shorter than the router's 8 s deadline, so the
      * owner steps down and the client's resend (same cid) reaches a fresh owner before anyone gives up.
      */
-    private static final DeliveryOptions STORE = new DeliveryOptions().setSendTimeout(5_000);
-
     private final Vertx vertx;
+
     private final NodeMeters meters;
     private final String roomId;
     private final String nodeId;
@@ -75,7 +73,7 @@ final class RoomOwner {
     private final java.util.LinkedHashMap<String, Answer> answered = new java.util.LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(java.util.Map.Entry<String, Answer> eldest) {
-            return size() > RECENT_COMMANDS;
+            return size() > EventsClient.RECENT_COMMANDS;
         }
     };
     /** Commands decided but not yet stored, by id, so a repeat waits for the same answer. */
@@ -139,37 +137,30 @@ final class RoomOwner {
             NodeMeters meters,
             Runnable onStepDown) {
         long started = System.nanoTime();
-        return vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject().put("op", "load").put("roomId", roomId),
-                        STORE)
-                .map(reply -> {
-                    JsonObject loaded = reply.body();
-                    JsonObject snapshot = loaded.getJsonObject("snapshot");
-                    JsonObject state = snapshot == null ? RoomReducer.empty(roomId) : snapshot.getJsonObject("state");
-                    JsonArray events = loaded.getJsonArray("events");
-                    for (Object e : events) {
-                        JsonObject event = (JsonObject) e;
-                        RoomReducer.apply(
-                                state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
-                    }
-                    LOG.info(
-                            "room loaded room={} node={} seq={} snapshot={} events={} ms={}",
-                            roomId,
-                            nodeId,
-                            state.getLong("seq"),
-                            snapshot == null ? 0 : snapshot.getLong("seq"),
-                            events.size(),
-                            (System.nanoTime() - started) / 1_000_000);
-                    RoomOwner owner = new RoomOwner(vertx, roomId, nodeId, lock, seeds, meters, state, onStepDown);
-                    owner.snapshotSeq = snapshot == null ? 0 : snapshot.getLong("seq");
-                    JsonObject commands = loaded.getJsonObject("commands", new JsonObject());
-                    commands.fieldNames().stream()
-                            .sorted(java.util.Comparator.comparingLong(commands::getLong))
-                            .forEach(cid -> owner.answered.put(cid, new Answer(commands.getLong(cid), null)));
-                    return owner;
-                });
+        return new EventsClient(vertx.eventBus()).load(roomId).map(loaded -> {
+            JsonObject snapshot = loaded.getJsonObject("snapshot");
+            JsonObject state = snapshot == null ? RoomReducer.empty(roomId) : snapshot.getJsonObject("state");
+            JsonArray events = loaded.getJsonArray("events");
+            for (Object e : events) {
+                JsonObject event = (JsonObject) e;
+                RoomReducer.apply(state, event.getLong("seq"), event.getString("type"), event.getJsonObject("data"));
+            }
+            LOG.info(
+                    "room loaded room={} node={} seq={} snapshot={} events={} ms={}",
+                    roomId,
+                    nodeId,
+                    state.getLong("seq"),
+                    snapshot == null ? 0 : snapshot.getLong("seq"),
+                    events.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            RoomOwner owner = new RoomOwner(vertx, roomId, nodeId, lock, seeds, meters, state, onStepDown);
+            owner.snapshotSeq = snapshot == null ? 0 : snapshot.getLong("seq");
+            JsonObject commands = loaded.getJsonObject("commands", new JsonObject());
+            commands.fieldNames().stream()
+                    .sorted(java.util.Comparator.comparingLong(commands::getLong))
+                    .forEach(cid -> owner.answered.put(cid, new Answer(commands.getLong(cid), null)));
+            return owner;
+        });
     }
 
     Future<RoomOwner> serve() {
@@ -231,12 +222,9 @@ final class RoomOwner {
      * not one is refused rather than stored as an owner nobody is.
      */
     private void decideWithMembers(Message<JsonObject> message, JsonObject command, Actor actor) {
-        vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_ROOMS,
-                        new JsonObject().put("op", "members").put("roomId", roomId),
-                        new DeliveryOptions().setSendTimeout(5_000))
-                .map(reply -> memberIds(reply.body().getJsonArray("members")))
+        new RoomsClient(vertx.eventBus())
+                .members(roomId)
+                .map(answer -> memberIds(answer.getJsonArray("members")))
                 .onSuccess(members -> decide(
                         message,
                         command,
@@ -272,16 +260,13 @@ final class RoomOwner {
             refuse(message, ErrorCode.BAD_REQUEST, "a post names its author and audience");
             return;
         }
-        String name = message.headers().get(TrustedHeaders.USER_NAME);
+        String name = RoomMember.of(message).displayName();
         decide(message, message.body(), actor, state -> posts.decide(state, message.body(), actor, name), audience);
     }
 
     static Actor actor(Message<JsonObject> message) {
-        String userId = message.headers().get(TrustedHeaders.USER_ID);
-        return RoomRole.parse(message.headers().get(TrustedHeaders.ROOM_ROLE))
-                .filter(role -> userId != null)
-                .map(role -> new Actor(userId, role))
-                .orElse(null);
+        RoomMember member = RoomMember.of(message);
+        return member == null ? null : new Actor(member.userId(), member.role());
     }
 
     private JsonObject join(Actor actor) {
@@ -472,22 +457,14 @@ final class RoomOwner {
         JsonArray stored = new JsonArray();
         writingNow.forEach(w -> w.events().forEach(e -> stored.add(e.stored())));
         long started = System.nanoTime();
-        vertx.eventBus()
-                .<JsonObject>request(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "append")
-                                .put("roomId", roomId)
-                                .put("events", stored),
-                        STORE)
-                .onComplete(result -> {
-                    writing = false;
-                    if (result.succeeded()) meters.appended(stored.size(), System.nanoTime() - started);
-                    if (result.succeeded()) committed(writingNow);
-                    else notStored(writingNow, result.cause());
-                    if (drained != null && batch.isEmpty()) drained.tryComplete();
-                    write();
-                });
+        new EventsClient(vertx.eventBus()).append(roomId, stored).onComplete(result -> {
+            writing = false;
+            if (result.succeeded()) meters.appended(stored.size(), System.nanoTime() - started);
+            if (result.succeeded()) committed(writingNow);
+            else notStored(writingNow, result.cause());
+            if (drained != null && batch.isEmpty()) drained.tryComplete();
+            write();
+        });
     }
 
     private void committed(List<Waiting> done) {
@@ -518,15 +495,8 @@ final class RoomOwner {
 
     private Future<Void> snapshot() {
         long seq = seq();
-        return vertx.eventBus()
-                .request(
-                        Addresses.PERSIST_EVENTS,
-                        new JsonObject()
-                                .put("op", "snapshot")
-                                .put("roomId", roomId)
-                                .put("seq", seq)
-                                .put("state", committed.copy()),
-                        STORE)
+        return new EventsClient(vertx.eventBus())
+                .snapshot(roomId, seq, committed.copy())
                 .<Void>map(stored -> {
                     snapshotSeq = Math.max(snapshotSeq, seq);
                     return null;

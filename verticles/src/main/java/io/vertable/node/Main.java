@@ -1,5 +1,8 @@
 package io.vertable.node;
 
+import io.vertable.kit.ConfigException;
+import io.vertable.kit.NodeConfig;
+import io.vertable.kit.StartupException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

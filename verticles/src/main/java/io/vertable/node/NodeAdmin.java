@@ -1,10 +1,14 @@
 package io.vertable.node;
 
-import io.vertable.node.bus.Replies;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
+import io.vertable.kit.DeploymentPlan;
+import io.vertable.kit.NodeAdminRequest;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.bus.Replies;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Commands;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -46,9 +50,9 @@ final class NodeAdmin {
 
     private void handle(Message<JsonObject> request) {
         JsonObject body = request.body() == null ? new JsonObject() : request.body();
-        switch (body.getValue("op") instanceof String op ? op : "") {
-            case "status" -> request.reply(status());
-            case "rescale" -> rescale(request, body);
+        switch (Commands.opOf(body)) {
+            case NodeAdminRequest.STATUS -> request.reply(status());
+            case NodeAdminRequest.RESCALE -> rescale(request, body);
             default -> Replies.fail(request, Failure.of(ErrorCode.BAD_REQUEST, "op is status or rescale"));
         }
     }

@@ -1,5 +1,7 @@
 package io.vertable.node;
 
+import io.vertable.kit.NodeConfig;
+import io.vertable.kit.StartupException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

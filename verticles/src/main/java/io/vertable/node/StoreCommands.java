@@ -1,9 +1,11 @@
 package io.vertable.node;
 
+import io.vertable.kit.NodeConfig;
+import io.vertable.kit.PgUrl;
+import io.vertable.kit.StartupException;
 import io.vertable.node.storage.Backups;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.Migrations;
-import io.vertable.node.storage.PgUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,6 +4,7 @@ import io.vertable.bridge.BridgeVerticle;
 import io.vertable.chat.ChatVerticle;
 import io.vertable.dice.DiceVerticle;
 import io.vertable.http.HttpVerticle;
+import io.vertable.kit.NodeContext;
 import io.vertable.map.MapVerticle;
 import io.vertable.persistence.PersistenceVerticle;
 import io.vertable.shared.VerticleName;

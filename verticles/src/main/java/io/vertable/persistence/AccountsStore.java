@@ -1,8 +1,9 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.stores.AccountsClient;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -25,9 +26,9 @@ final class AccountsStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("register", this::register)
-                .on("findForLogin", this::findForLogin)
-                .on("get", this::get);
+                .on(AccountsClient.Op.REGISTER, this::register)
+                .on(AccountsClient.Op.FIND_FOR_LOGIN, this::findForLogin)
+                .on(AccountsClient.Op.GET, this::get);
     }
 
     /** Serializes registrations so exactly one first account becomes ADMIN, however many arrive at once. */

@@ -1,9 +1,10 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.stores.AssetsClient;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.asset.AssetLimits;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -33,10 +34,11 @@ final class AssetsStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("create", this::create)
-                .on("list", this::list)
-                .on("delete", this::delete)
-                .on("get", this::get);
+                .on(AssetsClient.Op.CREATE, this::create)
+                .on(AssetsClient.Op.LIST, this::list)
+                .on(AssetsClient.Op.DELETE, this::delete)
+                .on(AssetsClient.Op.GET, this::get)
+                .on(AssetsClient.Op.CONTENT, this::content);
     }
 
     /** Stores one image if the room has room for it: {@code {roomId, uploadedBy, name, contentType, sha256, content}}. */
@@ -120,6 +122,19 @@ final class AssetsStore {
                     JsonObject asset = meta(row).put("roomId", row.getString("room_id"));
                     Buffer content = row.getBuffer("content");
                     return content == null ? asset.put("notModified", true) : asset.put("content", content);
+                });
+    }
+
+    /** One asset's bytes, by room and id (the caller checked the room's GM). */
+    private Future<JsonObject> content(JsonObject request) {
+        String assetId = request.getString("assetId");
+        return pool.preparedQuery("SELECT content FROM assets WHERE id = $1 AND room_id = $2")
+                .execute(Tuple.of(assetId, request.getString("roomId")))
+                .map(rows -> {
+                    if (rows.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such asset in this room");
+                    return new JsonObject()
+                            .put("id", assetId)
+                            .put("content", rows.iterator().next().getBuffer("content"));
                 });
     }
 

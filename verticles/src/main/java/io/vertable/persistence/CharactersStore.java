@@ -1,8 +1,9 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.stores.CharactersClient;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,11 +28,11 @@ final class CharactersStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("create", this::create)
-                .on("update", this::update)
-                .on("get", this::get)
-                .on("list", this::list)
-                .on("forRoll", this::forRoll);
+                .on(CharactersClient.Op.CREATE, this::create)
+                .on(CharactersClient.Op.UPDATE, this::update)
+                .on(CharactersClient.Op.GET, this::get)
+                .on(CharactersClient.Op.LIST, this::list)
+                .on(CharactersClient.Op.FOR_ROLL, this::forRoll);
     }
 
     /** A GM may create a character for any member (or none: an NPC); a player only for themselves. */

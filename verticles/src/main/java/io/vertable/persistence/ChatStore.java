@@ -1,8 +1,9 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.stores.ChatStoreClient;
 import io.vertable.shared.chat.MessageViews;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,10 +41,10 @@ final class ChatStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("history", this::history)
-                .on("search", this::search)
-                .on("get", this::get)
-                .on("diceStats", this::diceStats);
+                .on(ChatStoreClient.Op.HISTORY, this::history)
+                .on(ChatStoreClient.Op.SEARCH, this::search)
+                .on(ChatStoreClient.Op.GET, this::get)
+                .on(ChatStoreClient.Op.DICE_STATS, this::diceStats);
     }
 
     /** Applies the chat events of an appended batch to the chat table, inside the append's transaction. */

@@ -1,7 +1,8 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.stores.EventsClient;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,10 +34,6 @@ final class EventsStore {
     static final int REPLAY_SNAPSHOT_EVERY = 1_000;
 
     private static final int MAX_RANGE = 5_000;
-    /** How far back a new owner remembers command ids: retries come within seconds, not thousands of events. */
-    static final int RECENT_COMMANDS = 2_000;
-
-    static final String EXPORT_FORMAT = "vertable-room/1";
     private static final String INSERT_EVENT =
             "INSERT INTO events (room_id, seq, type, actor, ts, audience, data, command_id) "
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -50,13 +47,14 @@ final class EventsStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("load", this::load)
-                .on("append", this::append)
-                .on("snapshot", this::snapshot)
-                .on("range", this::range)
-                .on("replayBase", this::replayBase)
-                .on("export", this::export)
-                .on("import", this::importRoom);
+                .on(EventsClient.Op.LOAD, this::load)
+                .on(EventsClient.Op.APPEND, this::append)
+                .on(EventsClient.Op.SNAPSHOT, this::snapshot)
+                .on(EventsClient.Op.RANGE, this::range)
+                .on(EventsClient.Op.REPLAY_BASE, this::replayBase)
+                .on(EventsClient.Op.EXPORT, this::export)
+                .on(EventsClient.Op.ARCHIVE_HEAD, this::archiveHead)
+                .on(EventsClient.Op.IMPORT, this::importRoom);
     }
 
     /** The latest snapshot (or none), every event after it, and the recent command ids with their last seq. */
@@ -87,7 +85,7 @@ final class EventsStore {
                                 "SELECT command_id, max(seq) AS seq FROM events "
                                         + "WHERE room_id = $1 AND command_id IS NOT NULL AND seq > "
                                         + "(SELECT coalesce(max(seq), 0) - $2 FROM events WHERE room_id = $1) GROUP BY command_id")
-                        .execute(Tuple.of(roomId, RECENT_COMMANDS))
+                        .execute(Tuple.of(roomId, EventsClient.RECENT_COMMANDS))
                         .map(rows -> {
                             JsonObject commands = new JsonObject();
                             rows.forEach(row -> commands.put(row.getString("command_id"), row.getLong("seq")));
@@ -186,14 +184,22 @@ final class EventsStore {
                     if (rooms.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
                     Row room = rooms.iterator().next();
                     JsonObject document = new JsonObject()
-                            .put("format", EXPORT_FORMAT)
+                            .put("format", EventsClient.EXPORT_FORMAT)
                             .put(
                                     "room",
                                     new JsonObject()
                                             .put("name", room.getString("name"))
                                             .put("diceDialect", room.getString("dice_dialect")));
-                    return events(conn, roomId, 1, Long.MAX_VALUE, MAX_EXPORT_EVENTS)
-                            .map(events -> document.put("events", events));
+                    return events(conn, roomId, 1, Long.MAX_VALUE, MAX_EXPORT_EVENTS + 1)
+                            .map(events -> {
+                                // Never a silently shortened log: a longer room goes out as a ZIP archive.
+                                if (events.size() > MAX_EXPORT_EVENTS)
+                                    throw new FailureException(
+                                            ErrorCode.ARCHIVE_TOO_LARGE,
+                                            "the JSON export holds at most " + MAX_EXPORT_EVENTS
+                                                    + " events; export this room as a ZIP archive");
+                                return document.put("events", events);
+                            });
                 })
                 .compose(document -> conn.preparedQuery(
                                 "SELECT id, name, content_type, content FROM assets WHERE room_id = $1 ORDER BY created_at")
@@ -211,17 +217,71 @@ final class EventsStore {
                                                             .getBytes()))));
                             return document.put("assets", assets);
                         }))
-                .compose(document -> conn.preparedQuery(
-                                "SELECT name, sheet, notes FROM characters WHERE room_id = $1 ORDER BY created_at, id")
+                .compose(document ->
+                        characters(conn, roomId).map(characters -> document.put("characters", characters))));
+    }
+
+    /** The room's sheets, oldest first, without their owners: the people of one room are not another's. */
+    private static Future<JsonArray> characters(SqlConnection conn, String roomId) {
+        return conn.preparedQuery(
+                        "SELECT name, sheet, notes FROM characters WHERE room_id = $1 ORDER BY created_at, id")
+                .execute(Tuple.of(roomId))
+                .map(rows -> {
+                    JsonArray characters = new JsonArray();
+                    rows.forEach(row -> characters.add(new JsonObject()
+                            .put("name", row.getString("name"))
+                            .put("attributes", (JsonObject) row.getJson("sheet"))
+                            .put("notes", row.getString("notes"))));
+                    return characters;
+                });
+    }
+
+    /**
+     * A room archive's small parts, read at once: the room, where its log ends, its newest snapshot, its sheets and
+     * its images without their bytes (the archive reads the log and the bytes page by page, image by image).
+     */
+    private Future<JsonObject> archiveHead(JsonObject request) {
+        String roomId = request.getString("roomId");
+        return pool.withConnection(conn -> conn.preparedQuery("SELECT name, dice_dialect,"
+                        + " (SELECT coalesce(max(seq), 0) FROM events WHERE room_id = $1) AS seq"
+                        + " FROM rooms WHERE id = $1")
+                .execute(Tuple.of(roomId))
+                .map(rooms -> {
+                    if (rooms.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "no such room");
+                    Row room = rooms.iterator().next();
+                    return new JsonObject()
+                            .put(
+                                    "room",
+                                    new JsonObject()
+                                            .put("name", room.getString("name"))
+                                            .put("diceDialect", room.getString("dice_dialect")))
+                            .put("seq", room.getLong("seq"));
+                })
+                .compose(head -> conn.preparedQuery(
+                                "SELECT seq, state FROM snapshots WHERE room_id = $1 ORDER BY seq DESC LIMIT 1")
                         .execute(Tuple.of(roomId))
                         .map(rows -> {
-                            // Sheets travel without their owners: the people of one room are not another's.
-                            JsonArray characters = new JsonArray();
-                            rows.forEach(row -> characters.add(new JsonObject()
+                            if (rows.size() == 0) return head;
+                            Row row = rows.iterator().next();
+                            return head.put(
+                                    "snapshot",
+                                    new JsonObject()
+                                            .put("seq", row.getLong("seq"))
+                                            .put("state", (JsonObject) row.getJson("state")));
+                        }))
+                .compose(head -> characters(conn, roomId).map(characters -> head.put("characters", characters)))
+                .compose(head -> conn.preparedQuery("SELECT id, name, content_type, size_bytes, sha256 FROM assets"
+                                + " WHERE room_id = $1 ORDER BY created_at, id")
+                        .execute(Tuple.of(roomId))
+                        .map(rows -> {
+                            JsonArray assets = new JsonArray();
+                            rows.forEach(row -> assets.add(new JsonObject()
+                                    .put("id", row.getString("id"))
                                     .put("name", row.getString("name"))
-                                    .put("attributes", (JsonObject) row.getJson("sheet"))
-                                    .put("notes", row.getString("notes"))));
-                            return document.put("characters", characters);
+                                    .put("contentType", row.getString("content_type"))
+                                    .put("size", row.getInteger("size_bytes"))
+                                    .put("sha256", row.getString("sha256"))));
+                            return head.put("assets", assets);
                         })));
     }
 
@@ -242,7 +302,11 @@ final class EventsStore {
         List<Tuple> assets = new ArrayList<>();
         for (Object a : document.getJsonArray("assets", new JsonArray())) {
             JsonObject asset = (JsonObject) a;
-            byte[] content = java.util.Base64.getDecoder().decode(asset.getString("content"));
+            // Base64 from a JSON export, or an archive's bytes (base64url once a cluster's bus has encoded them).
+            byte[] content = asset.getValue("content") instanceof String base64
+                    ? java.util.Base64.getDecoder()
+                            .decode(base64.replace('-', '+').replace('_', '/'))
+                    : asset.getBuffer("content").getBytes();
             assets.add(Tuple.of(
                     asset.getString("newId", asset.getString("id") + "-" + roomId.substring(0, 6)),
                     roomId,

@@ -1,8 +1,9 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.stores.AccountsClient;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -33,11 +34,11 @@ final class GuestDevicesStore {
 
     Operations on(Operations operations) {
         return operations
-                .on("device.issue", this::issue)
-                .on("device.use", this::use)
-                .on("device.revoke", this::revoke)
-                .on("device.forget", this::forget)
-                .on("claim", this::claim);
+                .on(AccountsClient.Op.DEVICE_ISSUE, this::issue)
+                .on(AccountsClient.Op.DEVICE_USE, this::use)
+                .on(AccountsClient.Op.DEVICE_REVOKE, this::revoke)
+                .on(AccountsClient.Op.DEVICE_FORGET, this::forget)
+                .on(AccountsClient.Op.CLAIM, this::claim);
     }
 
     /** A new credential for a guest who just joined from this browser. */

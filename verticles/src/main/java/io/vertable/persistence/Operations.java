@@ -1,9 +1,11 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
+import io.vertable.kit.stores.StoreClient;
+import io.vertable.kit.stores.StoreOp;
 import io.vertable.shared.JsonLimits;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -30,25 +32,26 @@ final class Operations {
         this.address = address;
     }
 
-    Operations on(String op, Function<JsonObject, Future<JsonObject>> operation) {
-        operations.put(op, operation);
+    Operations on(StoreOp op, Function<JsonObject, Future<JsonObject>> operation) {
+        operations.put(op.wire(), operation);
         return this;
     }
 
-    void handle(Message<JsonObject> message) {
+    /** Answers the request; the returned future completes once it has (a stopping verticle waits for that). */
+    Future<?> handle(Message<JsonObject> message) {
         JsonObject request = message.body();
-        String op = request == null ? null : request.getString("op");
+        String op = request == null ? null : request.getString(StoreClient.OP);
         Function<JsonObject, Future<JsonObject>> operation = operations.get(op);
         if (operation == null) {
             fail(message, Failure.of(ErrorCode.BAD_REQUEST, "unknown operation " + op + " on " + address));
-            return;
+            return Future.succeededFuture();
         }
         // Nothing stored may nest deeper than the doors let in, whichever service sends it.
         Failure tooDeep = JsonLimits.checkStored(request);
         if (tooDeep != null) {
             LOG.warn("persistence request refused address={} op={} code={}", address, op, tooDeep.code());
             fail(message, tooDeep);
-            return;
+            return Future.succeededFuture();
         }
         Future<JsonObject> result;
         try {
@@ -57,6 +60,7 @@ final class Operations {
             result = Future.failedFuture(e);
         }
         result.onSuccess(message::reply).onFailure(e -> fail(message, failureOf(op, e)));
+        return result;
     }
 
     private Failure failureOf(String op, Throwable e) {

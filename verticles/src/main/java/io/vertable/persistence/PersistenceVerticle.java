@@ -1,12 +1,15 @@
 package io.vertable.persistence;
 
-import io.vertable.node.NodeContext;
-import io.vertable.node.ServiceVerticle;
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.ErrorCode;
+import io.vertable.kit.NodeContext;
+import io.vertable.kit.PgUrl;
+import io.vertable.kit.ServiceVerticle;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -22,6 +25,10 @@ public final class PersistenceVerticle extends ServiceVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
 
     private Pool pool;
+    /** Requests taken and not yet answered; touched only on this verticle's event loop. */
+    private int inFlight;
+
+    private Promise<Void> drained;
 
     public PersistenceVerticle(NodeContext node) {
         super(VerticleName.PERSISTENCE, node);
@@ -29,22 +36,37 @@ public final class PersistenceVerticle extends ServiceVerticle {
 
     @Override
     protected Future<?> startService() {
-        JsonObject pg = node.config().section("postgres");
-        pool = pool(vertx, pg, "vertable-" + deploymentID());
+        pool = pool(vertx, node.config().section("postgres"), "vertable-" + deploymentID());
+        return checkDatabase()
+                .compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing))
+                .compose(ok -> serveStores());
+    }
+
+    /** Each store answers its operations on its own address. */
+    private Future<?> serveStores() {
         var accounts = new GuestDevicesStore(pool).on(new AccountsStore(pool).operations(Addresses.PERSIST_ACCOUNTS));
         var rooms = new RoomsStore(pool).operations(Addresses.PERSIST_ROOMS);
         var events = new EventsStore(pool).operations(Addresses.PERSIST_EVENTS);
         var chat = new ChatStore(pool).operations(Addresses.PERSIST_CHAT);
         var characters = new CharactersStore(pool).operations(Addresses.PERSIST_CHARACTERS);
         var assets = new AssetsStore(pool).operations(Addresses.PERSIST_ASSETS);
-        return checkDatabase()
-                .compose(ok -> consume(Addresses.PERSIST_PING, this::answerPing))
-                .compose(ok -> consume(Addresses.PERSIST_ACCOUNTS, accounts::handle))
-                .compose(ok -> consume(Addresses.PERSIST_ROOMS, rooms::handle))
-                .compose(ok -> consume(Addresses.PERSIST_EVENTS, events::handle))
-                .compose(ok -> consume(Addresses.PERSIST_CHAT, chat::handle))
-                .compose(ok -> consume(Addresses.PERSIST_CHARACTERS, characters::handle))
-                .compose(ok -> consume(Addresses.PERSIST_ASSETS, assets::handle));
+        return consume(Addresses.PERSIST_ACCOUNTS, tracked(accounts))
+                .compose(ok -> consume(Addresses.PERSIST_ROOMS, tracked(rooms)))
+                .compose(ok -> consume(Addresses.PERSIST_EVENTS, tracked(events)))
+                .compose(ok -> consume(Addresses.PERSIST_CHAT, tracked(chat)))
+                .compose(ok -> consume(Addresses.PERSIST_CHARACTERS, tracked(characters)))
+                .compose(ok -> consume(Addresses.PERSIST_ASSETS, tracked(assets)));
+    }
+
+    /** Counts the requests being answered, so stop() can let them finish before the pool goes. */
+    private Handler<Message<JsonObject>> tracked(Operations operations) {
+        return message -> {
+            inFlight++;
+            operations.handle(message).onComplete(done -> {
+                inFlight--;
+                if (inFlight == 0 && drained != null) drained.tryComplete();
+            });
+        };
     }
 
     /**
@@ -63,9 +85,24 @@ public final class PersistenceVerticle extends ServiceVerticle {
                 .build();
     }
 
+    /**
+     * Withdraws first (new requests go to other instances), then lets the requests already taken finish before the
+     * pool closes: closing it under them would answer "database unreachable" to work that was going fine (a rolling
+     * update's appends, say). Bounded by what their callers wait ({@link Deadlines#STORE_CALL_MS}).
+     */
     @Override
     public Future<?> stop() {
-        return super.stop().eventually(() -> pool.close());
+        return super.stop().eventually(this::finishInFlight).eventually(() -> pool.close());
+    }
+
+    private Future<Void> finishInFlight() {
+        if (inFlight == 0) return Future.succeededFuture();
+        LOG.info("persistence finishing requests node={} inFlight={}", node.nodeId(), inFlight);
+        drained = Promise.promise();
+        // Their callers give up after STORE_CALL_MS anyway: a query that hangs longer must not hold the undeploy.
+        return drained.future()
+                .timeout(Deadlines.STORE_CALL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .recover(slow -> Future.succeededFuture());
     }
 
     private Future<Void> checkDatabase() {

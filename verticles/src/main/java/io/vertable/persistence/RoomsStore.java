@@ -1,9 +1,10 @@
 package io.vertable.persistence;
 
-import io.vertable.node.FailureException;
+import io.vertable.kit.stores.RoomsClient;
 import io.vertable.security.Ids;
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.people.DisplayNames;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,21 +28,21 @@ final class RoomsStore {
 
     Operations operations(String address) {
         return new Operations(address)
-                .on("create", this::create)
-                .on("listForUser", this::listForUser)
-                .on("get", this::get)
-                .on("update", this::update)
-                .on("delete", this::delete)
-                .on("unban", this::unban)
-                .on("membership", this::membership)
-                .on("members", this::members)
-                .on("setRole", this::setRole)
-                .on("removeMember", this::removeMember)
-                .on("createInvite", this::createInvite)
-                .on("listInvites", this::listInvites)
-                .on("revokeInvite", this::revokeInvite)
-                .on("previewInvite", this::previewInvite)
-                .on("acceptInvite", this::acceptInvite);
+                .on(RoomsClient.Op.CREATE, this::create)
+                .on(RoomsClient.Op.LIST_FOR_USER, this::listForUser)
+                .on(RoomsClient.Op.GET, this::get)
+                .on(RoomsClient.Op.UPDATE, this::update)
+                .on(RoomsClient.Op.DELETE, this::delete)
+                .on(RoomsClient.Op.UNBAN, this::unban)
+                .on(RoomsClient.Op.MEMBERSHIP, this::membership)
+                .on(RoomsClient.Op.MEMBERS, this::members)
+                .on(RoomsClient.Op.SET_ROLE, this::setRole)
+                .on(RoomsClient.Op.REMOVE_MEMBER, this::removeMember)
+                .on(RoomsClient.Op.CREATE_INVITE, this::createInvite)
+                .on(RoomsClient.Op.LIST_INVITES, this::listInvites)
+                .on(RoomsClient.Op.REVOKE_INVITE, this::revokeInvite)
+                .on(RoomsClient.Op.PREVIEW_INVITE, this::previewInvite)
+                .on(RoomsClient.Op.ACCEPT_INVITE, this::acceptInvite);
     }
 
     private Future<JsonObject> create(JsonObject request) {

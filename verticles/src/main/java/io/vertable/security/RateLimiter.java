@@ -1,5 +1,6 @@
 package io.vertable.security;
 
+import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class RateLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
-    private static final long REDIS_TIMEOUT_MS = 250;
+    private static final long REDIS_TIMEOUT_MS = Deadlines.REDIS_CALL_MS;
 
     /** KEYS[1] bucket; ARGV rate/s, burst. Returns {allowed, retryAfterMs}. */
     static final String SCRIPT = String.join(

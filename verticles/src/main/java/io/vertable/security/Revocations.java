@@ -1,9 +1,10 @@
 package io.vertable.security;
 
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -18,14 +19,19 @@ import org.slf4j.LoggerFactory;
  * expired anyway; every node answers from its own replica, loaded whole from Redis at start and kept current by the
  * bus broadcast each revocation sends. A token check therefore never waits on Redis, and a busy or unreachable Redis
  * cannot let a revoked token through. A node that starts while Redis is unreachable knows only what the bus brings
- * (readiness says DEGRADED) and keeps trying to load the rest.
+ * (readiness says DEGRADED) and keeps trying to load the rest. The replica is scanned again now and then, so a
+ * broadcast this node missed (it was joining, the bus was split) is learned from Redis all the same; after a failed
+ * scan the next comes as soon as Redis is back.
  */
 public final class Revocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
-    private static final long REDIS_TIMEOUT_MS = 250;
+    private static final long REDIS_TIMEOUT_MS = Deadlines.REDIS_CALL_MS;
     private static final long LOAD_TIMEOUT_MS = 10_000;
     private static final long LOAD_RETRY_MS = 5_000;
+    /** How often a loaded replica is checked against Redis for revocations whose broadcast it missed. */
+    static final long RESCAN_MS = 60_000;
+
     private static final String PREFIX = "vtt:revoked:";
     private static final int SCAN_BATCH = 1_000;
 
@@ -33,13 +39,21 @@ public final class Revocations {
     private final RedisAPI redis;
     private final String nodeId;
     private final LocalMap<String, Long> known;
+    private final long rescanMs;
     private long retryTimer = -1;
     private boolean closed;
+    /** Whether the last scan succeeded: a failure is logged once per outage, and so is the recovery. */
+    private boolean scanning;
 
     public Revocations(Vertx vertx, RedisAPI redis, String nodeId) {
+        this(vertx, redis, nodeId, RESCAN_MS);
+    }
+
+    Revocations(Vertx vertx, RedisAPI redis, String nodeId, long rescanMs) {
         this.vertx = vertx;
         this.redis = redis;
         this.nodeId = nodeId;
+        this.rescanMs = rescanMs;
         this.known = vertx.sharedData().getLocalMap("vtt.revoked-tokens");
     }
 
@@ -53,11 +67,8 @@ public final class Revocations {
         vertx.eventBus()
                 .publish(
                         Addresses.BRIDGE_CONTROL,
-                        new JsonObject()
-                                .put("type", "revoked")
-                                .put("sid", identity.sessionId())
-                                .put("userId", identity.userId())
-                                .put("until", until));
+                        BridgeControl.revoked(identity.userId(), identity.sessionId(), until)
+                                .toJson());
         if (redis == null) return Future.succeededFuture();
         long ttlMs = Math.max(1000, until * 1000 - System.currentTimeMillis());
         return redis.set(List.of(key(identity.sessionId()), Long.toString(until), "PX", Long.toString(ttlMs)))
@@ -95,23 +106,45 @@ public final class Revocations {
     }
 
     /**
-     * Loads every stored revocation into the replica. Call after the bus listener is registered, so none falls between
-     * the two. Completes either way: when Redis does not answer, retries in the background until it does.
+     * Loads every stored revocation into the replica, then scans again every {@link #RESCAN_MS}. Call after the bus
+     * listener is registered, so none falls between the two. Completes either way: when Redis does not answer, retries
+     * in the background until it does.
      */
     public Future<Void> load() {
         if (redis == null) return Future.succeededFuture();
+        boolean first = retryTimer < 0;
+        int before = known.size();
         return scan("0", 0)
                 .timeout(LOAD_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .onSuccess(count -> LOG.info("revocations loaded node={} sessions={}", nodeId, count))
+                .onSuccess(count -> scanned(first, count, known.size() - before))
                 .<Void>mapEmpty()
                 .recover(e -> {
-                    LOG.warn(
-                            "revocations not loaded node={}: Redis failed ({}); only broadcast ones are known, retrying",
-                            nodeId,
-                            e.getMessage());
-                    if (!closed) retryTimer = vertx.setTimer(LOAD_RETRY_MS, id -> load());
+                    if (scanning || first) {
+                        LOG.warn(
+                                "revocations not loaded node={}: Redis failed ({}); only broadcast ones are known,"
+                                        + " retrying",
+                                nodeId,
+                                e.getMessage());
+                    }
+                    scanning = false;
+                    scanAgainIn(LOAD_RETRY_MS);
                     return Future.succeededFuture();
                 });
+    }
+
+    private void scanned(boolean first, int stored, int learned) {
+        if (first || !scanning) {
+            LOG.info("revocations loaded node={} sessions={}", nodeId, stored);
+        } else if (learned > 0) {
+            LOG.info(
+                    "revocations learned from Redis node={} sessions={} (their broadcast was missed)", nodeId, learned);
+        }
+        scanning = true;
+        scanAgainIn(rescanMs);
+    }
+
+    private void scanAgainIn(long delayMs) {
+        if (!closed) retryTimer = vertx.setTimer(delayMs, id -> load());
     }
 
     private Future<Integer> scan(String cursor, int loaded) {

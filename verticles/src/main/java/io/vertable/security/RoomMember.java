@@ -1,7 +1,7 @@
 package io.vertable.security;
 
 import io.vertable.shared.RoomRole;
-import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.wire.TrustedHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -10,7 +10,12 @@ import io.vertx.core.eventbus.Message;
  * Who sent a room command, from the trusted headers the bridge (or the HTTP verticle, after its membership check)
  * put on it; anything a browser wrote there was replaced before it reached a service.
  */
-public record RoomMember(String userId, String displayName, RoomRole role) {
+public record RoomMember(String userId, String displayName, boolean admin, RoomRole role) {
+
+    /** A signed-in caller acting in a room, as the REST door sees them after its membership check. */
+    public static RoomMember of(Identity identity, RoomRole role) {
+        return new RoomMember(identity.userId(), identity.displayName(), identity.admin(), role);
+    }
 
     /** The sender, or null when the message did not come through a trusted entry point. */
     public static RoomMember of(Message<?> message) {
@@ -19,7 +24,7 @@ public record RoomMember(String userId, String displayName, RoomRole role) {
         RoomRole role = RoomRole.parse(headers.get(TrustedHeaders.ROOM_ROLE)).orElse(null);
         if (userId == null || role == null) return null;
         String name = headers.get(TrustedHeaders.USER_NAME);
-        return new RoomMember(userId, name == null ? "" : name, role);
+        return new RoomMember(userId, name == null ? "" : name, "true".equals(headers.get(TrustedHeaders.ADMIN)), role);
     }
 
     public boolean gm() {
@@ -28,10 +33,7 @@ public record RoomMember(String userId, String displayName, RoomRole role) {
 
     /** The same trusted headers, for passing the command on. */
     public MultiMap headers() {
-        return MultiMap.caseInsensitiveMultiMap()
-                .add(TrustedHeaders.USER_ID, userId)
-                .add(TrustedHeaders.USER_NAME, displayName)
-                .add(TrustedHeaders.ROOM_ROLE, role.name());
+        return Membership.asMultiMap(Membership.trustedHeaders(userId, displayName, admin, role));
     }
 
     public DeliveryOptions deliveryOptions(long timeoutMs) {

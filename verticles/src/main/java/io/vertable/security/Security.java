@@ -1,6 +1,7 @@
 package io.vertable.security;
 
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.BridgeControl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -32,10 +33,9 @@ public final class Security {
                 new Revocations(vertx, redisApi, config.getJsonObject("node").getString("id"));
         this.tokens = new Tokens(vertx, config, revocations);
         this.revocationListener = vertx.eventBus().consumer(Addresses.BRIDGE_CONTROL, message -> {
-            JsonObject control = message.body();
-            if ("revoked".equals(control.getString("type"))) {
-                revocations.remember(control.getString("sid"), control.getLong("until", 0L));
-            }
+            BridgeControl.fromJson(message.body())
+                    .filter(control -> control.type() == BridgeControl.Type.REVOKED)
+                    .ifPresent(control -> revocations.remember(control.sessionId(), control.until()));
         });
     }
 

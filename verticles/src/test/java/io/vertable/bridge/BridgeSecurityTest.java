@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.vertable.node.Node;
-import io.vertable.shared.Addresses;
-import io.vertable.shared.TrustedHeaders;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.TrustedHeaders;
 import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;

@@ -2,10 +2,10 @@ package io.vertable.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
 import io.vertable.shared.dice.IndependentVerifier;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
@@ -646,7 +646,7 @@ class ChatAndDiceTest {
         pip.chat("public words");
         long whisper = pip.chat("/w Quin private words").getLong("seq");
         quin.awaitPrivate(whisper);
-        JsonObject document = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken())
+        JsonObject document = rest.get("/api/rooms/" + table.roomId() + "/export?format=json", table.gmToken())
                 .body();
         Rest.Reply imported = rest.post("/api/rooms/import", table.gmToken(), document);
         assertThat(imported.status()).as(imported.body().encode()).isEqualTo(201);

@@ -2,9 +2,9 @@ package io.vertable.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Rest.Reply;
@@ -158,7 +158,7 @@ class AssetsApiTest {
                         .put("ownerId", Table.userId(pipSession))
                         .put("attributes", new JsonObject().put("wis", 4))
                         .put("notes", "Guards the crypt."));
-        JsonObject exported = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken())
+        JsonObject exported = rest.get("/api/rooms/" + table.roomId() + "/export?format=json", table.gmToken())
                 .body();
         assertThat(exported.getJsonArray("characters").encode())
                 .contains("Warden")

@@ -3,8 +3,8 @@ package io.vertable.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.storage.PgUrl;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
@@ -177,6 +177,62 @@ class RequestBodiesTest {
                     .until(
                             () -> smallRest
                                     .post("/api/rooms/import", gm, notJson)
+                                    .code(),
+                            "BODY_NOT_JSON"::equals);
+        } finally {
+            small.shutdown();
+        }
+    }
+
+    @Test
+    void aBodyThatTricklesPastItsDeadlineIsCutOffAndFreesItsBudget() throws IOException {
+        JsonObject overrides = TestNodes.standalone("slow-body", "http:1,persistence:1", database);
+        overrides.getJsonObject("http").put("bodyBudgetBytes", 256 * 1024).put("bodyReadSeconds", 2);
+        Node small = Node.start(TestNodes.config(overrides));
+        try {
+            Rest smallRest = new Rest(small.httpPort());
+            String gm = Table.create(smallRest, "Trickle").gmToken();
+            try (Socket slow = open(small.httpPort(), "POST", "/api/rooms/import", gm, 200_000, 1000)) {
+                // Nothing more is sent: the node answers at the deadline instead of holding 200 KB for ever.
+                Answer cut = read(slow.getInputStream());
+                assertThat(cut.code()).isEqualTo("BODY_TOO_SLOW");
+                assertThat(cut.status()).isEqualTo(408);
+                assertThat(slow.getInputStream().read()).as("connection closed").isEqualTo(-1);
+            }
+            assertThat(smallRest
+                            .post("/api/rooms/import", gm, "x".repeat(100_000))
+                            .code())
+                    .as("the budget it held is free again")
+                    .isEqualTo("BODY_NOT_JSON");
+        } finally {
+            small.shutdown();
+        }
+    }
+
+    @Test
+    void oneCallerHoldsAtMostAQuarterOfTheBudgetWhileOthersStillGetIn() throws IOException {
+        JsonObject overrides = TestNodes.standalone("body-share", "http:1,persistence:1", database);
+        overrides.getJsonObject("http").put("bodyBudgetBytes", 1024 * 1024);
+        Node small = Node.start(TestNodes.config(overrides));
+        try {
+            Rest smallRest = new Rest(small.httpPort());
+            String greedy = Table.create(smallRest, "Greedy").gmToken();
+            String other = Table.create(smallRest, "Other").gmToken();
+            String notJson = "x".repeat(100_000);
+            try (Socket slow = open(small.httpPort(), "POST", "/api/rooms/import", greedy, 200_000, 1000)) {
+                // 200 KB held of a 256 KB share: the same caller's next 100 KB wait, someone else's do not.
+                Rest.Reply busy = await().atMost(Duration.ofSeconds(20))
+                        .until(() -> smallRest.post("/api/rooms/import", greedy, notJson), r -> "SERVER_BUSY"
+                                .equals(r.code()));
+                assertThat(busy.header("retry-after")).isNotNull();
+                assertThat(smallRest.post("/api/rooms/import", other, notJson).code())
+                        .as("another caller's body is read")
+                        .isEqualTo("BODY_NOT_JSON");
+            }
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> smallRest
+                                    .post("/api/rooms/import", greedy, notJson)
                                     .code(),
                             "BODY_NOT_JSON"::equals);
         } finally {

@@ -4,7 +4,7 @@ import static io.vertable.testing.BridgeClient.rec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.node.Node;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Rest.Reply;

@@ -2,9 +2,9 @@ package io.vertable.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
 import io.vertable.node.SigningKey;
-import io.vertable.node.storage.PgUrl;
 import io.vertable.testing.Rest;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;

@@ -9,7 +9,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import io.vertable.node.Node;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Browsers;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
@@ -18,6 +18,7 @@ import io.vertable.testing.TestStorage;
 import io.vertable.testing.WebUi;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -171,10 +172,12 @@ class AdminPanelIT {
             gm.open("/admin.html?room=" + roomId + "#room");
 
             Download download = gm.page.waitForDownload(() -> gm.page.click("[data-testid=export-room]"));
-            assertThat(gm.page.locator("[data-testid=export-status]")).hasText("Exported " + events + " events.");
-            Path file = Path.of("target", "screenshots", "export-" + roomId + ".json");
+            assertThat(gm.page.locator("[data-testid=export-status]")).containsText("Exported " + events + " events (");
+            Path file = Path.of("target", "screenshots", "export-" + roomId + ".zip");
             download.saveAs(file);
-            assertThat(download.suggestedFilename()).startsWith("vertable-sunken-archive-");
+            assertThat(download.suggestedFilename())
+                    .startsWith("vertable-sunken-archive-")
+                    .endsWith(".zip");
 
             gm.page.setInputFiles("[data-testid=import-file]", file);
             gm.page.click("[data-testid=import-submit]");
@@ -184,6 +187,16 @@ class AdminPanelIT {
                     .containsText("Imported “Sunken Archive” (" + events + " events)");
             String newRoom = imported.getAttribute("href").replaceAll(".*room=", "");
             assertThat(newRoom).isNotEqualTo(roomId);
+            assertThat(gm.page.locator("[data-testid=import-progress]")).isHidden();
+
+            // An archive whose entry would land outside its folder is refused readably, on the page.
+            Path traversal = Path.of("target", "screenshots", "traversal.zip");
+            writeZip(traversal, "../../outside.txt");
+            gm.page.setInputFiles("[data-testid=import-file]", traversal);
+            gm.page.click("[data-testid=import-submit]");
+            assertThat(gm.page.locator("[data-testid=import-status]"))
+                    .hasText("The import was refused. The entry '../../outside.txt' would be written outside the"
+                            + " archive's folder.");
 
             // A file that is not an export is refused readably.
             Path notJson = Path.of("target", "screenshots", "not-an-export.json");
@@ -191,7 +204,8 @@ class AdminPanelIT {
             gm.page.setInputFiles("[data-testid=import-file]", notJson);
             gm.page.click("[data-testid=import-submit]");
             assertThat(gm.page.locator("[data-testid=import-status]"))
-                    .hasText("The import was refused. Not a Vertable room export (format vertable-room/1).");
+                    .hasText("The import was refused. Not a Vertable room export (a ZIP archive, or JSON of format"
+                            + " vertable-room/1).");
 
             gm.open("/");
             Locator rooms = gm.page
@@ -487,6 +501,20 @@ class AdminPanelIT {
             assertThat(player.locator("[data-testid=dice-rolls]")).hasText("2 rolls");
             assertThat(player).containsText("d20 faces over 1 dice");
             assertThat(gm.consoleErrors()).isEmpty();
+        }
+    }
+
+    /** A ZIP file of one small entry under the given name. */
+    private static void writeZip(Path file, String entryName) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(entryName));
+                zip.write("x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

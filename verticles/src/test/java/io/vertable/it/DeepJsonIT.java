@@ -2,7 +2,7 @@ package io.vertable.it;
 
 import static org.awaitility.Awaitility.await;
 
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Http;
 import io.vertable.testing.Player;

@@ -835,14 +835,16 @@ class GmTableIT {
                 "() => __vertable.tokens().filter(t => t.y === 525).map(t => t.name).sort().join() === 'Skeleton 1,Skeleton 10'",
                 null);
 
-        // Delete asks, then removes the two selected.
+        // The copies are the new selection: Delete asks, then removes them; the originals stay.
+        waitFor(
+                gm,
+                "() => __vertable.picked().length === 2 && __vertable.picked().every(id => __vertable.tokens().find(t => t.id === id)?.y === 525)",
+                null);
         gm.keyboard().press("Delete");
         gm.waitForSelector("[role=dialog]:has-text('Remove 2 tokens?')");
         gm.click("[role=dialog] button[type=submit]:has-text('Remove')");
         waitFor(player, "() => __vertable.tokens().length === 3", null);
-        assertThat(tokenOn(player, s1)).isNull();
-        assertThat(tokenOn(player, s10)).isNull();
-        assertThat(tokenOn(player, s100)).isNotNull();
+        for (String id : List.of(s1, s10, s100)) assertThat(tokenOn(player, id)).isNotNull();
     }
 
     @Test
@@ -1072,5 +1074,231 @@ class GmTableIT {
         screenshot(phone, "table-phone-tools.png", true);
         phone.tap("[data-testid=tool-box]");
         assertThat(phone.locator("[data-testid=tools-toggle]").textContent()).contains("Select ⬚");
+    }
+
+    // ---- tokens: condition chips, name labels, copy / cut / paste ----
+
+    static JsonObject marksOn(Page page, String id) {
+        Object found = page.evaluate("id => JSON.stringify(__vertable.tokenMarks(id))", id);
+        return found == null || "null".equals(found) ? null : new JsonObject((String) found);
+    }
+
+    static int redraws(Page page) {
+        waitFor(page, "() => !__vertable.renderStats().busy", null);
+        return count(page, "() => __vertable.renderStats().tokenRedraws");
+    }
+
+    /** Zooms with the mouse wheel over a token, until the zoom has passed `beyond` (below 1: out; above: in). */
+    static void wheelOver(Page page, String id, double beyond) {
+        for (int i = 0; i < 20; i++) {
+            double zoom = ((Number) page.evaluate("() => __vertable.zoom()")).doubleValue();
+            if (beyond < 1 ? zoom <= beyond : zoom >= beyond) break;
+            JsonObject token = tokenOn(page, id);
+            page.mouse().move(token.getDouble("screenX"), token.getDouble("screenY"));
+            page.mouse().wheel(0, beyond < 1 ? 300 : -300);
+        }
+        waitFor(page, "() => !__vertable.renderStats().busy", null);
+    }
+
+    @Test
+    @Order(40)
+    void conditionsAreLabelledChipsAndTheNameLabelFollowsItsSettingReadableAtAnyZoom() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        String ogre = vaultToken("Ogre Chief", 175, 385);
+        String bat = vaultToken("Cave Bat", 385, 385);
+        waitFor(player, "id => !!__vertable.tokens().find(t => t.id === id)", bat);
+
+        // The GM ticks two conditions and types a custom one, and shows the name always.
+        openEditor(gm, ogre);
+        gm.check("[data-testid=condition-prone]");
+        gm.check("[data-testid=condition-poisoned]");
+        gm.fill("[data-testid=condition-custom]", "Hasted");
+        gm.press("[data-testid=condition-custom]", "Enter");
+        gm.selectOption("[data-testid=edit-name-visibility]", "always");
+        gm.click("[data-testid=edit-save]");
+
+        // Pip's map draws them as chips with short labels, and the name under the token.
+        waitFor(
+                player,
+                "id => { const m = __vertable.tokenMarks(id); return m?.chips.join() === 'PRN,POI,HAS' && m.name === 'Ogre Chief'; }",
+                ogre);
+        assertThat(marksOn(player, bat))
+                .as("a token with no conditions and its name on hover")
+                .isNull();
+        waitFor(
+                gm,
+                "() => [...document.querySelectorAll('[data-testid=selection-fact]')].some(e => e.textContent === 'Conditions: Prone, Poisoned, Hasted')",
+                null);
+        screenshot(player, "table-token-marks.png", true);
+
+        // Chips keep about one size on screen, zoomed far out and far in.
+        player.click("[data-testid=zoom-fit]");
+        wheelOver(player, ogre, 0.3);
+        double out = marksOn(player, ogre).getDouble("chipPx");
+        wheelOver(player, ogre, 2.5);
+        double in = marksOn(player, ogre).getDouble("chipPx");
+        screenshot(player, "table-token-marks-zoomed.png", false);
+        assertThat(out).as("chip height zoomed out").isBetween(11.0, 20.0);
+        assertThat(in).as("chip height zoomed in").isBetween(11.0, 20.0);
+        player.click("[data-testid=zoom-fit]");
+
+        // The hover card names everything in full: the name and the conditions.
+        JsonObject shown = tokenOn(player, ogre);
+        player.mouse().move(shown.getDouble("screenX"), shown.getDouble("screenY"));
+        player.waitForSelector("[data-testid=token-hover-conditions]");
+        assertThat(player.textContent("[data-testid=token-hover]"))
+                .contains("Ogre Chief")
+                .contains("Prone, Poisoned, Hasted");
+        JsonObject other = tokenOn(player, bat);
+        player.mouse().move(other.getDouble("screenX"), other.getDouble("screenY"));
+        waitFor(player, "() => document.querySelector('[data-testid=token-hover]')?.textContent === 'Cave Bat'", null);
+        player.mouse().move(5, 5);
+
+        // A look is redrawn when it changes, not when the token only moves.
+        int before = redraws(player);
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "token.move")
+                        .put("tokenId", ogre)
+                        .put("x", 245)
+                        .put("y", 385));
+        waitFor(player, TableIT.AT, List.of(ogre, 245, 385));
+        assertThat(redraws(player)).as("a move redraws no look").isEqualTo(before);
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "token.update")
+                        .put("tokenId", ogre)
+                        .put("conditions", new JsonArray().add("stunned")));
+        waitFor(player, "id => __vertable.tokenMarks(id)?.chips.join() === 'STN'", ogre);
+        assertThat(redraws(player))
+                .as("a change of conditions redraws that one look")
+                .isEqualTo(before + 1);
+
+        // "never": the server sends no name, so the card has nothing to say about the bat.
+        gmSocket.ok(
+                "vtt.in.map",
+                new JsonObject().put("op", "token.update").put("tokenId", bat).put("nameVisibility", "never"));
+        waitFor(player, "id => __vertable.tokens().find(t => t.id === id)?.name === ''", bat);
+        other = tokenOn(player, bat);
+        player.mouse().move(other.getDouble("screenX"), other.getDouble("screenY"));
+        player.mouse().move(other.getDouble("screenX") + 2, other.getDouble("screenY"));
+        waitFor(player, "() => document.querySelector('[data-testid=token-hover]')?.hidden === true", null);
+        player.mouse().move(5, 5);
+        consoleErrors.forEach((who, errors) ->
+                assertThat(errors).as("console errors of " + who).isEmpty());
+    }
+
+    @Test
+    @Order(41)
+    void pastedCopiesBecomeTheSelectionAndCutTokensArePastedAfterTheyAreGone() {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        String wolf1 = vaultToken("Wolf 1", 105, 595);
+        String wolf2 = vaultToken("Wolf 2", 175, 595);
+        waitFor(gm, "id => !!__vertable.tokens().find(t => t.id === id)", wolf2);
+        gm.click("[data-testid=zoom-fit]");
+        JsonObject first = tokenOn(gm, wolf1);
+        gm.mouse().click(first.getDouble("screenX"), first.getDouble("screenY"));
+        JsonObject second = tokenOn(gm, wolf2);
+        gm.keyboard().down("Shift");
+        gm.mouse().click(second.getDouble("screenX"), second.getDouble("screenY"));
+        gm.keyboard().up("Shift");
+        waitFor(gm, "() => __vertable.picked().length === 2", null);
+
+        // Ctrl+C, point, Ctrl+V: the copies are selected, the originals are not.
+        gm.keyboard().press("Control+c");
+        double[] spot = at(gm, 420, 665);
+        gm.mouse().move(spot[0], spot[1]);
+        gm.keyboard().press("Control+v");
+        String copiesSelected = "([x, y]) => { const p = __vertable.picked(); return p.length === 2 && p.every(id => {"
+                + " const t = __vertable.tokens().find(t => t.id === id); return t && t.y === y && t.x >= x; }); }";
+        waitFor(gm, copiesSelected, List.of(385, 665));
+        assertThat(
+                        gm.evaluate(
+                                "() => __vertable.picked().map(id => __vertable.tokens().find(t => t.id === id).name).sort().join()"))
+                .isEqualTo("Wolf 1,Wolf 2");
+
+        // Ctrl+X takes the copies off the map for everyone, without a question; Ctrl+V brings them back, selected.
+        gm.keyboard().press("Control+x");
+        waitFor(player, "() => !__vertable.tokens().some(t => t.y === 665)", null);
+        assertThat(gm.locator("[role=dialog]").count()).isZero();
+        double[] later = at(gm, 630, 735);
+        gm.mouse().move(later[0], later[1]);
+        gm.keyboard().press("Control+v");
+        waitFor(gm, copiesSelected, List.of(595, 735));
+        waitFor(
+                player,
+                "() => __vertable.tokens().filter(t => t.y === 735).map(t => t.name + '@' + t.x).sort().join() === 'Wolf 1@595,Wolf 2@665'",
+                null);
+        assertThat(tokenOn(player, wolf1)).as("the originals stay").isNotNull();
+        screenshot(gm, "table-pasted-selection.png", false);
+
+        // The bar pastes too (a phone has no Ctrl+V): one more pair, one cell down and right of the copied ones.
+        gm.mouse().move(5, 5);
+        gm.click("[data-testid=multi-paste]");
+        waitFor(player, "() => __vertable.tokens().filter(t => t.y === 735).length === 4", null);
+        consoleErrors.forEach((who, errors) ->
+                assertThat(errors).as("console errors of " + who).isEmpty());
+    }
+
+    /**
+     * The topmost dark (outline) pixel of each column of an image; the image's height where a column has none. An
+     * outline drawn with mitred joins shows a thin spike above sharp letters such as M.
+     */
+    static int[] outlineTops(java.awt.image.BufferedImage image) {
+        int[] tops = new int[image.getWidth()];
+        for (int x = 0; x < image.getWidth(); x++) {
+            tops[x] = image.getHeight();
+            for (int y = 0; y < image.getHeight(); y++) {
+                int rgb = image.getRGB(x, y);
+                int brightest = Math.max((rgb >> 16) & 0xff, Math.max((rgb >> 8) & 0xff, rgb & 0xff));
+                if (brightest < 35) {
+                    tops[x] = y;
+                    break;
+                }
+            }
+        }
+        return tops;
+    }
+
+    @Test
+    @Order(42)
+    void aSharedMeasurementsLabelShowsNoStrayMarks() throws IOException {
+        Page gm = pages.get("gm");
+        Page player = pages.get("pip");
+        vault();
+        gm.click("[data-testid=zoom-fit]");
+        player.click("[data-testid=zoom-fit]");
+        gm.click("[data-testid=tool-ruler]");
+        double[] from = at(gm, 805, 175);
+        double[] to = at(gm, 945, 175);
+        gm.mouse().move(from[0], from[1]);
+        gm.mouse().down();
+        gm.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(6));
+        waitFor(player, "() => __vertable.measures().some(m => m.op === 'ruler' && m.to[0] === 945)", null);
+        waitFor(player, "() => !__vertable.renderStats().busy", null);
+        // The label starts 12 px right of and below the ruler's end: "<the GM's name>: 10 ft" (M, K and w in it).
+        double[] end = at(player, 945, 175);
+        byte[] png = player.screenshot(new Page.ScreenshotOptions().setClip(end[0] + 6, end[1] - 4, 300, 40));
+        Files.createDirectories(Path.of("target", "screenshots"));
+        Files.write(Path.of("target", "screenshots", "shared-ruler-label.png"), png);
+        gm.mouse().up();
+        gm.click("[data-testid=tool-select]");
+        int[] tops = outlineTops(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)));
+        assertThat(java.util.Arrays.stream(tops).min().orElseThrow())
+                .as("the label's outline is in the picture")
+                .isLessThan(30);
+        // A column dark from the picture's top edge down is a grid line or the panel's border, not the label.
+        for (int x = 2; x < tops.length - 2; x++) {
+            assertThat(tops[x] > 0 && tops[x] + 3 < tops[x - 2] && tops[x] + 3 < tops[x + 2])
+                    .as("a thin spike above the label's letters at column " + x + " of "
+                            + java.util.Arrays.toString(tops))
+                    .isFalse();
+        }
     }
 }

@@ -34,7 +34,7 @@ class PeopleIT {
 
     static Node node;
     static Rest rest;
-    static io.vertable.node.storage.PgUrl database;
+    static io.vertable.kit.PgUrl database;
     static Playwright playwright;
     static Browser browser;
     final List<BrowserContext> contexts = new ArrayList<>();

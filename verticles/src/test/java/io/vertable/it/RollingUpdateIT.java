@@ -3,10 +3,10 @@ package io.vertable.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
+import io.vertable.kit.PgUrl;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Http;
 import io.vertable.testing.Rest;
@@ -291,6 +291,10 @@ class RollingUpdateIT {
 
         /** What the browser does after a lost socket: another node, listen again, resync from the last seq. */
         private void reconnect() {
+            // Why it closed (the node's shutdown, or a frame this client could not take) is what a flake needs.
+            System.out.printf(
+                    "rolling: room %s lost its socket to node-%d at seq %d: %s%n",
+                    roomId, node, seq, socket.closeReason());
             socket.close();
             reconnects++;
             connect();
@@ -299,7 +303,11 @@ class RollingUpdateIT {
 
         /** Applies the room events received so far in seq order; a gap is filled with a sync. */
         private void follow() {
-            for (JsonObject frame : socket.seen()) {
+            // A copy: a resync below reads more frames into seen() (perhaps of a new socket); they are followed next
+            // time.
+            List<JsonObject> frames = new ArrayList<>(socket.seen());
+            socket.seen().clear();
+            for (JsonObject frame : frames) {
                 if (!"rec".equals(frame.getString("type"))
                         || !Addresses.roomGm(roomId).equals(frame.getString("address"))) continue;
                 JsonObject event = frame.getJsonObject("body");
@@ -307,7 +315,6 @@ class RollingUpdateIT {
                 if (event.getLong("seq") != seq + 1) resync();
                 if (event.getLong("seq") == seq + 1) apply(event);
             }
-            socket.seen().clear();
         }
 
         private void resync() {

@@ -2,9 +2,9 @@ package io.vertable.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
@@ -384,7 +384,7 @@ class LiveRoomTest {
         assertThat(rest.get("/api/rooms/" + table.roomId() + "/events", null).status())
                 .isEqualTo(401);
 
-        Rest.Reply exported = rest.get("/api/rooms/" + table.roomId() + "/export", table.gmToken());
+        Rest.Reply exported = rest.get("/api/rooms/" + table.roomId() + "/export?format=json", table.gmToken());
         assertThat(exported.status()).isEqualTo(200);
         assertThat(exported.header("content-disposition")).contains("room-" + table.roomId());
         JsonObject document = exported.body();

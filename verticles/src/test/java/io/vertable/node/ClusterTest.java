@@ -3,9 +3,9 @@ package io.vertable.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertable.node.storage.PgUrl;
-import io.vertable.shared.Addresses;
+import io.vertable.kit.PgUrl;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Http;
 import io.vertable.testing.TestNodes.TestCluster;
 import io.vertable.testing.TestStorage;

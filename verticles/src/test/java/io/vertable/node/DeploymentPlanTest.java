@@ -2,6 +2,7 @@ package io.vertable.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertable.kit.DeploymentPlan;
 import io.vertable.shared.VerticleName;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

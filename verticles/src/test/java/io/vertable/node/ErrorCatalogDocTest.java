@@ -2,7 +2,7 @@ package io.vertable.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

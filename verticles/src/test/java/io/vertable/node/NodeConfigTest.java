@@ -3,6 +3,8 @@ package io.vertable.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertable.kit.ConfigException;
+import io.vertable.kit.NodeConfig;
 import io.vertable.shared.VerticleName;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

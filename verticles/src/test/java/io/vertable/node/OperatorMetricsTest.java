@@ -3,8 +3,8 @@ package io.vertable.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.http.HttpVerticle;
-import io.vertable.shared.Addresses;
 import io.vertable.shared.VerticleName;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Http;
 import io.vertable.testing.Player;

@@ -3,7 +3,8 @@ package io.vertable.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertable.node.storage.PgUrl;
+import io.vertable.kit.PgUrl;
+import io.vertable.kit.StartupException;
 import io.vertable.testing.Http;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;

@@ -2,7 +2,7 @@ package io.vertable.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.node.storage.PgUrl;
+import io.vertable.kit.PgUrl;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +34,7 @@ public final class BridgeClient implements AutoCloseable {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Vertx vertx;
     private final long pinger;
+    private volatile Throwable failure;
 
     private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket, boolean sockJs) {
         this.vertx = vertx;
@@ -40,6 +42,10 @@ public final class BridgeClient implements AutoCloseable {
         this.socket = socket;
         this.sockJs = sockJs;
         socket.handler(this::received);
+        // Kept so a test can say why its socket closed (a frame it could not take, a reset ...).
+        socket.exceptionHandler(e -> {
+            if (failure == null) failure = e;
+        });
         socket.closeHandler(v -> closed.complete(null));
         // The bridge closes sockets that stay silent for its ping timeout; the JS client pings every 5 s, so do we.
         this.pinger = vertx.setPeriodic(5_000, id -> {
@@ -47,8 +53,15 @@ public final class BridgeClient implements AutoCloseable {
         });
     }
 
+    /**
+     * What a browser takes in one message, near enough: a sync after a stretch of missed events is hundreds of them in
+     * one reply. Vert.x's defaults (64 KB frames) would drop the connection without a close frame instead.
+     */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
     public static Future<BridgeClient> connect(Vertx vertx, int port, String token, String origin, boolean sockJs) {
-        WebSocketClient client = vertx.createWebSocketClient();
+        WebSocketClient client = vertx.createWebSocketClient(
+                new WebSocketClientOptions().setMaxFrameSize(MAX_MESSAGE_BYTES).setMaxMessageSize(MAX_MESSAGE_BYTES));
         String path = sockJs
                 ? "/eventbus/123/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket"
                 : "/eventbus/websocket";
@@ -151,6 +164,12 @@ public final class BridgeClient implements AutoCloseable {
     /** The WebSocket close status the server sent (e.g. 1009, message too big), or null. */
     public Short closeStatus() {
         return socket.closeStatusCode();
+    }
+
+    /** Why the socket closed, as far as this side saw: the close status and reason, and any transport error. */
+    public String closeReason() {
+        return "closed=" + closed.isDone() + " status=" + socket.closeStatusCode() + " reason=" + socket.closeReason()
+                + " error=" + failure;
     }
 
     public boolean isClosed() {

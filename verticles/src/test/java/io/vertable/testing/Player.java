@@ -1,6 +1,6 @@
 package io.vertable.testing;
 
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.vertable.testing;
 
-import io.vertable.node.DeploymentPlan;
+import io.vertable.kit.DeploymentPlan;
+import io.vertable.kit.NodeConfig;
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.node.NodeConfig;
-import io.vertable.node.storage.PgUrl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.vertable.testing;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.node.storage.EmbeddedStorage;
-import io.vertable.node.storage.PgUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.vertable.testing;
 
-import io.vertable.shared.Addresses;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

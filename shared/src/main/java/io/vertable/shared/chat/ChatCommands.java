@@ -1,7 +1,7 @@
 package io.vertable.shared.chat;
 
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

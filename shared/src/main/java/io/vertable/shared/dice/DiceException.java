@@ -1,6 +1,6 @@
 package io.vertable.shared.dice;
 
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
 /**

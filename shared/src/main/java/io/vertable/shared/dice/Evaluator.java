@@ -1,6 +1,5 @@
 package io.vertable.shared.dice;
 
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.dice.Node.Arg;
 import io.vertable.shared.dice.Node.Bin;
 import io.vertable.shared.dice.Node.Call;
@@ -20,6 +19,7 @@ import io.vertable.shared.dice.Node.Paren;
 import io.vertable.shared.dice.Node.Roll20GroupMods;
 import io.vertable.shared.dice.Node.Roll20Mods;
 import io.vertable.shared.dice.Node.Var;
+import io.vertable.shared.wire.ErrorCode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

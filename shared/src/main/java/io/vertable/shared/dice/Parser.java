@@ -1,6 +1,5 @@
 package io.vertable.shared.dice;
 
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.dice.Node.Arg;
 import io.vertable.shared.dice.Node.Bin;
 import io.vertable.shared.dice.Node.Call;
@@ -14,6 +13,7 @@ import io.vertable.shared.dice.Node.Neg;
 import io.vertable.shared.dice.Node.Num;
 import io.vertable.shared.dice.Node.Paren;
 import io.vertable.shared.dice.Node.Var;
+import io.vertable.shared.wire.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 

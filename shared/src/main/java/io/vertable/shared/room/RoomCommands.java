@@ -1,10 +1,12 @@
 package io.vertable.shared.room;
 
-import io.vertable.shared.ErrorCode;
-import io.vertable.shared.Failure;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.dice.Dialect;
 import io.vertable.shared.room.Geometry.Invalid;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.EventType;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.RoomOp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -31,10 +33,6 @@ public final class RoomCommands {
     /** Drawings one player may have in a room, so one player cannot use up the room's budget. */
     public static final int MAX_DRAWINGS_PER_PLAYER = 200;
 
-    /** Ops a player may send; everything else on the map is the GM's. */
-    private static final Set<String> PLAYER_OPS =
-            Set.of("token.move", "tokens.move", "token.update", "drawing.create", "drawing.remove", "drawing.undo");
-
     /** Tokens one command may move, hide, reveal, remove or copy at once. */
     public static final int MAX_BATCH = 100;
 
@@ -46,7 +44,11 @@ public final class RoomCommands {
     }
 
     /** One event to append: its type and data. */
-    public record Change(String type, JsonObject data) {}
+    public record Change(String type, JsonObject data) {
+        public Change(EventType type, JsonObject data) {
+            this(type.wire(), data);
+        }
+    }
 
     /** The events, or why there are none. */
     public record Decision(List<Change> changes, Failure failure) {
@@ -76,6 +78,9 @@ public final class RoomCommands {
 
     /** Whether {@code body} names owners: then the caller must look up the room's members first. */
     public static boolean namesOwners(JsonObject body) {
+        if (body.getValue("tokens") instanceof JsonArray tokens) {
+            for (Object token : tokens) if (token instanceof JsonObject item && namesOwners(item)) return true;
+        }
         return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty();
     }
 
@@ -86,62 +91,61 @@ public final class RoomCommands {
     public static Decision decide(
             JsonObject state, String op, JsonObject body, Actor actor, Supplier<String> ids, Members members) {
         if (op == null) return Decision.refuse(ErrorCode.BAD_REQUEST, "op is required");
-        if (actor.role() == RoomRole.OBSERVER)
-            return Decision.refuse(ErrorCode.FORBIDDEN, "observers watch; they do not play");
-        if (!actor.gm() && !PLAYER_OPS.contains(op)) {
-            return KNOWN_OPS.contains(op)
-                    ? Decision.refuse(ErrorCode.GM_ONLY, null)
-                    : Decision.refuse(ErrorCode.BAD_REQUEST, "unknown op " + op);
-        }
+        Failure watching = actor.role().refusalToAct("play");
+        if (watching != null) return new Decision(List.of(), watching);
+        RoomOp known = RoomOp.parse(op).orElse(null);
+        if (known == null) return Decision.refuse(ErrorCode.BAD_REQUEST, "unknown op " + op);
+        if (!known.allows(actor.role())) return Decision.refuse(ErrorCode.GM_ONLY, null);
         try {
-            return switch (op) {
-                case "scene.create" -> createScene(state, body, ids);
-                case "scene.update" -> updateScene(state, body);
-                case "scene.remove" -> removeScene(state, body);
-                case "scene.activate" -> Decision.of(
-                        new Change("scene.activated", new JsonObject().put("sceneId", sceneId(state, body))));
-                case "token.create" -> createToken(state, body, ids, members);
-                case "token.move" -> moveToken(state, body, actor);
-                case "token.update" -> updateToken(state, body, actor, members);
-                case "token.hide", "token.reveal", "token.remove" -> {
+            return switch (known) {
+                case SCENE_CREATE -> createScene(state, body, ids);
+                case SCENE_UPDATE -> updateScene(state, body);
+                case SCENE_REMOVE -> removeScene(state, body);
+                case SCENE_ACTIVATE -> Decision.of(
+                        new Change(EventType.SCENE_ACTIVATED, new JsonObject().put("sceneId", sceneId(state, body))));
+                case TOKEN_CREATE -> createToken(state, body, ids, members);
+                case TOKEN_MOVE -> moveToken(state, body, actor);
+                case TOKEN_UPDATE -> updateToken(state, body, actor, members);
+                case TOKEN_HIDE, TOKEN_REVEAL, TOKEN_REMOVE -> {
                     String tokenId = tokenId(state, body);
-                    String type =
-                            switch (op) {
-                                case "token.hide" -> "token.hidden";
-                                case "token.reveal" -> "token.revealed";
-                                default -> "token.removed";
+                    EventType type =
+                            switch (known) {
+                                case TOKEN_HIDE -> EventType.TOKEN_HIDDEN;
+                                case TOKEN_REVEAL -> EventType.TOKEN_REVEALED;
+                                default -> EventType.TOKEN_REMOVED;
                             };
                     yield Decision.of(new Change(type, new JsonObject().put("tokenId", tokenId)));
                 }
-                case "tokens.move" -> moveTokens(state, body, actor);
-                case "tokens.hide", "tokens.reveal", "tokens.remove" -> eachToken(state, body, op);
-                case "tokens.copy" -> copyTokens(state, body, ids);
-                case "scene.reorder" -> reorderScenes(state, body);
-                case "drawing.undo" -> undoDrawing(state, body, actor);
-                case "fog.undo" -> undoFog(state, body);
-                case "fog.reveal", "fog.cover" -> fogShape(
-                        state, body, op.equals("fog.reveal") ? "fog.revealed" : "fog.covered");
-                case "fog.reset" -> Decision.of(new Change(
-                        "fog.reset",
+                case TOKENS_MOVE -> moveTokens(state, body, actor);
+                case TOKENS_HIDE, TOKENS_REVEAL, TOKENS_REMOVE -> eachToken(state, body, known);
+                case TOKENS_COPY -> copyTokens(state, body, ids);
+                case TOKENS_PASTE -> pasteTokens(state, body, ids, members);
+                case SCENE_REORDER -> reorderScenes(state, body);
+                case DRAWING_UNDO -> undoDrawing(state, body, actor);
+                case FOG_UNDO -> undoFog(state, body);
+                case FOG_REVEAL, FOG_COVER -> fogShape(
+                        state, body, known == RoomOp.FOG_REVEAL ? EventType.FOG_REVEALED : EventType.FOG_COVERED);
+                case FOG_RESET -> Decision.of(new Change(
+                        EventType.FOG_RESET,
                         new JsonObject()
                                 .put("sceneId", sceneId(state, body))
                                 .put("enabled", Check.flag(body, "enabled", true))
                                 .put("covered", Check.flag(body, "covered", true))));
-                case "drawing.create" -> createDrawing(state, body, actor, ids);
-                case "drawing.remove" -> removeDrawing(state, body, actor);
-                case "initiative.add" -> addInitiative(state, body, ids);
-                case "initiative.set" -> Decision.of(new Change(
-                        "initiative.updated",
+                case DRAWING_CREATE -> createDrawing(state, body, actor, ids);
+                case DRAWING_REMOVE -> removeDrawing(state, body, actor);
+                case INITIATIVE_ADD -> addInitiative(state, body, ids);
+                case INITIATIVE_SET -> Decision.of(new Change(
+                        EventType.INITIATIVE_UPDATED,
                         new JsonObject()
                                 .put("entryId", entryId(state, body))
                                 .put("value", Check.number(body, "value", -1000, 1000, 0))));
-                case "initiative.remove" -> Decision.of(
-                        new Change("initiative.removed", new JsonObject().put("entryId", entryId(state, body))));
-                case "initiative.sort" -> Decision.of(new Change("initiative.sorted", new JsonObject()));
-                case "initiative.next", "initiative.previous" -> Decision.of(
-                        new Change("initiative.turned", new JsonObject().put("forward", op.equals("initiative.next"))));
-                case "initiative.effect" -> Decision.of(new Change(
-                        "initiative.effect.added",
+                case INITIATIVE_REMOVE -> Decision.of(new Change(
+                        EventType.INITIATIVE_REMOVED, new JsonObject().put("entryId", entryId(state, body))));
+                case INITIATIVE_SORT -> Decision.of(new Change(EventType.INITIATIVE_SORTED, new JsonObject()));
+                case INITIATIVE_NEXT, INITIATIVE_PREVIOUS -> Decision.of(new Change(
+                        EventType.INITIATIVE_TURNED, new JsonObject().put("forward", known == RoomOp.INITIATIVE_NEXT)));
+                case INITIATIVE_EFFECT -> Decision.of(new Change(
+                        EventType.INITIATIVE_EFFECT_ADDED,
                         new JsonObject()
                                 .put("entryId", entryId(state, body))
                                 .put("effectId", ids.get())
@@ -151,13 +155,12 @@ public final class RoomCommands {
                                         Check.optionalInt(body, "rounds", 1, 1000) == null
                                                 ? 1
                                                 : Check.optionalInt(body, "rounds", 1, 1000))));
-                case "initiative.clear" -> Decision.of(new Change("initiative.cleared", new JsonObject()));
-                case "room.settings" -> settings(body);
-                case "note.create" -> createNote(state, body, actor, ids);
-                case "note.update" -> updateNote(state, body);
-                case "note.remove" -> Decision.of(
-                        new Change("note.removed", new JsonObject().put("noteId", noteId(state, body))));
-                default -> Decision.refuse(ErrorCode.BAD_REQUEST, "unknown op " + op);
+                case INITIATIVE_CLEAR -> Decision.of(new Change(EventType.INITIATIVE_CLEARED, new JsonObject()));
+                case ROOM_SETTINGS -> settings(body);
+                case NOTE_CREATE -> createNote(state, body, actor, ids);
+                case NOTE_UPDATE -> updateNote(state, body);
+                case NOTE_REMOVE -> Decision.of(
+                        new Change(EventType.NOTE_REMOVED, new JsonObject().put("noteId", noteId(state, body))));
             };
         } catch (Invalid e) {
             return Decision.refuse(ErrorCode.BAD_REQUEST, e.getMessage());
@@ -180,129 +183,17 @@ public final class RoomCommands {
     public static final int MAX_CONDITIONS = 20;
     public static final int MAX_CONDITION_LENGTH = 40;
 
-    private static final Set<String> KNOWN_OPS = Set.of(
-            "scene.create",
-            "scene.update",
-            "scene.activate",
-            "scene.remove",
-            "scene.reorder",
-            "token.create",
-            "token.move",
-            "token.update",
-            "token.hide",
-            "token.reveal",
-            "token.remove",
-            "tokens.move",
-            "tokens.hide",
-            "tokens.reveal",
-            "tokens.remove",
-            "tokens.copy",
-            "fog.reveal",
-            "fog.cover",
-            "fog.reset",
-            "fog.undo",
-            "drawing.create",
-            "drawing.remove",
-            "drawing.undo",
-            "initiative.add",
-            "initiative.set",
-            "initiative.remove",
-            "initiative.sort",
-            "initiative.next",
-            "initiative.previous",
-            "initiative.effect",
-            "initiative.clear",
-            "note.create",
-            "note.update",
-            "note.remove",
-            "room.settings");
-
-    /** Fields every command carries: its room, its op and the client's command id. */
-    private static final Set<String> ENVELOPE = Set.of("room", "op", "cid");
-
-    /** The fields each op reads; anything else a client sends is dropped before the command is kept or compared. */
-    private static final java.util.Map<String, Set<String>> FIELDS = java.util.Map.ofEntries(
-            java.util.Map.entry("scene.create", Set.of("name", "image", "width", "height", "grid")),
-            java.util.Map.entry("scene.update", Set.of("sceneId", "name", "image", "width", "height", "grid")),
-            java.util.Map.entry("scene.activate", Set.of("sceneId")),
-            java.util.Map.entry("scene.remove", Set.of("sceneId")),
-            java.util.Map.entry("scene.reorder", Set.of("sceneIds")),
-            java.util.Map.entry(
-                    "token.create",
-                    Set.of(
-                            "sceneId",
-                            "name",
-                            "image",
-                            "color",
-                            "x",
-                            "y",
-                            "size",
-                            "rotation",
-                            "layer",
-                            "owners",
-                            "hidden",
-                            "locked",
-                            "hp",
-                            "maxHp",
-                            "conditions",
-                            "hpVisibility",
-                            "nameVisibility")),
-            java.util.Map.entry("token.move", Set.of("tokenId", "x", "y")),
-            java.util.Map.entry(
-                    "token.update",
-                    Set.of(
-                            "tokenId",
-                            "hp",
-                            "conditions",
-                            "name",
-                            "image",
-                            "color",
-                            "size",
-                            "rotation",
-                            "layer",
-                            "owners",
-                            "locked",
-                            "maxHp",
-                            "sceneId",
-                            "hpVisibility",
-                            "nameVisibility")),
-            java.util.Map.entry("token.hide", Set.of("tokenId")),
-            java.util.Map.entry("token.reveal", Set.of("tokenId")),
-            java.util.Map.entry("token.remove", Set.of("tokenId")),
-            java.util.Map.entry("tokens.move", Set.of("moves")),
-            java.util.Map.entry("tokens.hide", Set.of("tokenIds")),
-            java.util.Map.entry("tokens.reveal", Set.of("tokenIds")),
-            java.util.Map.entry("tokens.remove", Set.of("tokenIds")),
-            java.util.Map.entry("tokens.copy", Set.of("tokenIds", "dx", "dy")),
-            java.util.Map.entry("fog.reveal", Set.of("sceneId", "shape")),
-            java.util.Map.entry("fog.cover", Set.of("sceneId", "shape")),
-            java.util.Map.entry("fog.reset", Set.of("sceneId", "enabled", "covered")),
-            java.util.Map.entry("fog.undo", Set.of("sceneId")),
-            java.util.Map.entry("drawing.create", Set.of("sceneId", "kind", "points", "color", "width", "text")),
-            java.util.Map.entry("drawing.remove", Set.of("drawingId")),
-            java.util.Map.entry("drawing.undo", Set.of("sceneId")),
-            java.util.Map.entry("initiative.add", Set.of("tokenId", "name", "value")),
-            java.util.Map.entry("initiative.set", Set.of("entryId", "value")),
-            java.util.Map.entry("initiative.remove", Set.of("entryId")),
-            java.util.Map.entry("initiative.sort", Set.of()),
-            java.util.Map.entry("initiative.next", Set.of()),
-            java.util.Map.entry("initiative.previous", Set.of()),
-            java.util.Map.entry("initiative.effect", Set.of("entryId", "name", "rounds")),
-            java.util.Map.entry("initiative.clear", Set.of()),
-            java.util.Map.entry("note.create", Set.of("title", "body", "gmOnly", "image")),
-            java.util.Map.entry("note.update", Set.of("noteId", "title", "body", "gmOnly", "image")),
-            java.util.Map.entry("note.remove", Set.of("noteId")),
-            java.util.Map.entry("room.settings", Set.of("dialect")));
-
     /**
      * The command as this version understands it: its envelope and the fields its op reads, nothing else. An unknown
      * op keeps only its envelope (it is refused anyway).
      */
     public static JsonObject understood(JsonObject body) {
-        Set<String> fields = body.getValue("op") instanceof String op ? FIELDS.getOrDefault(op, Set.of()) : Set.of();
+        Set<String> fields = body.getValue("op") instanceof String op
+                ? RoomOp.parse(op).map(RoomOp::fields).orElse(Set.of())
+                : Set.of();
         JsonObject kept = new JsonObject();
         for (String field : body.fieldNames()) {
-            if (ENVELOPE.contains(field) || fields.contains(field)) kept.put(field, body.getValue(field));
+            if (RoomOp.ENVELOPE.contains(field) || fields.contains(field)) kept.put(field, body.getValue(field));
         }
         return kept;
     }
@@ -315,7 +206,7 @@ public final class RoomCommands {
         if (!(dialect instanceof String name) || Dialect.fromName(name).isEmpty())
             throw new Invalid("dialect must be roll20 or foundry");
         return Decision.of(new Change(
-                "room.settings",
+                EventType.ROOM_SETTINGS,
                 new JsonObject().put("dialect", Dialect.fromName(name).get().wireName())));
     }
 
@@ -327,7 +218,7 @@ public final class RoomCommands {
             throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_SCENES + " scenes");
         String sceneId = ids.get();
         Change created = new Change(
-                "scene.created",
+                EventType.SCENE_CREATED,
                 new JsonObject()
                         .put("sceneId", sceneId)
                         .put("name", Check.text(body, "name", MAX_NAME_LENGTH, true))
@@ -336,7 +227,7 @@ public final class RoomCommands {
                         .put("height", Check.number(body, "height", 1, MAX_SCENE_SIDE, 2_000))
                         .put("grid", grid(body.getValue("grid"))));
         if (state.getString("activeScene") != null) return Decision.of(created);
-        return Decision.of(created, new Change("scene.activated", new JsonObject().put("sceneId", sceneId)));
+        return Decision.of(created, new Change(EventType.SCENE_ACTIVATED, new JsonObject().put("sceneId", sceneId)));
     }
 
     private static Decision updateScene(JsonObject state, JsonObject body) throws Invalid, NotFound {
@@ -346,7 +237,7 @@ public final class RoomCommands {
         if (body.containsKey("width")) data.put("width", Check.number(body, "width", 1, MAX_SCENE_SIDE, 2_000));
         if (body.containsKey("height")) data.put("height", Check.number(body, "height", 1, MAX_SCENE_SIDE, 2_000));
         if (body.containsKey("grid")) data.put("grid", grid(body.getValue("grid")));
-        return Decision.of(new Change("scene.updated", data));
+        return Decision.of(new Change(EventType.SCENE_UPDATED, data));
     }
 
     /** Grid types: square, hexes in rows (pointy-top; "hex" for short), hexes in columns (flat-top), or none. */
@@ -378,7 +269,7 @@ public final class RoomCommands {
      * (activeScene becomes null), so their table says the GM shows no scene rather than keeping a scene that is gone.
      */
     private static Decision removeScene(JsonObject state, JsonObject body) throws Invalid, NotFound {
-        return Decision.of(new Change("scene.removed", new JsonObject().put("sceneId", sceneId(state, body))));
+        return Decision.of(new Change(EventType.SCENE_REMOVED, new JsonObject().put("sceneId", sceneId(state, body))));
     }
 
     // ---- tokens ----
@@ -408,7 +299,7 @@ public final class RoomCommands {
             data.put("hpVisibility", choice(body, "hpVisibility", HP_VISIBILITY));
         if (body.getValue("nameVisibility") != null)
             data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
-        return Decision.of(new Change("token.created", data));
+        return Decision.of(new Change(EventType.TOKEN_CREATED, data));
     }
 
     /** Owners are user ids of the room's members; a name or a stranger's id would give the token to nobody. */
@@ -450,7 +341,7 @@ public final class RoomCommands {
         JsonObject token = state.getJsonObject("tokens").getJsonObject(tokenId);
         if (!actor.gm()) requirePlayerMayTouch(state, token, actor, true);
         return Decision.of(new Change(
-                "token.moved",
+                EventType.TOKEN_MOVED,
                 new JsonObject()
                         .put("tokenId", tokenId)
                         .put("x", Check.coordinate(body, "x"))
@@ -483,7 +374,7 @@ public final class RoomCommands {
                 data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
         }
         if (data.size() == 1) throw new Invalid("nothing to update");
-        return Decision.of(new Change("token.updated", data));
+        return Decision.of(new Change(EventType.TOKEN_UPDATED, data));
     }
 
     /**
@@ -531,12 +422,12 @@ public final class RoomCommands {
         return new Decision(List.copyOf(changes), null);
     }
 
-    private static Decision eachToken(JsonObject state, JsonObject body, String op) throws Invalid, NotFound {
-        String type =
+    private static Decision eachToken(JsonObject state, JsonObject body, RoomOp op) throws Invalid, NotFound {
+        EventType type =
                 switch (op) {
-                    case "tokens.hide" -> "token.hidden";
-                    case "tokens.reveal" -> "token.revealed";
-                    default -> "token.removed";
+                    case TOKENS_HIDE -> EventType.TOKEN_HIDDEN;
+                    case TOKENS_REVEAL -> EventType.TOKEN_REVEALED;
+                    default -> EventType.TOKEN_REMOVED;
                 };
         List<Change> changes = new ArrayList<>();
         for (String id : tokenIds(state, body.getValue("tokenIds")))
@@ -560,7 +451,31 @@ public final class RoomCommands {
             JsonObject at = new JsonObject().put("x", copy.getDouble("x") + dx).put("y", copy.getDouble("y") + dy);
             copy.put("x", Check.coordinate(at, "x")).put("y", Check.coordinate(at, "y"));
             changes.add(new Change(
-                    "token.created", new JsonObject().put("tokenId", ids.get()).mergeIn(copy)));
+                    EventType.TOKEN_CREATED,
+                    new JsonObject().put("tokenId", ids.get()).mergeIn(copy)));
+        }
+        return new Decision(List.copyOf(changes), null);
+    }
+
+    /**
+     * Pasted copies made from the tokens' data the client kept (the originals may be gone by now): each one is checked
+     * as a new token would be, on the scene named; one bad copy refuses them all.
+     */
+    private static Decision pasteTokens(JsonObject state, JsonObject body, Supplier<String> ids, Members members)
+            throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        if (!(body.getValue("tokens") instanceof JsonArray tokens) || tokens.isEmpty() || tokens.size() > MAX_BATCH)
+            throw new Invalid("tokens must list 1 to " + MAX_BATCH + " tokens");
+        if (state.getJsonObject("tokens").size() + tokens.size() > MAX_TOKENS)
+            throw new Refused(ErrorCode.CONFLICT, "at most " + MAX_TOKENS + " tokens");
+        List<Change> changes = new ArrayList<>();
+        for (Object item : tokens) {
+            if (!(item instanceof JsonObject token)) throw new Invalid("each pasted token is an object");
+            JsonObject fields = new JsonObject();
+            for (String field : RoomOp.TOKEN_CREATE.fields())
+                if (token.containsKey(field)) fields.put(field, token.getValue(field));
+            changes.addAll(createToken(state, fields.put("sceneId", sceneId), ids, members)
+                    .changes());
         }
         return new Decision(List.copyOf(changes), null);
     }
@@ -579,7 +494,8 @@ public final class RoomCommands {
             if (!seen.add(id)) throw new Invalid("sceneIds must list every scene once");
             if (!Integer.valueOf(i).equals(scenes.getJsonObject(id).getValue("order")))
                 changes.add(new Change(
-                        "scene.updated", new JsonObject().put("sceneId", id).put("order", i)));
+                        EventType.SCENE_UPDATED,
+                        new JsonObject().put("sceneId", id).put("order", i)));
         }
         if (changes.isEmpty()) throw new Invalid("the scenes are in that order already");
         return new Decision(List.copyOf(changes), null);
@@ -600,7 +516,7 @@ public final class RoomCommands {
                 latest = id;
         }
         if (latest == null) throw new Refused(ErrorCode.NOTHING_TO_UNDO, "you have no drawing on this scene to undo");
-        return Decision.of(new Change("drawing.removed", new JsonObject().put("drawingId", latest)));
+        return Decision.of(new Change(EventType.DRAWING_REMOVED, new JsonObject().put("drawingId", latest)));
     }
 
     /**
@@ -613,12 +529,13 @@ public final class RoomCommands {
         boolean beforeReset = RoomReducer.fogBeforeReset(state, sceneId) != null;
         if (fog.getJsonArray("ops").isEmpty() && !beforeReset)
             throw new Refused(ErrorCode.NOTHING_TO_UNDO, "this scene's fog has no change to undo");
-        return Decision.of(new Change("fog.undone", new JsonObject().put("sceneId", sceneId)));
+        return Decision.of(new Change(EventType.FOG_UNDONE, new JsonObject().put("sceneId", sceneId)));
     }
 
     // ---- fog ----
 
-    private static Decision fogShape(JsonObject state, JsonObject body, String type) throws Invalid, NotFound, Refused {
+    private static Decision fogShape(JsonObject state, JsonObject body, EventType type)
+            throws Invalid, NotFound, Refused {
         String sceneId = sceneId(state, body);
         JsonArray ops = state.getJsonObject("scenes")
                 .getJsonObject(sceneId)
@@ -698,7 +615,7 @@ public final class RoomCommands {
                 .put("width", Check.number(body, "width", 0.5, 50, 3))
                 .put("author", actor.userId());
         if (kind.equals("text")) data.put("text", Check.text(body, "text", 500, true));
-        return Decision.of(new Change("drawing.created", data));
+        return Decision.of(new Change(EventType.DRAWING_CREATED, data));
     }
 
     private static Decision removeDrawing(JsonObject state, JsonObject body, Actor actor)
@@ -710,7 +627,7 @@ public final class RoomCommands {
         }
         if (!actor.gm() && !actor.userId().equals(drawing.getString("author")))
             throw new Refused(ErrorCode.FORBIDDEN, "you may erase only your own drawings");
-        return Decision.of(new Change("drawing.removed", new JsonObject().put("drawingId", drawingId)));
+        return Decision.of(new Change(EventType.DRAWING_REMOVED, new JsonObject().put("drawingId", drawingId)));
     }
 
     // ---- initiative ----
@@ -724,7 +641,7 @@ public final class RoomCommands {
                 ? state.getJsonObject("tokens").getJsonObject(tokenId).getString("name")
                 : Check.text(body, "name", 80, true);
         return Decision.of(new Change(
-                "initiative.added",
+                EventType.INITIATIVE_ADDED,
                 new JsonObject()
                         .put("entryId", ids.get())
                         .put("name", name)
@@ -745,7 +662,7 @@ public final class RoomCommands {
                 .put("author", actor.userId());
         String image = Check.text(body, "image", 64, false);
         if (image != null) data.put("image", image);
-        return Decision.of(new Change("note.created", data));
+        return Decision.of(new Change(EventType.NOTE_CREATED, data));
     }
 
     private static Decision updateNote(JsonObject state, JsonObject body) throws Invalid, NotFound {
@@ -755,7 +672,7 @@ public final class RoomCommands {
         if (body.containsKey("gmOnly")) data.put("gmOnly", Check.flag(body, "gmOnly", true));
         // A handout's picture: one of the room's images (an asset id), or null to take it away.
         if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
-        return Decision.of(new Change("note.updated", data));
+        return Decision.of(new Change(EventType.NOTE_UPDATED, data));
     }
 
     private static String noteBody(JsonObject body) throws Invalid {
@@ -809,10 +726,8 @@ public final class RoomCommands {
 
     /** All ops this version understands. */
     public static Set<String> ops() {
-        return KNOWN_OPS;
-    }
-
-    static List<String> playerOps() {
-        return new ArrayList<>(PLAYER_OPS);
+        return java.util.Arrays.stream(RoomOp.values())
+                .map(RoomOp::wire)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 }

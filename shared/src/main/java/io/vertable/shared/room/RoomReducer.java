@@ -1,5 +1,6 @@
 package io.vertable.shared.room;
 
+import io.vertable.shared.wire.EventType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -43,60 +44,67 @@ public final class RoomReducer {
 
     /** Applies the event of sequence number {@code seq} in place. */
     public static void apply(JsonObject state, long seq, String type, JsonObject data) {
-        switch (type) {
-            case "scene.created" -> state.getJsonObject("scenes").put(data.getString("sceneId"), scene(data));
-            case "scene.updated" -> merge(
+        EventType event = EventType.parse(type).orElse(null);
+        // Event types this version does not know change nothing: an older node can replay a newer log.
+        if (event != null) apply(state, event, data);
+        state.put("seq", seq);
+    }
+
+    private static void apply(JsonObject state, EventType event, JsonObject data) {
+        switch (event) {
+            case SCENE_CREATED -> state.getJsonObject("scenes").put(data.getString("sceneId"), scene(data));
+            case SCENE_UPDATED -> merge(
                     state.getJsonObject("scenes").getJsonObject(data.getString("sceneId")), data, "sceneId");
-            case "scene.activated" -> state.put("activeScene", data.getString("sceneId"));
-            case "scene.removed" -> removeScene(state, data.getString("sceneId"));
-            case "token.created" -> state.getJsonObject("tokens").put(data.getString("tokenId"), token(data));
-            case "token.moved" -> tokenOf(state, data)
+            case SCENE_ACTIVATED -> state.put("activeScene", data.getString("sceneId"));
+            case SCENE_REMOVED -> removeScene(state, data.getString("sceneId"));
+            case TOKEN_CREATED -> state.getJsonObject("tokens").put(data.getString("tokenId"), token(data));
+            case TOKEN_MOVED -> tokenOf(state, data)
                     .put("x", data.getDouble("x"))
                     .put("y", data.getDouble("y"));
-            case "token.updated" -> merge(tokenOf(state, data), data, "tokenId");
-            case "token.hidden" -> tokenOf(state, data).put("hidden", true);
-            case "token.revealed" -> tokenOf(state, data).put("hidden", false);
-            case "token.removed" -> {
+            case TOKEN_UPDATED -> merge(tokenOf(state, data), data, "tokenId");
+            case TOKEN_HIDDEN -> tokenOf(state, data).put("hidden", true);
+            case TOKEN_REVEALED -> tokenOf(state, data).put("hidden", false);
+            case TOKEN_REMOVED -> {
                 state.getJsonObject("tokens").remove(data.getString("tokenId"));
                 removeInitiativeFor(state, data.getString("tokenId"));
             }
-            case "fog.revealed", "fog.covered" -> fogOf(state, data)
+            case FOG_REVEALED, FOG_COVERED -> fogOf(state, data)
                     .getJsonArray("ops")
                     .add(new JsonObject()
-                            .put("op", type.equals("fog.revealed") ? "reveal" : "cover")
+                            .put("op", event == EventType.FOG_REVEALED ? "reveal" : "cover")
                             .put("shape", data.getJsonObject("shape")));
-            case "fog.reset" -> {
+            case FOG_RESET -> {
                 fogResets(state)
                         .put(data.getString("sceneId"), fogOf(state, data).copy());
                 resetFog(state, data);
             }
-            case "fog.undone" -> undoFog(state, data.getString("sceneId"));
-            case "drawing.created" -> state.getJsonObject("drawings").put(data.getString("drawingId"), drawing(data));
-            case "drawing.removed" -> state.getJsonObject("drawings").remove(data.getString("drawingId"));
-            case "initiative.added" -> entries(state)
+            case FOG_UNDONE -> undoFog(state, data.getString("sceneId"));
+            case DRAWING_CREATED -> state.getJsonObject("drawings").put(data.getString("drawingId"), drawing(data));
+            case DRAWING_REMOVED -> state.getJsonObject("drawings").remove(data.getString("drawingId"));
+            case INITIATIVE_ADDED -> entries(state)
                     .add(new JsonObject()
                             .put("id", data.getString("entryId"))
                             .put("name", data.getString("name"))
                             .put("tokenId", data.getString("tokenId"))
                             .put("value", data.getDouble("value"))
                             .put("effects", new JsonArray()));
-            case "initiative.updated" -> entry(state, data.getString("entryId")).put("value", data.getDouble("value"));
-            case "initiative.removed" -> removeEntry(state, data.getString("entryId"));
-            case "initiative.sorted" -> sortInitiative(state);
-            case "initiative.turned" -> turn(state, data.getBoolean("forward"));
-            case "initiative.effect.added" -> entry(state, data.getString("entryId"))
+            case INITIATIVE_UPDATED -> entry(state, data.getString("entryId")).put("value", data.getDouble("value"));
+            case INITIATIVE_REMOVED -> removeEntry(state, data.getString("entryId"));
+            case INITIATIVE_SORTED -> sortInitiative(state);
+            case INITIATIVE_TURNED -> turn(state, data.getBoolean("forward"));
+            case INITIATIVE_EFFECT_ADDED -> entry(state, data.getString("entryId"))
                     .getJsonArray("effects")
                     .add(new JsonObject()
                             .put("id", data.getString("effectId"))
                             .put("name", data.getString("name"))
                             .put("rounds", data.getInteger("rounds")));
-            case "initiative.cleared" -> state.put(
+            case INITIATIVE_CLEARED -> state.put(
                     "initiative",
                     new JsonObject()
                             .put("entries", new JsonArray())
                             .put("turn", 0)
                             .put("round", 1));
-            case "note.created" -> {
+            case NOTE_CREATED -> {
                 JsonObject note = new JsonObject()
                         .put("id", data.getString("noteId"))
                         .put("title", data.getString("title"))
@@ -107,22 +115,20 @@ public final class RoomReducer {
                 if (data.getString("image") != null) note.put("image", data.getString("image"));
                 state.getJsonObject("notes").put(data.getString("noteId"), note);
             }
-            case "note.updated" -> merge(
+            case NOTE_UPDATED -> merge(
                     state.getJsonObject("notes").getJsonObject(data.getString("noteId")), data, "noteId");
-            case "note.removed" -> state.getJsonObject("notes").remove(data.getString("noteId"));
-            case "room.settings" -> settings(state).mergeIn(data);
-            case "dice.seed.rotated" -> dice(state)
+            case NOTE_REMOVED -> state.getJsonObject("notes").remove(data.getString("noteId"));
+            case ROOM_SETTINGS -> settings(state).mergeIn(data);
+            case DICE_SEED_ROTATED -> dice(state)
                     .put("period", data.getLong("period"))
                     .put("nonce", 0L)
                     .put("commitment", data.getString("commitment"))
                     .put("revealed", data.getJsonObject("revealed"));
-            case "chat.message" -> countVerifiableRolls(state, data);
-            default -> {
-                // chat.edited, chat.deleted and event types this version does not know change nothing: an older node
-                // can replay a newer log.
+            case CHAT_MESSAGE -> countVerifiableRolls(state, data);
+            case CHAT_EDITED, CHAT_DELETED -> {
+                // their text lives in the log and the chat table
             }
         }
-        state.put("seq", seq);
     }
 
     /** The room's settings, read-only: a room stored before settings existed has the defaults. */

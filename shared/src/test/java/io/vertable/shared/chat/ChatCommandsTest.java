@@ -2,8 +2,8 @@ package io.vertable.shared.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.chat.ChatCommand.Kind;
+import io.vertable.shared.wire.ErrorCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,7 +3,7 @@ package io.vertable.shared.dice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.vertable.shared.ErrorCode;
+import io.vertable.shared.wire.ErrorCode;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,10 +2,10 @@ package io.vertable.shared.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.room.RoomCommands.Actor;
 import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -171,6 +171,49 @@ class MapToolsTest {
         assertRefusedUnchanged(GM, "tokens.copy", ids(a).put("dx", 999_999), ErrorCode.BAD_REQUEST);
         assertRefusedUnchanged(GM, "tokens.copy", ids(a).put("dy", "far"), ErrorCode.BAD_REQUEST);
         assertThat(RoomValidation.problem(state)).isNull();
+    }
+
+    @Test
+    void pastedCopiesAreMadeFromDataAndNeedNoOriginal() {
+        JsonObject kept = tokenState(pips).copy().put("x", 315).put("conditions", new JsonArray().add("prone"));
+        run(GM, "tokens.remove", ids(pips));
+        Decision pasted = run(
+                GM, "tokens.paste", new JsonObject().put("sceneId", scene).put("tokens", new JsonArray().add(kept)));
+        assertThat(pasted.failure()).isNull();
+        String copy = pasted.changes().get(0).data().getString("tokenId");
+        assertThat(copy).isNotEqualTo(pips);
+        assertThat(tokenState(copy).getString("name")).isEqualTo("Pip");
+        assertThat(tokenState(copy).getDouble("x")).isEqualTo(315);
+        assertThat(tokenState(copy).getJsonArray("owners")).containsExactly("pip");
+        assertThat(tokenState(copy).getJsonArray("conditions")).containsExactly("prone");
+        assertThat(RoomValidation.problem(state)).isNull();
+    }
+
+    @Test
+    void aBadPastedCopyRefusesThemAllAsANewTokenWouldBe() {
+        JsonObject good = tokenState(a).copy();
+        java.util.function.Function<JsonObject, JsonObject> paste = bad -> new JsonObject()
+                .put("sceneId", scene)
+                .put("tokens", new JsonArray().add(good).add(bad));
+        assertRefusedUnchanged(
+                GM, "tokens.paste", paste.apply(good.copy().put("name", "x".repeat(10_000))), ErrorCode.BAD_REQUEST);
+        assertRefusedUnchanged(
+                GM, "tokens.paste", paste.apply(good.copy().put("size", Double.NaN)), ErrorCode.BAD_REQUEST);
+        assertRefusedUnchanged(GM, "tokens.paste", paste.apply(good.copy().put("x", 1e308)), ErrorCode.BAD_REQUEST);
+        assertRefusedUnchanged(
+                GM,
+                "tokens.paste",
+                paste.apply(good.copy().put("owners", new JsonArray().add("stranger"))),
+                ErrorCode.OWNER_NOT_A_MEMBER);
+        assertRefusedUnchanged(
+                GM,
+                "tokens.paste",
+                new JsonObject().put("sceneId", scene).put("tokens", new JsonArray()),
+                ErrorCode.BAD_REQUEST);
+        assertRefusedUnchanged(GM, "tokens.paste", paste.apply(good).put("sceneId", "gone"), ErrorCode.NOT_FOUND);
+        assertRefusedUnchanged(PIP, "tokens.paste", paste.apply(good), ErrorCode.GM_ONLY);
+        assertThat(RoomCommands.namesOwners(paste.apply(tokenState(pips)))).isTrue();
+        assertThat(RoomCommands.namesOwners(paste.apply(good))).isFalse();
     }
 
     JsonObject line(Actor actor) {

@@ -2,11 +2,11 @@ package io.vertable.shared.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.shared.ErrorCode;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.room.RoomCommands.Actor;
 import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
+import io.vertable.shared.wire.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -3,6 +3,7 @@ package io.vertable.node.storage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertable.kit.PgUrl;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

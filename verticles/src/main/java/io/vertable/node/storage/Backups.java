@@ -1,5 +1,6 @@
 package io.vertable.node.storage;
 
+import io.vertable.kit.PgUrl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

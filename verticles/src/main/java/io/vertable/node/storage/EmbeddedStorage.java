@@ -1,6 +1,7 @@
 package io.vertable.node.storage;
 
-import io.vertable.node.StartupException;
+import io.vertable.kit.PgUrl;
+import io.vertable.kit.StartupException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetAddress;

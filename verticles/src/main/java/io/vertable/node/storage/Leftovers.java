@@ -1,6 +1,6 @@
 package io.vertable.node.storage;
 
-import io.vertable.node.StartupException;
+import io.vertable.kit.StartupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

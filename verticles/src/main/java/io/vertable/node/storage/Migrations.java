@@ -1,6 +1,7 @@
 package io.vertable.node.storage;
 
-import io.vertable.node.StartupException;
+import io.vertable.kit.PgUrl;
+import io.vertable.kit.StartupException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;

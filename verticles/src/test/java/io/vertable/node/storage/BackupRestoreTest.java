@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertable.kit.PgUrl;
 import io.vertable.node.Node;
-import io.vertable.shared.Addresses;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
@@ -142,7 +143,7 @@ class BackupRestoreTest {
         PgUrl empty = TestStorage.freshDatabase("restore-target");
         var config = TestNodes.config(new JsonObject().put("postgres", new JsonObject().put("url", empty.url())));
         Class<?> commands = Class.forName("io.vertable.node.StoreCommands");
-        var run = commands.getDeclaredMethod("run", String[].class, io.vertable.node.NodeConfig.class);
+        var run = commands.getDeclaredMethod("run", String[].class, io.vertable.kit.NodeConfig.class);
         run.setAccessible(true);
         assertThat(run.invoke(null, new String[] {"restore", taken.file().toString()}, config))
                 .isEqualTo(0);

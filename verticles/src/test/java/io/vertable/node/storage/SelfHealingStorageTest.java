@@ -2,9 +2,9 @@ package io.vertable.node.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.node.DeploymentPlan;
+import io.vertable.kit.DeploymentPlan;
 import io.vertable.node.Node;
-import io.vertable.shared.Addresses;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.Http;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;

@@ -3,6 +3,7 @@ package io.vertable.node.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertable.kit.PgUrl;
 import io.vertable.testing.TestStorage;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,0 +1,44 @@
+package io.vertable.shared.wire;
+
+/**
+ * The whole timeout budget in one place. Failover is correct only if the inner waits end before the outer ones: a
+ * browser's command goes bridge → router → room owner → store, and each layer must give up (and answer with a catalog
+ * code) before the layer around it does, so the browser always hears why. {@code DeadlinesTest} checks the order.
+ */
+public final class Deadlines {
+
+    /** One call to a persistence store (membership, append, load…); the innermost wait. */
+    public static final long STORE_CALL_MS = 5_000;
+
+    /** One try at a room's owner before asking for a claim and trying again; outlived by a store call on purpose. */
+    public static final long OWNER_FORWARD_MS = 4_000;
+
+    /** Asking any map instance to claim an ownerless room: it loads the room, so longer than one store call. */
+    public static final long CLAIM_MS = 6_000;
+
+    /** Chat and dice handing a finished message to the room's owner, retries included. */
+    public static final long ROOM_POST_MS = 7_000;
+
+    /** The bridge node's router relaying a command (to the owner, or to chat and dice), retries included. */
+    public static final long ROUTE_MS = 8_000;
+
+    /** The bridge's wait for a reply to a browser's send; after the router has given up, so it never fires first. */
+    public static final long BRIDGE_REPLY_MS = 10_000;
+
+    /** The browser's own request timeout (webroot/src/table/bus.js REQUEST_TIMEOUT_MS): the outermost wait. */
+    public static final long CLIENT_REQUEST_MS = 10_000;
+
+    /** Readiness asks each service for a trivial answer; a probe must answer well inside the orchestrator's timeout. */
+    public static final long READINESS_CHECK_MS = 2_000;
+
+    /** An operator's status question to one node. */
+    public static final long NODE_STATUS_MS = 3_000;
+
+    /** An operator's rescale: undeploying and deploying verticles takes a while. */
+    public static final long NODE_RESCALE_MS = 60_000;
+
+    /** One Redis call on a request's path (rate limits, revocations); past it, the node decides locally. */
+    public static final long REDIS_CALL_MS = 250;
+
+    private Deadlines() {}
+}

@@ -1,0 +1,134 @@
+package io.vertable.kit.rooms;
+
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.Failure;
+import io.vertable.shared.wire.FailureException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How anyone reaches a room's owner: send to the owner address; when the room has none, ask a map
+ * instance to claim it and send again; when the owner vanished or is handing over, send again until a deadline. The
+ * body should carry a command id ({@code cid}), so a resend of a command that was applied is answered, not reapplied.
+ */
+public final class RoomOwnerClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomOwnerClient.class);
+    private static final long FORWARD_TIMEOUT_MS = Deadlines.OWNER_FORWARD_MS;
+    private static final long CLAIM_TIMEOUT_MS = Deadlines.CLAIM_MS;
+
+    private final Vertx vertx;
+    private final String nodeId;
+
+    public RoomOwnerClient(Vertx vertx, String nodeId) {
+        this.vertx = vertx;
+        this.nodeId = nodeId;
+    }
+
+    /** A command for the room's commands address. */
+    public Future<JsonObject> command(String roomId, JsonObject body, MultiMap headers, long deadlineMs) {
+        return request(Addresses.roomOwner(roomId), roomId, body, headers, deadlineMs);
+    }
+
+    /** A finished chat message or roll request for the room's internal post address. */
+    public Future<JsonObject> post(String roomId, JsonObject body, MultiMap headers, long deadlineMs) {
+        return request(Addresses.roomPost(roomId), roomId, body, headers, deadlineMs);
+    }
+
+    /**
+     * The owner's answer; a refusal by the owner fails with its {@link ReplyException} as it is; no owner in time, or
+     * an owner that vanished mid-request, fails with a catalog code that tells the client to retry or resync.
+     */
+    private Future<JsonObject> request(
+            String address, String roomId, JsonObject body, MultiMap headers, long deadlineMs) {
+        Promise<JsonObject> answer = Promise.promise();
+        forward(answer, address, roomId, body, headers, System.currentTimeMillis() + deadlineMs, 0);
+        return answer.future();
+    }
+
+    private void forward(
+            Promise<JsonObject> answer,
+            String address,
+            String roomId,
+            JsonObject body,
+            MultiMap headers,
+            long deadline,
+            int attempt) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+            LOG.warn("room has no owner in time room={} node={}", roomId, nodeId);
+            answer.fail(new FailureException(ErrorCode.SERVICE_UNAVAILABLE, "the room is starting elsewhere; retry"));
+            return;
+        }
+        // Each attempt ends by the deadline, so the caller always hears back before its own caller gives up.
+        var options = new DeliveryOptions().setHeaders(headers).setSendTimeout(Math.min(FORWARD_TIMEOUT_MS, left));
+        vertx.eventBus()
+                .<JsonObject>request(address, body, options)
+                .onSuccess(reply -> answer.complete(reply.body()))
+                .onFailure(e -> {
+                    if (!resendable(e)) {
+                        answer.fail(passedOn(roomId, e));
+                    } else if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+                        forward(answer, address, roomId, body, headers, deadline, attempt + 1);
+                    } else {
+                        claim(roomId, deadline).onComplete(claimed -> {
+                            if (claimed.failed() && storeAway(claimed.cause())) {
+                                // Nobody can load the room until the database is back: say so now, not at the deadline.
+                                answer.fail(new FailureException(ErrorCode.STORE_UNAVAILABLE, null));
+                                return;
+                            }
+                            vertx.setTimer(
+                                    claimed.succeeded() ? 1 : Math.min(500, 50L << Math.min(attempt, 4)),
+                                    id -> forward(answer, address, roomId, body, headers, deadline, attempt + 1));
+                        });
+                    }
+                });
+    }
+
+    /**
+     * Worth sending again: not delivered, refused unprocessed by an owner that is stepping down, or not answered
+     * (the command id makes a repeat harmless if the owner did apply it).
+     */
+    private static boolean storeAway(Throwable e) {
+        return FailureException.from(e).code() == ErrorCode.STORE_UNAVAILABLE;
+    }
+
+    private static boolean resendable(Throwable e) {
+        if (!(e instanceof ReplyException reply)) return false;
+        if (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureType() == ReplyFailure.TIMEOUT) return true;
+        return reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                && reply.failureCode() == ErrorCode.SERVICE_UNAVAILABLE.httpStatus()
+                && Failure.decode(reply.getMessage()).message().endsWith("retry");
+    }
+
+    private Future<JsonObject> claim(String roomId, long deadline) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) return Future.failedFuture("deadline");
+        return vertx.eventBus()
+                .<JsonObject>request(
+                        Addresses.MAP_CLAIM,
+                        new JsonObject().put("room", roomId),
+                        new DeliveryOptions().setSendTimeout(Math.min(CLAIM_TIMEOUT_MS, left)))
+                .map(reply -> reply.body());
+    }
+
+    /**
+     * The owner refused (its answer goes back as it is), or the command may or may not have been applied (an owner
+     * that vanished mid-request): the client is told to resync rather than guess.
+     */
+    private Throwable passedOn(String roomId, Throwable e) {
+        if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) return e;
+        LOG.warn("room owner did not answer room={} node={}: {}", roomId, nodeId, e.getMessage());
+        return new FailureException(ErrorCode.TIMEOUT, "the room did not answer in time; resync and retry");
+    }
+}

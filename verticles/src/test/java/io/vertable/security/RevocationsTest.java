@@ -1,0 +1,77 @@
+package io.vertable.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertable.node.storage.EmbeddedStorage;
+import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A node's replica of the revoked sessions, against the real (embedded) Redis. */
+class RevocationsTest {
+
+    Vertx vertx;
+    Redis redis;
+    RedisAPI api;
+
+    @BeforeEach
+    void connect() {
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, TestStorage.redisUrlFor(TestStorage.freshDatabase("revocations")));
+        api = RedisAPI.api(redis);
+    }
+
+    @AfterEach
+    void close() {
+        redis.close();
+        vertx.close().await();
+    }
+
+    @Test
+    void aRevocationWhoseBroadcastWasMissedIsLearnedFromRedisByTheNextScan() {
+        Revocations replica = new Revocations(vertx, api, "node-late", 200);
+        replica.load().await();
+        String session = "s-" + UUID.randomUUID();
+        assertThat(replica.isRevoked(session).await()).isFalse();
+
+        // Another node revoked it while this one was not listening: stored in Redis, never heard on the bus.
+        long until = System.currentTimeMillis() / 1000 + 3600;
+        api.set(List.of("vtt:revoked:" + session, Long.toString(until), "EX", "3600"))
+                .await();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> replica.isRevoked(session).await());
+        replica.close();
+    }
+
+    @Test
+    void aNodeThatStartedWhileRedisWasDownLoadsTheRevocationsOnceRedisIsBack() throws Exception {
+        int port = TestNodes.freePort();
+        Redis late = Redis.createClient(vertx, "redis://127.0.0.1:" + port);
+        Revocations replica = new Revocations(vertx, RedisAPI.api(late), "node-early", 200);
+        replica.load().await(); // completes: the node starts, knowing only what the bus brings
+        String session = "s-" + UUID.randomUUID();
+
+        try (EmbeddedStorage redisBack =
+                EmbeddedStorage.startRedis(Files.createTempDirectory("revocations-redis"), port)) {
+            RedisAPI.api(late)
+                    .set(List.of("vtt:revoked:" + session, Long.toString(System.currentTimeMillis() / 1000 + 3600)))
+                    .await();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> replica.isRevoked(session).await());
+        } finally {
+            replica.close();
+            late.close();
+        }
+    }
+}
