@@ -46,11 +46,6 @@ final class RoomOwner {
     /** Committed events kept in memory for {@code sync}; a client further behind gets a fresh view. */
     static final int HISTORY = 1_000;
 
-    /**
-     * An append takes milliseconds; one that is not answered in 5 s was most likely dropped by a persistence instance
-     * that was stopping (a rolling update), and the room waits for it. Shorter than the router's 8 s deadline, so the
-     * owner steps down and the client's resend (same cid) reaches a fresh owner before anyone gives up.
-     */
     private final Vertx vertx;
 
     private final NodeMeters meters;

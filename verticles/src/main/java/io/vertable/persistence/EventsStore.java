@@ -163,15 +163,7 @@ final class EventsStore {
                     return conn.preparedQuery("SELECT seq, state FROM snapshots "
                                     + "WHERE room_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1")
                             .execute(Tuple.of(roomId, base.getLong("at")))
-                            .map(rows -> {
-                                if (rows.size() == 0) return base;
-                                Row row = rows.iterator().next();
-                                return base.put(
-                                        "snapshot",
-                                        new JsonObject()
-                                                .put("seq", row.getLong("seq"))
-                                                .put("state", (JsonObject) row.getJson("state")));
-                            });
+                            .map(rows -> withSnapshot(base, rows));
                 }));
     }
 
@@ -260,15 +252,7 @@ final class EventsStore {
                 .compose(head -> conn.preparedQuery(
                                 "SELECT seq, state FROM snapshots WHERE room_id = $1 ORDER BY seq DESC LIMIT 1")
                         .execute(Tuple.of(roomId))
-                        .map(rows -> {
-                            if (rows.size() == 0) return head;
-                            Row row = rows.iterator().next();
-                            return head.put(
-                                    "snapshot",
-                                    new JsonObject()
-                                            .put("seq", row.getLong("seq"))
-                                            .put("state", (JsonObject) row.getJson("state")));
-                        }))
+                        .map(rows -> withSnapshot(head, rows)))
                 .compose(head -> characters(conn, roomId).map(characters -> head.put("characters", characters)))
                 .compose(head -> conn.preparedQuery("SELECT id, name, content_type, size_bytes, sha256 FROM assets"
                                 + " WHERE room_id = $1 ORDER BY created_at, id")
@@ -407,5 +391,14 @@ final class EventsStore {
                 event.getValue("audience", "gm"),
                 event.getJsonObject("data"),
                 event.getString("cid"));
+    }
+
+    /** {@code into} with the snapshot row of {@code rows} (seq, state), if the query found one. */
+    private static JsonObject withSnapshot(JsonObject into, io.vertx.sqlclient.RowSet<Row> rows) {
+        if (rows.size() == 0) return into;
+        Row row = rows.iterator().next();
+        return into.put(
+                "snapshot",
+                new JsonObject().put("seq", row.getLong("seq")).put("state", (JsonObject) row.getJson("state")));
     }
 }

@@ -823,6 +823,9 @@ class GmTableIT {
         waitFor(player, "() => __vertable.tokens().length === 1", null);
         gm.click("[data-testid=multi-reveal]");
         waitFor(player, "() => __vertable.tokens().length === 3", null);
+        // Copies are made from what the GM's page holds: wait until it has the reveal too, or they would come out
+        // hidden.
+        waitFor(gm, "() => __vertable.tokens().every(t => !t.hidden)", null);
 
         // Ctrl+C, point at an empty spot, Ctrl+V: copies land there, on the grid.
         gm.keyboard().press("Control+c");

@@ -7,7 +7,11 @@ package io.vertable.shared.wire;
  */
 public final class Deadlines {
 
-    /** One call to a persistence store (membership, append, load…); the innermost wait. */
+    /**
+     * One call to a persistence store (membership, append, load…); the innermost wait. An append takes milliseconds;
+     * one unanswered this long was most likely dropped by a stopping persistence instance, and the owner steps down so
+     * the client's resend (same cid) reaches a fresh owner before the router gives up.
+     */
     public static final long STORE_CALL_MS = 5_000;
 
     /** One try at a room's owner before asking for a claim and trying again; outlived by a store call on purpose. */
