@@ -1,13 +1,11 @@
 package io.vertable.http;
 
-import io.vertx.core.json.JsonArray;
+import io.vertable.kit.AddressRanges;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
@@ -18,7 +16,8 @@ import java.util.function.IntSupplier;
  *       eval), the bridge as the one other place the page may connect to, no framing; no referrer (invite links carry
  *       their code in the path); no type sniffing; HSTS when the public URL is https. Routes with stricter needs (an
  *       uploaded image) set their own policy after this.
- *   <li>The client's address: the socket's peer, or — only when that peer is a listed reverse proxy — the nearest
+ *   <li>The client's address: the socket's peer, or — only when that peer is a listed reverse proxy (an address or a
+ *       CIDR range) — the nearest
  *       address in {@code X-Forwarded-For} that is not one of the proxies. A header from anyone else is ignored, so
  *       per-IP limits cannot be dodged by forging it.
  * </ul>
@@ -28,7 +27,7 @@ final class EdgeHeaders {
     /** Where the client's address is kept in the routing context; read it through {@link Api#clientIp}. */
     static final String CLIENT_IP = "vertable.clientIp";
 
-    private final Set<String> trustedProxies = new HashSet<>();
+    private final AddressRanges trustedProxies;
     private final String bridgeUrl;
     private final boolean https;
     private final IntSupplier bridgePort;
@@ -38,8 +37,9 @@ final class EdgeHeaders {
      * @param bridgePort the port of this node's bridge, when browsers reach it directly on the page's host
      */
     EdgeHeaders(JsonObject http, String bridgeUrl, IntSupplier bridgePort) {
-        JsonArray proxies = http.getJsonArray("trustedProxies");
-        proxies.forEach(proxy -> trustedProxies.add((String) proxy));
+        this.trustedProxies = AddressRanges.of(http.getJsonArray("trustedProxies").stream()
+                .map(String.class::cast)
+                .toList());
         this.bridgeUrl = bridgeUrl;
         this.https = http.getString("publicUrl").startsWith("https:");
         this.bridgePort = bridgePort;

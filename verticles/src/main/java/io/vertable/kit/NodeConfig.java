@@ -64,7 +64,7 @@ public final class NodeConfig {
             new EnvironmentVariable(
                     "VTT_TRUSTED_PROXIES",
                     "http.trustedProxies",
-                    "addresses of reverse proxies whose X-Forwarded-For names the client"),
+                    "addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client"),
             new EnvironmentVariable("VTT_BRIDGE_HOST", "bridge.host", "SockJS bridge listen address"),
             new EnvironmentVariable(
                     "VTT_PUBLIC_BRIDGE_URL",
@@ -447,9 +447,14 @@ public final class NodeConfig {
         /** IP addresses as written (no host names: a proxy list that needs DNS would change under the node). */
         void addresses(String key) {
             for (Object address : (JsonArray) value(key)) {
-                if (!(address instanceof String text) || !text.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                    throw new ConfigException(
-                            where(key) + ": each entry must be an IP address, got " + describe(address));
+                if (!(address instanceof String text)) {
+                    throw new ConfigException(where(key) + ": each entry must be an IP address or a CIDR range, got "
+                            + describe(address));
+                }
+                try {
+                    AddressRanges.of(List.of(text));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(where(key) + ": " + e.getMessage());
                 }
             }
         }

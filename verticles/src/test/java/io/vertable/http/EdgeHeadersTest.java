@@ -40,7 +40,10 @@ class EdgeHeadersTest {
         proxied = start(
                 "edge-proxied",
                 new JsonObject()
-                        .put("trustedProxies", new JsonArray().add("127.0.0.1"))
+                        // Ranges, as a cluster's pod network is listed: loopback is the proxy, 10/8 a proxy chain.
+                        .put(
+                                "trustedProxies",
+                                new JsonArray().add("127.0.0.0/8").add("10.0.0.0/8"))
                         .put("publicUrl", "https://vtt.example.com"));
     }
 
@@ -121,6 +124,12 @@ class EdgeHeadersTest {
         // The proxy's own hop and anything it forwards before the client are its word: the nearest untrusted hop
         // counts.
         assertThat(wrongLogin(proxied, "198.51.100.1, 127.0.0.1")).isEqualTo(429);
+        assertThat(wrongLogin(proxied, "198.51.100.1, 10.20.30.40"))
+                .as("a hop inside a trusted range vouches for the client before it")
+                .isEqualTo(429);
+        assertThat(wrongLogin(proxied, "10.20.30.40, 198.51.100.3"))
+                .as("an untrusted hop nearer than a trusted-looking one is the client")
+                .isEqualTo(401);
 
         // Reached directly, a made-up header changes nothing: one address, one bucket.
         for (int i = 0; i < 3; i++)

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -62,7 +63,8 @@ final class KubernetesManifests {
             StatefulSet.class,
             Ingress.class,
             HorizontalPodAutoscaler.class,
-            PodDisruptionBudget.class);
+            PodDisruptionBudget.class,
+            PersistentVolumeClaim.class);
 
     /** Keys a kustomization here may use; anything else (a generator, a patch) needs checks of its own first. */
     static final List<String> KUSTOMIZATION_KEYS = List.of("apiVersion", "kind", "resources", "images");

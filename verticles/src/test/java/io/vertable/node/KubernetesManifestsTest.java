@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -237,6 +238,36 @@ class KubernetesManifestsTest {
                         "  replicas: 2",
                         "  replicass: 2",
                         "k8s/core.yaml (document 1), Deployment vertable-core: unknown field spec.replicass"),
+                mutation(
+                        "no trusted proxy behind the Ingress",
+                        "configmap.yaml",
+                        "  VTT_TRUSTED_PROXIES: \"10.0.0.0/8\"\n",
+                        "",
+                        "serves http behind the Ingress (VTT_PUBLIC_URL) but VTT_TRUSTED_PROXIES is empty"),
+                mutation(
+                        "backups with no volume",
+                        "core.yaml",
+                        "            - name: VTT_BACKUP_DIR\n              value: \"/backups\"\n",
+                        "",
+                        "the plan runs persistence with scheduled backups but VTT_BACKUP_DIR is not an absolute path"),
+                mutation(
+                        "backups on the pod's scratch space",
+                        "core.yaml",
+                        "value: \"/backups\"",
+                        "value: \"/tmp/backups\"",
+                        "VTT_BACKUP_DIR /tmp/backups is not on a persistentVolumeClaim volume"),
+                mutation(
+                        "backup claim one replica at a time",
+                        "backups.yaml",
+                        "[\"ReadWriteMany\"]",
+                        "[\"ReadWriteOnce\"]",
+                        "the claim must be ReadWriteMany"),
+                mutation(
+                        "volume naming a missing claim",
+                        "core.yaml",
+                        "claimName: vertable-backups",
+                        "claimName: vertable-backup",
+                        ".volumes[backups].persistentVolumeClaim: no PersistentVolumeClaim vertable-backup"),
                 mutation(
                         "typo'd field deep in a container",
                         "edge.yaml",
@@ -657,6 +688,12 @@ class KubernetesManifestsTest {
                         problems.add(base + ".volumes[" + volume.getName() + "].secret: no Secret "
                                 + volume.getSecret().getSecretName());
                     }
+                    if (volume.getPersistentVolumeClaim() != null
+                            && m.find(PersistentVolumeClaim.class, ns, claimName(volume))
+                                    .isEmpty()) {
+                        problems.add(base + ".volumes[" + volume.getName() + "].persistentVolumeClaim: no"
+                                + " PersistentVolumeClaim " + claimName(volume));
+                    }
                 }
                 if (workload.doc().object() instanceof StatefulSet set) {
                     list(set.getSpec().getVolumeClaimTemplates())
@@ -711,6 +748,19 @@ class KubernetesManifestsTest {
                         if (reported.add(problem)) problems.add(problem);
                     }
                 });
+                boolean servesHttp = node.config().plan().runs(VerticleName.HTTP);
+                boolean behindProxy =
+                        !node.config().section("http").getString("publicUrl").isEmpty();
+                if (servesHttp
+                        && behindProxy
+                        && node.config()
+                                .section("http")
+                                .getJsonArray("trustedProxies")
+                                .isEmpty()) {
+                    String problem = node.where() + ".env: serves http behind the Ingress (VTT_PUBLIC_URL) but"
+                            + " VTT_TRUSTED_PROXIES is empty: per-IP limits would count the Ingress controller";
+                    if (reported.add(problem)) problems.add(problem);
+                }
                 EnvValue plan = node.env().get("VTT_DEPLOY");
                 if (plan == null) {
                     problems.add(node.where() + ".env: VTT_DEPLOY is not set; a node in Kubernetes runs a named plan");
@@ -1067,10 +1117,56 @@ class KubernetesManifestsTest {
                     problems.add(node.where() + ".env: the plan runs http or bridge but VTT_REDIS_URL is not set: the"
                             + " node would start an embedded Redis in the pod");
                 }
+                if (persistence && node.config().section("backup").getBoolean("enabled")) {
+                    problems.addAll(backupVolume(node));
+                }
                 problems.addAll(storageUrl(node, "VTT_PG_URL", "POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB"));
                 problems.addAll(storageUrl(node, "VTT_REDIS_URL", "REDIS_PASSWORD", null, null));
             }
             return problems.stream().distinct().toList();
+        }
+
+        /**
+         * A node that takes scheduled backups writes them to a volume claim that outlives the pod (the root filesystem
+         * is read-only, {@code /tmp} is an emptyDir), shared by every replica when there are several.
+         */
+        private List<String> backupVolume(NodeContainer node) {
+            String where = node.where();
+            Path dir = Path.of(node.config().section("backup").getString("dir"));
+            if (!dir.isAbsolute()) {
+                return List.of(
+                        where + ".env: the plan runs persistence with scheduled backups but VTT_BACKUP_DIR is not"
+                                + " an absolute path on a mounted volume (got '" + dir + "')");
+            }
+            PodSpec pod = node.workload().template().getSpec();
+            Optional<VolumeMount> mount = list(node.container().getVolumeMounts()).stream()
+                    .filter(m -> dir.startsWith(Path.of(m.getMountPath())))
+                    .max(java.util.Comparator.comparingInt(m -> m.getMountPath().length()));
+            Optional<Volume> volume = mount.flatMap(m -> list(pod.getVolumes()).stream()
+                    .filter(v -> v.getName().equals(m.getName()))
+                    .findFirst());
+            if (volume.isEmpty() || volume.get().getPersistentVolumeClaim() == null) {
+                return List.of(where + ": VTT_BACKUP_DIR " + dir + " is not on a persistentVolumeClaim volume: backups"
+                        + " would be lost with the pod, or fail on the read-only root filesystem");
+            }
+            Optional<Doc> claim =
+                    m.find(PersistentVolumeClaim.class, node.workload().doc().namespace(), claimName(volume.get()));
+            if (claim.isEmpty()) return List.of(); // references() names the missing claim
+            List<String> modes = KubernetesManifests.as(claim.get(), PersistentVolumeClaim.class)
+                    .getSpec()
+                    .getAccessModes();
+            boolean replicated = !(node.workload().doc().object() instanceof Deployment deployment)
+                    || deployment.getSpec().getReplicas() == null
+                    || deployment.getSpec().getReplicas() > 1;
+            if (replicated && !modes.contains("ReadWriteMany")) {
+                return List.of(claim.get().where() + ": spec.accessModes " + modes + ": every replica of "
+                        + node.workload().doc().where() + " may take a backup, so the claim must be ReadWriteMany");
+            }
+            return List.of();
+        }
+
+        private static String claimName(Volume volume) {
+            return volume.getPersistentVolumeClaim().getClaimName();
         }
 
         /** A URL naming a Service of this folder must reach its port, with the credentials its server is given. */

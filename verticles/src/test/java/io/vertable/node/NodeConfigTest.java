@@ -164,6 +164,15 @@ class NodeConfigTest {
                         "cluster.members (from VTT_CLUSTER_MEMBERS): each member must be host:port, got '10.0.0.1'");
         assertThatThrownBy(() -> load(Map.of("VTT_NODE_ID", "bad id!")))
                 .hasMessageStartingWith("node.id (from VTT_NODE_ID): use 1-64 letters");
+        assertThatThrownBy(() -> load(Map.of("VTT_TRUSTED_PROXIES", "10.0.0.0/8,ingress.internal")))
+                .hasMessage("http.trustedProxies (from VTT_TRUSTED_PROXIES): 'ingress.internal' is not an IP address"
+                        + " or a CIDR range such as 10.0.0.0/8");
+        assertThatThrownBy(() -> load(Map.of("VTT_TRUSTED_PROXIES", "10.0.0.0/40")))
+                .hasMessageContaining("the prefix length must be a whole number from 0 to 32");
+        assertThat(load(Map.of("VTT_TRUSTED_PROXIES", "10.0.0.0/8,fd00::/8,192.0.2.7"))
+                        .section("http")
+                        .getJsonArray("trustedProxies"))
+                .containsExactly("10.0.0.0/8", "fd00::/8", "192.0.2.7");
     }
 
     @Test
