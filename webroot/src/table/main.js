@@ -419,6 +419,7 @@ async function openTable(me, roomInfo) {
     screenOf: (x, y) => map?.toScreen(x, y) ?? null,
     renderStats: () => map?.renderStats() ?? null,
     spriteAt: (id) => map?.spriteAt(id) ?? null,
+    tokenQuads: (id) => map?.tokenQuads(id) ?? null,
     zoom: () => map?.zoom() ?? null,
     fog: () => room.activeScene()?.fog ?? null,
     scene: () => {

@@ -603,6 +603,7 @@ export async function createMap({ host, room, me, actions }) {
     renderStats: () => ({ frames: stats.frames, tokenRedraws: stats.tokenRedraws, fogOps: stats.fogOps, tokenUpdates: { ...stats.tokenUpdates }, sprites: tokenSprites.size(), busy: frameQueued || settling || tokenSprites.animating() }),
     toggleFps: () => fps.toggle(),
     spriteAt: (id) => tokenSprites.positionOf(id),
+    tokenQuads: (id) => tokenSprites.quadsOf(id),
     zoomBy: (factor) => zoomAt(host.getBoundingClientRect().left + host.clientWidth / 2, host.getBoundingClientRect().top + host.clientHeight / 2, factor),
     /** The whole scene on screen again, and 100 % about the screen's centre. */
     fit: () => {

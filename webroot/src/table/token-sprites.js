@@ -28,14 +28,17 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
   };
 
   function draw(entry, token, context, res) {
-    const node = buildToken(token, context);
-    const look = atlas.draw(node, res);
-    node.destroy({ children: true });
+    const { body, marks } = buildToken(token, context);
+    const look = atlas.draw(body, res);
+    const marksLook = marks ? atlas.draw(marks, res) : null;
+    body.destroy({ children: true });
+    marks?.destroy({ children: true });
     forget(entry);
     entry.look = look;
     entry.sprite.texture = look.texture;
     entry.sprite.anchor.set(look.anchor[0], look.anchor[1]);
     entry.sprite.scale.set(look.scale);
+    showMarks(entry, marksLook);
     entry.sprite.alpha = token.hidden ? 0.45 : token.layer === 'gm' ? 0.65 : 1;
     entry.res = res;
     entry.zoom = context.marks?.hasMarks(token) ? context.zoom : 0;
@@ -52,7 +55,7 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     let entry = entries.get(token.id);
     let touched = false;
     if (!entry) {
-      entry = { sprite: new Sprite(), look: null, key: null, res: 0, tween: null };
+      entry = { sprite: new Sprite(), look: null, marksLook: null, marksSprite: null, key: null, res: 0, tween: null };
       entries.set(token.id, entry);
       entry.sprite.position.set(at[0], at[1]);
       glide = false;
@@ -84,12 +87,32 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     stats.tokenUpdates[token.id] = (stats.tokenUpdates[token.id] ?? 0) + 1;
   }
 
-  /** Gives the entry's atlas slot back (the page itself stays). */
+  /**
+   * The marks ride as a child sprite of the body: position, glide, alpha and culling follow the body's, and its own
+   * quad is only as large as the chips and the name pill. Same atlas page, so still one batch.
+   */
+  function showMarks(entry, look) {
+    entry.marksLook = look;
+    if (!look) {
+      entry.marksSprite?.destroy();
+      entry.marksSprite = null;
+      return;
+    }
+    if (!entry.marksSprite) entry.marksSprite = entry.sprite.addChild(new Sprite());
+    entry.marksSprite.texture = look.texture;
+    entry.marksSprite.anchor.set(look.anchor[0], look.anchor[1]);
+    // Drawn at the body's resolution, so the body's scale is already the right one.
+  }
+
+  /** Gives the entry's atlas slots back (the page itself stays). */
   function forget(entry) {
-    if (!entry.look) return;
-    atlas.release(entry.look.slot);
-    entry.look.texture.destroy(false);
+    for (const look of [entry.look, entry.marksLook]) {
+      if (!look) continue;
+      atlas.release(look.slot);
+      look.texture.destroy(false);
+    }
     entry.look = null;
+    entry.marksLook = null;
   }
 
   function remove(id) {
@@ -97,7 +120,7 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     if (!entry) return;
     forget(entry);
     entry.marks?.drawn.delete(id);
-    entry.sprite.destroy();
+    entry.sprite.destroy({ children: true });
     entries.delete(id);
     tweening.delete(id);
   }
@@ -156,6 +179,13 @@ export function createTokenSprites({ renderer, layerOf, stats }) {
     ids: () => entries.keys(),
     has: (id) => entries.has(id),
     positionOf: (id) => (entries.has(id) ? [entries.get(id).sprite.x, entries.get(id).sprite.y] : null),
+    /** The world size of a token's own quad, and of its marks' quad (null without marks): what the GPU fills. */
+    quadsOf: (id) => {
+      const entry = entries.get(id);
+      if (!entry) return null;
+      const size = (sprite) => (sprite ? [sprite.width, sprite.height] : null);
+      return { body: size(entry.sprite), marks: entry.marksSprite ? [entry.marksSprite.width * entry.sprite.scale.x, entry.marksSprite.height * entry.sprite.scale.y] : null };
+    },
     animating: () => tweening.size > 0,
     size: () => entries.size,
     atlasPages: () => atlas.pages(),

@@ -1,6 +1,7 @@
 // One token's look: image or coloured disc with initials, HP bar, my-token ring, and (token-marks.js, once loaded)
-// condition chips and the name label. Built only to be drawn into the token's texture (token-sprites.js), then thrown
-// away; labels use cached glyphs (bitmap text).
+// condition chips and the name label. Built only to be drawn into the token's textures (token-sprites.js), then thrown
+// away; labels use cached glyphs (bitmap text). The marks are a node of their own: drawn into one texture with the
+// body, a wide name pill made the whole token's quad wide, and a software GPU fills every transparent pixel of it.
 import { BitmapText, Container, Graphics, Sprite } from 'pixi.js';
 import { textureFor } from './assets.js';
 
@@ -23,6 +24,7 @@ export function lookKey(token, context) {
   ]);
 }
 
+/** Returns {body, marks}: two nodes to draw into two textures with the same origin (marks may be null). */
 export function buildToken(token, { mine, selected, cell, onTextureReady, marks, zoom }) {
   const root = new Container();
   const radius = (token.size ?? 1) * cell * 0.5;
@@ -53,10 +55,19 @@ export function buildToken(token, { mine, selected, cell, onTextureReady, marks,
   const ringColour = selected ? '#29b6f6' : mine ? '#ffd54f' : '#1b1b1b';
   root.addChild(new Graphics().circle(0, 0, radius * 0.92).stroke({ width: selected || mine ? 4 : 2, color: ringColour }));
   if (typeof token.hp === 'number' && token.maxHp) root.addChild(hpBar(token, radius));
-  if (marks?.hasMarks(token)) marks.addMarks(root, token, radius, zoom);
-  else marks?.drawn.delete(token.id);
   if (token.locked) root.addChild(new Graphics().rect(-radius, -radius, radius * 0.3, radius * 0.3).fill('#9e9e9e'));
-  return root;
+  return { body: root, marks: buildMarks(token, radius, marks, zoom) };
+}
+
+/** The chips and name label, around the token's origin as the body is; null when the token shows none. */
+function buildMarks(token, radius, marks, zoom) {
+  if (!marks?.hasMarks(token)) {
+    marks?.drawn.delete(token.id);
+    return null;
+  }
+  const node = new Container();
+  marks.addMarks(node, token, radius, zoom);
+  return node;
 }
 
 function hpBar(token, radius) {

@@ -1,6 +1,7 @@
 package io.vertable.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -755,6 +756,10 @@ class GmTableIT {
         return vault;
     }
 
+    static JsonObject quadsOf(Page page, String tokenId) {
+        return new JsonObject((String) page.evaluate("id => JSON.stringify(__vertable.tokenQuads(id))", tokenId));
+    }
+
     static String vaultToken(String name, double x, double y) {
         long seq = gmSocket.ok(
                         "vtt.in.map",
@@ -1135,6 +1140,20 @@ class GmTableIT {
                 "() => [...document.querySelectorAll('[data-testid=selection-fact]')].some(e => e.textContent === 'Conditions: Prone, Poisoned, Hasted')",
                 null);
         screenshot(player, "table-token-marks.png", true);
+        // The marks are a quad of their own: the token's quad stays the size of the bat's, which has none (drawn into
+        // one texture, a wide name pill made the whole quad wide, and a software GPU fills every pixel of it).
+        JsonObject ogreQuads = quadsOf(player, ogre);
+        JsonObject batQuads = quadsOf(player, bat);
+        assertThat(ogreQuads.getJsonArray("body").getDouble(0))
+                .as("width of the ogre's own quad")
+                .isCloseTo(batQuads.getJsonArray("body").getDouble(0), within(1.0));
+        assertThat(ogreQuads.getJsonArray("body").getDouble(1))
+                .as("height of the ogre's own quad")
+                .isCloseTo(batQuads.getJsonArray("body").getDouble(1), within(1.0));
+        assertThat(ogreQuads.getJsonArray("marks")).as("the ogre's marks quad").isNotNull();
+        assertThat(batQuads.getJsonArray("marks"))
+                .as("the bat has no marks quad")
+                .isNull();
 
         // Chips keep about one size on screen, zoomed far out and far in.
         player.click("[data-testid=zoom-fit]");
