@@ -148,6 +148,12 @@ export function createMapTools(map) {
   }
 
 
+  // Text highlighted where the person last pressed, in the side column (a chat line, say): Ctrl+C and Ctrl+X are then
+  // the browser's. A shift-click on the map can also leave a selection behind; that one must not take the map's keys.
+  let pressedInSide = false;
+  document.addEventListener('pointerdown', (event) => (pressedInSide = !!event.target.closest?.('[data-testid=side]')), true);
+  const highlighted = () => pressedInSide && !(document.getSelection()?.isCollapsed ?? true);
+
   /** Copy, then the originals leave the map (no question asked: a paste brings them back). Only what was copied goes. */
   async function cut() {
     const tokenIds = [...picked].filter((id) => room.tokenAt(id)).slice(0, MAX_PASTE);
@@ -268,8 +274,8 @@ export function createMapTools(map) {
     const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     let run = null;
     if (ctrl && key === 'z') run = undo;
-    else if (ctrl && key === 'c' && room.isGm() && picked.size) run = copy;
-    else if (ctrl && key === 'x' && room.isGm() && picked.size) run = cut;
+    else if (ctrl && key === 'c' && room.isGm() && picked.size && !highlighted()) run = copy;
+    else if (ctrl && key === 'x' && room.isGm() && picked.size && !highlighted()) run = cut;
     else if (ctrl && key === 'v' && room.isGm() && clipboard.length) run = paste;
     else if (!ctrl && (key === 'Delete' || key === 'Backspace') && room.isGm() && picked.size) run = removeSelected;
     else if (!ctrl && arrows[key] && picked.size) run = () => nudge(...arrows[key]);

@@ -1258,6 +1258,19 @@ class GmTableIT {
                 "() => __vertable.tokens().filter(t => t.y === 735).map(t => t.name + '@' + t.x).sort().join() === 'Wolf 1@595,Wolf 2@665'",
                 null);
         assertThat(tokenOn(player, wolf1)).as("the originals stay").isNotNull();
+
+        // With words of the side column highlighted, Ctrl+C is the browser's copy even while tokens are selected: the
+        // copy event fires only when the map did not take the key (it prevents the default when it does).
+        gm.evaluate("() => { window.__copiedText = null; document.addEventListener('copy', () =>"
+                + " (window.__copiedText = document.getSelection().toString()), { once: true }); }");
+        gm.locator("[data-testid=side] h2 >> visible=true").first().dblclick();
+        String highlighted = (String) gm.evaluate("() => document.getSelection().toString()");
+        assertThat(highlighted).as("words highlighted in the side column").isNotBlank();
+        gm.keyboard().press("Control+c");
+        waitFor(gm, "text => window.__copiedText === text", highlighted);
+        assertThat(gm.evaluate("() => __vertable.picked().length"))
+                .as("the tokens stay selected")
+                .isEqualTo(2);
         screenshot(gm, "table-pasted-selection.png", false);
 
         // The bar pastes too (a phone has no Ctrl+V): one more pair, one cell down and right of the copied ones.
