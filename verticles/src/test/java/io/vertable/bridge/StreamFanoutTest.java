@@ -13,6 +13,7 @@ import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,6 +178,60 @@ class StreamFanoutTest {
         assertThat(slow.closeStatus()).isEqualTo((short) BridgeControl.CLOSE_TOO_SLOW);
         assertThat(seqs(slow.seen(), room).size()).isLessThan(sent);
         assertThat(reader.isClosed()).isFalse();
+    }
+
+    /**
+     * SockJS's XHR polling holds frames between polls, and those count against the bound like any unsent frame; what a
+     * poll takes no longer does. A session polled as it should gets far more than the bound over time, in order.
+     */
+    @Test
+    void anXhrPollingSessionGetsMoreThanTheBoundOverManyPolls() throws Exception {
+        JsonObject player = table.join("Pip", "PLAYER");
+        String own = Addresses.user(Table.userId(player));
+        String token = player.getString("token");
+        String base = "http://127.0.0.1:" + node.bridgePort() + "/eventbus/000/p" + System.nanoTime();
+        assertThat(xhr(base + "/xhr?token=" + token, "").body()).startsWith("o");
+        String register = new JsonArray()
+                .add(new JsonObject()
+                        .put("type", "register")
+                        .put("address", own)
+                        .encode())
+                .encode();
+        assertThat(xhr(base + "/xhr_send?token=" + token, register).statusCode())
+                .isEqualTo(204);
+        List<JsonObject> frames = new ArrayList<>();
+        String padding = "y".repeat(16 * 1024);
+        int total = 4 * MAX_QUEUED_BYTES / padding.length();
+        int published = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (seqs(frames, own).size() < total) {
+            assertThat(System.nanoTime())
+                    .as("every frame within 60 s, got " + frames.size())
+                    .isLessThan(deadline);
+            // Two frames (half the bound) wait for each poll.
+            for (int i = 0; i < 2 && published < total; i++) {
+                vertx.eventBus()
+                        .publish(own, new JsonObject().put("seq", published++).put("pad", padding));
+            }
+            String polled = xhr(base + "/xhr?token=" + token, "").body();
+            assertThat(polled).as("the session is still open").doesNotStartWith("c");
+            if (polled.startsWith("a")) {
+                for (Object text : new JsonArray(polled.substring(1).trim())) frames.add(new JsonObject((String) text));
+            }
+        }
+        assertThat(seqs(frames, own)).isEqualTo(range(total));
+        assertThat(frames).noneMatch(frame -> "err".equals(frame.getString("type")));
+    }
+
+    private static java.net.http.HttpResponse<String> xhr(String url, String body) throws Exception {
+        var client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
+        return client.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private static java.util.function.Predicate<JsonObject> online(String room, String userId) {
