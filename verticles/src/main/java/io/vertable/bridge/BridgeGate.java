@@ -17,6 +17,7 @@ import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
 import io.vertable.shared.wire.StreamAddress;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -485,7 +486,7 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
             event.complete(false);
             return;
         }
-        decideInOrder(state, frame).onComplete(result -> {
+        decideInOrder(state, frame, result -> {
             if (result.succeeded()) {
                 frame.put("headers", result.result());
                 event.complete(true);
@@ -507,7 +508,7 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
             socket.write(REJECTED);
             return;
         }
-        decideInOrder(state, frame).onComplete(result -> {
+        decideInOrder(state, frame, result -> {
             Message<Object> question = result.succeeded() ? fanout.awaitingReply(replyAddress) : null;
             if (question != null) {
                 var headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
@@ -526,21 +527,30 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
      * lookups are asynchronous (Redis, membership) and may finish out of order; a socket's frames still go on in the
      * order it sent them, so one player's moves reach the room as they were made.
      */
-    private Future<JsonObject> decideInOrder(SocketState state, JsonObject frame) {
+    private void decideInOrder(SocketState state, JsonObject frame, Handler<AsyncResult<JsonObject>> then) {
         Decision socketDecision = limiter.takeLocal(socketKey(state), socketLimit);
-        if (!socketDecision.allowed()) return Future.failedFuture(new LimitedException(socketDecision));
+        if (!socketDecision.allowed()) {
+            then.handle(Future.failedFuture(new LimitedException(socketDecision)));
+            return;
+        }
         Failure problem = checkSend(state, frame);
-        if (problem != null) return Future.failedFuture(new FailureException(problem));
+        if (problem != null) {
+            then.handle(Future.failedFuture(new FailureException(problem)));
+            return;
+        }
         String address = frame.getString("address");
-        Future<JsonObject> decided = limiter.take(userLimit, state.identity.userId())
+        Future<JsonObject> decided = limiter.takeLeased(userLimit, state.identity.userId())
                 .compose(decision -> decision.allowed()
                         ? trustedHeaders(state, address, frame)
                         : Future.failedFuture(new LimitedException(decision)));
+        // The next frame's turn comes only once this one's action ran (the bridge has passed it on).
         Future<Void> previous = state.sendsInOrder;
-        Promise<JsonObject> passed = Promise.promise();
-        state.sendsInOrder = passed.future().<Void>mapEmpty().otherwiseEmpty();
-        previous.onComplete(before -> decided.onComplete(passed));
-        return passed.future();
+        Promise<Void> passed = Promise.promise();
+        state.sendsInOrder = passed.future();
+        previous.onComplete(before -> decided.onComplete(result -> {
+            then.handle(result);
+            passed.complete();
+        }));
     }
 
     /** The checks that need no lookup; null when the frame may go on. */

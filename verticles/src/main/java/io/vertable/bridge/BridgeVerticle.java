@@ -164,7 +164,7 @@ public final class BridgeVerticle extends ServiceVerticle {
         // StreamSocket and delivered by the gate's fan-out (one consumer per stream, one encoding per message).
         var busBridge = new EventBusBridgeImpl(vertx, null, options, gate);
         router.route(PATH + "/*")
-                .subRouter(sockJs.socketHandler(socket -> busBridge.handle(new StreamSocket(socket, gate))));
+                .subRouter(sockJs.socketHandler(socket -> busBridge.handle(new StreamSocket(vertx, socket, gate))));
         router.route().failureHandler(this::refused);
         return router;
     }

@@ -3,12 +3,15 @@ package io.vertable.bridge;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.impl.SockJSSocketBase;
 
 /**
  * A SockJS socket as vertx-web's bridge sees it, except that REGISTER and UNREGISTER frames for room and user streams
@@ -16,7 +19,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
  * consumer per stream, each frame encoded once), not by a consumer per socket. Every other frame (sends, replies,
  * pings, anything malformed) goes to the bridge as it came. The wire protocol is the same either way.
  */
-final class StreamSocket implements SockJSSocket {
+final class StreamSocket extends SockJSSocketBase {
 
     /** Takes the frames it handles itself and says so. */
     interface StreamFrames {
@@ -26,7 +29,12 @@ final class StreamSocket implements SockJSSocket {
     private final SockJSSocket socket;
     private final StreamFrames streams;
 
-    StreamSocket(SockJSSocket socket, StreamFrames streams) {
+    /**
+     * A {@link SockJSSocketBase} because the bridge's ping timeout casts its socket to one; everything is delegated to
+     * the real socket (no write handler of its own is registered).
+     */
+    StreamSocket(Vertx vertx, SockJSSocket socket, StreamFrames streams) {
+        super(vertx, socket.routingContext(), new SockJSHandlerOptions().setRegisterWriteHandler(false));
         this.socket = socket;
         this.streams = streams;
     }
@@ -118,6 +126,13 @@ final class StreamSocket implements SockJSSocket {
     @Override
     public void close() {
         socket.close();
+    }
+
+    /** The bridge's ping timeout: the real socket closes as a silent session does. */
+    @Override
+    public void closeAfterSessionExpired() {
+        if (socket instanceof SockJSSocketBase base) base.closeAfterSessionExpired();
+        else socket.close();
     }
 
     @Override

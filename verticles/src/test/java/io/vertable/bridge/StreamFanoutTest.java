@@ -47,7 +47,16 @@ class StreamFanoutTest {
     static void start() {
         JsonObject overrides =
                 TestNodes.standalone("fanout-1", "http:1,bridge:1,persistence:1", TestStorage.freshDatabase("fanout"));
-        overrides.getJsonObject("bridge").put("maxQueuedBytes", MAX_QUEUED_BYTES);
+        overrides
+                .getJsonObject("bridge")
+                .put("maxQueuedBytes", MAX_QUEUED_BYTES)
+                // A burst of drags passes; the user's limit is asked of Redis per frame (too slow a rate to lease),
+                // over
+                // pooled connections whose answers may come back out of order.
+                .put("socketRatePerSecond", 10_000)
+                .put("socketBurst", 10_000)
+                .put("userRatePerSecond", 10)
+                .put("userBurst", 10_000);
         node = Node.start(TestNodes.config(overrides));
         vertx = node.vertx();
         rest = new Rest(node.httpPort());
@@ -221,6 +230,69 @@ class StreamFanoutTest {
         }
         assertThat(seqs(frames, own)).isEqualTo(range(total));
         assertThat(frames).noneMatch(frame -> "err".equals(frame.getString("type")));
+    }
+
+    /** A burst of one player's drags reaches the room in the order they were sent, whatever order the checks end in. */
+    @Test
+    void aBurstOfDragsArrivesInTheOrderItWasSent() {
+        JsonObject player = table.join("Pip", "PLAYER");
+        String pipId = Table.userId(player);
+        String room = Addresses.room(table.roomId());
+        BridgeClient sender = open(player.getString("token"), false);
+        BridgeClient watcher = open(table.gmToken(), false);
+        watcher.register(room);
+        awaitListening(watcher, room);
+        int count = 2_000;
+        for (int i = 0; i < count; i++) {
+            sender.send(new JsonObject()
+                    .put("type", "send")
+                    .put("address", Addresses.IN_LIVE)
+                    .put(
+                            "body",
+                            new JsonObject()
+                                    .put("room", table.roomId())
+                                    .put("op", "drag")
+                                    .put("x", i)
+                                    .put("y", 0)));
+        }
+        watcher.await(
+                frame -> rec(room).test(frame)
+                        && pipId.equals(frame.getJsonObject("body").getString("from"))
+                        && frame.getJsonObject("body").getDouble("x") == count - 1,
+                Duration.ofSeconds(60));
+        List<Integer> xs = new ArrayList<>();
+        for (JsonObject frame : watcher.seen()) {
+            if (rec(room).test(frame)
+                    && pipId.equals(frame.getJsonObject("body").getString("from"))) {
+                xs.add(frame.getJsonObject("body").getDouble("x").intValue());
+            }
+        }
+        assertThat(xs).isEqualTo(range(count));
+        assertThat(sender.seen()).noneMatch(frame -> "err".equals(frame.getString("type")));
+    }
+
+    /** The bridge still closes a socket that stops pinging (its ping timeout goes through the stream socket). */
+    @Test
+    void aSocketThatNeverPingsIsClosed() {
+        var client = vertx.createWebSocketClient();
+        var options = new io.vertx.core.http.WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(node.bridgePort())
+                .setURI("/eventbus/websocket?token=" + table.gmToken())
+                .setAllowOriginHeader(false);
+        var socket = client.connect(options).await();
+        var closed = new java.util.concurrent.CompletableFuture<Void>();
+        socket.closeHandler(v -> closed.complete(null));
+        socket.writeTextMessage(new JsonObject()
+                .put("type", "register")
+                .put("address", Addresses.room(table.roomId()))
+                .encode());
+        try {
+            // The bridge's ping timeout is 10 s, checked every 10 s: closed within 20 s, never while pinging.
+            await().atMost(Duration.ofSeconds(40)).until(closed::isDone);
+        } finally {
+            client.close();
+        }
     }
 
     private static java.net.http.HttpResponse<String> xhr(String url, String body) throws Exception {
