@@ -111,10 +111,11 @@ public final class SightPolygon {
         if (i >= 0) lo = hi;
         if (hi >= n) hi = 0;
         if (lo < 0) lo = n - 1;
-        if (lo == hi) return dx * dx + dy * dy <= sq(xs[lo] - ox) + sq(ys[lo] - oy);
+        double ex = xs[hi] - xs[lo], ey = ys[hi] - ys[lo];
+        // Both rays stopped at one point (a token on a wall, a corner): the wedge between them has no area.
+        if (lo == hi || ex * ex + ey * ey < 1e-18) return dx * dx + dy * dy <= sq(xs[lo] - ox) + sq(ys[lo] - oy);
         // Inside when the point is on the origin's side of the edge lo→hi (the edge runs counter-clockwise).
-        double edge = (xs[hi] - xs[lo]) * (py - ys[lo]) - (ys[hi] - ys[lo]) * (px - xs[lo]);
-        return edge >= 0;
+        return ex * (py - ys[lo]) - ey * (px - xs[lo]) >= 0;
     }
 
     private static double sq(double v) {

@@ -154,12 +154,25 @@ public final class WallIndex {
     static double hit(double ox, double oy, double dx, double dy, Segment s) {
         double ex = s.x2() - s.x1(), ey = s.y2() - s.y1();
         double denom = dx * ey - dy * ex;
-        if (Math.abs(denom) < 1e-12) return -1; // parallel: a ray along a wall is stopped by the walls at its ends
         double wx = s.x1() - ox, wy = s.y1() - oy;
+        if (Math.abs(denom) < 1e-12) return alongside(wx, wy, dx, dy, s);
         double t = (wx * ey - wy * ex) / denom;
         double u = (wx * dy - wy * dx) / denom;
         if (u < -1e-9 || u > 1 + 1e-9 || t < 0) return -1;
         return t;
+    }
+
+    /**
+     * A ray parallel to a segment: when it runs along the segment itself (grazing its face), the segment stops it where
+     * they first meet, as touching a wall counts as meeting it; a parallel ray beside it misses.
+     */
+    private static double alongside(double wx, double wy, double dx, double dy, Segment s) {
+        double offLine = wx * dy - wy * dx;
+        if (Math.abs(offLine) > 1e-9) return -1;
+        double t1 = wx * dx + wy * dy;
+        double t2 = (s.x2() - (s.x1() - wx)) * dx + (s.y2() - (s.y1() - wy)) * dy;
+        if (Math.max(t1, t2) < 0) return -1;
+        return Math.max(0, Math.min(t1, t2));
     }
 
     /** Indexes of the segments whose buckets meet the box (some may lie outside it). */
