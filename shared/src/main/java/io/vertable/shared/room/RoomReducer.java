@@ -125,8 +125,12 @@ public final class RoomReducer {
                 Walls.bump(state, data.getString("sceneId"), event.wire(), data);
             }
             case WALL_UPDATED -> {
-                JsonObject wall = collection(state, "walls").getJsonObject(data.getString("wallId"));
+                // A new object, never changed in place: views share walls and lights with the state.
+                JsonObject wall = collection(state, "walls")
+                        .getJsonObject(data.getString("wallId"))
+                        .copy();
                 merge(wall, data, "wallId");
+                collection(state, "walls").put(data.getString("wallId"), wall);
                 Walls.bump(state, wall.getString("sceneId"), event.wire(), data);
             }
             case WALL_REMOVED -> {
@@ -134,8 +138,13 @@ public final class RoomReducer {
                 Walls.bump(state, wall.getString("sceneId"), event.wire(), data);
             }
             case LIGHT_CREATED -> collection(state, "lights").put(data.getString("lightId"), withId(data, "lightId"));
-            case LIGHT_UPDATED -> merge(
-                    collection(state, "lights").getJsonObject(data.getString("lightId")), data, "lightId");
+            case LIGHT_UPDATED -> {
+                JsonObject light = collection(state, "lights")
+                        .getJsonObject(data.getString("lightId"))
+                        .copy();
+                merge(light, data, "lightId");
+                collection(state, "lights").put(data.getString("lightId"), light);
+            }
             case LIGHT_REMOVED -> collection(state, "lights").remove(data.getString("lightId"));
             case EXPLORED_ADDED -> Vision.addExplored(state, data);
             case EXPLORED_RESET -> Vision.resetExplored(state, data);

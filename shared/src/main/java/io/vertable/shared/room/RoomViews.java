@@ -22,13 +22,22 @@ public final class RoomViews {
     /** The GM's view: everything but the bookkeeping fields. */
     public static JsonObject gm(JsonObject state) {
         JsonObject view = new JsonObject().put("activeScene", state.getString("activeScene"));
-        for (String collection : COLLECTIONS)
-            view.put(
-                    collection,
-                    state.getJsonObject(collection, new JsonObject()).copy());
+        for (String collection : COLLECTIONS) view.put(collection, copyOf(state, collection));
         view.put("initiative", state.getJsonObject("initiative").copy());
         return withRoomWide(view, state);
     }
+
+    /**
+     * A view's copy of a collection. Walls and lights are never changed in place (the reducer replaces one that
+     * changes), so views share them: a scene's thousand wall segments are neither copied nor compared per event.
+     */
+    private static JsonObject copyOf(JsonObject state, String collection) {
+        JsonObject entries = state.getJsonObject(collection, new JsonObject());
+        if (!SHARED.contains(collection)) return entries.copy();
+        return new JsonObject(new java.util.LinkedHashMap<>(entries.getMap()));
+    }
+
+    private static final Set<String> SHARED = Set.of("walls", "lights");
 
     /**
      * Settings and the dice period are the same for everyone; the nonce is not in views (a roll carries its own), so a
@@ -108,7 +117,7 @@ public final class RoomViews {
             if (active != null
                     && active.equals(wall.getString("sceneId"))
                     && "door".equals(wall.getString("kind"))
-                    && (sight == null || sight.seesAny(wall))) doors.put(entry.getKey(), wall.copy());
+                    && (sight == null || sight.seesAny(wall))) doors.put(entry.getKey(), wall);
         });
         return doors;
     }

@@ -286,10 +286,8 @@ public final class Vision {
         }
     }
 
-    private static JsonArray flat(SightPolygon polygon) {
-        JsonArray out = new JsonArray();
-        for (double v : polygon.flat()) out.add(v);
-        return out;
+    private static String flat(SightPolygon polygon) {
+        return polygon.path();
     }
 
     /** The explored cell holding the point, or -1 off the scene. */

@@ -122,14 +122,33 @@ public final class SightPolygon {
         return v * v;
     }
 
-    /** The polygon as [x0, y0, x1, y1, ...], rounded to tenths of a pixel (what the browser draws as the mask). */
-    public double[] flat() {
-        double[] out = new double[xs.length * 2];
-        for (int i = 0; i < xs.length; i++) {
-            out[2 * i] = Math.round(xs[i] * 10) / 10.0;
-            out[2 * i + 1] = Math.round(ys[i] * 10) / 10.0;
+    private String path;
+
+    /**
+     * The polygon as the browser draws it: "x,y x,y ..." in whole pixels, repeated points and points in line with
+     * their neighbours left out (rays that hit one wall in a row). One string, built once: views compare it cheaply.
+     */
+    public String path() {
+        if (path != null) return path;
+        int n = xs.length;
+        long[] px = new long[n], py = new long[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            long x = Math.round(xs[i]), y = Math.round(ys[i]);
+            if (m > 0 && px[m - 1] == x && py[m - 1] == y) continue;
+            // The middle of three points in line adds nothing to the outline.
+            if (m > 1 && (px[m - 1] - px[m - 2]) * (y - py[m - 2]) == (py[m - 1] - py[m - 2]) * (x - px[m - 2])) m--;
+            px[m] = x;
+            py[m] = y;
+            m++;
         }
-        return out;
+        StringBuilder out = new StringBuilder(m * 10);
+        for (int i = 0; i < m; i++) {
+            if (i > 0) out.append(' ');
+            out.append(px[i]).append(',').append(py[i]);
+        }
+        path = out.toString();
+        return path;
     }
 
     /** The bounding box: {minX, minY, maxX, maxY}. */
