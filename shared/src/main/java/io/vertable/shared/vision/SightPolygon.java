@@ -170,7 +170,6 @@ public final class SightPolygon {
     public void scan(double cell, int cols, int rows, SpanSink row) {
         int n = xs.length;
         if (n < 3) return;
-        java.util.List<double[]> crossings = new java.util.ArrayList<>(rows);
         double[][] perRow = new double[rows][];
         int[] counts = new int[rows];
         for (int i = 0; i < n; i++) {
@@ -189,7 +188,6 @@ public final class SightPolygon {
                 perRow[r][counts[r]++] = x;
             }
         }
-        crossings.clear();
         for (int r = 0; r < rows; r++) {
             if (counts[r] < 2) continue;
             double[] xsOfRow = Arrays.copyOf(perRow[r], counts[r]);
