@@ -38,11 +38,13 @@ public final class SightPolygon {
         double[] candidates = new double[near.length * 6 + CIRCLE_RAYS];
         int n = 0;
         for (int i = 0; i < CIRCLE_RAYS; i++) candidates[n++] = -Math.PI + 2 * Math.PI * i / CIRCLE_RAYS;
+        // A point where segments of a polyline meet is one wall end: its rays are cast once.
+        java.util.Set<End> ends = new java.util.HashSet<>();
         for (int id : near) {
             Segment s = walls.segment(id);
             if (s.sight() == Segment.Sight.NONE) continue;
-            n = endRays(candidates, n, ox, oy, range, s.x1(), s.y1());
-            n = endRays(candidates, n, ox, oy, range, s.x2(), s.y2());
+            if (ends.add(new End(s.x1(), s.y1()))) n = endRays(candidates, n, ox, oy, range, s.x1(), s.y1());
+            if (ends.add(new End(s.x2(), s.y2()))) n = endRays(candidates, n, ox, oy, range, s.x2(), s.y2());
         }
         double[] sorted = Arrays.copyOf(candidates, n);
         Arrays.sort(sorted);
@@ -62,6 +64,8 @@ public final class SightPolygon {
         }
         return new SightPolygon(ox, oy, range, Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m));
     }
+
+    private record End(double x, double y) {}
 
     private static int endRays(double[] into, int n, double ox, double oy, double range, double x, double y) {
         double d = Math.hypot(x - ox, y - oy);

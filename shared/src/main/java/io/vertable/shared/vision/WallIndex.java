@@ -40,6 +40,34 @@ public final class WallIndex {
         this.buckets = new HashMap<>();
         building.forEach((k, list) ->
                 buckets.put(k, list.stream().mapToInt(Integer::intValue).toArray()));
+        this.denseX = segments.length == 0 ? 0 : bucket(minX);
+        this.denseY = segments.length == 0 ? 0 : bucket(minY);
+        long cols = segments.length == 0 ? 0 : bucket(maxX) - denseX + 1;
+        long rows = segments.length == 0 ? 0 : bucket(maxY) - denseY + 1;
+        // The buckets as an array when the walls' box is not huge: a ray's walk then looks up without boxing a key.
+        if (cols * rows <= MAX_DENSE) {
+            this.cols = (int) cols;
+            this.dense = new int[(int) (cols * rows)][];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) dense[r * this.cols + c] = buckets.get(key(denseX + c, denseY + r));
+        } else {
+            this.cols = 0;
+            this.dense = null;
+        }
+    }
+
+    private static final long MAX_DENSE = 1 << 20;
+    private final long denseX;
+    private final long denseY;
+    private final int cols;
+    private final int[][] dense;
+
+    /** The segments of bucket (bx, by), or null. */
+    private int[] at(long bx, long by) {
+        if (dense == null) return buckets.get(key(bx, by));
+        long c = bx - denseX, r = by - denseY;
+        if (c < 0 || r < 0 || c >= cols || r * cols + c >= dense.length) return null;
+        return dense[(int) (r * cols + c)];
     }
 
     public int size() {
@@ -69,7 +97,7 @@ public final class WallIndex {
         long y0 = bucket(Math.min(ay, by) - 1e-6), y1 = bucket(Math.max(ay, by) + 1e-6);
         for (long x = x0; x <= x1; x++) {
             for (long y = y0; y <= y1; y++) {
-                int[] ids = buckets.get(key(x, y));
+                int[] ids = at(x, y);
                 if (ids == null) continue;
                 for (int id : ids) {
                     Segment s = segments[id];
@@ -101,7 +129,7 @@ public final class WallIndex {
         double tDeltaX = dx == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dx);
         double tDeltaY = dy == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dy);
         while (true) {
-            int[] ids = buckets.get(key(bx, by));
+            int[] ids = at(bx, by);
             if (ids != null) {
                 for (int id : ids) {
                     if (seen[id] == stamp) continue;
@@ -184,7 +212,7 @@ public final class WallIndex {
         } else {
             for (long x = x0; x <= x1; x++)
                 for (long y = y0; y <= y1; y++) {
-                    int[] ids = buckets.get(key(x, y));
+                    int[] ids = at(x, y);
                     if (ids != null) collect(ids, seen, stamp, found);
                 }
         }

@@ -243,6 +243,22 @@ class VisionCommandsTest {
     }
 
     @Test
+    void anImportedLogWithAWallNoCommandWouldMakeIsRefused() {
+        accept(gm, "wall.create", wall(line(0, 0, 50, 50)));
+        assertThat(RoomValidation.problem(state)).isNull();
+        RoomReducer.apply(
+                state,
+                state.getLong("seq") + 1,
+                "wall.created",
+                new JsonObject()
+                        .put("wallId", "bad")
+                        .put("sceneId", sceneId)
+                        .put("kind", "wall")
+                        .put("points", line(10, 10, 10, 10)));
+        assertThat(RoomValidation.problem(state)).contains("zero-length");
+    }
+
+    @Test
     void theSightPolygonStopsAtWallsAndSlipsPastTheirEnds() {
         WallIndex walls = new WallIndex(List.of(new Segment(100, -50, 100, 50, Segment.Sight.FULL, true)));
         SightPolygon sight = SightPolygon.cast(walls, 0, 0, 500);
