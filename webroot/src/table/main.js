@@ -313,7 +313,7 @@ async function openTable(me, roomInfo) {
       ['template-cone', 'Cone', 'Cone area, shown to the table'],
       ['template-line', 'Beam', 'Line area one cell wide, shown to the table'],
     ];
-    if (room.isGm()) tools.push(['fog-rect', 'Fog ▭', 'Fog rectangle'], ['fog-poly', 'Fog ⬠', 'Fog polygon: click points, double-click to close'], ['fog-brush', 'Fog brush', 'Paint fog'], ['wall', 'Walls', 'Walls: click points (snap to corners and wall ends), double-click to end'], ['light', 'Light', 'Place a light; click one to remove it']);
+    if (room.isGm()) tools.push(['fog-rect', 'Fog ▭', 'Fog rectangle'], ['fog-poly', 'Fog ⬠', 'Fog polygon: click points, double-click to close'], ['fog-brush', 'Fog brush', 'Paint fog']);
     const fogMode = el('select', { testid: 'fog-mode', 'aria-label': 'Fog mode' }, el('option', { value: 'reveal' }, 'Reveal'), el('option', { value: 'cover' }, 'Cover'));
     const buttons = tools.map(([name, label, title]) =>
       el('button', { type: 'button', title, 'aria-pressed': String(name === 'select'), testid: `tool-${name}`, onclick: () => choose(name) }, label),
