@@ -111,6 +111,41 @@ class VisionTableIT {
                         .contains(OGRE);
                 assertThat(String.join("\n", received.subList(0, before))).doesNotContain(OGRE);
                 context.close();
+
+                // The GM draws a wall with the Walls tool: its ends snap to the grid corners near the clicks.
+                BrowserContext gmContext =
+                        browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+                JsonObject gmSession = new JsonObject()
+                        .put("user", new JsonObject().put("id", table.gmId()).put("displayName", "GM Vision"))
+                        .put("token", table.gmToken())
+                        .put("expiresAt", System.currentTimeMillis() + 50 * 60_000);
+                gmContext.addInitScript(
+                        "localStorage.setItem('vertable.session', " + TableIT.jsString(gmSession.encode()) + ");");
+                Page gmPage = gmContext.newPage();
+                gmPage.navigate("http://127.0.0.1:" + node.httpPort() + "/table.html?room=" + table.roomId());
+                waitFor(
+                        gmPage,
+                        "() => window.__vertable && __vertable.state().ready"
+                                + " && __vertable.connection() === 'connected'");
+                gmPage.click("[data-testid=tab-gm]");
+                gmPage.click("[data-testid=tool-wall]");
+                double[] from = screenOf(gmPage, 503, 302);
+                double[] to = screenOf(gmPage, 698, 297);
+                gmPage.mouse().click(from[0], from[1]);
+                gmPage.mouse().dblclick(to[0], to[1]);
+                JsonObject drawn = gm.awaitEvent(e -> "wall.created".equals(e.getString("type"))
+                                && e.getJsonObject("data")
+                                                .getJsonArray("points")
+                                                .size()
+                                        == 2
+                                && e.getJsonObject("data")
+                                                .getJsonArray("points")
+                                                .getJsonArray(0)
+                                                .getDouble(0)
+                                        > 450)
+                        .getJsonObject("data");
+                assertThat(drawn.getJsonArray("points").encode()).isEqualTo("[[500.0,300.0],[700.0,300.0]]");
+                gmContext.close();
             }
         } finally {
             node.shutdown();
