@@ -121,6 +121,7 @@ async function openTable(me, roomInfo) {
 
   room = createRoom({
     roomId,
+    userId: me.id,
     bus,
     notify,
     onChange: (change) => changed(change),
@@ -169,6 +170,8 @@ async function openTable(me, roomInfo) {
       chat?.characters();
       return sheets?.changed(body);
     }
+    // My own form of a map event (vision on): a GM's page takes the GM stream's form instead.
+    if (address === userStream && body.mine) return room.isGm() ? undefined : room.receive(body);
     if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens) : heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);

@@ -56,6 +56,7 @@ export async function createMap({ host, room, me, actions }) {
   let selected = null;
   const picked = new Set(); // every selected token; `selected` is the one the card shows
   let tools = null; // selection, eraser, text, templates and shared measures: map-tools.js, loaded after the map
+  let vision = null; // walls, doors, lights and the vision mask: vision-layer.js, loaded after the map too
   let tool = { name: 'select' };
   let fitted = null;
 
@@ -86,6 +87,7 @@ export async function createMap({ host, room, me, actions }) {
     marksZoom = 2 ** (Math.round(Math.log2(camera.scale) * 2) / 2);
     cullTokens(true);
     sharpenTo = resolutionFor(camera.scale);
+    vision?.zoomed();
     requestRender();
   }
 
@@ -196,6 +198,7 @@ export async function createMap({ host, room, me, actions }) {
   /** A room change: a patch that only touched tokens marks only those tokens. */
   function changed(change) {
     tools?.roomChanged(change);
+    vision?.roomChanged(change);
     const patch = change?.patch;
     if (!change || change.all || (!patch && !change.tokens)) return markScene();
     (change.tokens ?? []).forEach(markToken);
@@ -568,6 +571,7 @@ export async function createMap({ host, room, me, actions }) {
     tools = createMapTools(inner);
     markScene();
   });
+  import('./vision-layer.js').then(({ createVisionLayer }) => (vision = createVisionLayer(inner)).redraw());
 
   return {
     /** The room changed: `{all}`, `{patch}` of an event, or `{tokens: [ids]}` of my own pending moves. */

@@ -4,8 +4,8 @@
 import { readableCode } from './bus.js';
 import { IN } from './addresses.js';
 
-const COLLECTIONS = ['scenes', 'tokens', 'drawings', 'notes'];
-const ROOM_WIDE = ['activeScene', 'initiative', 'settings', 'dice'];
+const COLLECTIONS = ['scenes', 'tokens', 'drawings', 'notes', 'walls', 'lights'];
+const ROOM_WIDE = ['activeScene', 'initiative', 'settings', 'dice', 'vision', 'explored'];
 const RETRIABLE = new Set(['OFFLINE', 'TIMEOUT', 'STORE_UNAVAILABLE']);
 // The server's database is restarting: nothing was stored, so the same command (same cid) is sent again this often.
 const STORE_RETRY_MS = 5_000;
@@ -27,7 +27,7 @@ export function applyPatch(view, patch) {
   for (const key of ROOM_WIDE) if (key in patch) view[key] = patch[key];
 }
 
-export function createRoom({ roomId, bus, onChange, onChat, notify }) {
+export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
   let view = null;
   let seq = 0;
   let role = null;
@@ -113,6 +113,8 @@ export function createRoom({ roomId, bus, onChange, onChat, notify }) {
   /** An event from the room stream of my role. */
   function receive(event) {
     if (typeof event?.seq !== 'number') return;
+    // With vision on, my form of this event comes on my own stream (what my tokens see), not the room's.
+    if (!event.mine && event.personal?.includes(userId)) return;
     if (!view || syncing) {
       if (event.seq > seq) early.set(event.seq, event);
       return;

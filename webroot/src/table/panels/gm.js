@@ -265,12 +265,47 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     mapCommand({ op: 'fog.reset', sceneId: scene.id, enabled, covered }).catch(() => {});
   }
 
-  host.append(el('h2', {}, 'GM tools'), scenes, tokens, library, fog);
+  // ---- walls, lights and vision (docs/vision.md) ----
+  const wallKind = el('select', { testid: 'wall-kind', 'aria-label': 'Wall kind' }, ...['wall', 'door', 'window', 'terrain'].map((kind) => el('option', { value: kind }, kind)));
+  const visionOn = el('input', { type: 'checkbox', testid: 'vision-on' });
+  const darkness = el('select', { testid: 'darkness', 'aria-label': 'Darkness' }, el('option', { value: '0' }, 'Daylight'), el('option', { value: '0.5' }, 'Dark'), el('option', { value: '1' }, 'Pitch dark'));
+  const updateShown = (body) => {
+    const scene = room.activeScene();
+    if (!scene) return notify('There is no scene shown yet.', 'info');
+    mapCommand({ op: 'scene.update', sceneId: scene.id, ...body }).catch(() => {});
+  };
+  visionOn.addEventListener('change', () => updateShown({ vision: visionOn.checked }));
+  darkness.addEventListener('change', () => updateShown({ darkness: Number(darkness.value) }));
+  const vision = el(
+    'section',
+    { class: 'gm-section' },
+    el('h3', {}, 'Walls and vision'),
+    el('label', {}, visionOn, ' Players see only what their tokens see'),
+    el('div', { class: 'gm-row' }, darkness),
+    el(
+      'div',
+      { class: 'gm-row' },
+      wallKind,
+      el('button', { type: 'button', testid: 'tool-wall', title: 'Click points (they snap to grid corners and wall ends); double-click or Enter ends the wall, Escape drops it', onclick: () => map.setTool({ name: 'wall', kind: wallKind.value }) }, 'Draw walls'),
+      el('button', { type: 'button', testid: 'tool-light', title: 'Click to place a light; click a light to remove it', onclick: () => map.setTool({ name: 'light' }) }, 'Place lights'),
+    ),
+    el('button', { type: 'button', testid: 'explored-reset', title: 'The players forget what they explored of this scene', onclick: () => updateExplored() }, 'Forget explored'),
+  );
+
+  function updateExplored() {
+    const scene = room.activeScene();
+    if (scene) mapCommand({ op: 'explored.reset', sceneId: scene.id }).catch(() => {});
+  }
+
+  host.append(el('h2', {}, 'GM tools'), scenes, tokens, library, fog, vision);
 
   // After creating a scene, the list selects it; otherwise it keeps the GM's choice (or the shown scene).
   let wanted = null;
   function render() {
     const view = room.view();
+    const shown = room.activeScene();
+    visionOn.checked = Boolean(shown?.vision);
+    darkness.value = String(shown?.darkness >= 1 ? 1 : shown?.darkness >= 0.5 ? 0.5 : 0);
     const made = Object.values(view?.scenes ?? {});
     const all = orderedScenes();
     let current = sceneSelect.value || view?.activeScene;

@@ -5,6 +5,7 @@ import io.vertable.shared.chat.MessageViews;
 import io.vertable.shared.wire.EventType;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +28,27 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers, Ma
             JsonObject data,
             JsonObject gmPatch,
             JsonObject playerPatch) {
-        boolean visibleToPlayers = !playerPatch.isEmpty();
+        return of(roomId, seq, type, actor, ts, commandId, data, gmPatch, playerPatch, Map.of());
+    }
+
+    /**
+     * With vision on, players who look through tokens have views of their own: each gets this event with their own
+     * patch on their user stream, and the room stream's form names them in {@code personal} so their page takes the
+     * user stream's form of it instead.
+     */
+    static RoomEvents of(
+            String roomId,
+            long seq,
+            String type,
+            String actor,
+            long ts,
+            String commandId,
+            JsonObject data,
+            JsonObject gmPatch,
+            JsonObject playerPatch,
+            Map<String, JsonObject> personalPatches) {
+        boolean visibleToPlayers =
+                !playerPatch.isEmpty() || personalPatches.values().stream().anyMatch(p -> !p.isEmpty());
         JsonObject stored = stored(roomId, seq, type, actor, ts, visibleToPlayers ? Audience.ALL : Audience.GM, data);
         JsonObject forGm = stored.copy().put("patch", gmPatch);
         if (commandId != null) stored.put("cid", commandId);
@@ -40,7 +61,21 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers, Ma
                         .put("ts", ts)
                         .put("patch", playerPatch)
                 : MessageViews.stub(stored);
-        return new RoomEvents(stored, forGm, forPlayers, Map.of());
+        Map<String, JsonObject> forUsers = new LinkedHashMap<>();
+        if (!personalPatches.isEmpty()) {
+            forPlayers.put("personal", new io.vertx.core.json.JsonArray(List.copyOf(personalPatches.keySet())));
+            personalPatches.forEach((userId, patch) -> forUsers.put(
+                    userId,
+                    new JsonObject()
+                            .put("room", roomId)
+                            .put("seq", seq)
+                            .put("type", type)
+                            .put("actor", actor)
+                            .put("ts", ts)
+                            .put("mine", true)
+                            .put("patch", patch)));
+        }
+        return new RoomEvents(stored, forGm, forPlayers, Map.copyOf(forUsers));
     }
 
     /** A chat or dice event for {@code audience}; {@code actorIsGm} spares a GM's blind roll its teaser. */
@@ -71,7 +106,7 @@ record RoomEvents(JsonObject stored, JsonObject forGm, JsonObject forPlayers, Ma
 
     /** What one member gets in a sync reply: the same as the streams would have given them. */
     JsonObject forViewer(String userId, boolean gm) {
-        if (!isMessage()) return gm ? forGm : forPlayers;
+        if (!isMessage()) return gm ? forGm : forUsers.getOrDefault(userId, forPlayers);
         return MessageViews.forViewer(stored, userId, gm);
     }
 

@@ -14,6 +14,7 @@ import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.room.Vision;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
@@ -61,6 +62,9 @@ final class RoomOwner {
     private JsonObject pending;
     private JsonObject pendingGmView;
     private JsonObject pendingPlayerView;
+    /** With vision on: the views of the players who look through tokens of their own, by user id. */
+    private java.util.Map<String, JsonObject> pendingPersonalViews = java.util.Map.of();
+
     private final Deque<RoomEvents> history = new ArrayDeque<>();
     /** Per player, the owner-only hit points last sent ({@link RoomViews#ownerSecrets}). */
     private java.util.Map<String, JsonObject> secrets = java.util.Map.of();
@@ -271,7 +275,7 @@ final class RoomOwner {
                 .put("seq", seq())
                 .put("role", actor.role().name())
                 .put("owner", nodeId)
-                .put("view", RoomViews.forRole(committed, actor.role() == RoomRole.GM))
+                .put("view", viewOf(committed, actor))
                 .put("secrets", secretsFor(actor))
                 .put("dice", posts.seedPeriod(committed));
     }
@@ -371,7 +375,9 @@ final class RoomOwner {
         long ts = System.currentTimeMillis();
         List<RoomEvents> events = new ArrayList<>();
         try {
-            for (Change change : decision.changes()) {
+            java.util.Deque<Change> changes = new ArrayDeque<>(decision.changes());
+            while (!changes.isEmpty()) {
+                Change change = changes.poll();
                 long seq = pending.getLong("seq") + 1;
                 RoomReducer.apply(pending, seq, change.type(), change.data());
                 if (audience != null) {
@@ -388,8 +394,12 @@ final class RoomOwner {
                             audience));
                     continue;
                 }
+                Vision vision = Vision.of(pending);
+                // What players see now joins what they explored: events of their own, after this one.
+                if (vision != null) vision.exploredChanges().forEach(changes::addFirst);
                 JsonObject gmView = RoomViews.gm(pending);
-                JsonObject playerView = RoomViews.player(pending);
+                JsonObject playerView = RoomViews.player(pending, vision, null);
+                java.util.Map<String, JsonObject> personalViews = personalViews(pending, vision);
                 events.add(RoomEvents.of(
                         roomId,
                         seq,
@@ -399,9 +409,11 @@ final class RoomOwner {
                         commandKey,
                         change.data(),
                         RoomViews.diff(pendingGmView, gmView),
-                        RoomViews.diff(pendingPlayerView, playerView)));
+                        RoomViews.diff(pendingPlayerView, playerView),
+                        personalPatches(playerView, personalViews)));
                 pendingGmView = gmView;
                 pendingPlayerView = playerView;
+                pendingPersonalViews = personalViews;
             }
         } catch (RuntimeException broken) {
             // All or nothing: a decision that cannot be applied leaves the pending state as it was.
@@ -419,6 +431,41 @@ final class RoomOwner {
         if (commandKey != null) inFlight.put(commandKey, waiting);
         batch.add(waiting);
         write();
+    }
+
+    /** The views of the players who look through their own tokens here (none with vision off). */
+    private static java.util.Map<String, JsonObject> personalViews(JsonObject state, Vision vision) {
+        if (vision == null) return java.util.Map.of();
+        java.util.Map<String, JsonObject> views = new java.util.TreeMap<>();
+        for (String userId : vision.players()) views.put(userId, RoomViews.player(state, vision, userId));
+        return views;
+    }
+
+    /**
+     * Each player who had or has a view of their own gets a patch from the view they had (their own, or the shared
+     * one) to the view they have now.
+     */
+    private java.util.Map<String, JsonObject> personalPatches(
+            JsonObject playerView, java.util.Map<String, JsonObject> personalViews) {
+        java.util.Set<String> users = new java.util.TreeSet<>(pendingPersonalViews.keySet());
+        users.addAll(personalViews.keySet());
+        java.util.Map<String, JsonObject> patches = new java.util.LinkedHashMap<>();
+        for (String userId : users) {
+            patches.put(
+                    userId,
+                    RoomViews.diff(
+                            pendingPersonalViews.getOrDefault(userId, pendingPlayerView),
+                            personalViews.getOrDefault(userId, playerView)));
+        }
+        return patches;
+    }
+
+    /** A member's whole view: the GM's, or a player's own (with vision on, what their tokens see). */
+    private static JsonObject viewOf(JsonObject state, Actor actor) {
+        if (actor.role() == RoomRole.GM) return RoomViews.gm(state);
+        Vision vision = Vision.of(state);
+        return RoomViews.player(
+                state, vision, vision != null && vision.players().contains(actor.userId()) ? actor.userId() : null);
     }
 
     private static String digest(JsonObject body) {
@@ -439,7 +486,9 @@ final class RoomOwner {
             }
         }
         pendingGmView = RoomViews.gm(pending);
-        pendingPlayerView = RoomViews.player(pending);
+        Vision vision = Vision.of(pending);
+        pendingPlayerView = RoomViews.player(pending, vision, null);
+        pendingPersonalViews = personalViews(pending, vision);
     }
 
     // ---- the log ----
@@ -532,7 +581,9 @@ final class RoomOwner {
     private void resetPending() {
         pending = committed.copy();
         pendingGmView = RoomViews.gm(pending);
-        pendingPlayerView = RoomViews.player(pending);
+        Vision vision = Vision.of(pending);
+        pendingPlayerView = RoomViews.player(pending, vision, null);
+        pendingPersonalViews = personalViews(pending, vision);
     }
 
     /** Stops owning: no more commands, the owner address goes, the lock is released for the next owner. */

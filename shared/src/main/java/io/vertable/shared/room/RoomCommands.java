@@ -157,6 +157,17 @@ public final class RoomCommands {
                                                 : Check.optionalInt(body, "rounds", 1, 1000))));
                 case INITIATIVE_CLEAR -> Decision.of(new Change(EventType.INITIATIVE_CLEARED, new JsonObject()));
                 case ROOM_SETTINGS -> settings(body);
+                case WALL_CREATE -> createWall(state, body, ids);
+                case WALL_UPDATE -> updateWall(state, body);
+                case WALL_REMOVE -> Decision.of(
+                        new Change(EventType.WALL_REMOVED, new JsonObject().put("wallId", wallId(state, body))));
+                case DOOR_SET -> setDoor(state, body, actor);
+                case LIGHT_CREATE -> createLight(state, body, ids);
+                case LIGHT_UPDATE -> updateLight(state, body);
+                case LIGHT_REMOVE -> Decision.of(new Change(
+                        EventType.LIGHT_REMOVED,
+                        new JsonObject().put("lightId", existing(state, body, "lightId", "lights", "light"))));
+                case EXPLORED_RESET -> resetExplored(state, body);
                 case NOTE_CREATE -> createNote(state, body, actor, ids);
                 case NOTE_UPDATE -> updateNote(state, body);
                 case NOTE_REMOVE -> Decision.of(
@@ -237,6 +248,8 @@ public final class RoomCommands {
         if (body.containsKey("width")) data.put("width", Check.number(body, "width", 1, MAX_SCENE_SIDE, 2_000));
         if (body.containsKey("height")) data.put("height", Check.number(body, "height", 1, MAX_SCENE_SIDE, 2_000));
         if (body.containsKey("grid")) data.put("grid", grid(body.getValue("grid")));
+        if (body.containsKey("vision")) data.put("vision", Check.flag(body, "vision", false));
+        if (body.containsKey("darkness")) data.put("darkness", Check.number(body, "darkness", 0, 1, 0));
         return Decision.of(new Change(EventType.SCENE_UPDATED, data));
     }
 
@@ -299,6 +312,8 @@ public final class RoomCommands {
             data.put("hpVisibility", choice(body, "hpVisibility", HP_VISIBILITY));
         if (body.getValue("nameVisibility") != null)
             data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
+        if (body.getValue("sight") != null) data.put("sight", sight(body.getValue("sight")));
+        if (body.getValue("light") != null) data.put("light", tokenLight(body.getValue("light")));
         return Decision.of(new Change(EventType.TOKEN_CREATED, data));
     }
 
@@ -340,12 +355,11 @@ public final class RoomCommands {
         String tokenId = tokenId(state, body);
         JsonObject token = state.getJsonObject("tokens").getJsonObject(tokenId);
         if (!actor.gm()) requirePlayerMayTouch(state, token, actor, true);
+        double x = Check.coordinate(body, "x"), y = Check.coordinate(body, "y");
+        if (!actor.gm()) requirePathClear(state, token, x, y);
         return Decision.of(new Change(
                 EventType.TOKEN_MOVED,
-                new JsonObject()
-                        .put("tokenId", tokenId)
-                        .put("x", Check.coordinate(body, "x"))
-                        .put("y", Check.coordinate(body, "y"))));
+                new JsonObject().put("tokenId", tokenId).put("x", x).put("y", y)));
     }
 
     private static Decision updateToken(JsonObject state, JsonObject body, Actor actor, Members members)
@@ -372,6 +386,8 @@ public final class RoomCommands {
             if (body.containsKey("hpVisibility")) data.put("hpVisibility", choice(body, "hpVisibility", HP_VISIBILITY));
             if (body.containsKey("nameVisibility"))
                 data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
+            if (body.containsKey("sight")) data.put("sight", sight(body.getValue("sight")));
+            if (body.containsKey("light")) data.put("light", tokenLight(body.getValue("light")));
         }
         if (data.size() == 1) throw new Invalid("nothing to update");
         return Decision.of(new Change(EventType.TOKEN_UPDATED, data));
@@ -678,6 +694,202 @@ public final class RoomCommands {
     private static String noteBody(JsonObject body) throws Invalid {
         String text = Check.text(body, "body", MAX_NOTE_LENGTH, false);
         return text == null ? "" : text;
+    }
+
+    // ---- walls, doors, lights, vision ----
+
+    /**
+     * A player's token moves along the straight line between its centres; a wall that stops movement anywhere on it
+     * (touching counts: a path through a wall's end or ending on a wall) refuses the move. GMs move freely.
+     */
+    private static void requirePathClear(JsonObject state, JsonObject token, double x, double y) throws Refused {
+        String sceneId = token.getString("sceneId");
+        if (Walls.walls(state).isEmpty()) return;
+        if (Vision.index(state, sceneId).blocksMove(token.getDouble("x"), token.getDouble("y"), x, y))
+            throw new Refused(ErrorCode.MOVE_BLOCKED, null);
+    }
+
+    private static Decision createWall(JsonObject state, JsonObject body, Supplier<String> ids)
+            throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        JsonArray points = wallPoints(body.getValue("points"));
+        if (Walls.segmentsOfScene(state, sceneId) + points.size() - 1 > Walls.MAX_SEGMENTS_PER_SCENE)
+            throw new Refused(ErrorCode.WALL_LIMIT, "this scene has as many wall segments as it may");
+        String kind = wallKind(body, "wall");
+        JsonObject data = new JsonObject()
+                .put("wallId", ids.get())
+                .put("sceneId", sceneId)
+                .put("kind", kind)
+                .put("points", points);
+        if (kind.equals("door")) data.put("door", doorState(body, "closed"));
+        return Decision.of(new Change(EventType.WALL_CREATED, data));
+    }
+
+    private static Decision updateWall(JsonObject state, JsonObject body) throws Invalid, NotFound, Refused {
+        String wallId = wallId(state, body);
+        JsonObject wall = Walls.walls(state).getJsonObject(wallId);
+        JsonObject data = new JsonObject().put("wallId", wallId);
+        if (body.containsKey("points")) {
+            JsonArray points = wallPoints(body.getValue("points"));
+            int others = Walls.segmentsOfScene(state, wall.getString("sceneId"))
+                    - (wall.getJsonArray("points").size() - 1);
+            if (others + points.size() - 1 > Walls.MAX_SEGMENTS_PER_SCENE)
+                throw new Refused(ErrorCode.WALL_LIMIT, "this scene has as many wall segments as it may");
+            data.put("points", points);
+        }
+        String kind = body.containsKey("kind") ? wallKind(body, "wall") : wall.getString("kind");
+        if (body.containsKey("kind")) data.put("kind", kind);
+        if (kind.equals("door") && (body.containsKey("door") || wall.getString("door") == null))
+            data.put("door", doorState(body, "closed"));
+        if (data.size() == 1) throw new Invalid("nothing to update");
+        return Decision.of(new Change(EventType.WALL_UPDATED, data));
+    }
+
+    /**
+     * Players open and close doors that are not locked, from next to one of their tokens they can see on the shown
+     * scene ({@link Walls#DOOR_REACH} cells from the door); a door elsewhere or a wall that is no door is NOT_FOUND to
+     * them. GMs set any door to any state, locked included.
+     */
+    private static Decision setDoor(JsonObject state, JsonObject body, Actor actor) throws Invalid, NotFound, Refused {
+        String wallId = wallId(state, body);
+        JsonObject wall = Walls.walls(state).getJsonObject(wallId);
+        if (!"door".equals(wall.getString("kind"))) throw new NotFound("no such door");
+        String to = doorState(body, null);
+        if (!actor.gm()) {
+            String active = state.getString("activeScene");
+            if (!wall.getString("sceneId").equals(active)) throw new NotFound("no such door");
+            if (to.equals("locked") || wall.getString("door").equals("locked"))
+                throw new Refused(ErrorCode.DOOR_LOCKED, null);
+            if (!nearOwnToken(state, wall, actor)) throw new Refused(ErrorCode.DOOR_TOO_FAR, null);
+        }
+        return Decision.of(new Change(
+                EventType.WALL_UPDATED, new JsonObject().put("wallId", wallId).put("door", to)));
+    }
+
+    private static boolean nearOwnToken(JsonObject state, JsonObject wall, Actor actor) {
+        JsonObject scene = state.getJsonObject("scenes").getJsonObject(wall.getString("sceneId"));
+        double reach = Walls.DOOR_REACH * scene.getJsonObject("grid").getDouble("size", 70.0);
+        JsonObject tokens = state.getJsonObject("tokens");
+        for (String id : tokens.fieldNames()) {
+            JsonObject token = tokens.getJsonObject(id);
+            if (!token.getJsonArray("owners").contains(actor.userId()) || !RoomViews.visibleToPlayers(scene, token))
+                continue;
+            if (Walls.distance(wall, token.getDouble("x"), token.getDouble("y")) <= reach) return true;
+        }
+        return false;
+    }
+
+    /**
+     * 2 to {@link Walls#MAX_SEGMENTS_PER_WALL}+1 points [x, y]: more is WALL_LIMIT (checked before anything else is
+     * read, so a huge wall costs nothing); a coordinate that is not a finite number, or two equal points in a row (a
+     * zero-length segment), is WALL_DEGENERATE.
+     */
+    private static JsonArray wallPoints(Object value) throws Invalid, Refused {
+        if (!(value instanceof JsonArray array)) throw new Invalid("points must be a list of [x, y]");
+        if (array.size() > Walls.MAX_SEGMENTS_PER_WALL + 1)
+            throw new Refused(ErrorCode.WALL_LIMIT, "a wall has at most " + Walls.MAX_SEGMENTS_PER_WALL + " segments");
+        if (array.size() < 2) throw new Invalid("a wall needs at least 2 points");
+        JsonArray out = new JsonArray();
+        double px = Double.NaN, py = Double.NaN;
+        for (Object item : array) {
+            if (!(item instanceof JsonArray point) || point.size() != 2) throw new Invalid("each point must be [x, y]");
+            if (!(point.getValue(0) instanceof Number nx) || !(point.getValue(1) instanceof Number ny))
+                throw new Refused(ErrorCode.WALL_DEGENERATE, "each point must be two numbers");
+            double x = nx.doubleValue(), y = ny.doubleValue();
+            if (!Double.isFinite(x)
+                    || !Double.isFinite(y)
+                    || Math.abs(x) > Geometry.MAX_COORDINATE
+                    || Math.abs(y) > Geometry.MAX_COORDINATE)
+                throw new Refused(ErrorCode.WALL_DEGENERATE, "each coordinate must be a finite number within ±1000000");
+            if (x == px && y == py) throw new Refused(ErrorCode.WALL_DEGENERATE, "a segment has zero length");
+            out.add(new JsonArray().add(x).add(y));
+            px = x;
+            py = y;
+        }
+        return out;
+    }
+
+    private static String wallKind(JsonObject body, String fallback) throws Invalid {
+        String kind = body.getValue("kind") == null ? fallback : Check.text(body, "kind", 16, true);
+        if (!Walls.KINDS.contains(kind)) throw new Invalid("kind must be wall, door, window or terrain");
+        return kind;
+    }
+
+    private static String doorState(JsonObject body, String fallback) throws Invalid {
+        if (body.getValue("door") == null && fallback != null) return fallback;
+        String door = Check.text(body, "door", 16, true);
+        if (!Walls.DOOR_STATES.contains(door)) throw new Invalid("door must be open, closed or locked");
+        return door;
+    }
+
+    private static Decision createLight(JsonObject state, JsonObject body, Supplier<String> ids)
+            throws Invalid, NotFound, Refused {
+        JsonObject data = new JsonObject()
+                .put("lightId", ids.get())
+                .put("sceneId", sceneId(state, body))
+                .put("x", Check.coordinate(body, "x"))
+                .put("y", Check.coordinate(body, "y"))
+                .mergeIn(radii(body, 2, 4))
+                .put("color", Check.color(body, "color", "#ffd27f"));
+        return Decision.of(new Change(EventType.LIGHT_CREATED, data));
+    }
+
+    private static Decision updateLight(JsonObject state, JsonObject body) throws Invalid, NotFound, Refused {
+        String lightId = existing(state, body, "lightId", "lights", "light");
+        JsonObject light = Walls.lights(state).getJsonObject(lightId);
+        JsonObject data = new JsonObject().put("lightId", lightId);
+        if (body.containsKey("x")) data.put("x", Check.coordinate(body, "x"));
+        if (body.containsKey("y")) data.put("y", Check.coordinate(body, "y"));
+        if (body.containsKey("bright") || body.containsKey("dim"))
+            data.mergeIn(radii(body, light.getDouble("bright"), light.getDouble("dim")));
+        if (body.containsKey("color")) data.put("color", Check.color(body, "color", "#ffd27f"));
+        if (data.size() == 1) throw new Invalid("nothing to update");
+        return Decision.of(new Change(EventType.LIGHT_UPDATED, data));
+    }
+
+    /** Bright and dim radii in cells, 0 to {@link Walls#MAX_RADIUS}, bright within dim; else RADIUS_INVALID. */
+    private static JsonObject radii(JsonObject body, double bright, double dim) throws Refused {
+        double b = radius(body, "bright", bright), d = radius(body, "dim", dim);
+        if (b > d) throw new Refused(ErrorCode.RADIUS_INVALID, "bright must not exceed dim");
+        return new JsonObject().put("bright", b).put("dim", d);
+    }
+
+    private static double radius(JsonObject body, String field, double fallback) throws Refused {
+        Object value = body.getValue(field);
+        if (value == null) return fallback;
+        if (!(value instanceof Number n)
+                || !Double.isFinite(n.doubleValue())
+                || n.doubleValue() < 0
+                || n.doubleValue() > Walls.MAX_RADIUS)
+            throw new Refused(ErrorCode.RADIUS_INVALID, field + " must be a number of cells from 0 to 1000");
+        return n.doubleValue();
+    }
+
+    /** A token's sight: {range (cells, absent for the whole scene), darkvision (cells)}. */
+    private static JsonObject sight(Object value) throws Invalid, Refused {
+        if (!(value instanceof JsonObject sight)) throw new Invalid("sight must be an object");
+        JsonObject out = new JsonObject().put("darkvision", radius(sight, "darkvision", 0));
+        if (sight.getValue("range") != null) out.put("range", radius(sight, "range", 0));
+        return out;
+    }
+
+    /** A light carried by a token: {bright, dim, color}. */
+    private static JsonObject tokenLight(Object value) throws Invalid, Refused {
+        if (!(value instanceof JsonObject light)) throw new Invalid("light must be an object");
+        return radii(light, 2, 4).put("color", Check.color(light, "color", "#ffd27f"));
+    }
+
+    /** Forgets what players explored of the scene: one player's memory, or everyone's without userId. */
+    private static Decision resetExplored(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        JsonObject data = new JsonObject().put("sceneId", sceneId(state, body));
+        if (body.getValue("userId") != null) data.put("userId", Check.id(body, "userId"));
+        return Decision.of(new Change(EventType.EXPLORED_RESET, data));
+    }
+
+    private static String wallId(JsonObject state, JsonObject body) throws Invalid, NotFound {
+        String id = Check.id(body, "wallId");
+        if (!Walls.walls(state).containsKey(id)) throw new NotFound("no such wall");
+        return id;
     }
 
     // ---- lookups ----

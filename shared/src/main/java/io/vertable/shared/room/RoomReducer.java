@@ -12,8 +12,8 @@ import java.util.List;
  * so a state rebuilt from a snapshot and the later events is the state the owner had. Events were validated when
  * they were decided ({@link RoomCommands}); the reducer trusts them.
  *
- * <p>State: {@code {room, seq, activeScene, scenes{}, tokens{}, drawings{}, notes{}, initiative{entries[], turn,
- * round}, settings{dialect}, dice{period, nonce, commitment?, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
+ * <p>State: {@code {room, seq, activeScene, scenes{}, tokens{}, drawings{}, notes{}, walls{}, lights{},
+ * explored{sceneId: {userId: cells}}, visionRevs{sceneId: hash}, initiative{entries[], turn, round}, settings{dialect}, dice{period, nonce, commitment?, revealed?}}}, every collection keyed by id. {@code dice} counts the verifiable
  * rolls of the current seed period (docs/dice.md): chat and dice events change nothing else, their text lives in the
  * log and in the chat table.
  */
@@ -30,6 +30,8 @@ public final class RoomReducer {
                 .put("tokens", new JsonObject())
                 .put("drawings", new JsonObject())
                 .put("notes", new JsonObject())
+                .put("walls", new JsonObject())
+                .put("lights", new JsonObject())
                 .put(
                         "initiative",
                         new JsonObject()
@@ -118,6 +120,34 @@ public final class RoomReducer {
             case NOTE_UPDATED -> merge(
                     state.getJsonObject("notes").getJsonObject(data.getString("noteId")), data, "noteId");
             case NOTE_REMOVED -> state.getJsonObject("notes").remove(data.getString("noteId"));
+            case WALL_CREATED -> {
+                collection(state, "walls").put(data.getString("wallId"), withId(data, "wallId"));
+                Walls.bump(state, data.getString("sceneId"), event.wire(), data);
+            }
+            case WALL_UPDATED -> {
+                // A new object, never changed in place: views share walls and lights with the state.
+                JsonObject wall = collection(state, "walls")
+                        .getJsonObject(data.getString("wallId"))
+                        .copy();
+                merge(wall, data, "wallId");
+                collection(state, "walls").put(data.getString("wallId"), wall);
+                Walls.bump(state, wall.getString("sceneId"), event.wire(), data);
+            }
+            case WALL_REMOVED -> {
+                JsonObject wall = (JsonObject) collection(state, "walls").remove(data.getString("wallId"));
+                Walls.bump(state, wall.getString("sceneId"), event.wire(), data);
+            }
+            case LIGHT_CREATED -> collection(state, "lights").put(data.getString("lightId"), withId(data, "lightId"));
+            case LIGHT_UPDATED -> {
+                JsonObject light = collection(state, "lights")
+                        .getJsonObject(data.getString("lightId"))
+                        .copy();
+                merge(light, data, "lightId");
+                collection(state, "lights").put(data.getString("lightId"), light);
+            }
+            case LIGHT_REMOVED -> collection(state, "lights").remove(data.getString("lightId"));
+            case EXPLORED_ADDED -> Vision.addExplored(state, data);
+            case EXPLORED_RESET -> Vision.resetExplored(state, data);
             case ROOM_SETTINGS -> settings(state).mergeIn(data);
             case DICE_SEED_ROTATED -> dice(state)
                     .put("period", data.getLong("period"))
@@ -129,6 +159,18 @@ public final class RoomReducer {
                 // their text lives in the log and the chat table
             }
         }
+    }
+
+    /** A keyed collection added after rooms were first stored (walls, lights): created on first touch. */
+    private static JsonObject collection(JsonObject state, String name) {
+        if (!(state.getValue(name) instanceof JsonObject)) state.put(name, new JsonObject());
+        return state.getJsonObject(name);
+    }
+
+    private static JsonObject withId(JsonObject data, String idField) {
+        JsonObject entity = data.copy();
+        entity.remove(idField);
+        return entity.put("id", data.getString(idField));
     }
 
     /** The room's settings, read-only: a room stored before settings existed has the defaults. */
@@ -194,10 +236,14 @@ public final class RoomReducer {
                 removeInitiativeFor(state, tokenId);
             }
         }
-        JsonObject drawings = state.getJsonObject("drawings");
-        for (String drawingId : new ArrayList<>(drawings.fieldNames())) {
-            if (sceneId.equals(drawings.getJsonObject(drawingId).getString("sceneId"))) drawings.remove(drawingId);
+        for (String name : List.of("drawings", "walls", "lights")) {
+            JsonObject entities = collection(state, name);
+            for (String id : new ArrayList<>(entities.fieldNames())) {
+                if (sceneId.equals(entities.getJsonObject(id).getString("sceneId"))) entities.remove(id);
+            }
         }
+        if (state.getValue("explored") instanceof JsonObject explored) explored.remove(sceneId);
+        if (state.getValue("visionRevs") instanceof JsonObject revs) revs.remove(sceneId);
     }
 
     private static JsonObject token(JsonObject data) {

@@ -48,12 +48,37 @@ public final class RoomValidation {
                     return "drawing " + id + " is malformed";
                 }
             }
+            String walls = walls(state, scenes);
+            if (walls != null) return walls;
             RoomViews.gm(state);
             RoomViews.player(state);
             return null;
         } catch (ClassCastException | NullPointerException e) {
             return "a field has the wrong type or is missing";
         }
+    }
+
+    /** Walls as commands would have made them: on a scene, of a known kind, no zero-length segment, within limits. */
+    private static String walls(JsonObject state, JsonObject scenes) {
+        java.util.Map<String, Integer> perScene = new java.util.HashMap<>();
+        JsonObject walls = Walls.walls(state);
+        for (String id : walls.fieldNames()) {
+            JsonObject wall = walls.getJsonObject(id);
+            String sceneId = wall.getString("sceneId");
+            if (sceneId == null || !scenes.containsKey(sceneId) || !Walls.KINDS.contains(wall.getString("kind")))
+                return "wall " + id + " is malformed";
+            JsonArray points = wall.getJsonArray("points");
+            if (points.size() < 2 || points.size() > Walls.MAX_SEGMENTS_PER_WALL + 1)
+                return "wall " + id + " has too few or too many points";
+            for (int i = 0; i + 1 < points.size(); i++) {
+                JsonArray a = points.getJsonArray(i), b = points.getJsonArray(i + 1);
+                if (a.getDouble(0).equals(b.getDouble(0)) && a.getDouble(1).equals(b.getDouble(1)))
+                    return "wall " + id + " has a zero-length segment";
+            }
+            if (perScene.merge(sceneId, points.size() - 1, Integer::sum) > Walls.MAX_SEGMENTS_PER_SCENE)
+                return "scene " + sceneId + " has too many wall segments";
+        }
+        return null;
     }
 
     private static String token(JsonObject token, JsonObject scenes) {

@@ -15,18 +15,29 @@ import java.util.Set;
 public final class RoomViews {
 
     /** The keyed collections of a view; a patch upserts and removes entries of these. */
-    public static final List<String> COLLECTIONS = List.of("scenes", "tokens", "drawings", "notes");
+    public static final List<String> COLLECTIONS = List.of("scenes", "tokens", "drawings", "notes", "walls", "lights");
 
     private RoomViews() {}
 
     /** The GM's view: everything but the bookkeeping fields. */
     public static JsonObject gm(JsonObject state) {
         JsonObject view = new JsonObject().put("activeScene", state.getString("activeScene"));
-        for (String collection : COLLECTIONS)
-            view.put(collection, state.getJsonObject(collection).copy());
+        for (String collection : COLLECTIONS) view.put(collection, copyOf(state, collection));
         view.put("initiative", state.getJsonObject("initiative").copy());
         return withRoomWide(view, state);
     }
+
+    /**
+     * A view's copy of a collection. Walls and lights are never changed in place (the reducer replaces one that
+     * changes), so views share them: a scene's thousand wall segments are neither copied nor compared per event.
+     */
+    private static JsonObject copyOf(JsonObject state, String collection) {
+        JsonObject entries = state.getJsonObject(collection, new JsonObject());
+        if (!SHARED.contains(collection)) return entries.copy();
+        return new JsonObject(new java.util.LinkedHashMap<>(entries.getMap()));
+    }
+
+    private static final Set<String> SHARED = Set.of("walls", "lights");
 
     /**
      * Settings and the dice period are the same for everyone; the nonce is not in views (a roll carries its own), so a
@@ -42,7 +53,14 @@ public final class RoomViews {
         return view.put("settings", RoomReducer.settingsOf(state)).put("dice", shown);
     }
 
+    /** The view of players with no view of their own (no token and no memory on the shown scene), observers too. */
     public static JsonObject player(JsonObject state) {
+        return player(state, Vision.of(state), null);
+    }
+
+    /** The view of one player (null: of nobody in particular) given the shown scene's vision (null when off). */
+    public static JsonObject player(JsonObject state, Vision vision, String userId) {
+        Vision.PlayerSight sight = vision == null ? null : vision.of(userId);
         String active = state.getString("activeScene");
         JsonObject scene = active == null ? null : state.getJsonObject("scenes").getJsonObject(active);
         JsonObject view = new JsonObject().put("activeScene", active);
@@ -53,7 +71,7 @@ public final class RoomViews {
         Set<String> visible = new HashSet<>();
         state.getJsonObject("tokens").forEach(entry -> {
             JsonObject token = (JsonObject) entry.getValue();
-            if (visibleToPlayers(scene, token)) {
+            if (visibleToPlayers(scene, token) && (sight == null || owns(token, userId) || sight.sees(token))) {
                 tokens.put(entry.getKey(), playerToken(token));
                 visible.add(entry.getKey());
             }
@@ -61,11 +79,16 @@ public final class RoomViews {
         view.put("tokens", tokens);
         JsonObject drawings = new JsonObject();
         state.getJsonObject("drawings").forEach(entry -> {
-            if (active != null && active.equals(((JsonObject) entry.getValue()).getString("sceneId"))) {
-                drawings.put(entry.getKey(), ((JsonObject) entry.getValue()).copy());
+            JsonObject drawing = (JsonObject) entry.getValue();
+            if (active != null
+                    && active.equals(drawing.getString("sceneId"))
+                    && (sight == null || sight.seesAny(drawing))) {
+                drawings.put(entry.getKey(), drawing.copy());
             }
         });
         view.put("drawings", drawings);
+        view.put("walls", playerDoors(state, active, sight));
+        view.put("lights", new JsonObject());
         JsonObject notes = new JsonObject();
         state.getJsonObject("notes").forEach(entry -> {
             if (!((JsonObject) entry.getValue()).getBoolean("gmOnly"))
@@ -75,7 +98,28 @@ public final class RoomViews {
         view.put(
                 "initiative",
                 playerInitiative(state.getJsonObject("initiative"), state.getJsonObject("tokens"), visible));
+        if (sight != null) view.put("vision", sight.mask()).put("explored", sight.explored());
         return withRoomWide(view, state);
+    }
+
+    private static boolean owns(JsonObject token, String userId) {
+        return userId != null && token.getJsonArray("owners", new JsonArray()).contains(userId);
+    }
+
+    /**
+     * Players get the doors of the shown scene (to open them), and no other wall: with vision on, only doors they see
+     * or have explored.
+     */
+    private static JsonObject playerDoors(JsonObject state, String active, Vision.PlayerSight sight) {
+        JsonObject doors = new JsonObject();
+        Walls.walls(state).forEach(entry -> {
+            JsonObject wall = (JsonObject) entry.getValue();
+            if (active != null
+                    && active.equals(wall.getString("sceneId"))
+                    && "door".equals(wall.getString("kind"))
+                    && (sight == null || sight.seesAny(wall))) doors.put(entry.getKey(), wall);
+        });
+        return doors;
     }
 
     /**
@@ -178,13 +222,16 @@ public final class RoomViews {
             patch.put("initiative", after.getJsonObject("initiative").copy());
         }
         for (String roomWide : ROOM_WIDE) {
-            if (!java.util.Objects.equals(before.getValue(roomWide), after.getValue(roomWide)))
-                patch.put(roomWide, after.getJsonObject(roomWide).copy());
+            if (!java.util.Objects.equals(before.getValue(roomWide), after.getValue(roomWide))) {
+                JsonObject now = after.getJsonObject(roomWide);
+                patch.put(roomWide, now == null ? null : now.copy());
+            }
         }
         return patch;
     }
 
-    private static final List<String> ROOM_WIDE = List.of("settings", "dice");
+    /** Whole values a patch replaces: the room's settings and dice, and a player's vision mask and explored cells. */
+    private static final List<String> ROOM_WIDE = List.of("settings", "dice", "vision", "explored");
 
     /** Applies a patch to a view in place: what the browser client does with every event. */
     public static void applyPatch(JsonObject view, JsonObject patch) {
@@ -200,8 +247,10 @@ public final class RoomViews {
         if (patch.containsKey("initiative"))
             view.put("initiative", patch.getJsonObject("initiative").copy());
         for (String roomWide : ROOM_WIDE) {
-            if (patch.containsKey(roomWide))
-                view.put(roomWide, patch.getJsonObject(roomWide).copy());
+            if (patch.containsKey(roomWide)) {
+                JsonObject now = patch.getJsonObject(roomWide);
+                view.put(roomWide, now == null ? null : now.copy());
+            }
         }
     }
 }

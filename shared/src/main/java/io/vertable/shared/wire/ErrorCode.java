@@ -29,6 +29,9 @@ public enum ErrorCode {
             400, "An archive entry does not match the checksum in its manifest, or is missing; nothing was imported."),
     ARCHIVE_VERSION_UNSUPPORTED(
             400, "The archive was written in a newer or unknown format version; nothing was imported."),
+    WALL_DEGENERATE(400, "A wall's points must be finite numbers, and none of its segments may have zero length."),
+    RADIUS_INVALID(
+            400, "A radius (light, sight or darkvision) is a number of grid cells from 0 to 1,000, bright within dim."),
     INSTANCES_OUT_OF_RANGE(400, "A verticle's instance count is a whole number from 0 to 64."),
     UNAUTHENTICATED(401, "Sign in first, or the session has expired."),
     INVALID_CREDENTIALS(401, "Wrong username or password."),
@@ -43,6 +46,7 @@ public enum ErrorCode {
     REPLY_ADDRESS_NOT_OWNED(403, "That reply address belongs to another connection."),
     CHARACTER_NOT_OWNED(403, "Only the character's owner or a GM may change it."),
     MESSAGE_NOT_OWNED(403, "Only the author may edit a message, and only a GM may delete another's."),
+    DOOR_TOO_FAR(403, "Doors open and close only from next to one of your tokens."),
     ADMIN_ONLY(403, "Only operators (server role ADMIN) may do that."),
     NOT_FOUND(404, "There is no such thing."),
     INVITE_INVALID(404, "This invite link does not exist or was revoked."),
@@ -51,6 +55,9 @@ public enum ErrorCode {
     BODY_TOO_SLOW(408, "The request body arrived too slowly and was cut off; send it again."),
     CONFLICT(409, "That conflicts with the current state; reload and try again."),
     NOTHING_TO_UNDO(409, "There is nothing of yours here to undo."),
+    MOVE_BLOCKED(409, "A wall stands in the way of that move; go around it, or open the door first."),
+    DOOR_LOCKED(409, "That door is locked; only the GM can unlock it."),
+    WALL_LIMIT(409, "A wall has at most 1,000 segments and a scene at most 10,000; split or simplify it."),
     ROLE_CHANGED(409, "Your role in this room changed; the table reconnects with the new one."),
     USERNAME_TAKEN(409, "That username is taken."),
     DISPLAY_NAME_TAKEN(

@@ -10,7 +10,7 @@ import java.util.Set;
  */
 public enum RoomOp {
     SCENE_CREATE("scene.create", Who.GM, "name", "image", "width", "height", "grid"),
-    SCENE_UPDATE("scene.update", Who.GM, "sceneId", "name", "image", "width", "height", "grid"),
+    SCENE_UPDATE("scene.update", Who.GM, "sceneId", "name", "image", "width", "height", "grid", "vision", "darkness"),
     SCENE_ACTIVATE("scene.activate", Who.GM, "sceneId"),
     SCENE_REMOVE("scene.remove", Who.GM, "sceneId"),
     SCENE_REORDER("scene.reorder", Who.GM, "sceneIds"),
@@ -33,7 +33,9 @@ public enum RoomOp {
             "maxHp",
             "conditions",
             "hpVisibility",
-            "nameVisibility"),
+            "nameVisibility",
+            "sight",
+            "light"),
     TOKEN_MOVE("token.move", Who.PLAYERS, "tokenId", "x", "y"),
     TOKEN_UPDATE(
             "token.update",
@@ -52,7 +54,9 @@ public enum RoomOp {
             "maxHp",
             "sceneId",
             "hpVisibility",
-            "nameVisibility"),
+            "nameVisibility",
+            "sight",
+            "light"),
     TOKEN_HIDE("token.hide", Who.GM, "tokenId"),
     TOKEN_REVEAL("token.reveal", Who.GM, "tokenId"),
     TOKEN_REMOVE("token.remove", Who.GM, "tokenId"),
@@ -80,6 +84,16 @@ public enum RoomOp {
     NOTE_CREATE("note.create", Who.GM, "title", "body", "gmOnly", "image"),
     NOTE_UPDATE("note.update", Who.GM, "noteId", "title", "body", "gmOnly", "image"),
     NOTE_REMOVE("note.remove", Who.GM, "noteId"),
+    WALL_CREATE("wall.create", Who.GM, "sceneId", "kind", "door", "points"),
+    WALL_UPDATE("wall.update", Who.GM, "wallId", "kind", "door", "points"),
+    WALL_REMOVE("wall.remove", Who.GM, "wallId"),
+    /** Players open and close unlocked doors next to their tokens; GMs also lock and unlock. */
+    DOOR_SET("door.set", Who.PLAYERS, "wallId", "door"),
+    LIGHT_CREATE("light.create", Who.GM, "sceneId", "x", "y", "bright", "dim", "color"),
+    LIGHT_UPDATE("light.update", Who.GM, "lightId", "x", "y", "bright", "dim", "color"),
+    LIGHT_REMOVE("light.remove", Who.GM, "lightId"),
+    /** Forgets what players explored of a scene: one player's memory ({@code userId}) or everyone's. */
+    EXPLORED_RESET("explored.reset", Who.GM, "sceneId", "userId"),
     ROOM_SETTINGS("room.settings", Who.GM, "dialect");
 
     /** Who may send an op: GMs only, or players too (the op then checks what the player owns). */

@@ -41,7 +41,8 @@ class WireContractsTest {
                         RoomOp.TOKEN_UPDATE,
                         RoomOp.DRAWING_CREATE,
                         RoomOp.DRAWING_REMOVE,
-                        RoomOp.DRAWING_UNDO);
+                        RoomOp.DRAWING_UNDO,
+                        RoomOp.DOOR_SET);
         assertThat(Arrays.stream(RoomOp.values()).filter(op -> op.allows(RoomRole.OBSERVER)))
                 .isEmpty();
         assertThat(Arrays.stream(RoomOp.values())).allMatch(op -> op.allows(RoomRole.GM));

@@ -1,0 +1,388 @@
+package io.vertable.shared.room;
+
+import io.vertable.shared.vision.SightCache;
+import io.vertable.shared.vision.SightPolygon;
+import io.vertable.shared.vision.WallIndex;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each player's tokens see on the shown scene when its vision is on (docs/vision.md). A player sees a point
+ * when one of their tokens has it inside its sight polygon (walls stop sight; a token sees its range in cells, or
+ * the whole scene without one) and the point is lit: the scene is not dark (darkness below {@link #DARK_AT}), or the
+ * point is within the token's darkvision, or inside a light's polygon (lights on the map and on tokens not hidden,
+ * stopped by walls as sight is). What a player has seen stays explored: cells of a coarse grid, kept per player in
+ * the room state.
+ */
+public final class Vision {
+
+    /** From this darkness on, only lights and darkvision show anything. */
+    public static final double DARK_AT = 0.5;
+    /** The explored grid has at most this many cells a side (its cells grow on big scenes). */
+    public static final int EXPLORED_MAX_SIDE = 256;
+
+    private static final SightCache<WallIndex> INDEXES = new SightCache<>(64);
+    private static final SightCache<SightPolygon> POLYGONS = new SightCache<>(8192);
+    private static final SightCache<BitSet> SEEN = new SightCache<>(1024);
+
+    private final JsonObject state;
+    private final String sceneId;
+    private final WallIndex walls;
+    private final String wallsKey;
+    private final String lightsKey;
+    private final double gridPx;
+    private final double unlimited;
+    private final boolean dark;
+    private final List<Light> lights = new ArrayList<>();
+    private final Map<String, PlayerSight> players = new LinkedHashMap<>();
+    final double exploredCell;
+    final int cols;
+    final int rows;
+
+    private record Light(double x, double y, double dim, SightPolygon polygon) {}
+
+    private record Eye(double x, double y, double darkvision, SightPolygon polygon) {}
+
+    /** The vision of the shown scene, or null when no scene is shown or its vision is off. */
+    public static Vision of(JsonObject state) {
+        String active = state.getString("activeScene");
+        JsonObject scene = active == null ? null : state.getJsonObject("scenes").getJsonObject(active);
+        if (scene == null || !scene.getBoolean("vision", false)) return null;
+        return new Vision(state, scene);
+    }
+
+    private Vision(JsonObject state, JsonObject scene) {
+        this.state = state;
+        this.sceneId = scene.getString("id");
+        JsonObject grid = scene.getJsonObject("grid");
+        this.gridPx = grid == null ? 70 : grid.getDouble("size", 70.0);
+        double width = scene.getDouble("width"), height = scene.getDouble("height");
+        this.unlimited = 2 * (width + height);
+        this.dark = scene.getDouble("darkness", 0.0) >= DARK_AT;
+        this.exploredCell = Math.max(gridPx, Math.max(width, height) / EXPLORED_MAX_SIDE);
+        this.cols = (int) Math.ceil(width / exploredCell);
+        this.rows = (int) Math.ceil(height / exploredCell);
+        this.wallsKey = wallsKey(state, sceneId);
+        this.walls = index(state, sceneId);
+        StringBuilder lightsKey = new StringBuilder();
+        if (dark) collectLights(scene, lightsKey);
+        this.lightsKey = lightsKey.toString();
+        collectEyes(scene);
+    }
+
+    private static String wallsKey(JsonObject state, String sceneId) {
+        return state.getString("room") + ":" + sceneId + ":" + Walls.revision(state, sceneId);
+    }
+
+    /** The scene's walls as a searchable index, built once per revision of them. */
+    public static WallIndex index(JsonObject state, String sceneId) {
+        return INDEXES.get(wallsKey(state, sceneId), () -> new WallIndex(Walls.segments(state, sceneId)));
+    }
+
+    private void collectLights(JsonObject scene, StringBuilder key) {
+        JsonObject all = state.getJsonObject("lights", new JsonObject());
+        for (String id : all.fieldNames()) {
+            JsonObject light = all.getJsonObject(id);
+            if (sceneId.equals(light.getString("sceneId")))
+                addLight(light.getDouble("x"), light.getDouble("y"), light.getDouble("dim"), key);
+        }
+        JsonObject tokens = state.getJsonObject("tokens");
+        for (String id : tokens.fieldNames()) {
+            JsonObject token = tokens.getJsonObject(id);
+            JsonObject light = token.getJsonObject("light");
+            if (light == null || !sceneId.equals(token.getString("sceneId")) || token.getBoolean("hidden", false))
+                continue;
+            addLight(token.getDouble("x"), token.getDouble("y"), light.getDouble("dim"), key);
+        }
+    }
+
+    private void addLight(double x, double y, double dimCells, StringBuilder key) {
+        double dim = dimCells * gridPx;
+        if (dim <= 0) return;
+        lights.add(new Light(x, y, dim, polygon(x, y, dim)));
+        key.append(x).append(',').append(y).append(',').append(dim).append(';');
+    }
+
+    private SightPolygon polygon(double x, double y, double range) {
+        return POLYGONS.get(wallsKey + "@" + x + "," + y + "," + range, () -> SightPolygon.cast(walls, x, y, range));
+    }
+
+    /** Each player owning a token they can see on the scene looks through it. */
+    private void collectEyes(JsonObject scene) {
+        JsonObject tokens = state.getJsonObject("tokens");
+        for (String id : tokens.fieldNames()) {
+            JsonObject token = tokens.getJsonObject(id);
+            JsonArray owners = token.getJsonArray("owners");
+            if (owners == null || owners.isEmpty() || !RoomViews.visibleToPlayers(scene, token)) continue;
+            JsonObject sight = token.getJsonObject("sight", new JsonObject());
+            Double rangeCells = sight.getDouble("range");
+            double range = rangeCells == null ? unlimited : rangeCells * gridPx;
+            double x = token.getDouble("x"), y = token.getDouble("y");
+            Eye eye = new Eye(x, y, sight.getDouble("darkvision", 0.0) * gridPx, polygon(x, y, range));
+            for (Object owner : owners) player((String) owner).eyes.add(eye);
+        }
+        JsonObject explored = exploredOfScene(state, sceneId);
+        if (explored != null) explored.fieldNames().forEach(this::player);
+    }
+
+    private PlayerSight player(String userId) {
+        return players.computeIfAbsent(userId, PlayerSight::new);
+    }
+
+    /** Players who get a view of their own: those who look through a token here or remember parts of the scene. */
+    public java.util.Set<String> players() {
+        return players.keySet();
+    }
+
+    /** One player's sight (an empty one for a player with no token and no memory here). */
+    public PlayerSight of(String userId) {
+        PlayerSight found = players.get(userId);
+        return found != null ? found : new PlayerSight(userId);
+    }
+
+    public String sceneId() {
+        return sceneId;
+    }
+
+    public boolean dark() {
+        return dark;
+    }
+
+    public WallIndex walls() {
+        return walls;
+    }
+
+    /** What one player sees and remembers. */
+    public final class PlayerSight {
+        private final String userId;
+        private final List<Eye> eyes = new ArrayList<>();
+        private BitSet remembered;
+
+        private PlayerSight(String userId) {
+            this.userId = userId;
+        }
+
+        public boolean sees(JsonObject token) {
+            return sees(token.getDouble("x"), token.getDouble("y"));
+        }
+
+        /** Whether any point of a drawing or wall ({@code points [[x, y], ...]}) is seen now or remembered. */
+        public boolean seesAny(JsonObject shape) {
+            JsonArray points = shape.getJsonArray("points");
+            for (int i = 0; i < points.size(); i++) {
+                JsonArray p = points.getJsonArray(i);
+                if (seesOrRemembers(p.getDouble(0), p.getDouble(1))) return true;
+                if (i + 1 < points.size()) {
+                    // A door's middle: its ends often sit inside the walls beside it.
+                    JsonArray q = points.getJsonArray(i + 1);
+                    if (seesOrRemembers((p.getDouble(0) + q.getDouble(0)) / 2, (p.getDouble(1) + q.getDouble(1)) / 2))
+                        return true;
+                }
+            }
+            return false;
+        }
+
+        public boolean sees(double x, double y) {
+            for (Eye eye : eyes) if (eye.polygon.contains(x, y) && lit(x, y, eye)) return true;
+            return false;
+        }
+
+        /** Seen now, or in a cell explored before. */
+        public boolean seesOrRemembers(double x, double y) {
+            return sees(x, y) || remembers(x, y);
+        }
+
+        public boolean remembers(double x, double y) {
+            int cell = cellOf(x, y);
+            return cell >= 0 && remembered().get(cell);
+        }
+
+        private boolean lit(double x, double y, Eye eye) {
+            if (!dark) return true;
+            if (Math.hypot(x - eye.x, y - eye.y) <= eye.darkvision) return true;
+            for (Light light : lights) if (light.polygon.contains(x, y)) return true;
+            return false;
+        }
+
+        private BitSet remembered() {
+            if (remembered == null) remembered = storedExplored(userId);
+            return remembered;
+        }
+
+        /** The explored cells whose centres this player sees now (cached by what they depend on). */
+        BitSet seenCells() {
+            if (eyes.isEmpty()) return new BitSet();
+            StringBuilder key =
+                    new StringBuilder(wallsKey).append('|').append(lightsKey).append('|');
+            key.append(exploredCell)
+                    .append(',')
+                    .append(cols)
+                    .append(',')
+                    .append(rows)
+                    .append('|');
+            for (Eye eye : eyes)
+                key.append(eye.x)
+                        .append(',')
+                        .append(eye.y)
+                        .append(',')
+                        .append(eye.polygon.range())
+                        .append(',')
+                        .append(eye.darkvision)
+                        .append(';');
+            return SEEN.get(key.toString(), this::scanSeen);
+        }
+
+        private BitSet scanSeen() {
+            BitSet seen = new BitSet(cols * rows);
+            for (Eye eye : eyes) {
+                eye.polygon.scan(exploredCell, cols, rows, (row, from, to) -> {
+                    double cy = (row + 0.5) * exploredCell;
+                    for (int c = from; c <= to; c++) {
+                        int index = row * cols + c;
+                        if (!seen.get(index) && lit((c + 0.5) * exploredCell, cy, eye)) seen.set(index);
+                    }
+                });
+            }
+            return seen;
+        }
+
+        /** The polygons drawn as this player's mask: their tokens' sight and, when dark, what lights and eyes light. */
+        public JsonObject mask() {
+            JsonArray sight = new JsonArray();
+            double[] box = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+            for (Eye eye : eyes) {
+                sight.add(flat(eye.polygon));
+                double[] b = eye.polygon.bounds();
+                box[0] = Math.min(box[0], b[0]);
+                box[1] = Math.min(box[1], b[1]);
+                box[2] = Math.max(box[2], b[2]);
+                box[3] = Math.max(box[3], b[3]);
+            }
+            JsonObject mask = new JsonObject().put("sight", sight).put("dark", dark);
+            if (!dark) return mask;
+            JsonArray lit = new JsonArray();
+            // Only lights that reach this player's sight: the others' shapes would tell of walls they cannot see.
+            for (Light light : lights) {
+                double[] b = light.polygon.bounds();
+                if (b[2] >= box[0] && b[0] <= box[2] && b[3] >= box[1] && b[1] <= box[3]) lit.add(flat(light.polygon));
+            }
+            JsonArray darkvision = new JsonArray();
+            for (Eye eye : eyes)
+                if (eye.darkvision > 0)
+                    darkvision.add(new JsonArray().add(eye.x).add(eye.y).add(eye.darkvision));
+            return mask.put("lit", lit).put("darkvision", darkvision);
+        }
+
+        /** The explored cells as the browser gets them, or null when there are none. */
+        public JsonObject explored() {
+            JsonObject stored = storedExploredJson(userId);
+            return stored == null ? null : stored.copy();
+        }
+    }
+
+    private static String flat(SightPolygon polygon) {
+        return polygon.path();
+    }
+
+    /** The explored cell holding the point, or -1 off the scene. */
+    int cellOf(double x, double y) {
+        if (x < 0 || y < 0) return -1;
+        int c = (int) (x / exploredCell), r = (int) (y / exploredCell);
+        return c >= cols || r >= rows ? -1 : r * cols + c;
+    }
+
+    // ---- explored areas in the state: {explored: {sceneId: {userId: {cell, cols, rows, bits}}}} ----
+
+    static JsonObject exploredOfScene(JsonObject state, String sceneId) {
+        JsonObject all = state.getJsonObject("explored");
+        return all == null ? null : all.getJsonObject(sceneId);
+    }
+
+    private JsonObject storedExploredJson(String userId) {
+        JsonObject scene = exploredOfScene(state, sceneId);
+        JsonObject mine = scene == null || userId == null ? null : scene.getJsonObject(userId);
+        if (mine == null || !sameGrid(mine)) return null;
+        return mine;
+    }
+
+    private boolean sameGrid(JsonObject explored) {
+        return explored.getDouble("cell") == exploredCell
+                && explored.getInteger("cols") == cols
+                && explored.getInteger("rows") == rows;
+    }
+
+    private BitSet storedExplored(String userId) {
+        JsonObject mine = storedExploredJson(userId);
+        return mine == null ? new BitSet() : BitSet.valueOf(Base64.getDecoder().decode(mine.getString("bits")));
+    }
+
+    /**
+     * The events that add what each player sees now to what they have explored: one per player who sees a cell
+     * they had not, its new cells as runs [start, length, ...] of cell indexes.
+     */
+    public List<RoomCommands.Change> exploredChanges() {
+        List<RoomCommands.Change> changes = new ArrayList<>();
+        for (PlayerSight player : players.values()) {
+            BitSet fresh = (BitSet) player.seenCells().clone();
+            fresh.andNot(player.remembered());
+            if (fresh.isEmpty()) continue;
+            JsonArray runs = new JsonArray();
+            for (int i = fresh.nextSetBit(0); i >= 0; ) {
+                int end = fresh.nextClearBit(i);
+                runs.add(i).add(end - i);
+                i = fresh.nextSetBit(end);
+            }
+            changes.add(new RoomCommands.Change(
+                    io.vertable.shared.wire.EventType.EXPLORED_ADDED,
+                    new JsonObject()
+                            .put("sceneId", sceneId)
+                            .put("userId", player.userId)
+                            .put("cell", exploredCell)
+                            .put("cols", cols)
+                            .put("rows", rows)
+                            .put("runs", runs)));
+        }
+        return changes;
+    }
+
+    /** The reducer's half of {@link #exploredChanges()}: ORs the runs into the player's stored cells. */
+    static void addExplored(JsonObject state, JsonObject data) {
+        if (!(state.getValue("explored") instanceof JsonObject)) state.put("explored", new JsonObject());
+        JsonObject all = state.getJsonObject("explored");
+        String sceneId = data.getString("sceneId");
+        if (all.getJsonObject(sceneId) == null) all.put(sceneId, new JsonObject());
+        JsonObject scene = all.getJsonObject(sceneId);
+        JsonObject mine = scene.getJsonObject(data.getString("userId"));
+        BitSet bits = new BitSet();
+        if (mine != null
+                && mine.getDouble("cell").equals(data.getDouble("cell"))
+                && mine.getInteger("cols").equals(data.getInteger("cols"))
+                && mine.getInteger("rows").equals(data.getInteger("rows")))
+            bits = BitSet.valueOf(Base64.getDecoder().decode(mine.getString("bits")));
+        JsonArray runs = data.getJsonArray("runs");
+        for (int i = 0; i + 1 < runs.size(); i += 2)
+            bits.set(runs.getInteger(i), runs.getInteger(i) + runs.getInteger(i + 1));
+        scene.put(
+                data.getString("userId"),
+                new JsonObject()
+                        .put("cell", data.getDouble("cell"))
+                        .put("cols", data.getInteger("cols"))
+                        .put("rows", data.getInteger("rows"))
+                        .put("bits", Base64.getEncoder().encodeToString(bits.toByteArray())));
+    }
+
+    /** The reducer's half of {@code explored.reset}: one player's memory of a scene, or everyone's. */
+    static void resetExplored(JsonObject state, JsonObject data) {
+        JsonObject scene = exploredOfScene(state, data.getString("sceneId"));
+        if (scene == null) return;
+        String userId = data.getString("userId");
+        if (userId == null) state.getJsonObject("explored").remove(data.getString("sceneId"));
+        else scene.remove(userId);
+    }
+}

@@ -1,0 +1,212 @@
+package io.vertable.shared.vision;
+
+import java.util.Arrays;
+
+/**
+ * What can be seen from one point within a range: the visibility polygon found by casting rays at every wall end
+ * near the point (and just either side of it, so the ray slips past the corner to what lies behind), plus
+ * {@link #CIRCLE_RAYS} evenly spaced rays for the edge of the range. The polygon is star-shaped around its origin and
+ * lies inside the range's circle (its arcs are chords), so it never claims more than the range allows.
+ */
+public final class SightPolygon {
+
+    /** Rays that trace the range's circle where no wall stops them. */
+    static final int CIRCLE_RAYS = 64;
+    /** How far either side of a wall end the extra rays go, in radians. */
+    static final double EPSILON = 1e-5;
+
+    private final double ox;
+    private final double oy;
+    private final double range;
+    private final double[] angles;
+    private final double[] xs;
+    private final double[] ys;
+
+    private SightPolygon(double ox, double oy, double range, double[] angles, double[] xs, double[] ys) {
+        this.ox = ox;
+        this.oy = oy;
+        this.range = range;
+        this.angles = angles;
+        this.xs = xs;
+        this.ys = ys;
+    }
+
+    /** Casts the rays from (ox, oy) against the index's walls, out to {@code range} scene pixels. */
+    public static SightPolygon cast(WallIndex walls, double ox, double oy, double range) {
+        int[] seen = new int[Math.max(1, walls.size())];
+        int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, 1);
+        double[] candidates = new double[near.length * 6 + CIRCLE_RAYS];
+        int n = 0;
+        for (int i = 0; i < CIRCLE_RAYS; i++) candidates[n++] = -Math.PI + 2 * Math.PI * i / CIRCLE_RAYS;
+        // A point where segments of a polyline meet is one wall end: its rays are cast once.
+        java.util.Set<End> ends = new java.util.HashSet<>();
+        for (int id : near) {
+            Segment s = walls.segment(id);
+            if (s.sight() == Segment.Sight.NONE) continue;
+            if (ends.add(new End(s.x1(), s.y1()))) n = endRays(candidates, n, ox, oy, range, s.x1(), s.y1());
+            if (ends.add(new End(s.x2(), s.y2()))) n = endRays(candidates, n, ox, oy, range, s.x2(), s.y2());
+        }
+        double[] sorted = Arrays.copyOf(candidates, n);
+        Arrays.sort(sorted);
+        double[] angles = new double[n];
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        int m = 0;
+        int stamp = 1;
+        for (double a : sorted) {
+            if (m > 0 && a - angles[m - 1] < 1e-12) continue;
+            double dx = Math.cos(a), dy = Math.sin(a);
+            double t = walls.size() == 0 ? range : walls.cast(ox, oy, dx, dy, range, seen, ++stamp);
+            angles[m] = a;
+            xs[m] = ox + dx * t;
+            ys[m] = oy + dy * t;
+            m++;
+        }
+        return new SightPolygon(ox, oy, range, Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m));
+    }
+
+    private record End(double x, double y) {}
+
+    private static int endRays(double[] into, int n, double ox, double oy, double range, double x, double y) {
+        double d = Math.hypot(x - ox, y - oy);
+        if (d > range || d == 0) return n;
+        double a = Math.atan2(y - oy, x - ox);
+        into[n++] = a;
+        into[n++] = wrap(a - EPSILON);
+        into[n++] = wrap(a + EPSILON);
+        return n;
+    }
+
+    private static double wrap(double a) {
+        if (a < -Math.PI) return a + 2 * Math.PI;
+        if (a >= Math.PI) return a - 2 * Math.PI;
+        return a;
+    }
+
+    public double originX() {
+        return ox;
+    }
+
+    public double originY() {
+        return oy;
+    }
+
+    public double range() {
+        return range;
+    }
+
+    public int size() {
+        return xs.length;
+    }
+
+    /**
+     * Whether the point lies inside (the origin's own point included). The polygon is star-shaped around the origin,
+     * so the two vertices whose angles bracket the point's decide it: O(log n).
+     */
+    public boolean contains(double px, double py) {
+        double dx = px - ox, dy = py - oy;
+        if (dx * dx + dy * dy > range * range) return false;
+        if (dx == 0 && dy == 0) return true;
+        double a = Math.atan2(dy, dx);
+        int i = Arrays.binarySearch(angles, a);
+        int hi = i >= 0 ? i : -i - 1;
+        int lo = hi - 1;
+        int n = angles.length;
+        if (i >= 0) lo = hi;
+        if (hi >= n) hi = 0;
+        if (lo < 0) lo = n - 1;
+        double ex = xs[hi] - xs[lo], ey = ys[hi] - ys[lo];
+        // Both rays stopped at one point (a token on a wall, a corner): the wedge between them has no area.
+        if (lo == hi || ex * ex + ey * ey < 1e-18) return dx * dx + dy * dy <= sq(xs[lo] - ox) + sq(ys[lo] - oy);
+        // Inside when the point is on the origin's side of the edge lo→hi (the edge runs counter-clockwise).
+        return ex * (py - ys[lo]) - ey * (px - xs[lo]) >= 0;
+    }
+
+    private static double sq(double v) {
+        return v * v;
+    }
+
+    private String path;
+
+    /**
+     * The polygon as the browser draws it: "x,y x,y ..." in whole pixels, repeated points and points in line with
+     * their neighbours left out (rays that hit one wall in a row). One string, built once: views compare it cheaply.
+     */
+    public String path() {
+        if (path != null) return path;
+        int n = xs.length;
+        long[] px = new long[n], py = new long[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            long x = Math.round(xs[i]), y = Math.round(ys[i]);
+            if (m > 0 && px[m - 1] == x && py[m - 1] == y) continue;
+            // The middle of three points in line adds nothing to the outline.
+            if (m > 1 && (px[m - 1] - px[m - 2]) * (y - py[m - 2]) == (py[m - 1] - py[m - 2]) * (x - px[m - 2])) m--;
+            px[m] = x;
+            py[m] = y;
+            m++;
+        }
+        StringBuilder out = new StringBuilder(m * 10);
+        for (int i = 0; i < m; i++) {
+            if (i > 0) out.append(' ');
+            out.append(px[i]).append(',').append(py[i]);
+        }
+        path = out.toString();
+        return path;
+    }
+
+    /** The bounding box: {minX, minY, maxX, maxY}. */
+    public double[] bounds() {
+        double[] b = {ox, oy, ox, oy};
+        for (int i = 0; i < xs.length; i++) {
+            b[0] = Math.min(b[0], xs[i]);
+            b[1] = Math.min(b[1], ys[i]);
+            b[2] = Math.max(b[2], xs[i]);
+            b[3] = Math.max(b[3], ys[i]);
+        }
+        return b;
+    }
+
+    /**
+     * Calls {@code row} for each row of a grid (cells of side {@code cell} from (0,0), {@code rows} rows) with the
+     * spans of cell centres inside the polygon: a scanline fill, O(edges + crossings).
+     */
+    public void scan(double cell, int cols, int rows, SpanSink row) {
+        int n = xs.length;
+        if (n < 3) return;
+        double[][] perRow = new double[rows][];
+        int[] counts = new int[rows];
+        for (int i = 0; i < n; i++) {
+            int j = (i + 1) % n;
+            double y1 = ys[i], y2 = ys[j];
+            if (y1 == y2) continue;
+            double lowY = Math.min(y1, y2), highY = Math.max(y1, y2);
+            int first = (int) Math.max(0, Math.ceil(lowY / cell - 0.5));
+            int last = (int) Math.min(rows - 1, Math.ceil(highY / cell - 0.5) - 1);
+            for (int r = first; r <= last; r++) {
+                double cy = (r + 0.5) * cell;
+                if (cy < lowY || cy >= highY) continue;
+                double x = xs[i] + (cy - y1) / (y2 - y1) * (xs[j] - xs[i]);
+                if (perRow[r] == null) perRow[r] = new double[4];
+                if (counts[r] == perRow[r].length) perRow[r] = Arrays.copyOf(perRow[r], counts[r] * 2);
+                perRow[r][counts[r]++] = x;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            if (counts[r] < 2) continue;
+            double[] xsOfRow = Arrays.copyOf(perRow[r], counts[r]);
+            Arrays.sort(xsOfRow);
+            for (int k = 0; k + 1 < xsOfRow.length; k += 2) {
+                int from = (int) Math.max(0, Math.ceil(xsOfRow[k] / cell - 0.5));
+                int to = (int) Math.min(cols - 1, Math.floor(xsOfRow[k + 1] / cell - 0.5));
+                if (from <= to) row.span(r, from, to);
+            }
+        }
+    }
+
+    /** Receives the cells [from, to] of row {@code row}. */
+    @FunctionalInterface
+    public interface SpanSink {
+        void span(int row, int from, int to);
+    }
+}

@@ -1,0 +1,229 @@
+package io.vertable.shared.vision;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wall segments of one scene in a uniform grid of buckets, so a ray or a path looks only at the walls near it. A
+ * ray walks the buckets it passes in order (Amanatides and Woo's traversal) and stops at the first bucket beyond its
+ * nearest stopping hit. Immutable once built; shared between threads.
+ */
+public final class WallIndex {
+
+    /** Bucket side in scene pixels: a few grid cells, so a bucket holds a handful of segments. */
+    static final double BUCKET = 128;
+
+    private final Segment[] segments;
+    private final Map<Long, int[]> buckets;
+    /** The box around every segment: a ray that has left it meets nothing more. */
+    private double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
+
+    private double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+
+    public WallIndex(List<Segment> all) {
+        this.segments = all.toArray(Segment[]::new);
+        Map<Long, List<Integer>> building = new HashMap<>();
+        for (int i = 0; i < segments.length; i++) {
+            Segment s = segments[i];
+            minX = Math.min(minX, s.minX());
+            minY = Math.min(minY, s.minY());
+            maxX = Math.max(maxX, s.maxX());
+            maxY = Math.max(maxY, s.maxY());
+            // A segment goes into every bucket its bounding box touches: never missed, at worst looked at twice.
+            for (long bx = bucket(s.minX()); bx <= bucket(s.maxX()); bx++)
+                for (long by = bucket(s.minY()); by <= bucket(s.maxY()); by++)
+                    building.computeIfAbsent(key(bx, by), k -> new ArrayList<>())
+                            .add(i);
+        }
+        this.buckets = new HashMap<>();
+        building.forEach((k, list) ->
+                buckets.put(k, list.stream().mapToInt(Integer::intValue).toArray()));
+        this.denseX = segments.length == 0 ? 0 : bucket(minX);
+        this.denseY = segments.length == 0 ? 0 : bucket(minY);
+        long cols = segments.length == 0 ? 0 : bucket(maxX) - denseX + 1;
+        long rows = segments.length == 0 ? 0 : bucket(maxY) - denseY + 1;
+        // The buckets as an array when the walls' box is not huge: a ray's walk then looks up without boxing a key.
+        if (cols * rows <= MAX_DENSE) {
+            this.cols = (int) cols;
+            this.dense = new int[(int) (cols * rows)][];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) dense[r * this.cols + c] = buckets.get(key(denseX + c, denseY + r));
+        } else {
+            this.cols = 0;
+            this.dense = null;
+        }
+    }
+
+    private static final long MAX_DENSE = 1 << 20;
+    private final long denseX;
+    private final long denseY;
+    private final int cols;
+    private final int[][] dense;
+
+    /** The segments of bucket (bx, by), or null. */
+    private int[] at(long bx, long by) {
+        if (dense == null) return buckets.get(key(bx, by));
+        long c = bx - denseX, r = by - denseY;
+        if (c < 0 || r < 0 || c >= cols || r * cols + c >= dense.length) return null;
+        return dense[(int) (r * cols + c)];
+    }
+
+    public int size() {
+        return segments.length;
+    }
+
+    public Segment segment(int i) {
+        return segments[i];
+    }
+
+    private static long bucket(double v) {
+        return (long) Math.floor(v / BUCKET);
+    }
+
+    private static long key(long bx, long by) {
+        return (bx << 32) ^ (by & 0xffffffffL);
+    }
+
+    /** Whether a segment that stops movement meets the path a→b (touching counts: {@link Segment#meets}). */
+    public boolean blocksMove(double ax, double ay, double bx, double by) {
+        return firstMet(ax, ay, bx, by, true) != null;
+    }
+
+    /** The first segment found that the path meets and that stops movement (or, with !moving, any segment), or null. */
+    Segment firstMet(double ax, double ay, double bx, double by, boolean moving) {
+        long x0 = bucket(Math.min(ax, bx) - 1e-6), x1 = bucket(Math.max(ax, bx) + 1e-6);
+        long y0 = bucket(Math.min(ay, by) - 1e-6), y1 = bucket(Math.max(ay, by) + 1e-6);
+        for (long x = x0; x <= x1; x++) {
+            for (long y = y0; y <= y1; y++) {
+                int[] ids = at(x, y);
+                if (ids == null) continue;
+                for (int id : ids) {
+                    Segment s = segments[id];
+                    if (moving && !s.blocksMove()) continue;
+                    if (s.meets(ax, ay, bx, by)) return s;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * How far a ray from (ox, oy) along the unit direction (dx, dy) goes before sight stops, at most {@code range}: at
+     * the first {@link Segment.Sight#FULL} segment or the second {@link Segment.Sight#LIMITED} one. {@code seen} is
+     * scratch space of {@link #size()} ints and {@code stamp} a number unique to this ray, so a segment in several
+     * buckets counts once.
+     */
+    double cast(double ox, double oy, double dx, double dy, double range, int[] seen, int stamp) {
+        double stop = range;
+        double limited1 = Double.POSITIVE_INFINITY;
+        double leaves = leaves(ox, oy, dx, dy);
+        if (leaves < 0) return range;
+        long bx = bucket(ox), by = bucket(oy);
+        int stepX = dx > 0 ? 1 : -1, stepY = dy > 0 ? 1 : -1;
+        double nextX = (dx > 0 ? (bx + 1) * BUCKET : bx * BUCKET) - ox;
+        double nextY = (dy > 0 ? (by + 1) * BUCKET : by * BUCKET) - oy;
+        double tMaxX = dx == 0 ? Double.POSITIVE_INFINITY : nextX / dx;
+        double tMaxY = dy == 0 ? Double.POSITIVE_INFINITY : nextY / dy;
+        double tDeltaX = dx == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dx);
+        double tDeltaY = dy == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dy);
+        while (true) {
+            int[] ids = at(bx, by);
+            if (ids != null) {
+                for (int id : ids) {
+                    if (seen[id] == stamp) continue;
+                    seen[id] = stamp;
+                    Segment s = segments[id];
+                    if (s.sight() == Segment.Sight.NONE) continue;
+                    double t = hit(ox, oy, dx, dy, s);
+                    if (t < 0) continue;
+                    if (s.sight() == Segment.Sight.FULL) {
+                        stop = Math.min(stop, t);
+                    } else if (t < limited1) {
+                        stop = Math.min(stop, limited1);
+                        limited1 = t;
+                    } else {
+                        stop = Math.min(stop, t);
+                    }
+                }
+            }
+            double exit = Math.min(tMaxX, tMaxY);
+            if (exit >= stop || exit > leaves) return stop;
+            if (tMaxX < tMaxY) {
+                tMaxX += tDeltaX;
+                bx += stepX;
+            } else {
+                tMaxY += tDeltaY;
+                by += stepY;
+            }
+        }
+    }
+
+    /** Where the ray leaves the box around all segments (slab test), or -1 when it never meets it. */
+    private double leaves(double ox, double oy, double dx, double dy) {
+        if (segments.length == 0) return -1;
+        double tNear = 0, tFar = Double.POSITIVE_INFINITY;
+        double[][] slabs = {{ox, dx, minX, maxX}, {oy, dy, minY, maxY}};
+        for (double[] slab : slabs) {
+            double o = slab[0], d = slab[1], lo = slab[2] - 1, hi = slab[3] + 1;
+            if (Math.abs(d) < 1e-15) {
+                if (o < lo || o > hi) return -1;
+                continue;
+            }
+            double t1 = (lo - o) / d, t2 = (hi - o) / d;
+            tNear = Math.max(tNear, Math.min(t1, t2));
+            tFar = Math.min(tFar, Math.max(t1, t2));
+        }
+        return tNear > tFar ? -1 : tFar;
+    }
+
+    /** The ray parameter where the ray meets the segment (ends included), or -1. */
+    static double hit(double ox, double oy, double dx, double dy, Segment s) {
+        double ex = s.x2() - s.x1(), ey = s.y2() - s.y1();
+        double denom = dx * ey - dy * ex;
+        double wx = s.x1() - ox, wy = s.y1() - oy;
+        if (Math.abs(denom) < 1e-12) return alongside(wx, wy, dx, dy, s);
+        double t = (wx * ey - wy * ex) / denom;
+        double u = (wx * dy - wy * dx) / denom;
+        if (u < -1e-9 || u > 1 + 1e-9 || t < 0) return -1;
+        return t;
+    }
+
+    /**
+     * A ray parallel to a segment: when it runs along the segment itself (grazing its face), the segment stops it where
+     * they first meet, as touching a wall counts as meeting it; a parallel ray beside it misses.
+     */
+    private static double alongside(double wx, double wy, double dx, double dy, Segment s) {
+        double offLine = wx * dy - wy * dx;
+        if (Math.abs(offLine) > 1e-9) return -1;
+        double t1 = wx * dx + wy * dy;
+        double t2 = (s.x2() - (s.x1() - wx)) * dx + (s.y2() - (s.y1() - wy)) * dy;
+        if (Math.max(t1, t2) < 0) return -1;
+        return Math.max(0, Math.min(t1, t2));
+    }
+
+    /** Indexes of the segments whose buckets meet the box (some may lie outside it). */
+    int[] near(double minX, double minY, double maxX, double maxY, int[] seen, int stamp) {
+        List<Integer> found = new ArrayList<>();
+        long x0 = bucket(minX), x1 = bucket(maxX), y0 = bucket(minY), y1 = bucket(maxY);
+        if ((x1 - x0 + 1) * (y1 - y0 + 1) > buckets.size()) {
+            for (int[] ids : buckets.values()) collect(ids, seen, stamp, found);
+        } else {
+            for (long x = x0; x <= x1; x++)
+                for (long y = y0; y <= y1; y++) {
+                    int[] ids = at(x, y);
+                    if (ids != null) collect(ids, seen, stamp, found);
+                }
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static void collect(int[] ids, int[] seen, int stamp, List<Integer> found) {
+        for (int id : ids) {
+            if (seen[id] == stamp) continue;
+            seen[id] = stamp;
+            found.add(id);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.vertable.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.vertable.node.Node;
+import io.vertable.testing.Browsers;
+import io.vertable.testing.Player;
+import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Vision in the browser: the player drags their token down a dark corridor to a closed door, clicks the door, and the
+ * room behind it appears with the ogre in it; no WebSocket frame the page received before the click named the ogre.
+ */
+class VisionTableIT {
+
+    private static final double TIMEOUT_MS = 20_000;
+    private static final String OGRE = "Ogre-behind-the-door";
+
+    @Test
+    void aPlayerWalksTheCorridorOpensTheDoorAndOnlyThenSeesTheOgre() {
+        JsonObject overrides = TestNodes.standalone(
+                        "vision-table",
+                        "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1",
+                        TestStorage.freshDatabase("visiontable"))
+                .mergeIn(TestNodes.generousBridgeLimits(), true);
+        Node node = Node.start(TestNodes.config(overrides));
+        try (Playwright playwright = Browsers.playwright();
+                Browser browser = Browsers.chromium(playwright)) {
+            Table table = Table.create(new Rest(node.httpPort()), "Vision");
+            JsonObject pip = table.join("Pip", "PLAYER");
+            String pipId = Table.userId(pip);
+            try (Player gm =
+                    new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+                gm.join();
+                gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "scene.create")
+                                .put("name", "Keep")
+                                .put("width", 1000)
+                                .put("height", 600)
+                                .put("grid", new JsonObject().put("size", 50)));
+                String sceneId = gm.awaitEvent(e -> "scene.created".equals(e.getString("type")))
+                        .getJsonObject("data")
+                        .getString("sceneId");
+                // A corridor along y=125 from the left edge to a door at x=400; the ogre waits in the room beyond.
+                wall(gm, sceneId, "wall", 0, 100, 400, 100);
+                wall(gm, sceneId, "wall", 0, 150, 400, 150);
+                wall(gm, sceneId, "wall", 400, 0, 400, 100);
+                wall(gm, sceneId, "wall", 400, 150, 400, 600);
+                wall(gm, sceneId, "door", 400, 100, 400, 150);
+                gm.ok("vtt.in.map", token(sceneId, "Hero", 75, 125).put("owners", new JsonArray().add(pipId)));
+                gm.ok("vtt.in.map", token(sceneId, OGRE, 700, 125));
+                gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "scene.update")
+                                .put("sceneId", sceneId)
+                                .put("vision", true));
+
+                BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+                JsonObject stored = new JsonObject()
+                        .put("user", pip.getJsonObject("user"))
+                        .put("token", pip.getString("token"))
+                        .put("expiresAt", System.currentTimeMillis() + 50 * 60_000);
+                context.addInitScript(
+                        "localStorage.setItem('vertable.session', " + TableIT.jsString(stored.encode()) + ");");
+                Page page = context.newPage();
+                List<String> received = new CopyOnWriteArrayList<>();
+                page.onWebSocket(ws -> ws.onFrameReceived(frame -> received.add(frame.text())));
+                page.navigate("http://127.0.0.1:" + node.httpPort() + "/table.html?room=" + table.roomId());
+                waitFor(
+                        page,
+                        "() => window.__vertable && __vertable.state().ready"
+                                + " && __vertable.connection() === 'connected'");
+                waitFor(page, "() => __vertable.tokens().length === 1");
+                String heroId = (String) page.evaluate("() => __vertable.tokens()[0].id");
+
+                for (double x = 125; x <= 375; x += 50) {
+                    drag(page, heroId, x, 125);
+                    waitFor(
+                            page,
+                            "([id, x]) => { const t = __vertable.tokens().find(t => t.id === id);"
+                                    + " return t && t.x === x && __vertable.state().pendingMoves === 0; }",
+                            List.of(heroId, x));
+                }
+                page.screenshot(
+                        new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "vision-corridor.png")));
+                assertThat(String.join("\n", received)).doesNotContain(OGRE);
+                int before = received.size();
+
+                double[] door = screenOf(page, 400, 125);
+                page.mouse().click(door[0], door[1]);
+                waitFor(page, "name => __vertable.tokens().some(t => t.name === name)", OGRE);
+                page.screenshot(
+                        new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "vision-door-open.png")));
+                assertThat(String.join("\n", received.subList(before, received.size())))
+                        .contains(OGRE);
+                assertThat(String.join("\n", received.subList(0, before))).doesNotContain(OGRE);
+                context.close();
+
+                // The GM draws a wall with the Walls tool: its ends snap to the grid corners near the clicks.
+                BrowserContext gmContext =
+                        browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+                JsonObject gmSession = new JsonObject()
+                        .put("user", new JsonObject().put("id", table.gmId()).put("displayName", "GM Vision"))
+                        .put("token", table.gmToken())
+                        .put("expiresAt", System.currentTimeMillis() + 50 * 60_000);
+                gmContext.addInitScript(
+                        "localStorage.setItem('vertable.session', " + TableIT.jsString(gmSession.encode()) + ");");
+                Page gmPage = gmContext.newPage();
+                gmPage.navigate("http://127.0.0.1:" + node.httpPort() + "/table.html?room=" + table.roomId());
+                waitFor(
+                        gmPage,
+                        "() => window.__vertable && __vertable.state().ready"
+                                + " && __vertable.connection() === 'connected'");
+                gmPage.click("[data-testid=tab-gm]");
+                gmPage.click("[data-testid=tool-wall]");
+                double[] from = screenOf(gmPage, 503, 302);
+                double[] to = screenOf(gmPage, 698, 297);
+                gmPage.mouse().click(from[0], from[1]);
+                gmPage.mouse().dblclick(to[0], to[1]);
+                JsonObject drawn = gm.awaitEvent(e -> "wall.created".equals(e.getString("type"))
+                                && e.getJsonObject("data")
+                                                .getJsonArray("points")
+                                                .size()
+                                        == 2
+                                && e.getJsonObject("data")
+                                                .getJsonArray("points")
+                                                .getJsonArray(0)
+                                                .getDouble(0)
+                                        > 450)
+                        .getJsonObject("data");
+                assertThat(drawn.getJsonArray("points").encode()).isEqualTo("[[500.0,300.0],[700.0,300.0]]");
+                gmContext.close();
+            }
+        } finally {
+            node.shutdown();
+        }
+    }
+
+    private static void waitFor(Page page, String predicate) {
+        waitFor(page, predicate, null);
+    }
+
+    private static void waitFor(Page page, String predicate, Object arg) {
+        try {
+            page.waitForFunction(predicate, arg, new Page.WaitForFunctionOptions().setTimeout(TIMEOUT_MS));
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            Path shot = Path.of("target", "screenshots", "timeout-vision-" + System.nanoTime() + ".png");
+            page.screenshot(new Page.ScreenshotOptions().setPath(shot));
+            throw new AssertionError("waited in vain for " + predicate + " " + arg + "; the page is in " + shot, e);
+        }
+    }
+
+    private static double[] screenOf(Page page, double x, double y) {
+        JsonArray point = new JsonArray(
+                (String) page.evaluate("([x, y]) => JSON.stringify(__vertable.screenOf(x, y))", List.of(x, y)));
+        return new double[] {point.getDouble(0), point.getDouble(1)};
+    }
+
+    private static void drag(Page page, String tokenId, double toX, double toY) {
+        JsonObject token = new JsonObject(
+                (String) page.evaluate("id => JSON.stringify(__vertable.tokens().find(t => t.id === id))", tokenId));
+        double[] to = screenOf(page, toX, toY);
+        page.mouse().move(token.getDouble("screenX"), token.getDouble("screenY"));
+        page.mouse().down();
+        page.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+    }
+
+    private static void wall(Player gm, String sceneId, String kind, double x1, double y1, double x2, double y2) {
+        gm.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "wall.create")
+                        .put("sceneId", sceneId)
+                        .put("kind", kind)
+                        .put(
+                                "points",
+                                new JsonArray()
+                                        .add(new JsonArray().add(x1).add(y1))
+                                        .add(new JsonArray().add(x2).add(y2))));
+    }
+
+    private static JsonObject token(String sceneId, String name, double x, double y) {
+        return new JsonObject()
+                .put("op", "token.create")
+                .put("sceneId", sceneId)
+                .put("name", name)
+                .put("x", x)
+                .put("y", y);
+    }
+}

@@ -1,0 +1,171 @@
+package io.vertable.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertable.node.Node;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.testing.Player;
+import io.vertable.testing.Rest;
+import io.vertable.testing.Table;
+import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Vision through the real bridge: a player walks their token down a corridor to a closed door; the ogre behind it
+ * reaches their socket only once the door is open, on their own stream. Nothing the socket received before that —
+ * the join, room-stream events, their own events — names the ogre; a second player with no token never gets it.
+ */
+class VisionRoomTest {
+
+    private static final String OGRE = "Ogre-behind-the-door";
+
+    @Test
+    void theMonsterBehindAClosedDoorNeverReachesThePlayersSocketUntilTheDoorOpens() {
+        JsonObject overrides = TestNodes.standalone(
+                "vision", "http:1,bridge:1,persistence:1,map:1", TestStorage.freshDatabase("vision"));
+        overrides.mergeIn(TestNodes.generousBridgeLimits(), true);
+        Node node = Node.start(TestNodes.config(overrides));
+        try {
+            Table table = Table.create(new Rest(node.httpPort()), "Vision");
+            JsonObject pip = table.join("Pip", "PLAYER");
+            JsonObject ned = table.join("Ned", "PLAYER");
+            String pipId = Table.userId(pip);
+            try (Player gm = new Player(
+                            node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+                    Player player = new Player(
+                            node.vertx(), node.bridgePort(), pip.getString("token"), pipId, table.roomId(), false);
+                    Player bystander = new Player(
+                            node.vertx(),
+                            node.bridgePort(),
+                            ned.getString("token"),
+                            Table.userId(ned),
+                            table.roomId(),
+                            false)) {
+                gm.join();
+                gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "scene.create")
+                                .put("name", "Keep")
+                                .put("width", 1000)
+                                .put("height", 1000)
+                                .put("grid", new JsonObject().put("size", 50)));
+                String sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                        .getJsonObject("view")
+                        .getString("activeScene");
+                // A corridor along y=125 from x=0 to the door at x=400; the ogre waits in the room beyond.
+                wall(gm, sceneId, "wall", 0, 100, 400, 100);
+                wall(gm, sceneId, "wall", 0, 150, 400, 150);
+                wall(gm, sceneId, "wall", 400, 0, 400, 100);
+                wall(gm, sceneId, "wall", 400, 150, 400, 1000);
+                gm.ok(Addresses.IN_MAP, token(sceneId, "Hero", 75, 125).put("owners", new JsonArray().add(pipId)));
+                gm.ok(Addresses.IN_MAP, token(sceneId, OGRE, 700, 125));
+                gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "scene.update")
+                                .put("sceneId", sceneId)
+                                .put("vision", true));
+                String doorId = wall(gm, sceneId, "door", 400, 100, 400, 150);
+
+                JsonObject joined = player.join();
+                bystander.join();
+                assertThat(joined.getJsonObject("view").getJsonObject("tokens").encode())
+                        .contains("Hero")
+                        .doesNotContain(OGRE);
+                assertThat(joined.getJsonObject("view").getJsonObject("walls").fieldNames())
+                        .containsExactly(doorId);
+                String heroId = joined.getJsonObject("view").getJsonObject("tokens").fieldNames().stream()
+                        .findFirst()
+                        .orElseThrow();
+
+                // Through the wall: refused.
+                JsonObject through = player.command(Addresses.IN_MAP, move(heroId, 75, 300));
+                assertThat(through.getString("code")).isEqualTo("MOVE_BLOCKED");
+                // From afar, the door will not open.
+                JsonObject far = player.command(Addresses.IN_MAP, door(doorId, "open"));
+                assertThat(far.getString("code")).isEqualTo("DOOR_TOO_FAR");
+                long seq = 0;
+                for (double x = 125; x <= 375; x += 50)
+                    seq = player.ok(Addresses.IN_MAP, move(heroId, x, 125)).getLong("seq");
+                player.awaitPrivate(seq);
+                assertThat(player.socket.seen().toString()).doesNotContain(OGRE);
+
+                long opened = player.ok(Addresses.IN_MAP, door(doorId, "open")).getLong("seq");
+                player.awaitPrivate(opened);
+                // The door's event (the reply's seq is that of the explored cells that follow it) shows the ogre.
+                assertThat(player.socket.seen().stream()
+                                .filter(f -> Addresses.user(pipId).equals(f.getString("address")))
+                                .map(JsonObject::encode))
+                        .anyMatch(frame -> frame.contains(OGRE));
+                // The room stream named the player as one who gets their own form; it never carried the ogre.
+                assertThat(player.socket.seen().stream()
+                                .filter(f -> Addresses.room(table.roomId()).equals(f.getString("address")))
+                                .map(JsonObject::encode))
+                        .isNotEmpty()
+                        .noneMatch(frame -> frame.contains(OGRE));
+                // Ned has no token: the last event reaches him, and nothing of what is behind the door ever did.
+                bystander.socket.await(
+                        frame ->
+                                frame.getValue("body") instanceof JsonObject body && body.getLong("seq", -1L) >= opened,
+                        Duration.ofSeconds(10));
+                assertThat(bystander.socket.seen().toString()).doesNotContain(OGRE);
+                // A sync gives the player their own form too.
+                JsonObject synced = player.ok(
+                        Addresses.IN_ROOM, new JsonObject().put("op", "sync").put("since", opened - 2));
+                assertThat(synced.encode()).contains(OGRE);
+            }
+        } finally {
+            node.shutdown();
+        }
+    }
+
+    private static String wall(Player gm, String sceneId, String kind, double x1, double y1, double x2, double y2) {
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "wall.create")
+                        .put("sceneId", sceneId)
+                        .put("kind", kind)
+                        .put(
+                                "points",
+                                new JsonArray()
+                                        .add(new JsonArray().add(x1).add(y1))
+                                        .add(new JsonArray().add(x2).add(y2))));
+        JsonObject walls = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                .getJsonObject("view")
+                .getJsonObject("walls");
+        for (String id : walls.fieldNames()) {
+            JsonArray first = walls.getJsonObject(id).getJsonArray("points").getJsonArray(0);
+            if (first.getDouble(0) == x1
+                    && first.getDouble(1) == y1
+                    && kind.equals(walls.getJsonObject(id).getString("kind"))) return id;
+        }
+        throw new AssertionError("wall not created");
+    }
+
+    private static JsonObject token(String sceneId, String name, double x, double y) {
+        return new JsonObject()
+                .put("op", "token.create")
+                .put("sceneId", sceneId)
+                .put("name", name)
+                .put("x", x)
+                .put("y", y);
+    }
+
+    private static JsonObject move(String tokenId, double x, double y) {
+        return new JsonObject()
+                .put("op", "token.move")
+                .put("tokenId", tokenId)
+                .put("x", x)
+                .put("y", y);
+    }
+
+    private static JsonObject door(String wallId, String state) {
+        return new JsonObject().put("op", "door.set").put("wallId", wallId).put("door", state);
+    }
+}
