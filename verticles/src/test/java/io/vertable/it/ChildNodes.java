@@ -1,0 +1,51 @@
+package io.vertable.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.vertable.testing.Http;
+import io.vertable.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+
+/** Full nodes run as child JVMs on fixed loopback ports, so a restarted node comes back where its clients look. */
+final class ChildNodes {
+
+    final int[] httpPorts;
+    final int[] bridgePorts;
+    final NodeProcess[] processes;
+    final boolean[] up;
+
+    ChildNodes(int count) {
+        httpPorts = new int[count];
+        bridgePorts = new int[count];
+        processes = new NodeProcess[count];
+        up = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            httpPorts[i] = TestNodes.freePort();
+            bridgePorts[i] = TestNodes.freePort();
+        }
+    }
+
+    int count() {
+        return up.length;
+    }
+
+    /** Every node that is up sees {@code members} members and says it is ready. */
+    void awaitMembers(int members) {
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (int i = 0; i < count(); i++) {
+                        if (!up[i]) continue;
+                        JsonObject ready = Http.getJson(httpPorts[i], "/health/ready");
+                        if (!"UP".equals(ready.getString("status"))
+                                || ready.getJsonObject("cluster").getInteger("members") != members) return false;
+                    }
+                    return true;
+                });
+    }
+
+    void closeAll() throws InterruptedException {
+        for (NodeProcess node : processes) if (node != null) node.close();
+    }
+}
