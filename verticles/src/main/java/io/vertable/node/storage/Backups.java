@@ -66,6 +66,32 @@ public final class Backups {
 
     /** Writes a new backup of {@code url}'s database into {@code dir} (created if missing). */
     public static Taken take(PgUrl url, Path dir, String nodeId) {
+        try (Connection db = connect(url)) {
+            beginSnapshot(db, true);
+            Taken taken = take(db, dir, nodeId);
+            db.commit();
+            return taken;
+        } catch (SQLException e) {
+            throw new BackupException("backup of " + url + " into " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the transaction a backup reads: one snapshot, so the tables agree with each other. Read-only unless the
+     * caller records the run in the same transaction.
+     */
+    static void beginSnapshot(Connection db, boolean readOnly) throws SQLException {
+        db.setAutoCommit(false);
+        try (Statement s = db.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ" + (readOnly ? ", READ ONLY" : ""));
+        }
+    }
+
+    /**
+     * Writes a backup of what {@code db}'s transaction (opened by {@link #beginSnapshot}) sees into {@code dir}; the
+     * caller ends the transaction.
+     */
+    static Taken take(Connection db, Path dir, String nodeId) {
         Instant at = Instant.now();
         Path file = dir.resolve(PREFIX + FILE_TIME.format(at) + SUFFIX);
         try {
@@ -73,13 +99,8 @@ public final class Backups {
             Path partial = Files.createTempFile(dir, ".partial-", SUFFIX);
             Map<String, Long> rows = new LinkedHashMap<>();
             String version;
-            try (Connection db = connect(url);
-                    OutputStream out = Files.newOutputStream(partial);
+            try (OutputStream out = Files.newOutputStream(partial);
                     ZipOutputStream zip = new ZipOutputStream(out)) {
-                db.setAutoCommit(false);
-                try (Statement s = db.createStatement()) {
-                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                }
                 version = schemaVersion(db);
                 CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
                 for (String table : tablesInLoadOrder(db)) {
@@ -87,7 +108,6 @@ public final class Backups {
                     rows.put(table, copy.copyOut("COPY " + quoted(table) + " TO STDOUT (FORMAT binary)", zip));
                     zip.closeEntry();
                 }
-                db.commit();
                 zip.putNextEntry(new ZipEntry(MANIFEST));
                 zip.write(manifest(at, nodeId, version, rows).encodePrettily().getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
@@ -103,7 +123,7 @@ public final class Backups {
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return new Taken(file, Files.size(file), at, version, rows);
         } catch (SQLException | IOException e) {
-            throw new BackupException("backup of " + url + " into " + dir + " failed: " + e.getMessage(), e);
+            throw new BackupException("backup into " + dir + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -138,6 +138,39 @@ class BackupRestoreTest {
     }
 
     @Test
+    void aBackupUnderWayElsewhereHoldsTheLockOnlyAsLongAsItsTransaction(@TempDir Path dir) throws Exception {
+        PgUrl own = TestStorage.freshDatabase("backup-lock");
+        Migrations.apply(own);
+        var schedule = new BackupSchedule(
+                own,
+                new BackupSchedule.Settings(dir, Duration.ofHours(24), 30),
+                "lock-node",
+                new SimpleMeterRegistry());
+        try (Connection other = TestStorage.jdbc(own)) {
+            // Another node's backup: the lock taken inside its transaction.
+            other.setAutoCommit(false);
+            try (var s = other.createStatement();
+                    var rs = s.executeQuery("SELECT pg_try_advisory_xact_lock(" + BackupSchedule.LOCK_KEY + ")")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+            assertThat(schedule.takeIfDue(Instant.now()))
+                    .as("another node is backing up")
+                    .isEmpty();
+            other.commit();
+        }
+        assertThat(schedule.takeIfDue(Instant.now()))
+                .as("the lock ended with that transaction")
+                .isPresent();
+        try (Connection c = TestStorage.jdbc(own);
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("no advisory lock outlives the backup").isZero();
+        }
+    }
+
+    @Test
     void theRestoreCommandLoadsABackupIntoAnEmptyDatabase() throws Exception {
         Backups.Taken taken = Backups.take(database, work.resolve("by-command"), "backup-node");
         PgUrl empty = TestStorage.freshDatabase("restore-target");
