@@ -57,6 +57,12 @@ public final class Backups {
     /** What a finished backup is: its file, size and what it holds. */
     public record Taken(Path file, long bytes, Instant at, String schemaVersion, Map<String, Long> rows) {}
 
+    /**
+     * The table a node fills by itself when it first starts (its dice key): not data a restore must not overwrite; the
+     * backup's rows replace it.
+     */
+    private static final String NODE_MADE = "server_secrets";
+
     /** A backup or restore that could not be done, with a message for the operator. */
     public static final class BackupException extends RuntimeException {
         BackupException(String message, Throwable cause) {
@@ -169,6 +175,7 @@ public final class Backups {
                         if (!schemaTables.contains(table)) {
                             throw new BackupException(file + ": " + table + " is not a table of the schema", null);
                         }
+                        if (table.equals(NODE_MADE)) clear(db, table);
                         restored.put(table, copy.copyIn("COPY " + quoted(table) + " FROM STDIN (FORMAT binary)", zip));
                     }
                 }
@@ -259,8 +266,15 @@ public final class Backups {
                 .migrate();
     }
 
+    private static void clear(Connection db, String table) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute("DELETE FROM " + quoted(table));
+        }
+    }
+
     private static void requireEmpty(Connection db, PgUrl url) throws SQLException {
         for (String table : tablesInLoadOrder(db)) {
+            if (table.equals(NODE_MADE)) continue;
             try (Statement s = db.createStatement();
                     ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + quoted(table) + ")")) {
                 rs.next();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertable.kit.DeploymentPlan;
 import io.vertable.kit.PgUrl;
+import io.vertable.map.DiceSeeds;
 import io.vertable.node.Node;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
@@ -128,6 +130,29 @@ class BackupRestoreTest {
             assertThat(replay(fresh.pgUrl(), table.roomId())).isEqualTo(replay(database, table.roomId()));
             assertThat(replay(fresh.pgUrl(), table.roomId()).getJsonObject("tokens"))
                     .hasSize(1);
+
+            // The dice key came with the data: a node on the fresh folder (a new JWT key of its own) rolls with the
+            // seeds of the room's open period, not with seeds its own key would give.
+            Node restoredNode = Node.start(TestNodes.config(new JsonObject()
+                    .put(
+                            "node",
+                            new JsonObject()
+                                    .put("id", "restored")
+                                    .put("dataDir", work.resolve("fresh-node").toString()))
+                    .put("deploy", DeploymentPlan.parse("persistence:1", "test").toJson())
+                    .put("postgres", new JsonObject().put("url", fresh.pgUrl().url()))
+                    .put("backup", new JsonObject().put("enabled", false))));
+            try {
+                String key = DiceSeeds.keyInUse(restoredNode.context().config().json());
+                assertThat(key)
+                        .isEqualTo(DiceSeeds.keyInUse(node.context().config().json()));
+                assertThat(TestNodes.signingKey(restoredNode)).isNotEqualTo(TestNodes.signingKey(node));
+                assertThat(key)
+                        .isNotEqualTo(DiceSeeds.keyToKeep(
+                                restoredNode.context().config().json()));
+            } finally {
+                restoredNode.shutdown();
+            }
 
             // A second restore into the now full database is refused and changes nothing.
             assertThatThrownBy(() -> Backups.restore(fresh.pgUrl(), taken.file()))
