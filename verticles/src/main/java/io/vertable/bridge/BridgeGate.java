@@ -45,6 +45,9 @@ final class BridgeGate implements Handler<BridgeEvent> {
     static final Set<String> INBOUND =
             Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
     private static final int MAX_ROOMS_PER_SOCKET = 64;
+    /** The close status that says "this node is leaving, reconnect now": WebSocket's Going Away. */
+    static final int NODE_LEAVING = 1001;
+
     /** What Vert.x reports when a WebSocket's connection ends without a close frame. */
     private static final String DROPPED = "Connection was closed";
 
@@ -243,13 +246,30 @@ final class BridgeGate implements Handler<BridgeEvent> {
      * client why and closes it.
      */
     private void disconnect(SocketState state, Failure why) {
+        forget(state);
+        // Closed only once the reason is written: a SockJS session closed at once drops what it had not sent yet.
+        writeError(state.socket, null, why).onComplete(written -> state.socket.close());
+    }
+
+    private void forget(SocketState state) {
         sockets.remove(state.socket);
         open.set(sockets.size());
         limiter.forgetLocal(socketKey(state));
         for (String address : state.registered) leftStream(state, address);
         state.registered.clear();
-        // Closed only once the reason is written: a SockJS session closed at once drops what it had not sent yet.
-        writeError(state.socket, null, why).onComplete(written -> state.socket.close());
+    }
+
+    /**
+     * This instance is stopping: every socket is closed at once with "going away" (RFC 6455's 1001), which tells the
+     * page to reconnect now (to a node that stays) rather than after a backoff or when the server closes under it.
+     */
+    void closeAllLeaving() {
+        List<SocketState> all = new ArrayList<>(sockets.values());
+        for (SocketState state : all) {
+            forget(state);
+            state.socket.close(NODE_LEAVING, "node leaving; reconnect now");
+        }
+        if (!all.isEmpty()) LOG.info("sockets moved off a stopping bridge node={} sockets={}", nodeId, all.size());
     }
 
     /** Live sockets' room streams, for the presence refresh: {room, user, socket}. */
