@@ -274,11 +274,7 @@ class ChaosIT {
     // ---- the nodes ----
 
     static void startNodes(Collection<Integer> which) throws Exception {
-        for (int i : which) children.processes[i] = NodeProcess.start(work, env(i));
-        for (int i : which) {
-            children.processes[i].awaitReady(Duration.ofSeconds(120));
-            children.up[i] = true;
-        }
+        children.start(work, which, ChaosIT::env);
     }
 
     private static Map<String, String> env(int i) {

@@ -113,6 +113,10 @@ class RollingUpdateIT {
     // ---- the nodes ----
 
     static void startNode(int i) throws Exception {
+        children.start(work, List.of(i), RollingUpdateIT::env);
+    }
+
+    static Map<String, String> env(int i) {
         Map<String, String> env = NodeProcess.clusterEnv(cluster);
         env.putAll(Map.ofEntries(
                 Map.entry("VTT_NODE_ID", "node-" + i),
@@ -127,10 +131,7 @@ class RollingUpdateIT {
                 Map.entry("VTT_JWT_SECRET", "rolling-update-test-secret-of-32-characters"),
                 Map.entry("VTT_SHUTDOWN_GRACE_SECONDS", "20"),
                 Map.entry("VTT_DATA_DIR", work.resolve("node-" + i).toString())));
-        NodeProcess process = NodeProcess.start(work, env);
-        process.awaitReady(Duration.ofSeconds(90));
-        children.processes[i] = process;
-        children.up[i] = true;
+        return env;
     }
 
     static void awaitMoves(List<RoomMover> movers, int each, List<Future<?>> loops) throws Exception {
