@@ -10,6 +10,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 // The GM took this person out of the room (or deleted it): reconnecting cannot help, the page says why instead.
 export const REMOVED_CODES = new Set(['KICKED', 'BANNED', 'ROOM_DELETED', 'NOT_A_MEMBER']);
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+const NODE_LEAVING = 1001;
 
 /** A refusal with the server's catalog code and readable message. */
 export class BusError extends Error {
@@ -99,6 +100,8 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, onRemoved, 
       eventBus = null;
       failWaiting(new BusError('OFFLINE', MESSAGES.OFFLINE));
       if (stopped) return;
+      // 1001, going away: the server's node is leaving; another one takes us now, no backoff or session check.
+      if (event?.code === NODE_LEAVING) return retryNow();
       checkSessionThenRetry(event?.reason || (event?.code ? `connection closed (${event.code})` : undefined));
     };
   }

@@ -50,6 +50,9 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
     static final Set<String> INBOUND =
             Set.of(Addresses.IN_ROOM, Addresses.IN_MAP, Addresses.IN_DICE, Addresses.IN_CHAT, Addresses.IN_LIVE);
     private static final int MAX_ROOMS_PER_SOCKET = 64;
+    /** The close status that says "this node is leaving, reconnect now": WebSocket's Going Away. */
+    static final int NODE_LEAVING = 1001;
+
     /** What Vert.x reports when a WebSocket's connection ends without a close frame. */
     private static final String DROPPED = "Connection was closed";
     /** vertx-web's bridge's own refusal, sent after ours: the client library expects it. */
@@ -289,6 +292,19 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
         sockets.remove(state.socket);
         open.set(sockets.size());
         leaveStreams(state);
+    }
+
+    /**
+     * This instance is stopping: every socket is closed at once with "going away" (RFC 6455's 1001), which tells the
+     * page to reconnect now (to a node that stays) rather than after a backoff or when the server closes under it.
+     */
+    void closeAllLeaving() {
+        List<SocketState> all = new ArrayList<>(sockets.values());
+        for (SocketState state : all) {
+            forget(state);
+            state.socket.close(NODE_LEAVING, "node leaving; reconnect now");
+        }
+        if (!all.isEmpty()) LOG.info("sockets moved off a stopping bridge node={} sockets={}", nodeId, all.size());
     }
 
     /**

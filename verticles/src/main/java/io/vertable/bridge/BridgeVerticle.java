@@ -118,10 +118,14 @@ public final class BridgeVerticle extends ServiceVerticle {
         });
     }
 
-    /** Closes the door first, so sockets leave (and their presence) while Redis is still there. */
+    /**
+     * Moves the clients first (each socket closed with "node leaving", so pages reconnect to another node at once),
+     * then closes the door, so sockets leave (and their presence) while Redis is still there.
+     */
     @Override
     public Future<?> stop() {
         if (presenceTimer >= 0) vertx.cancelTimer(presenceTimer);
+        if (gate != null) gate.closeAllLeaving();
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         if (gate != null) gate.close();
         return closed.eventually(super::stop)

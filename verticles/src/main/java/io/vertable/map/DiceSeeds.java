@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code "vertable-dice-seed:" + room + ":" + period}. Derived rather than stored, so no table holds live seeds and
  * every map instance in the cluster computes the same one; a seed is revealed only when its period ends.
  */
-final class DiceSeeds {
+public final class DiceSeeds {
 
     private final byte[] secret;
 
@@ -20,15 +20,33 @@ final class DiceSeeds {
     }
 
     /**
-     * From {@code dice.secret}, or else derived from the JWT key. Changing it changes the seeds of open periods, whose
-     * rolls could then no longer be verified: set it once.
+     * From {@code dice.secret}; else the key kept in the database ({@code dice.key}, hex, put there by the launcher);
+     * else derived from the JWT key. Changing it changes the seeds of open periods, whose rolls could then no longer
+     * be verified: set it once.
      */
     static DiceSeeds fromConfig(io.vertx.core.json.JsonObject config) {
         String secret = config.getJsonObject("dice").getString("secret");
         if (!secret.isEmpty()) return new DiceSeeds(secret.getBytes(StandardCharsets.UTF_8));
+        String kept = config.getJsonObject("dice").getString("key", "");
+        if (!kept.isEmpty()) return new DiceSeeds(java.util.HexFormat.of().parseHex(kept));
         String jwt = config.getJsonObject("jwt").getString("secret");
         if (jwt.isEmpty()) throw new IllegalStateException("no JWT signing key: the launcher resolves one first");
         return new DiceSeeds(hmac(jwt.getBytes(StandardCharsets.UTF_8), "vertable-dice-secret"));
+    }
+
+    /**
+     * The key this configuration gives without a kept one, in hex: what a database without a key keeps from now on,
+     * so an existing installation's seeds do not change.
+     */
+    public static String keyToKeep(io.vertx.core.json.JsonObject config) {
+        var withoutKept = config.copy();
+        withoutKept.getJsonObject("dice").remove("key");
+        return keyInUse(withoutKept);
+    }
+
+    /** The key the rooms' seeds derive from under this configuration, in hex. */
+    public static String keyInUse(io.vertx.core.json.JsonObject config) {
+        return VerifiableDice.hex(fromConfig(config).secret);
     }
 
     byte[] seed(String roomId, long period) {

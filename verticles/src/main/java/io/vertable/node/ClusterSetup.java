@@ -34,6 +34,15 @@ final class ClusterSetup {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
     private static final Pattern XML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
 
+    /**
+     * How soon a split cluster (members that stopped hearing each other, e.g. under heavy CPU load) merges again.
+     * Hazelcast's defaults (300 s before the first try, 120 s between tries) left a restarted node in a cluster of its
+     * own for five minutes; a table notices seconds.
+     */
+    static final int MERGE_FIRST_RUN_DELAY_SECONDS = 10;
+
+    static final int MERGE_NEXT_RUN_DELAY_SECONDS = 10;
+
     private ClusterSetup() {}
 
     static Config hazelcastConfig(NodeConfig config) {
@@ -51,6 +60,8 @@ final class ClusterSetup {
         hz.setProperty("hazelcast.phone.home.enabled", "false");
         hz.setProperty("hazelcast.logging.type", "slf4j");
         hz.setProperty("hazelcast.graceful.shutdown.max.wait", Integer.toString(Math.max(1, graceSeconds)));
+        hz.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_FIRST_RUN_DELAY_SECONDS));
+        hz.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_NEXT_RUN_DELAY_SECONDS));
         if (!file.isEmpty()) return hz;
 
         hz.setClusterName(cluster.getString("name"));

@@ -14,6 +14,7 @@ import io.vertable.kit.bus.BalancedConsumers;
 import io.vertable.node.storage.BackupSchedule;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.EmbeddedSupervisor;
+import io.vertable.node.storage.KeptDiceKey;
 import io.vertable.node.storage.Migrations;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.ErrorCode;
@@ -77,7 +78,7 @@ public final class Node implements AutoCloseable {
         List<EmbeddedStorage> embedded = new ArrayList<>();
         Vertx vertx = null;
         try {
-            NodeConfig config = SigningKey.resolve(prepareStorage(requested, embedded));
+            NodeConfig config = KeptDiceKey.resolve(SigningKey.resolve(prepareStorage(requested, embedded)));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             vertx = createVertx(config, metrics);
             ClusterManager clusterManager =

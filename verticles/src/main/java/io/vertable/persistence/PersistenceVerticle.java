@@ -72,17 +72,26 @@ public final class PersistenceVerticle extends ServiceVerticle {
     /**
      * The verticle's bounded pool. Its sessions end any transaction left idle past {@code idleInTransactionSeconds}:
      * should a failure in a transaction's own code path ever leave it neither committed nor rolled back, the server
-     * rolls it back and closes the session, the waiting call fails, and the pool replaces the connection.
+     * rolls it back and closes the session, the waiting call fails, and the pool replaces the connection. The limit is
+     * set by a {@code SET} on each new connection, not as a startup parameter: pgbouncer refuses startup parameters it
+     * does not know.
      */
     static Pool pool(io.vertx.core.Vertx vertx, JsonObject pg, String name) {
-        PgConnectOptions connect = new PgUrl(pg.getString("url")).connectOptions();
-        connect.addProperty(
-                "idle_in_transaction_session_timeout", pg.getInteger("idleInTransactionSeconds") * 1000 + "");
+        String limit = "SET idle_in_transaction_session_timeout = " + pg.getInteger("idleInTransactionSeconds") * 1000;
         return PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(pg.getInteger("poolSize")).setName(name))
-                .connectingTo(connect)
+                .connectingTo(connectOptions(pg))
+                .withConnectHandler(conn -> conn.query(limit)
+                        .execute()
+                        .onFailure(e -> LOG.warn("could not limit idle transactions pool={}: {}", name, e.getMessage()))
+                        .onComplete(done -> conn.close()))
                 .using(vertx)
                 .build();
+    }
+
+    /** Where the pool connects, with the client's own startup parameters only. */
+    static PgConnectOptions connectOptions(JsonObject pg) {
+        return new PgUrl(pg.getString("url")).connectOptions();
     }
 
     /**

@@ -1,10 +1,13 @@
 package io.vertable.it;
 
+import io.vertable.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +45,19 @@ final class NodeProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("VTT_"));
         builder.environment().putAll(env);
         return new NodeProcess(builder.start(), output);
+    }
+
+    /** The environment that makes a child JVM a member of {@code cluster}; the caller adds its own settings. */
+    static Map<String, String> clusterEnv(TestNodes.TestCluster cluster) {
+        JsonObject section = cluster.clusterSection();
+        List<String> members = new ArrayList<>();
+        section.getJsonArray("members").forEach(m -> members.add((String) m));
+        Map<String, String> env = new HashMap<>();
+        env.put("VTT_CLUSTER", "true");
+        env.put("VTT_CLUSTER_NAME", section.getString("name"));
+        env.put("VTT_CLUSTER_PORT", section.getInteger("port").toString());
+        env.put("VTT_CLUSTER_MEMBERS", String.join(",", members));
+        return env;
     }
 
     /** Waits for the "node ready" line and returns the HTTP port it names. */

@@ -18,8 +18,6 @@ import io.vertable.testing.ViewFollower;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,28 +63,17 @@ class RoomFailoverIT {
     }
 
     static void startMapNode(String id) throws Exception {
-        JsonObject section = cluster.clusterSection();
-        List<String> members = new ArrayList<>();
-        section.getJsonArray("members").forEach(m -> members.add((String) m));
-        NodeProcess process = NodeProcess.start(
-                work,
-                Map.of(
-                        "VTT_NODE_ID",
-                        id,
-                        "VTT_DEPLOY",
-                        "map:1",
-                        "VTT_CLUSTER",
-                        "true",
-                        "VTT_JWT_SECRET",
-                        TestNodes.CLUSTER_JWT_SECRET,
-                        "VTT_CLUSTER_NAME",
-                        section.getString("name"),
-                        "VTT_CLUSTER_PORT",
-                        section.getInteger("port").toString(),
-                        "VTT_CLUSTER_MEMBERS",
-                        String.join(",", members),
-                        "VTT_DATA_DIR",
-                        work.resolve(id).toString()));
+        Map<String, String> env = NodeProcess.clusterEnv(cluster);
+        env.putAll(Map.of(
+                "VTT_NODE_ID",
+                id,
+                "VTT_DEPLOY",
+                "map:1",
+                "VTT_JWT_SECRET",
+                TestNodes.CLUSTER_JWT_SECRET,
+                "VTT_DATA_DIR",
+                work.resolve(id).toString()));
+        NodeProcess process = NodeProcess.start(work, env);
         process.awaitReady(Duration.ofSeconds(90));
         mapNodes.put(id, process);
     }
@@ -173,7 +160,7 @@ class RoomFailoverIT {
             assertThat(moves.refused()).as("graceful handover refuses nothing").isEmpty();
 
         // 3. The log: no gap, no duplicate, every acknowledged move in it.
-        List<JsonObject> log = storedLog(table.roomId());
+        List<JsonObject> log = TestStorage.storedLog(database, table.roomId());
         for (int i = 0; i < log.size(); i++)
             assertThat(log.get(i).getLong("seq")).isEqualTo(i + 1L);
         Map<Long, JsonObject> bySeq = new HashMap<>();
@@ -275,21 +262,5 @@ class RoomFailoverIT {
         List<Moves> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    private static List<JsonObject> storedLog(String roomId) throws Exception {
-        List<JsonObject> log = new ArrayList<>();
-        try (Connection c = TestStorage.jdbc(database);
-                ResultSet rs = c.createStatement()
-                        .executeQuery(
-                                "SELECT seq, type, data FROM events WHERE room_id = '" + roomId + "' ORDER BY seq")) {
-            while (rs.next()) {
-                log.add(new JsonObject()
-                        .put("seq", rs.getLong(1))
-                        .put("type", rs.getString(2))
-                        .put("data", new JsonObject(rs.getString(3))));
-            }
-        }
-        return log;
     }
 }

@@ -95,6 +95,9 @@ class ClusterSetupTest {
         // The launcher's own properties apply to a file too.
         assertThat(hz.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
         assertThat(hz.getProperty("hazelcast.graceful.shutdown.max.wait")).isEqualTo("10");
+        // A split heals within seconds, not Hazelcast's default five minutes.
+        assertThat(hz.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("10");
+        assertThat(hz.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("10");
     }
 
     @Test

@@ -69,6 +69,27 @@ class TransactionGuardTest {
         }
     }
 
+    @Test
+    void theLimitIsSetOnEachSessionNotSentAsAStartupParameter() throws Exception {
+        JsonObject pg =
+                new JsonObject().put("url", database.url()).put("poolSize", 2).put("idleInTransactionSeconds", 7);
+        // pgbouncer refuses a connection whose startup packet carries a parameter it does not know.
+        assertThat(PersistenceVerticle.connectOptions(pg).getProperties())
+                .doesNotContainKey("idle_in_transaction_session_timeout");
+        Pool pool = PersistenceVerticle.pool(vertx, pg, "txguard-set");
+        try {
+            assertThat(pool.query("SHOW idle_in_transaction_session_timeout")
+                            .execute()
+                            .await(30, TimeUnit.SECONDS)
+                            .iterator()
+                            .next()
+                            .getString(0))
+                    .isEqualTo("7s");
+        } finally {
+            pool.close().await();
+        }
+    }
+
     /** Built in a loop: nothing here recurses. */
     private static JsonObject nestedDeeperThanAnyStack() {
         JsonObject root = new JsonObject();

@@ -2,6 +2,7 @@ package io.vertable.testing;
 
 import io.vertable.kit.PgUrl;
 import io.vertable.node.storage.EmbeddedStorage;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -90,6 +93,23 @@ public final class TestStorage {
 
     private static final java.util.Map<String, String> REDIS_BY_DATABASE =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A room's stored events in seq order: {seq, type, data}. */
+    public static List<JsonObject> storedLog(PgUrl database, String roomId) throws SQLException {
+        var log = new ArrayList<JsonObject>();
+        try (Connection c = jdbc(database);
+                var query = c.prepareStatement("SELECT seq, type, data FROM events WHERE room_id = ? ORDER BY seq")) {
+            query.setString(1, roomId);
+            try (var rs = query.executeQuery()) {
+                while (rs.next())
+                    log.add(new JsonObject()
+                            .put("seq", rs.getLong(1))
+                            .put("type", rs.getString(2))
+                            .put("data", new JsonObject(rs.getString(3))));
+            }
+        }
+        return log;
+    }
 
     public static Connection jdbc(PgUrl url) throws SQLException {
         return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());

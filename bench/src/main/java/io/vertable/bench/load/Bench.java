@@ -117,6 +117,7 @@ public final class Bench {
         Profile profile = Profile.SHORT;
         Path out = null;
         Path repo = Path.of(".");
+        boolean durableOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--short" -> profile = Profile.SHORT;
@@ -124,8 +125,10 @@ public final class Bench {
                 case "--smoke" -> profile = Profile.SMOKE;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]);
+                case "--durable-only" -> durableOnly = true;
                 default -> {
-                    System.err.println("usage: Bench [--short|--long|--smoke] [--out dir] [--repo dir]");
+                    System.err.println(
+                            "usage: Bench [--short|--long|--smoke] [--durable-only] [--out dir] [--repo dir]");
                     System.exit(2);
                 }
             }
@@ -135,7 +138,8 @@ public final class Bench {
         Bench bench = new Bench(profile, out);
         int code = 0;
         try {
-            bench.run(repo.toAbsolutePath().normalize());
+            if (durableOnly) bench.runDurableOnly(repo.toAbsolutePath().normalize());
+            else bench.run(repo.toAbsolutePath().normalize());
         } catch (Peer.PeerFailure e) {
             System.err.println(e.getMessage());
             Files.writeString(out.resolve("report.md"), "# Benchmark failed\n\n```\n" + e.getMessage() + "\n```\n");
@@ -181,21 +185,85 @@ public final class Bench {
         log("report: " + out.resolve("report.md"));
     }
 
+    /**
+     * Only Vertable's durable path (the profile's durable rooms and rates), for comparing PostgreSQL settings: with
+     * {@code VTT_PG_EMBEDDED_LOSES_DATA_ON_CRASH=true} in the environment, the node under test runs without fsync.
+     */
+    void runDurableOnly(Path repo) throws Exception {
+        Environment env = Environment.collect(repo, profile);
+        String durability = "true".equalsIgnoreCase(System.getenv("VTT_PG_EMBEDDED_LOSES_DATA_ON_CRASH"))
+                ? "fsync and synchronous commit OFF (VTT_PG_EMBEDDED_LOSES_DATA_ON_CRASH=true)"
+                : "fsync and synchronous commit on (durable, the default)";
+        log("profile " + profile.name() + " durable only, " + durability + " → " + out + "; " + env.pinningNote());
+        startVertable(repo, env);
+        setup = new VertableSetup(httpPort);
+        durableRooms = setup.rooms("durable", profile.durableRooms, 6);
+        durable();
+        StringBuilder md = new StringBuilder("# Durable path only\n\n")
+                .append("Embedded PostgreSQL: ")
+                .append(durability)
+                .append(". ")
+                .append(env.pinningNote())
+                .append(
+                        "\n\n| step | ack p50 ms | ack p99 ms | ack p99.9 ms | delivery p50 ms | delivery p99 ms | acks |"
+                                + " lost | seq gaps |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Point p : points)
+            md.append(String.format(
+                    "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %d | %d |%n",
+                    p.workload(),
+                    p.ack().getValueAtPercentile(50) / 1000.0,
+                    p.ack().getValueAtPercentile(99) / 1000.0,
+                    p.ack().getValueAtPercentile(99.9) / 1000.0,
+                    p.p(50),
+                    p.p(99),
+                    p.ack().getTotalCount(),
+                    p.lost(),
+                    seqGaps));
+        Files.writeString(out.resolve("report.md"), md.toString());
+        log("report: " + out.resolve("report.md") + "\n" + md);
+    }
+
     // ---- peers ----
 
     void startPeers(Path repo, Environment env) throws IOException {
+        startVertable(repo, env);
         String cpus = env.serverCpus;
-        Path jar = repo.resolve("verticles/target/vertable.jar");
         Path benchJar = repo.resolve("bench/target/vertable-bench.jar");
         Path peersDir = repo.resolve("bench/peers");
-        for (Path needed : List.of(jar, benchJar, peersDir.resolve("node_modules/socket.io"))) {
+        for (Path needed : List.of(benchJar, peersDir.resolve("node_modules/socket.io"))) {
             if (!Files.exists(needed)) {
                 Path missingLog = out.resolve("missing.log");
                 Files.writeString(missingLog, needed + " is missing; run bench/run (it builds and installs)\n");
                 throw new Peer.PeerFailure(needed.getFileName().toString(), "missing " + needed, missingLog);
             }
         }
-        // A: Vertable from the built jar, its own data folder and generous bridge limits.
+        Peer b = Peer.start(
+                "B socket.io",
+                List.of("node", peersDir.resolve("socketio-server.js").toString(), "0"),
+                Map.of(),
+                out,
+                cpus);
+        peers.put(Sys.B, b);
+        b.awaitReadyLine(Duration.ofSeconds(30));
+        log("B ready: port " + b.port);
+        List<String> javaC = new ArrayList<>(List.of("java", "-XX:ActiveProcessorCount=1", "-Xms512m", "-Xmx1g"));
+        javaC.addAll(profile.extraServerFlags);
+        javaC.addAll(List.of("-cp", benchJar.toString(), RawBroadcastServer.class.getName(), "0"));
+        Peer c = Peer.start("C vertx-ws", javaC, Map.of(), out, cpus);
+        peers.put(Sys.C, c);
+        c.awaitReadyLine(Duration.ofSeconds(30));
+        log("C ready: port " + c.port);
+    }
+
+    /** A: Vertable from the built jar, its own data folder and generous bridge limits. */
+    void startVertable(Path repo, Environment env) throws IOException {
+        String cpus = env.serverCpus;
+        Path jar = repo.resolve("verticles/target/vertable.jar");
+        if (!Files.exists(jar)) {
+            Path missingLog = out.resolve("missing.log");
+            Files.writeString(missingLog, jar + " is missing; run bench/run (it builds and installs)\n");
+            throw new Peer.PeerFailure(jar.getFileName().toString(), "missing " + jar, missingLog);
+        }
         Path data = Files.createTempDirectory("vertable-bench-");
         dataDir = data;
         int http = Peer.freePort();
@@ -222,22 +290,6 @@ public final class Bench {
         a.port = bridge;
         httpPort = http;
         log("A ready: http " + http + ", bridge " + bridge);
-        Peer b = Peer.start(
-                "B socket.io",
-                List.of("node", peersDir.resolve("socketio-server.js").toString(), "0"),
-                Map.of(),
-                out,
-                cpus);
-        peers.put(Sys.B, b);
-        b.awaitReadyLine(Duration.ofSeconds(30));
-        log("B ready: port " + b.port);
-        List<String> javaC = new ArrayList<>(List.of("java", "-XX:ActiveProcessorCount=1", "-Xms512m", "-Xmx1g"));
-        javaC.addAll(profile.extraServerFlags);
-        javaC.addAll(List.of("-cp", benchJar.toString(), RawBroadcastServer.class.getName(), "0"));
-        Peer c = Peer.start("C vertx-ws", javaC, Map.of(), out, cpus);
-        peers.put(Sys.C, c);
-        c.awaitReadyLine(Duration.ofSeconds(30));
-        log("C ready: port " + c.port);
     }
 
     JsonObject vertableConfig() {

@@ -26,6 +26,7 @@ public final class RoomOwnerClient {
     private static final Logger LOG = LoggerFactory.getLogger(RoomOwnerClient.class);
     private static final long FORWARD_TIMEOUT_MS = Deadlines.OWNER_FORWARD_MS;
     private static final long CLAIM_TIMEOUT_MS = Deadlines.CLAIM_MS;
+    private static final long SLOW_ATTEMPT_MS = 1_000;
 
     private final Vertx vertx;
     private final String nodeId;
@@ -72,10 +73,12 @@ public final class RoomOwnerClient {
         }
         // Each attempt ends by the deadline, so the caller always hears back before its own caller gives up.
         var options = new DeliveryOptions().setHeaders(headers).setSendTimeout(Math.min(FORWARD_TIMEOUT_MS, left));
+        long sent = System.currentTimeMillis();
         vertx.eventBus()
                 .<JsonObject>request(address, body, options)
                 .onSuccess(reply -> answer.complete(reply.body()))
                 .onFailure(e -> {
+                    logSlow("room forward failed", roomId, attempt, sent, e);
                     if (!resendable(e)) {
                         answer.fail(passedOn(roomId, e));
                     } else if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
@@ -93,6 +96,18 @@ public final class RoomOwnerClient {
                         });
                     }
                 });
+    }
+
+    /**
+     * A failed attempt is routine during a handover (a few ms); one that took a second or more is what a room's pause
+     * is made of, so it is logged where operators look.
+     */
+    private void logSlow(String what, String roomId, int attempt, long sentMs, Throwable e) {
+        long ms = System.currentTimeMillis() - sentMs;
+        String cause = e instanceof ReplyException r ? r.failureType() + " " + r.getMessage() : e.toString();
+        if (ms >= SLOW_ATTEMPT_MS)
+            LOG.info("{} room={} node={} attempt={} ms={} cause={}", what, roomId, nodeId, attempt, ms, cause);
+        else LOG.debug("{} room={} node={} attempt={} ms={} cause={}", what, roomId, nodeId, attempt, ms, cause);
     }
 
     /**
@@ -114,11 +129,13 @@ public final class RoomOwnerClient {
     private Future<JsonObject> claim(String roomId, long deadline) {
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) return Future.failedFuture("deadline");
+        long sent = System.currentTimeMillis();
         return vertx.eventBus()
                 .<JsonObject>request(
                         Addresses.MAP_CLAIM,
                         new JsonObject().put("room", roomId),
                         new DeliveryOptions().setSendTimeout(Math.min(CLAIM_TIMEOUT_MS, left)))
+                .onFailure(e -> logSlow("room claim failed", roomId, 0, sent, e))
                 .map(reply -> reply.body());
     }
 

@@ -33,7 +33,7 @@ public final class BackupSchedule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupSchedule.class);
 
     /** Any fixed number: the advisory lock that makes one node at a time take the backup. */
-    private static final long LOCK_KEY = 0x7674745f6261636bL;
+    static final long LOCK_KEY = 0x7674745f6261636bL;
 
     private static final Duration FIRST_LOOK = Duration.ofMinutes(1);
     private static final Duration MOST_BETWEEN_LOOKS = Duration.ofMinutes(10);
@@ -98,19 +98,23 @@ public final class BackupSchedule implements AutoCloseable {
         }
     }
 
-    /** Takes a backup when none finished within the interval and no other node is taking one right now. */
+    /**
+     * Takes a backup when none finished within the interval and no other node is taking one right now. The lock, the
+     * check, the copy and the record of the run are one transaction on one connection: the lock ends with it, however
+     * it ends, and a pooler in transaction mode (pgbouncer) keeps all of it on one server session.
+     */
     public Optional<Backups.Taken> takeIfDue(Instant now) throws SQLException {
         try (Connection db = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
             last.set(readLast(db).orElse(null));
-            if (!tryLock(db)) return Optional.empty();
+            Backups.beginSnapshot(db, false);
             try {
-                Optional<Last> previous = readLast(db);
-                if (previous.isPresent()
-                        && previous.get().at().plus(settings.interval()).isAfter(now)) {
+                if (!tryLock(db) || !due(readLast(db), now)) {
+                    db.rollback();
                     return Optional.empty();
                 }
-                Backups.Taken taken = Backups.take(url, settings.dir(), nodeId);
+                Backups.Taken taken = Backups.take(db, settings.dir(), nodeId);
                 record(db, taken);
+                db.commit();
                 last.set(new Last(taken.at(), taken.bytes(), taken.file().toString(), nodeId));
                 var pruned = Backups.prune(settings.dir(), settings.retentionDays(), now);
                 LOG.info(
@@ -123,10 +127,16 @@ public final class BackupSchedule implements AutoCloseable {
                                 .sum(),
                         pruned.size());
                 return Optional.of(taken);
-            } finally {
-                unlock(db);
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
             }
         }
+    }
+
+    private boolean due(Optional<Last> previous, Instant now) {
+        return previous.isEmpty()
+                || !previous.get().at().plus(settings.interval()).isAfter(now);
     }
 
     private static Optional<Last> readLast(Connection db) throws SQLException {
@@ -152,15 +162,9 @@ public final class BackupSchedule implements AutoCloseable {
 
     private static boolean tryLock(Connection db) throws SQLException {
         try (Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                ResultSet rs = s.executeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")")) {
             rs.next();
             return rs.getBoolean(1);
-        }
-    }
-
-    private static void unlock(Connection db) throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
         }
     }
 

@@ -57,6 +57,12 @@ public final class Backups {
     /** What a finished backup is: its file, size and what it holds. */
     public record Taken(Path file, long bytes, Instant at, String schemaVersion, Map<String, Long> rows) {}
 
+    /**
+     * The table a node fills by itself when it first starts (its dice key): not data a restore must not overwrite; the
+     * backup's rows replace it.
+     */
+    private static final String NODE_MADE = "server_secrets";
+
     /** A backup or restore that could not be done, with a message for the operator. */
     public static final class BackupException extends RuntimeException {
         BackupException(String message, Throwable cause) {
@@ -66,6 +72,32 @@ public final class Backups {
 
     /** Writes a new backup of {@code url}'s database into {@code dir} (created if missing). */
     public static Taken take(PgUrl url, Path dir, String nodeId) {
+        try (Connection db = connect(url)) {
+            beginSnapshot(db, true);
+            Taken taken = take(db, dir, nodeId);
+            db.commit();
+            return taken;
+        } catch (SQLException e) {
+            throw new BackupException("backup of " + url + " into " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the transaction a backup reads: one snapshot, so the tables agree with each other. Read-only unless the
+     * caller records the run in the same transaction.
+     */
+    static void beginSnapshot(Connection db, boolean readOnly) throws SQLException {
+        db.setAutoCommit(false);
+        try (Statement s = db.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ" + (readOnly ? ", READ ONLY" : ""));
+        }
+    }
+
+    /**
+     * Writes a backup of what {@code db}'s transaction (opened by {@link #beginSnapshot}) sees into {@code dir}; the
+     * caller ends the transaction.
+     */
+    static Taken take(Connection db, Path dir, String nodeId) {
         Instant at = Instant.now();
         Path file = dir.resolve(PREFIX + FILE_TIME.format(at) + SUFFIX);
         try {
@@ -73,13 +105,8 @@ public final class Backups {
             Path partial = Files.createTempFile(dir, ".partial-", SUFFIX);
             Map<String, Long> rows = new LinkedHashMap<>();
             String version;
-            try (Connection db = connect(url);
-                    OutputStream out = Files.newOutputStream(partial);
+            try (OutputStream out = Files.newOutputStream(partial);
                     ZipOutputStream zip = new ZipOutputStream(out)) {
-                db.setAutoCommit(false);
-                try (Statement s = db.createStatement()) {
-                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                }
                 version = schemaVersion(db);
                 CopyManager copy = db.unwrap(PGConnection.class).getCopyAPI();
                 for (String table : tablesInLoadOrder(db)) {
@@ -87,7 +114,6 @@ public final class Backups {
                     rows.put(table, copy.copyOut("COPY " + quoted(table) + " TO STDOUT (FORMAT binary)", zip));
                     zip.closeEntry();
                 }
-                db.commit();
                 zip.putNextEntry(new ZipEntry(MANIFEST));
                 zip.write(manifest(at, nodeId, version, rows).encodePrettily().getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
@@ -103,7 +129,7 @@ public final class Backups {
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return new Taken(file, Files.size(file), at, version, rows);
         } catch (SQLException | IOException e) {
-            throw new BackupException("backup of " + url + " into " + dir + " failed: " + e.getMessage(), e);
+            throw new BackupException("backup into " + dir + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -149,6 +175,7 @@ public final class Backups {
                         if (!schemaTables.contains(table)) {
                             throw new BackupException(file + ": " + table + " is not a table of the schema", null);
                         }
+                        if (table.equals(NODE_MADE)) clear(db, table);
                         restored.put(table, copy.copyIn("COPY " + quoted(table) + " FROM STDIN (FORMAT binary)", zip));
                     }
                 }
@@ -239,8 +266,15 @@ public final class Backups {
                 .migrate();
     }
 
+    private static void clear(Connection db, String table) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute("DELETE FROM " + quoted(table));
+        }
+    }
+
     private static void requireEmpty(Connection db, PgUrl url) throws SQLException {
         for (String table : tablesInLoadOrder(db)) {
+            if (table.equals(NODE_MADE)) continue;
             try (Statement s = db.createStatement();
                     ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + quoted(table) + ")")) {
                 rs.next();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertable.kit.DeploymentPlan;
 import io.vertable.kit.PgUrl;
+import io.vertable.map.DiceSeeds;
 import io.vertable.node.Node;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
@@ -129,11 +131,67 @@ class BackupRestoreTest {
             assertThat(replay(fresh.pgUrl(), table.roomId()).getJsonObject("tokens"))
                     .hasSize(1);
 
+            // The dice key came with the data: a node on the fresh folder (a new JWT key of its own) rolls with the
+            // seeds of the room's open period, not with seeds its own key would give.
+            Node restoredNode = Node.start(TestNodes.config(new JsonObject()
+                    .put(
+                            "node",
+                            new JsonObject()
+                                    .put("id", "restored")
+                                    .put("dataDir", work.resolve("fresh-node").toString()))
+                    .put("deploy", DeploymentPlan.parse("persistence:1", "test").toJson())
+                    .put("postgres", new JsonObject().put("url", fresh.pgUrl().url()))
+                    .put("backup", new JsonObject().put("enabled", false))));
+            try {
+                String key = DiceSeeds.keyInUse(restoredNode.context().config().json());
+                assertThat(key)
+                        .isEqualTo(DiceSeeds.keyInUse(node.context().config().json()));
+                assertThat(TestNodes.signingKey(restoredNode)).isNotEqualTo(TestNodes.signingKey(node));
+                assertThat(key)
+                        .isNotEqualTo(DiceSeeds.keyToKeep(
+                                restoredNode.context().config().json()));
+            } finally {
+                restoredNode.shutdown();
+            }
+
             // A second restore into the now full database is refused and changes nothing.
             assertThatThrownBy(() -> Backups.restore(fresh.pgUrl(), taken.file()))
                     .isInstanceOf(Backups.BackupException.class)
                     .hasMessageContaining("already holds data");
             assertThat(fingerprint(fresh.pgUrl(), "events")).isEqualTo(fingerprint(database, "events"));
+        }
+    }
+
+    @Test
+    void aBackupUnderWayElsewhereHoldsTheLockOnlyAsLongAsItsTransaction(@TempDir Path dir) throws Exception {
+        PgUrl own = TestStorage.freshDatabase("backup-lock");
+        Migrations.apply(own);
+        var schedule = new BackupSchedule(
+                own,
+                new BackupSchedule.Settings(dir, Duration.ofHours(24), 30),
+                "lock-node",
+                new SimpleMeterRegistry());
+        try (Connection other = TestStorage.jdbc(own)) {
+            // Another node's backup: the lock taken inside its transaction.
+            other.setAutoCommit(false);
+            try (var s = other.createStatement();
+                    var rs = s.executeQuery("SELECT pg_try_advisory_xact_lock(" + BackupSchedule.LOCK_KEY + ")")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+            assertThat(schedule.takeIfDue(Instant.now()))
+                    .as("another node is backing up")
+                    .isEmpty();
+            other.commit();
+        }
+        assertThat(schedule.takeIfDue(Instant.now()))
+                .as("the lock ended with that transaction")
+                .isPresent();
+        try (Connection c = TestStorage.jdbc(own);
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("no advisory lock outlives the backup").isZero();
         }
     }
 
