@@ -274,4 +274,92 @@ class TableRecordsTest {
                         .getString("image"))
                 .isEqualTo("abc");
     }
+    /** The handouts this player's own stream last brought (the whole set is sent on each change), waiting for one. */
+    static JsonObject awaitHandouts(Player who, java.util.function.Predicate<JsonObject> test) {
+        java.util.function.Predicate<JsonObject> matches = frame -> "rec".equals(frame.getString("type"))
+                && ("vtt.user." + who.userId).equals(frame.getString("address"))
+                && frame.getValue("body") instanceof JsonObject body
+                && "secrets".equals(body.getString("type"))
+                && test.test(body.getJsonObject("notes"));
+        java.util.List<JsonObject> seen = who.socket.seen();
+        for (int i = seen.size() - 1; i >= 0; i--)
+            if (matches.test(seen.get(i)))
+                return seen.get(i).getJsonObject("body").getJsonObject("notes");
+        return who.socket
+                .await(matches, java.time.Duration.ofSeconds(30))
+                .getJsonObject("body")
+                .getJsonObject("notes");
+    }
+
+    @Test
+    void aHandoutShownToOneMemberReachesOnlyThatMemberAndMoreCanBeShownLater() {
+        long created = gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "note.create")
+                                .put("title", "Sealed letter")
+                                .put("body", "meet me at the mill")
+                                .put("gmOnly", false)
+                                .put("shownTo", new JsonArray().add(pip.userId)))
+                .getLong("seq");
+        String noteId = gm.awaitSeq(created).getJsonObject("data").getString("noteId");
+        assertThat(awaitHandouts(pip, notes -> notes.containsKey(noteId))
+                        .getJsonObject(noteId)
+                        .getString("body"))
+                .isEqualTo("meet me at the mill");
+        // A later handout for everyone reaches Quin after the letter would have: the letter never did.
+        long later = gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "note.create")
+                                .put("title", "Map")
+                                .put("gmOnly", false))
+                .getLong("seq");
+        quin.awaitSeq(later);
+        JsonObject quinJoin = quin.ok("vtt.in.room", new JsonObject().put("op", "join"));
+        JsonObject quinSync =
+                quin.ok("vtt.in.room", new JsonObject().put("op", "sync").put("since", 0));
+        for (String seen : java.util.List.of(quin.everythingReceived(), quinJoin.encode(), quinSync.encode()))
+            assertThat(seen).doesNotContain(noteId, "Sealed letter", "the mill");
+        assertThat(pip.ok("vtt.in.room", new JsonObject().put("op", "join"))
+                        .getJsonObject("handouts")
+                        .getJsonObject(noteId)
+                        .getString("title"))
+                .as("a rejoining reader gets it again")
+                .isEqualTo("Sealed letter");
+
+        gm.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "note.update")
+                        .put("noteId", noteId)
+                        .put("shownTo", new JsonArray().add(pip.userId).add(quin.userId)));
+        JsonObject shownToQuin =
+                awaitHandouts(quin, notes -> notes.containsKey(noteId)).getJsonObject(noteId);
+        assertThat(shownToQuin.getString("body")).isEqualTo("meet me at the mill");
+        assertThat(shownToQuin.containsKey("shownTo"))
+                .as("nobody learns who else reads it")
+                .isFalse();
+
+        gm.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "note.update")
+                        .put("noteId", noteId)
+                        .put("shownTo", new JsonArray().add(pip.userId)));
+        assertThat(awaitHandouts(quin, notes -> !notes.containsKey(noteId))).isEmpty();
+
+        assertThat(gm.map(
+                                "note.update",
+                                new JsonObject()
+                                        .put("noteId", noteId)
+                                        .put("shownTo", new JsonArray().add("nobody-here")))
+                        .getString("code"))
+                .isEqualTo("RECIPIENT_NOT_A_MEMBER");
+        assertThat(pip.map(
+                                "note.update",
+                                new JsonObject().put("noteId", noteId).put("shownTo", new JsonArray().add(quin.userId)))
+                        .getString("code"))
+                .isEqualTo("GM_ONLY");
+    }
 }

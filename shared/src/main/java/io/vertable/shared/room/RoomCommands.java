@@ -28,6 +28,8 @@ public final class RoomCommands {
     public static final int MAX_FOG_OPS = 2_000;
     public static final int MAX_INITIATIVE = 200;
     public static final int MAX_NOTE_LENGTH = 20_000;
+    /** The most members a handout is shown to by name (more is "every player"). */
+    public static final int MAX_RECIPIENTS = 100;
     /** Points of all drawings and fog polygons of a room: every event re-derives views, so their size is bounded. */
     public static final int MAX_ROOM_POINTS = 50_000;
     /** Drawings one player may have in a room, so one player cannot use up the room's budget. */
@@ -81,7 +83,8 @@ public final class RoomCommands {
         if (body.getValue("tokens") instanceof JsonArray tokens) {
             for (Object token : tokens) if (token instanceof JsonObject item && namesOwners(item)) return true;
         }
-        return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty();
+        return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty()
+                || body.getValue("shownTo") instanceof JsonArray shownTo && !shownTo.isEmpty();
     }
 
     public static Decision decide(JsonObject state, String op, JsonObject body, Actor actor, Supplier<String> ids) {
@@ -157,8 +160,8 @@ public final class RoomCommands {
                                                 : Check.optionalInt(body, "rounds", 1, 1000))));
                 case INITIATIVE_CLEAR -> Decision.of(new Change(EventType.INITIATIVE_CLEARED, new JsonObject()));
                 case ROOM_SETTINGS -> settings(body);
-                case NOTE_CREATE -> createNote(state, body, actor, ids);
-                case NOTE_UPDATE -> updateNote(state, body);
+                case NOTE_CREATE -> createNote(state, body, actor, ids, members);
+                case NOTE_UPDATE -> updateNote(state, body, members);
                 case NOTE_REMOVE -> Decision.of(
                         new Change(EventType.NOTE_REMOVED, new JsonObject().put("noteId", noteId(state, body))));
             };
@@ -651,7 +654,8 @@ public final class RoomCommands {
 
     // ---- notes ----
 
-    private static Decision createNote(JsonObject state, JsonObject body, Actor actor, Supplier<String> ids)
+    private static Decision createNote(
+            JsonObject state, JsonObject body, Actor actor, Supplier<String> ids, Members members)
             throws Invalid, Refused {
         if (state.getJsonObject("notes").size() >= MAX_NOTES) throw new Refused(ErrorCode.CONFLICT, "too many notes");
         JsonObject data = new JsonObject()
@@ -662,16 +666,36 @@ public final class RoomCommands {
                 .put("author", actor.userId());
         String image = Check.text(body, "image", 64, false);
         if (image != null) data.put("image", image);
+        JsonArray shownTo = shownTo(body, members);
+        if (shownTo != null) data.put("shownTo", shownTo);
         return Decision.of(new Change(EventType.NOTE_CREATED, data));
     }
 
-    private static Decision updateNote(JsonObject state, JsonObject body) throws Invalid, NotFound {
+    /**
+     * The members a handout is shown to (user ids), or null for every player. Only members may be named: an id of
+     * nobody would hand the note to nobody while the GM believes it was shown.
+     */
+    private static JsonArray shownTo(JsonObject body, Members members) throws Invalid, Refused {
+        if (body.getValue("shownTo") == null) return null;
+        JsonArray shownTo = Check.strings(body.getValue("shownTo"), "shownTo", MAX_RECIPIENTS, 64);
+        if (shownTo.isEmpty()) throw new Invalid("shownTo names at least one member, or is null for every player");
+        for (Object userId : shownTo) {
+            if (!members.contains((String) userId))
+                throw new Refused(ErrorCode.RECIPIENT_NOT_A_MEMBER, "shownTo must name members of this room");
+        }
+        return shownTo;
+    }
+
+    private static Decision updateNote(JsonObject state, JsonObject body, Members members)
+            throws Invalid, NotFound, Refused {
         JsonObject data = new JsonObject().put("noteId", noteId(state, body));
         if (body.containsKey("title")) data.put("title", Check.text(body, "title", 120, true));
         if (body.containsKey("body")) data.put("body", noteBody(body));
         if (body.containsKey("gmOnly")) data.put("gmOnly", Check.flag(body, "gmOnly", true));
         // A handout's picture: one of the room's images (an asset id), or null to take it away.
         if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
+        // Chosen members, or null: every player again.
+        if (body.containsKey("shownTo")) data.put("shownTo", shownTo(body, members));
         return Decision.of(new Change(EventType.NOTE_UPDATED, data));
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * What each role may see of a room, and view patches: the difference between two views, which is all a
  * client ever receives. A player's view holds only the scene players are shown, its tokens that are neither hidden nor
- * under fog, its drawings and fog outline, shared notes, and initiative entries of visible tokens. Because player
+ * under fog, its drawings and fog outline, notes shown to every player, and initiative entries of visible tokens. Because player
  * patches are diffs of player views, nothing outside the player view can reach a player's browser.
  */
 public final class RoomViews {
@@ -68,8 +68,9 @@ public final class RoomViews {
         view.put("drawings", drawings);
         JsonObject notes = new JsonObject();
         state.getJsonObject("notes").forEach(entry -> {
-            if (!((JsonObject) entry.getValue()).getBoolean("gmOnly"))
-                notes.put(entry.getKey(), ((JsonObject) entry.getValue()).copy());
+            JsonObject note = (JsonObject) entry.getValue();
+            if (!note.getBoolean("gmOnly") && note.getJsonArray("shownTo") == null)
+                notes.put(entry.getKey(), note.copy());
         });
         view.put("notes", notes);
         view.put(
@@ -109,6 +110,24 @@ public final class RoomViews {
             }
         });
         return secrets;
+    }
+
+    /**
+     * The handouts shown to chosen members, per member: keyed by user id, each the notes (by id) shown to that member
+     * alone or with others, without the list of who else reads them. Members shown nothing are absent.
+     */
+    public static java.util.Map<String, JsonObject> shownNotes(JsonObject state) {
+        java.util.Map<String, JsonObject> shown = new java.util.TreeMap<>();
+        state.getJsonObject("notes").forEach(entry -> {
+            JsonObject note = (JsonObject) entry.getValue();
+            JsonArray shownTo = note.getJsonArray("shownTo");
+            if (note.getBoolean("gmOnly") || shownTo == null) return;
+            JsonObject copy = note.copy();
+            copy.remove("shownTo");
+            for (Object userId : shownTo)
+                shown.computeIfAbsent((String) userId, id -> new JsonObject()).put(entry.getKey(), copy);
+        });
+        return shown;
     }
 
     public static JsonObject forRole(JsonObject state, boolean gm) {

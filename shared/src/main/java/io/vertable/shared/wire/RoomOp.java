@@ -77,8 +77,8 @@ public enum RoomOp {
     INITIATIVE_PREVIOUS("initiative.previous", Who.GM),
     INITIATIVE_EFFECT("initiative.effect", Who.GM, "entryId", "name", "rounds"),
     INITIATIVE_CLEAR("initiative.clear", Who.GM),
-    NOTE_CREATE("note.create", Who.GM, "title", "body", "gmOnly", "image"),
-    NOTE_UPDATE("note.update", Who.GM, "noteId", "title", "body", "gmOnly", "image"),
+    NOTE_CREATE("note.create", Who.GM, "title", "body", "gmOnly", "image", "shownTo"),
+    NOTE_UPDATE("note.update", Who.GM, "noteId", "title", "body", "gmOnly", "image", "shownTo"),
     NOTE_REMOVE("note.remove", Who.GM, "noteId"),
     ROOM_SETTINGS("room.settings", Who.GM, "dialect");
 
