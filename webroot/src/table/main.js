@@ -169,7 +169,7 @@ async function openTable(me, roomInfo) {
       chat?.characters();
       return sheets?.changed(body);
     }
-    if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens) : heard(body);
+    if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens, body.notes) : heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
   }

@@ -732,4 +732,68 @@ class PeopleIT {
                 .hasCount(0);
         screenshot(gmPage, "people-journal-gm-1280.png");
     }
+
+    static Locator choice(Page page, String name) {
+        return page.locator("[role=dialog] [data-testid=choices-readers] label")
+                .filter(new Locator.FilterOptions().setHasText(name))
+                .locator("input[type=checkbox]");
+    }
+
+    @Test
+    void aHandoutShownToChosenPlayersReachesOnlyThemAndMoreCanBeShownLater() {
+        Table room = Table.create(rest, "Letters");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        JsonObject bea = room.join("Bea", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Seat annSeat = table(room, ann);
+        Seat beaSeat = table(room, bea);
+        openTab(annSeat.page(), "journal");
+        openTab(beaSeat.page(), "journal");
+
+        openTab(gmPage, "journal");
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "Sealed letter");
+        gmPage.locator("[role=dialog] textarea").fill("The duke lies. Trust the miller.");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Who reads it"))
+                .locator("select")
+                .selectOption("chosen");
+        assertThat(gmPage.locator("[role=dialog] [data-testid=choices-readers] label"))
+                .hasText(new String[] {"Ann", "Bea"});
+        choice(gmPage, "Ann").check();
+        screenshot(gmPage, "people-handout-chosen-dialog.png");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+
+        assertThat(annSeat.page().locator("[data-testid=handouts] [data-testid=note-body]"))
+                .hasText("The duke lies. Trust the miller.");
+        Locator letter = gmPage.locator("[data-testid=chosen-handouts] [data-testid=note]");
+        assertThat(letter.locator("[data-testid=note-readers]")).hasText("Shown to Ann");
+        // Bea's page got later events of the room, but never the letter: not shown, not in any frame.
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "Town map");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Who reads it"))
+                .locator("select")
+                .selectOption("all");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(beaSeat.page().locator("[data-testid=handouts] [data-testid=note]"))
+                .hasText(new String[] {"Town map"});
+        assertThat(String.join("\n", beaSeat.frames()))
+                .doesNotContain("Sealed letter")
+                .doesNotContain("miller");
+        screenshot(beaSeat.page(), "people-handout-not-chosen.png");
+
+        letter.locator("[data-testid=note-share]").click();
+        assertThat(choice(gmPage, "Ann")).isChecked();
+        choice(gmPage, "Bea").check();
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(beaSeat.page()
+                        .locator("[data-testid=note]")
+                        .filter(new Locator.FilterOptions().setHasText("Sealed letter")))
+                .containsText("Trust the miller.");
+        assertThat(letter.locator("[data-testid=note-readers]")).hasText("Shown to Ann, Bea");
+        assertThat(annSeat.page().locator("[data-testid=handouts] [data-testid=note]"))
+                .hasCount(2);
+        screenshot(gmPage, "people-handout-chosen-gm.png");
+    }
 }
