@@ -175,7 +175,7 @@ final class ArchiveRoutes {
         JsonObject document = Api.body(ctx);
         if (!EventsClient.EXPORT_FORMAT.equals(document.getString("format"))) {
             throw new FailureException(
-                    ErrorCode.BAD_REQUEST,
+                    ErrorCode.ARCHIVE_INVALID,
                     "not a Vertable room export (a ZIP archive, or JSON of format " + EventsClient.EXPORT_FORMAT + ")");
         }
         return store(ctx, prepare(document, "json"));
