@@ -89,7 +89,7 @@ async function openTable(me, roomInfo) {
     onStatus: (next) => showStatus(next),
     onOpen: () => connected(),
     onMessage: (address, body) => route(address, body),
-    onAuthLost: () => authLost(),
+    onAuthLost: (why) => authLost(why),
     onRemoved: (error) => removedFromRoom(error),
   });
   let roleChanged = false;
@@ -393,14 +393,14 @@ async function openTable(me, roomInfo) {
     input.form.addEventListener('submit', () => localStorage.removeItem(draftKey));
   }
 
-  function authLost() {
+  function authLost(why) {
     // Both a 401 and the session's own end lead here: one overlay is enough.
     if (document.querySelector('[data-testid=auth-lost]')) return;
     const overlay = el(
       'div',
       { class: 'auth-lost', testid: 'auth-lost', role: 'alertdialog' },
       el('h2', {}, 'Your session has ended'),
-      el('p', {}, 'Sign in again to keep playing. What you typed in the chat is kept for when you are back.'),
+      el('p', { testid: 'auth-lost-why' }, why ? `${capitalised(why)}.` : 'Sign in again to keep playing. What you typed in the chat is kept for when you are back.'),
       signInLink(),
     );
     document.body.append(overlay);

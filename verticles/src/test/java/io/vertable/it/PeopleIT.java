@@ -639,8 +639,12 @@ class PeopleIT {
         row.locator("[data-testid=signout-devices]").click();
         row.locator("[data-testid=signout-devices-yes]").click();
         assertThat(admin.locator("[data-testid=members-status]")).containsText("signed out");
+        // The table Wren has open closes at once and says why, instead of playing on until its token lapses.
+        assertThat(guest.locator("[data-testid=auth-lost-why]"))
+                .hasText("The GM signed your browsers out of this table; an invite link from the GM brings you back.");
+        screenshot(guest, "people-guest-signed-out.png");
 
-        aWeekPasses(guest);
+        // The page forgot the ended session; the browser's device credential no longer brings Wren back either.
         guest.reload();
         assertThat(guest.locator("[data-testid=problem]")).containsText("You are not signed in");
     }
