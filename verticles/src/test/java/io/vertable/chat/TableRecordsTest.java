@@ -252,6 +252,95 @@ class TableRecordsTest {
                 .isEqualTo("DICE_UNKNOWN_VARIABLE");
     }
 
+    @Test
+    void aSheetHasAPortraitAndATokenOpensItsSheetWhileAnNpcSheetStaysTheGms() {
+        JsonObject mine = dice(
+                pip, "character.create", new JsonObject().put("name", "Pipkin").put("portrait", "img-pip"));
+        assertThat(mine.getString("portrait")).isEqualTo("img-pip");
+        String mineId = mine.getString("id");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).put("notes", "still me"))
+                        .getString("portrait"))
+                .as("a change that names no portrait keeps it")
+                .isEqualTo("img-pip");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).put("portrait", "../etc"))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).put("portrait", 42))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).putNull("portrait"))
+                        .getValue("portrait"))
+                .isNull();
+        JsonObject npc = dice(
+                gm,
+                "character.create",
+                new JsonObject()
+                        .put("name", "Fen Witch")
+                        .putNull("ownerId")
+                        .put("portrait", "img-witch")
+                        .put("attributes", new JsonObject().put("hexcraft", 11)));
+
+        String scene = gm.awaitSeq(gm.map("scene.create", new JsonObject().put("name", "Fen"))
+                        .getLong("seq"))
+                .getJsonObject("data")
+                .getString("sceneId");
+        gm.map("scene.activate", new JsonObject().put("sceneId", scene));
+        long witchSeq = gm.map(
+                        "token.create",
+                        new JsonObject()
+                                .put("sceneId", scene)
+                                .put("name", "Old woman")
+                                .put("x", 50)
+                                .put("y", 50)
+                                .put("sheetId", npc.getString("id")))
+                .getLong("seq");
+        long pipSeq = gm.map(
+                        "token.create",
+                        new JsonObject()
+                                .put("sceneId", scene)
+                                .put("name", "Pipkin")
+                                .put("x", 150)
+                                .put("y", 50)
+                                .put("owners", new JsonArray().add(pip.userId)))
+                .getLong("seq");
+        String pipToken = gm.awaitSeq(pipSeq).getJsonObject("data").getString("tokenId");
+        assertThat(pip.map(
+                                "token.update",
+                                new JsonObject().put("tokenId", pipToken).put("sheetId", "no good!"))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        long linked = pip.map(
+                        "token.update",
+                        new JsonObject().put("tokenId", pipToken).put("sheetId", mineId))
+                .getLong("seq");
+        JsonObject view =
+                pip.ok("vtt.in.room", new JsonObject().put("op", "join")).getJsonObject("view");
+        assertThat(view.getJsonObject("tokens").getJsonObject(pipToken).getString("sheetId"))
+                .isEqualTo(mineId);
+        pip.awaitSeq(Math.max(witchSeq, linked));
+
+        // The witch's token is in plain sight, but her sheet is not: not by id, not in any frame.
+        assertThat(dice(pip, "character.get", new JsonObject().put("id", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("CHARACTER_NOT_OWNED");
+        assertThat(pip.everythingReceived()).doesNotContain("Fen Witch", "hexcraft", "img-witch");
+        assertThat(dice(gm, "character.get", new JsonObject().put("id", npc.getString("id")))
+                        .getString("portrait"))
+                .isEqualTo("img-witch");
+    }
+
     // ---- handouts ----
 
     @Test

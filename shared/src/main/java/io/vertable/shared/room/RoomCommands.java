@@ -302,6 +302,7 @@ public final class RoomCommands {
             data.put("hpVisibility", choice(body, "hpVisibility", HP_VISIBILITY));
         if (body.getValue("nameVisibility") != null)
             data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
+        if (body.getValue("sheetId") != null) data.put("sheetId", sheetId(body));
         return Decision.of(new Change(EventType.TOKEN_CREATED, data));
     }
 
@@ -360,6 +361,9 @@ public final class RoomCommands {
         // Players keep their own token's hit points and conditions; the rest is the GM's.
         if (body.containsKey("hp")) data.put("hp", Check.optionalInt(body, "hp", -100_000, 100_000));
         if (body.containsKey("conditions")) data.put("conditions", conditions(body));
+        // The sheet a token opens: players link their own tokens (to their own sheets: a sheet they may not read
+        // stays closed to them, the sheets keep their own rules), the GM any.
+        if (body.containsKey("sheetId")) data.put("sheetId", body.getValue("sheetId") == null ? null : sheetId(body));
         if (actor.gm()) {
             if (body.containsKey("name")) data.put("name", Check.text(body, "name", MAX_NAME_LENGTH, true));
             if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
@@ -702,6 +706,11 @@ public final class RoomCommands {
     private static String noteBody(JsonObject body) throws Invalid {
         String text = Check.text(body, "body", MAX_NOTE_LENGTH, false);
         return text == null ? "" : text;
+    }
+
+    /** A character sheet's id: only its shape is checked here, the sheets live in their own store. */
+    private static String sheetId(JsonObject body) throws Invalid {
+        return Check.id(body, "sheetId");
     }
 
     // ---- lookups ----
