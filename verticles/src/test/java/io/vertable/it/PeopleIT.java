@@ -541,10 +541,36 @@ class PeopleIT {
             screenshot(gmPage, "people-token-sheet-gm-editor.png");
             gmPage.click("[data-testid=edit-open-sheet]");
             assertThat(gmPage.locator("[data-testid=sheet-name]")).hasValue("Fen Witch");
+
+            // The GM drags Ayla's sheet onto the map: a token linked to it, Ann's, wearing the portrait.
+            Locator map = gmPage.locator("[data-testid=map]");
+            gmPage.locator("[data-testid=sheet-item]")
+                    .filter(new Locator.FilterOptions().setHasText("Ayla"))
+                    .dragTo(map, new Locator.DragToOptions().setTargetPosition(map.boundingBox().width / 2, 120));
+            JsonObject placed = gmSocket.awaitEvent(e -> "token.created".equals(e.getString("type"))
+                            && e.getJsonObject("data").getString("sheetId") != null
+                            && "Ayla".equals(e.getJsonObject("data").getString("name"))
+                            && e.getJsonObject("data").getJsonArray("owners").size() == 1
+                            && e.getJsonObject("data").getString("image") != null)
+                    .getJsonObject("data");
+            assertThat(placed.getString("name")).isEqualTo("Ayla");
+            assertThat(placed.getJsonArray("owners")).containsExactly(Table.userId(ann));
+            assertThat(placed.getString("sheetId")).isNotEqualTo(sheetOf(gmSocket, witch));
+            TableIT.waitFor(annPage, "id => __vertable.tokens().some(t => t.id === id)", placed.getString("tokenId"));
+            screenshot(annPage, "people-sheet-dropped-player.png");
             assertThat(String.join("\n", annSeat.frames())).doesNotContain("Fen Witch");
         } finally {
             gmSocket.close();
         }
+    }
+
+    /** The sheet a token is linked to, as the GM's view has it. */
+    static String sheetOf(io.vertable.testing.Player gm, String tokenId) {
+        return gm.ok("vtt.in.room", new JsonObject().put("op", "join"))
+                .getJsonObject("view")
+                .getJsonObject("tokens")
+                .getJsonObject(tokenId)
+                .getString("sheetId");
     }
 
     static String createToken(
