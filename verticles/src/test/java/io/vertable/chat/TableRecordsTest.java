@@ -335,7 +335,7 @@ class TableRecordsTest {
         assertThat(dice(pip, "character.get", new JsonObject().put("id", npc.getString("id")))
                         .getString("code"))
                 .isEqualTo("CHARACTER_NOT_OWNED");
-        assertThat(pip.everythingReceived()).doesNotContain("Fen Witch", "hexcraft", "img-witch");
+        assertThat(pip.everythingReceived()).doesNotContain("Fen Witch", "hexcraft", "img-witch", npc.getString("id"));
         assertThat(dice(gm, "character.get", new JsonObject().put("id", npc.getString("id")))
                         .getString("portrait"))
                 .isEqualTo("img-witch");

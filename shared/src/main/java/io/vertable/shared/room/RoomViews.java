@@ -81,7 +81,7 @@ public final class RoomViews {
 
     /**
      * A token as players get it: hit points only when everyone may see them (owners get theirs from
-     * {@link #ownerSecrets}), the name not at all when the GM hides it.
+     * {@link #ownerSecrets}), the name not at all when the GM hides it, the linked sheet only when someone plays it.
      */
     static JsonObject playerToken(JsonObject token) {
         JsonObject shown = token.copy();
@@ -90,6 +90,8 @@ public final class RoomViews {
             shown.remove("maxHp");
         }
         if ("never".equals(token.getString("nameVisibility"))) shown.put("name", "");
+        // A sheet behind a token nobody plays is the GM's (an NPC's): players do not even learn which one.
+        if (token.getJsonArray("owners", new JsonArray()).isEmpty()) shown.remove("sheetId");
         return shown;
     }
 
