@@ -122,7 +122,7 @@ export function assetsTab({ roomId }) {
 }
 
 function uploadRefusal(error) {
-  if (error.code === 'ASSET_NOT_AN_IMAGE') return 'The server did not recognise that file as an image. Upload a PNG, JPEG, WebP or GIF.';
+  if (error.code === 'ASSET_NOT_AN_IMAGE') return explain(error);
   if (error.code === 'PAYLOAD_TOO_LARGE') return `That image is larger than the server accepts. ${error.message}`;
   return `The upload failed. ${explain(error)}`;
 }

@@ -30,6 +30,12 @@ export const MESSAGES = {
   OFFLINE: 'You are offline; this will be retried when the connection is back.',
   ACCESS_DENIED: 'The server refused this connection for your account.',
   REJECTED: 'The server refused that message.',
+  ARCHIVE_INVALID: 'Choose a .zip (or older .json) exported by Vertable; nothing was imported.',
+  ARCHIVE_UNSAFE_PATH: 'The archive was not trusted and nothing was imported; export the room again.',
+  ARCHIVE_CHECKSUM_MISMATCH: 'The archive was changed or damaged after export; nothing was imported. Download it again.',
+  ARCHIVE_VERSION_UNSUPPORTED: 'It comes from a newer Vertable; update this server first. Nothing was imported.',
+  ARCHIVE_TOO_LARGE: 'It is over this server\'s import limits; nothing was imported. Ask the operator, or export fewer images.',
+  ASSET_NOT_AN_IMAGE: 'The server did not recognise that file as an image. Upload a PNG, JPEG, WebP or GIF.',
 };
 
 /** Conditions the browser names itself (no connection, the bridge library's own refusals); never server codes. */

@@ -46,6 +46,7 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, onRemoved, 
   let attempt = 0;
   let retryTimer = null;
   let stopped = false;
+  let endedWhy = null; // the server's reason when it ended this session (a GM signed a guest's browsers out)
   let state = 'connecting';
   const waiting = new Map();
 
@@ -86,6 +87,7 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, onRemoved, 
       if (bus !== eventBus) return;
       const error = busErrorOf(frame);
       if (REMOVED_CODES.has(error.code)) return removed(error);
+      if (error.code === 'TOKEN_REVOKED' && error.message !== MESSAGES.TOKEN_REVOKED) endedWhy = error.message;
       onStatus({ state, detail: error.message, error });
     };
     bus.onopen = () => {
@@ -147,7 +149,7 @@ export function createBus({ onStatus, onOpen, onMessage, onAuthLost, onRemoved, 
     eventBus?.close();
     eventBus = null;
     setStatus('signed-out');
-    onAuthLost();
+    onAuthLost(endedWhy);
   }
 
   /** Out of the room for good: no reconnect, the page replaces the table with the reason. */

@@ -89,7 +89,7 @@ async function openTable(me, roomInfo) {
     onStatus: (next) => showStatus(next),
     onOpen: () => connected(),
     onMessage: (address, body) => route(address, body),
-    onAuthLost: () => authLost(),
+    onAuthLost: (why) => authLost(why),
     onRemoved: (error) => removedFromRoom(error),
   });
   let roleChanged = false;
@@ -172,7 +172,7 @@ async function openTable(me, roomInfo) {
     }
     // My own form of a map event (vision on): a GM's page takes the GM stream's form instead.
     if (address === userStream && body.mine) return room.isGm() ? undefined : room.receive(body);
-    if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens) : heard(body);
+    if (address === userStream) return body.type === 'secrets' ? room.receiveSecrets(body.tokens, body.notes) : heard(body);
     // A GM also hears the players' stream; its events are the players' form of what the GM stream carries.
     if (address === primaryStream) room.receive(body);
   }
@@ -396,14 +396,14 @@ async function openTable(me, roomInfo) {
     input.form.addEventListener('submit', () => localStorage.removeItem(draftKey));
   }
 
-  function authLost() {
+  function authLost(why) {
     // Both a 401 and the session's own end lead here: one overlay is enough.
     if (document.querySelector('[data-testid=auth-lost]')) return;
     const overlay = el(
       'div',
       { class: 'auth-lost', testid: 'auth-lost', role: 'alertdialog' },
       el('h2', {}, 'Your session has ended'),
-      el('p', {}, 'Sign in again to keep playing. What you typed in the chat is kept for when you are back.'),
+      el('p', { testid: 'auth-lost-why' }, why ? `${capitalised(why)}.` : 'Sign in again to keep playing. What you typed in the chat is kept for when you are back.'),
       signInLink(),
     );
     document.body.append(overlay);

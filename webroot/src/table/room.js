@@ -39,6 +39,7 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
   const outbox = []; // commands to re-send after a reconnect: {address, body, resolve, reject}
   let storeRetry = null; // timer while the server's database is away and the table is paused
   let secrets = {}; // tokenId → {hp, maxHp}: my own tokens' hit points that only owners see
+  let handouts = {}; // noteId → note: handouts the GM showed to me by name (never on the room's stream)
 
   const changed = (what) => onChange(what);
 
@@ -49,6 +50,7 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
       role = joined.role;
       view = joined.view;
       secrets = joined.secrets ?? {};
+      handouts = joined.handouts ?? {};
       seq = joined.seq;
       joinedDice = joined.dice ?? null;
       rememberRevealed();
@@ -77,6 +79,7 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
     const joined = await bus.request(IN.ROOM, { room: roomId, op: 'join' });
     role = joined.role;
     view = joined.view;
+    handouts = joined.handouts ?? {};
     seq = joined.seq;
     joinedDice = joined.dice ?? null;
     rememberRevealed();
@@ -92,6 +95,7 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
         if (reply.reset) {
           view = reply.view;
           secrets = reply.secrets ?? {};
+          handouts = reply.handouts ?? {};
           seq = reply.seq;
           joinedDice = reply.dice ?? joinedDice;
           rememberRevealed();
@@ -99,7 +103,7 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
           changed({ all: true });
         } else {
           for (const event of reply.events ?? []) accept(event);
-          if (reply.secrets) receiveSecrets(reply.secrets);
+          if (reply.secrets) receiveSecrets(reply.secrets, reply.handouts);
         }
         drainEarly();
       })
@@ -227,9 +231,10 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
     return overlay ? { ...token, x: overlay.x, y: overlay.y } : token;
   }
 
-  /** The whole set of my owner-only hit points, sent on my own stream whenever it changes. */
-  function receiveSecrets(tokens) {
+  /** The whole set of my owner-only hit points and handouts shown to me, sent on my own stream whenever it changes. */
+  function receiveSecrets(tokens, notes) {
     secrets = tokens ?? {};
+    handouts = notes ?? handouts;
     changed({ secrets: true });
   }
 
@@ -245,6 +250,7 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
     receiveSecrets,
     dice,
     view: () => view,
+    notes: () => ({ ...view?.notes, ...handouts }),
     seq: () => seq,
     role: () => role,
     isGm: () => role === 'GM',

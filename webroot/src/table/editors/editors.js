@@ -1,5 +1,6 @@
 // The table's editors, loaded on first use (like the dialogs): the token editor now, the scene editor beside it.
 import { api } from '../../common/api.js';
+import { IN } from '../addresses.js';
 
 const cache = new Map();
 
@@ -31,14 +32,33 @@ async function mountDialog(loader, props) {
   });
 }
 
-/** Opens the token editor; `save(changes)` sends them and rejects with the server's refusal. */
-export async function openTokenEditor({ roomId, token, gm, save }) {
-  const [members, assets] = gm ? await Promise.all([roomList(roomId, 'members'), roomList(roomId, 'assets')]) : [[], []];
+/** The sheets this person may link a token to (a player's own; a GM's every sheet), or none when they fail to load. */
+async function sheetsOf(room) {
+  if (!room) return [];
+  try {
+    return (await room.command(IN.DICE, { op: 'character.list' })).characters ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Opens the token editor; `save(changes)` sends them and rejects with the server's refusal. "Open its sheet" asks the
+ * Sheets panel (which listens for `vtt:open-sheet`) to show the linked sheet.
+ */
+export async function openTokenEditor({ roomId, room, token, gm, save }) {
+  const [members, assets, sheets] = await Promise.all([
+    gm ? roomList(roomId, 'members') : [],
+    gm ? roomList(roomId, 'assets') : [],
+    sheetsOf(room),
+  ]);
   return mountDialog(() => import('./TokenEditor.svelte'), {
     token,
     gm,
     members: members.filter((member) => !member.banned),
     assets,
+    sheets,
+    openSheet: (id) => document.dispatchEvent(new CustomEvent('vtt:open-sheet', { detail: id })),
     save,
   });
 }

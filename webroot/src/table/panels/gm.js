@@ -208,24 +208,32 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     }
   }
 
-  // A picture dropped on the map becomes a token where it was dropped, on the grid.
+  // A picture dropped on the map becomes a token where it was dropped, on the grid; a character sheet dropped there
+  // becomes a token linked to it (named after it, wearing its portrait).
   const ASSET_TYPE = 'application/x-vertable-asset';
+  const SHEET_TYPE = 'application/x-vertable-sheet';
   const mapHost = map.app.canvas.parentElement;
   mapHost.addEventListener('dragover', (event) => {
-    if (!event.dataTransfer.types.includes(ASSET_TYPE)) return;
+    if (!event.dataTransfer.types.includes(ASSET_TYPE) && !event.dataTransfer.types.includes(SHEET_TYPE)) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = 'copy';
   });
   mapHost.addEventListener('drop', (event) => {
     const data = event.dataTransfer.getData(ASSET_TYPE);
+    const sheet = event.dataTransfer.getData(SHEET_TYPE);
     const scene = room.activeScene();
-    if (!data || !map.tools()) return;
+    if ((!data && !sheet) || !map.tools()) return;
     event.preventDefault();
     if (!scene) return notify('Create a scene first.', 'info');
-    const { id, name } = JSON.parse(data);
     const [x, y] = snap(scene.grid ?? { type: 'square', size: 70 }, ...map.tools().toWorld(event.clientX, event.clientY), 1);
-    const body = { op: 'token.create', sceneId: scene.id, name: name.replace(/\.[a-z0-9]+$/i, '').slice(0, 80) || 'Token', image: id, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 };
-    mapCommand(body).catch(() => {});
+    const at = { op: 'token.create', sceneId: scene.id, x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 };
+    if (sheet) {
+      const { id, name, portrait, ownerId } = JSON.parse(sheet);
+      const body = { ...at, name: name.slice(0, 80) || 'Token', sheetId: id, ...(portrait ? { image: portrait } : {}), ...(ownerId ? { owners: [ownerId] } : {}) };
+      return void mapCommand(body).catch(() => {});
+    }
+    const { id, name } = JSON.parse(data);
+    mapCommand({ ...at, name: name.replace(/\.[a-z0-9]+$/i, '').slice(0, 80) || 'Token', image: id }).catch(() => {});
   });
 
   // ---- fog and view ----

@@ -10,7 +10,9 @@ export function createJournal({ host, room, notify }) {
   const previews = new Map(); // image → Promise of a blob URL (the asset route needs the session's header)
   const source = {
     isGm: () => room.isGm(),
-    notes: () => room.view()?.notes ?? {},
+    notes: () => room.notes(),
+    // Who a handout can be shown to: the room's members other than its GMs, by display name.
+    members: async () => ((await api.get(`/api/rooms/${encodeURIComponent(room.id())}/roster`)).members ?? []).filter((m) => m.role !== 'GM'),
     create: (body) => room.command(IN.MAP, { op: 'note.create', ...body }),
     update: (noteId, body) => room.command(IN.MAP, { op: 'note.update', noteId, ...body }),
     remove: (noteId) => room.command(IN.MAP, { op: 'note.remove', noteId }),

@@ -42,6 +42,7 @@ export function createSelection({ host, roomId, room, me, notify }) {
     const { openTokenEditor } = await import('../editors/editors.js');
     await openTokenEditor({
       roomId,
+      room,
       token,
       gm: room.isGm(),
       save: (changes) => command(token.id, { op: 'token.update', ...changes }),

@@ -8,6 +8,7 @@ import io.vertable.security.Membership;
 import io.vertable.security.RateLimiter;
 import io.vertable.security.RateLimiter.Decision;
 import io.vertable.security.RateLimiter.Limit;
+import io.vertable.security.Revocations;
 import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.wire.Addresses;
@@ -247,7 +248,13 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
         boolean sameUser = state.identity.userId().equals(message.userId());
         boolean inRoom = state.roles.knows(message.roomId());
         return switch (message.type()) {
-            case REVOKED -> sameUser && state.identity.sessionId().equals(message.sessionId());
+            case REVOKED -> sameUser
+                    && (state.identity.sessionId().equals(message.sessionId())
+                            || Revocations.endsSession(
+                                    message.sessionId(),
+                                    message.until(),
+                                    state.identity.userId(),
+                                    state.identity.sessionStart()));
             case MEMBERSHIP -> sameUser && inRoom;
             case ROOM_DELETED -> inRoom;
         };
@@ -255,7 +262,12 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
 
     private static Failure closeReason(BridgeControl message) {
         return switch (message.type()) {
-            case REVOKED -> Failure.of(ErrorCode.TOKEN_REVOKED, null);
+            case REVOKED -> message.sessionId() != null
+                            && message.sessionId().equals(Revocations.userKey(message.userId()))
+                    ? Failure.of(
+                            ErrorCode.TOKEN_REVOKED,
+                            "the GM signed your browsers out of this table; an invite link from the GM brings you back")
+                    : Failure.of(ErrorCode.TOKEN_REVOKED, null);
             case ROOM_DELETED -> Failure.of(ErrorCode.ROOM_DELETED, "the GM deleted this room");
             case MEMBERSHIP -> switch (message.change()) {
                 case BANNED -> Failure.of(ErrorCode.BANNED, "the GM banned you from this room");

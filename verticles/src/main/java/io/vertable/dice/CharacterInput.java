@@ -55,6 +55,9 @@ public final class CharacterInput {
         Object owner = body.getValue("ownerId");
         if (owner != null && !(owner instanceof String))
             return Failure.of(ErrorCode.BAD_REQUEST, "ownerId must be a user id");
+        Object portrait = body.getValue("portrait");
+        if (portrait != null && !(portrait instanceof String id && id.matches("[A-Za-z0-9_-]{1,64}")))
+            return Failure.of(ErrorCode.BAD_REQUEST, "portrait must be an image id of this room, or null");
         return null;
     }
 }

@@ -130,6 +130,8 @@ public final class DiceVerticle extends ServiceVerticle {
             if (body.getValue("attributes") != null) request.put("attributes", body.getValue("attributes"));
             if (body.getValue("notes") != null) request.put("notes", body.getValue("notes"));
             if (body.containsKey("ownerId")) request.put("ownerId", body.getValue("ownerId"));
+            // A portrait: one of the room's images by id; null takes it away.
+            if (body.containsKey("portrait")) request.put("portrait", body.getValue("portrait"));
         }
         return characters
                 .ask(op, body.getString("room"), member.userId(), member.gm(), request)

@@ -175,7 +175,7 @@ final class ArchiveRoutes {
         JsonObject document = Api.body(ctx);
         if (!EventsClient.EXPORT_FORMAT.equals(document.getString("format"))) {
             throw new FailureException(
-                    ErrorCode.BAD_REQUEST,
+                    ErrorCode.ARCHIVE_INVALID,
                     "not a Vertable room export (a ZIP archive, or JSON of format " + EventsClient.EXPORT_FORMAT + ")");
         }
         return store(ctx, prepare(document, "json"));
@@ -233,7 +233,14 @@ final class ArchiveRoutes {
             renamed.put(ASSET_PATH + id, ASSET_PATH + fresh);
             asset.put("newId", fresh);
         }
-        if (renamed.isEmpty() || !(document.getValue("events") instanceof JsonArray events)) return;
+        if (renamed.isEmpty()) return;
+        // A sheet's portrait is one of the room's images too.
+        for (Object c : document.getJsonArray("characters", new JsonArray())) {
+            if (c instanceof JsonObject character
+                    && character.getValue("portrait") instanceof String portrait
+                    && renamed.containsKey(portrait)) character.put("portrait", renamed.get(portrait));
+        }
+        if (!(document.getValue("events") instanceof JsonArray events)) return;
         for (Object e : events) {
             if (e instanceof JsonObject event && event.getValue("data") instanceof JsonObject data)
                 rewriteImages(data, renamed, 0);

@@ -195,11 +195,26 @@ final class ArchiveWriter {
         }
     }
 
-    /** Hands what is pending to the response and, when its queue is full, waits until it drains. */
+    /**
+     * The most handed to the response at once. The response's queue counts writes, not bytes: an image written as one
+     * buffer would let a slow reader's queue hold many whole images before it reports full.
+     */
+    static final int SLICE_BYTES = 64 * 1024;
+
+    /** Hands what is pending to the response a slice at a time, waiting whenever its queue is full. */
     private Future<Void> flush() {
+        return send(pending.take(), 0);
+    }
+
+    private Future<Void> send(Buffer chunk, int from) {
         if (closed) return Future.failedFuture(new IllegalStateException("the client went away"));
-        Buffer chunk = pending.take();
-        if (chunk.length() > 0) response.write(chunk);
+        if (from >= chunk.length()) return Future.succeededFuture();
+        int to = Math.min(chunk.length(), from + SLICE_BYTES);
+        response.write(chunk.slice(from, to));
+        return drained().compose(v -> send(chunk, to));
+    }
+
+    private Future<Void> drained() {
         if (!response.writeQueueFull()) return Future.succeededFuture();
         Promise<Void> drained = Promise.promise();
         response.drainHandler(v -> drained.tryComplete());

@@ -264,7 +264,10 @@ final class RoomRoutes {
         });
     }
 
-    /** The GM signs a guest member's browsers out: their device credentials stop working. */
+    /**
+     * The GM signs a guest member's browsers out: their device credentials stop working and every session they had
+     * ends at once (tokens refused on REST and the bridge, open tables closed with the reason).
+     */
     private Future<JsonObject> signOutDevices(RoutingContext ctx) {
         String userId = memberId(ctx);
         return gm(ctx, () -> api.stores.rooms().members(roomId(ctx)))
@@ -273,7 +276,11 @@ final class RoomRoutes {
                             .map(JsonObject.class::cast)
                             .anyMatch(m -> m.getString("userId").equals(userId) && m.getBoolean("guest"));
                     if (!guest) throw new FailureException(ErrorCode.NOT_FOUND, "no guest of this room has that id");
-                    return api.stores.accounts().revokeDevices(userId);
+                    // The devices' credentials go, and so do the sessions they opened (their tokens and sockets).
+                    return api.stores.accounts().revokeDevices(userId).compose(done -> api.tokens
+                            .revocations()
+                            .revokeUser(userId)
+                            .map(done));
                 })
                 .onSuccess(done -> LOG.info(
                         "guest devices signed out node={} room={} user={} count={} by={}",

@@ -68,6 +68,8 @@ final class RoomOwner {
     private final Deque<RoomEvents> history = new ArrayDeque<>();
     /** Per player, the owner-only hit points last sent ({@link RoomViews#ownerSecrets}). */
     private java.util.Map<String, JsonObject> secrets = java.util.Map.of();
+    /** Handouts shown to chosen members, per user id: sent on each one's own stream, never on the room's. */
+    private java.util.Map<String, JsonObject> handouts = java.util.Map.of();
     /** Recent command ids and the seq their command ended at: a repeated command gets its first answer. */
     private final java.util.LinkedHashMap<String, Answer> answered = new java.util.LinkedHashMap<>(256, 0.75f, false) {
         @Override
@@ -123,6 +125,7 @@ final class RoomOwner {
         this.onStepDown = onStepDown;
         this.committed = state;
         this.secrets = RoomViews.ownerSecrets(state);
+        this.handouts = RoomViews.shownNotes(state);
         resetPending();
     }
 
@@ -277,6 +280,7 @@ final class RoomOwner {
                 .put("owner", nodeId)
                 .put("view", viewOf(committed, actor))
                 .put("secrets", secretsFor(actor))
+                .put("handouts", handoutsFor(actor))
                 .put("dice", posts.seedPeriod(committed));
     }
 
@@ -286,26 +290,39 @@ final class RoomOwner {
         return secrets.getOrDefault(actor.userId(), new JsonObject()).copy();
     }
 
+    /** The handouts shown to this member by name (a GM's view has every note already). */
+    private JsonObject handoutsFor(Actor actor) {
+        if (actor.role() == RoomRole.GM) return new JsonObject();
+        return handouts.getOrDefault(actor.userId(), new JsonObject()).copy();
+    }
+
     /**
-     * After committed events: each player whose owner-only hit points changed gets the whole new set on their own
-     * stream, never on the room's.
+     * After committed events: each player whose owner-only hit points or chosen handouts changed gets the whole new set
+     * of both on their own stream, never on the room's.
      */
     private void publishSecrets() {
-        java.util.Map<String, JsonObject> now = RoomViews.ownerSecrets(committed);
-        java.util.Set<String> users = new java.util.HashSet<>(now.keySet());
+        java.util.Map<String, JsonObject> nowSecrets = RoomViews.ownerSecrets(committed);
+        java.util.Map<String, JsonObject> nowHandouts = RoomViews.shownNotes(committed);
+        java.util.Set<String> users = new java.util.HashSet<>(nowSecrets.keySet());
         users.addAll(secrets.keySet());
+        users.addAll(nowHandouts.keySet());
+        users.addAll(handouts.keySet());
         for (String userId : users) {
-            JsonObject tokens = now.getOrDefault(userId, new JsonObject());
-            if (tokens.equals(secrets.getOrDefault(userId, new JsonObject()))) continue;
+            JsonObject tokens = nowSecrets.getOrDefault(userId, new JsonObject());
+            JsonObject notes = nowHandouts.getOrDefault(userId, new JsonObject());
+            if (tokens.equals(secrets.getOrDefault(userId, new JsonObject()))
+                    && notes.equals(handouts.getOrDefault(userId, new JsonObject()))) continue;
             vertx.eventBus()
                     .publish(
                             Addresses.user(userId),
                             new JsonObject()
                                     .put("type", "secrets")
                                     .put("room", roomId)
-                                    .put("tokens", tokens));
+                                    .put("tokens", tokens)
+                                    .put("notes", notes));
         }
-        secrets = now;
+        secrets = nowSecrets;
+        handouts = nowHandouts;
     }
 
     /** The events after {@code since} in the caller's form, or a fresh view when they are no longer in memory. */
@@ -337,7 +354,8 @@ final class RoomOwner {
                 .put("seq", seq())
                 .put("events", events)
                 // What was published on the user stream while the socket was away is not replayed: the whole set is.
-                .put("secrets", secretsFor(actor)));
+                .put("secrets", secretsFor(actor))
+                .put("handouts", handoutsFor(actor)));
     }
 
     /** {@code audience} is null for map commands, whose audience follows from the views they change. */

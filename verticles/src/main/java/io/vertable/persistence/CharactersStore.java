@@ -18,7 +18,7 @@ import io.vertx.sqlclient.Tuple;
  */
 final class CharactersStore {
 
-    private static final String COLUMNS = "id, owner_id, name, sheet, notes, updated_at";
+    private static final String COLUMNS = "id, owner_id, name, sheet, notes, portrait, updated_at";
 
     private final Pool pool;
 
@@ -41,8 +41,8 @@ final class CharactersStore {
         String owner =
                 gm && request.containsKey("ownerId") ? request.getString("ownerId") : request.getString("userId");
         // The owner must be a member of the room (or nobody: an NPC).
-        return pool.preparedQuery("INSERT INTO characters (id, room_id, owner_id, name, sheet, notes) "
-                        + "SELECT $1, $2, $3, $4, $5, $6 WHERE $3::text IS NULL OR EXISTS "
+        return pool.preparedQuery("INSERT INTO characters (id, room_id, owner_id, name, sheet, notes, portrait) "
+                        + "SELECT $1, $2, $3, $4, $5, $6, $7 WHERE $3::text IS NULL OR EXISTS "
                         + "(SELECT 1 FROM room_members WHERE room_id = $2 AND user_id = $3) RETURNING " + COLUMNS)
                 .execute(Tuple.of(
                         Ids.newId(),
@@ -50,7 +50,8 @@ final class CharactersStore {
                         owner,
                         request.getString("name"),
                         request.getJsonObject("attributes", new JsonObject()),
-                        request.getString("notes", "")))
+                        request.getString("notes", ""),
+                        request.getString("portrait")))
                 .map(rows -> {
                     if (rows.size() == 0) throw new FailureException(ErrorCode.NOT_FOUND, "the owner is not a member");
                     return character(rows.iterator().next());
@@ -60,14 +61,17 @@ final class CharactersStore {
     private Future<JsonObject> update(JsonObject request) {
         return owned(request)
                 .compose(current -> pool.preparedQuery(
-                                "UPDATE characters SET name = $3, sheet = $4, notes = $5, updated_at = now() "
-                                        + "WHERE room_id = $1 AND id = $2 RETURNING " + COLUMNS)
+                                "UPDATE characters SET name = $3, sheet = $4, notes = $5, portrait = $6, "
+                                        + "updated_at = now() WHERE room_id = $1 AND id = $2 RETURNING " + COLUMNS)
                         .execute(Tuple.of(
                                 request.getString("roomId"),
                                 request.getString("id"),
                                 request.getString("name", current.getString("name")),
                                 request.getJsonObject("attributes", current.getJsonObject("attributes")),
-                                request.getString("notes", current.getString("notes")))))
+                                request.getString("notes", current.getString("notes")),
+                                request.containsKey("portrait")
+                                        ? request.getString("portrait")
+                                        : current.getString("portrait"))))
                 .map(rows -> character(rows.iterator().next()));
     }
 
@@ -133,6 +137,7 @@ final class CharactersStore {
                 .put("name", row.getString("name"))
                 .put("attributes", (JsonObject) row.getJson("sheet"))
                 .put("notes", row.getString("notes"))
+                .put("portrait", row.getString("portrait"))
                 .put("updatedAt", row.getOffsetDateTime("updated_at").toString());
     }
 }

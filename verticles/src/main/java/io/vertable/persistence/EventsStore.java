@@ -215,15 +215,16 @@ final class EventsStore {
 
     /** The room's sheets, oldest first, without their owners: the people of one room are not another's. */
     private static Future<JsonArray> characters(SqlConnection conn, String roomId) {
-        return conn.preparedQuery(
-                        "SELECT name, sheet, notes FROM characters WHERE room_id = $1 ORDER BY created_at, id")
+        return conn.preparedQuery("SELECT name, sheet, notes, portrait FROM characters WHERE room_id = $1 "
+                        + "ORDER BY created_at, id")
                 .execute(Tuple.of(roomId))
                 .map(rows -> {
                     JsonArray characters = new JsonArray();
                     rows.forEach(row -> characters.add(new JsonObject()
                             .put("name", row.getString("name"))
                             .put("attributes", (JsonObject) row.getJson("sheet"))
-                            .put("notes", row.getString("notes"))));
+                            .put("notes", row.getString("notes"))
+                            .put("portrait", row.getString("portrait"))));
                     return characters;
                 });
     }
@@ -309,7 +310,8 @@ final class EventsStore {
                     roomId,
                     character.getString("name"),
                     character.getJsonObject("attributes", new JsonObject()),
-                    character.getString("notes", "")));
+                    character.getString("notes", ""),
+                    character.getString("portrait")));
         }
         JsonObject room = document.getJsonObject("room");
         return pool.withTransaction(conn -> conn.preparedQuery(
@@ -340,8 +342,8 @@ final class EventsStore {
                         .compose(done -> characters.isEmpty()
                                 ? Future.succeededFuture()
                                 : conn.preparedQuery(
-                                                "INSERT INTO characters (id, room_id, owner_id, name, sheet, notes) "
-                                                        + "VALUES ($1, $2, NULL, $3, $4, $5)")
+                                                "INSERT INTO characters (id, room_id, owner_id, name, sheet, notes, portrait) "
+                                                        + "VALUES ($1, $2, NULL, $3, $4, $5, $6)")
                                         .executeBatch(characters)))
                 .map(done -> new JsonObject()
                         .put("id", roomId)

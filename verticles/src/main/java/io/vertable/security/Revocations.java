@@ -62,33 +62,50 @@ public final class Revocations {
      * be refreshed, so no token of it ever works again.
      */
     public Future<Void> revoke(Identity identity) {
-        long until = identity.sessionStart() + Tokens.MAX_SESSION_SECONDS;
-        remember(identity.sessionId(), until);
+        return revoke(identity.userId(), identity.sessionId(), identity.sessionStart() + Tokens.MAX_SESSION_SECONDS);
+    }
+
+    /**
+     * Ends every session of a user that began up to now (a guest whose browsers the GM signed out): their tokens are
+     * refused from now on, refreshed ones too (a refresh keeps the session's start), and their sockets close. Kept as
+     * one entry under {@link #userKey}, until the last of those sessions could have expired.
+     */
+    public Future<Void> revokeUser(String userId) {
+        return revoke(userId, userKey(userId), System.currentTimeMillis() / 1000 + Tokens.MAX_SESSION_SECONDS);
+    }
+
+    /** The entry that ends a user's sessions begun up to {@code until - MAX_SESSION_SECONDS}; no session id has ':'. */
+    public static String userKey(String userId) {
+        return "user:" + userId;
+    }
+
+    /** Whether a user-wide revocation heard as {@code (sessionId, until)} covers a session begun at {@code start}. */
+    public static boolean endsSession(String sessionId, long until, String userId, long start) {
+        return userKey(userId).equals(sessionId) && start <= until - Tokens.MAX_SESSION_SECONDS;
+    }
+
+    private Future<Void> revoke(String userId, String sessionId, long until) {
+        remember(sessionId, until);
         vertx.eventBus()
                 .publish(
                         Addresses.BRIDGE_CONTROL,
-                        BridgeControl.revoked(identity.userId(), identity.sessionId(), until)
-                                .toJson());
+                        BridgeControl.revoked(userId, sessionId, until).toJson());
         if (redis == null) return Future.succeededFuture();
         long ttlMs = Math.max(1000, until * 1000 - System.currentTimeMillis());
-        return redis.set(List.of(key(identity.sessionId()), Long.toString(until), "PX", Long.toString(ttlMs)))
+        return redis.set(List.of(key(sessionId), Long.toString(until), "PX", Long.toString(ttlMs)))
                 .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .<Void>mapEmpty()
                 .recover(e -> {
                     // Every running node heard the broadcast; only a node starting later misses this one.
-                    LOG.warn(
-                            "revocation not stored in Redis node={} user={}: {}",
-                            nodeId,
-                            identity.userId(),
-                            e.getMessage());
+                    LOG.warn("revocation not stored in Redis node={} user={}: {}", nodeId, userId, e.getMessage());
                     return Future.succeededFuture();
                 });
     }
 
-    /** Records a revocation heard on the bus; forgets ones past their end now and then. */
+    /** Records a revocation heard on the bus (a later user-wide one wins); forgets ones past their end now and then. */
     public void remember(String sessionId, long untilSeconds) {
         if (sessionId == null) return;
-        known.put(sessionId, untilSeconds);
+        known.merge(sessionId, untilSeconds, Math::max);
         if (known.size() % 1_000 == 0) forgetEnded();
     }
 
@@ -103,6 +120,14 @@ public final class Revocations {
     /** Answered from this node's replica: never waits on Redis, never fails open. */
     public Future<Boolean> isRevoked(String sessionId) {
         return Future.succeededFuture(sessionId == null || known.containsKey(sessionId));
+    }
+
+    /** The session itself, or every session of its user begun before a user-wide revocation. */
+    public Future<Boolean> isRevoked(Identity identity) {
+        Long userWide = known.get(userKey(identity.userId()));
+        boolean ended = userWide != null
+                && endsSession(userKey(identity.userId()), userWide, identity.userId(), identity.sessionStart());
+        return ended ? Future.succeededFuture(true) : isRevoked(identity.sessionId());
     }
 
     /**

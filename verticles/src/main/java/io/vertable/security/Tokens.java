@@ -81,7 +81,7 @@ public final class Tokens {
                 .compose(identity -> identity.userId() == null || identity.sessionId() == null
                         ? Future.failedFuture(new FailureException(ErrorCode.UNAUTHENTICATED, "malformed token"))
                         : revocations
-                                .isRevoked(identity.sessionId())
+                                .isRevoked(identity)
                                 .compose(revoked -> revoked
                                         ? Future.failedFuture(new FailureException(ErrorCode.TOKEN_REVOKED, null))
                                         : Future.succeededFuture(identity)));

@@ -252,6 +252,95 @@ class TableRecordsTest {
                 .isEqualTo("DICE_UNKNOWN_VARIABLE");
     }
 
+    @Test
+    void aSheetHasAPortraitAndATokenOpensItsSheetWhileAnNpcSheetStaysTheGms() {
+        JsonObject mine = dice(
+                pip, "character.create", new JsonObject().put("name", "Pipkin").put("portrait", "img-pip"));
+        assertThat(mine.getString("portrait")).isEqualTo("img-pip");
+        String mineId = mine.getString("id");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).put("notes", "still me"))
+                        .getString("portrait"))
+                .as("a change that names no portrait keeps it")
+                .isEqualTo("img-pip");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).put("portrait", "../etc"))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).put("portrait", 42))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        assertThat(dice(
+                                pip,
+                                "character.update",
+                                new JsonObject().put("id", mineId).putNull("portrait"))
+                        .getValue("portrait"))
+                .isNull();
+        JsonObject npc = dice(
+                gm,
+                "character.create",
+                new JsonObject()
+                        .put("name", "Fen Witch")
+                        .putNull("ownerId")
+                        .put("portrait", "img-witch")
+                        .put("attributes", new JsonObject().put("hexcraft", 11)));
+
+        String scene = gm.awaitSeq(gm.map("scene.create", new JsonObject().put("name", "Fen"))
+                        .getLong("seq"))
+                .getJsonObject("data")
+                .getString("sceneId");
+        gm.map("scene.activate", new JsonObject().put("sceneId", scene));
+        long witchSeq = gm.map(
+                        "token.create",
+                        new JsonObject()
+                                .put("sceneId", scene)
+                                .put("name", "Old woman")
+                                .put("x", 50)
+                                .put("y", 50)
+                                .put("sheetId", npc.getString("id")))
+                .getLong("seq");
+        long pipSeq = gm.map(
+                        "token.create",
+                        new JsonObject()
+                                .put("sceneId", scene)
+                                .put("name", "Pipkin")
+                                .put("x", 150)
+                                .put("y", 50)
+                                .put("owners", new JsonArray().add(pip.userId)))
+                .getLong("seq");
+        String pipToken = gm.awaitSeq(pipSeq).getJsonObject("data").getString("tokenId");
+        assertThat(pip.map(
+                                "token.update",
+                                new JsonObject().put("tokenId", pipToken).put("sheetId", "no good!"))
+                        .getString("code"))
+                .isEqualTo("BAD_REQUEST");
+        long linked = pip.map(
+                        "token.update",
+                        new JsonObject().put("tokenId", pipToken).put("sheetId", mineId))
+                .getLong("seq");
+        JsonObject view =
+                pip.ok("vtt.in.room", new JsonObject().put("op", "join")).getJsonObject("view");
+        assertThat(view.getJsonObject("tokens").getJsonObject(pipToken).getString("sheetId"))
+                .isEqualTo(mineId);
+        pip.awaitSeq(Math.max(witchSeq, linked));
+
+        // The witch's token is in plain sight, but her sheet is not: not by id, not in any frame.
+        assertThat(dice(pip, "character.get", new JsonObject().put("id", npc.getString("id")))
+                        .getString("code"))
+                .isEqualTo("CHARACTER_NOT_OWNED");
+        assertThat(pip.everythingReceived()).doesNotContain("Fen Witch", "hexcraft", "img-witch", npc.getString("id"));
+        assertThat(dice(gm, "character.get", new JsonObject().put("id", npc.getString("id")))
+                        .getString("portrait"))
+                .isEqualTo("img-witch");
+    }
+
     // ---- handouts ----
 
     @Test
@@ -273,5 +362,93 @@ class TableRecordsTest {
                         .getJsonObject(0)
                         .getString("image"))
                 .isEqualTo("abc");
+    }
+    /** The handouts this player's own stream last brought (the whole set is sent on each change), waiting for one. */
+    static JsonObject awaitHandouts(Player who, java.util.function.Predicate<JsonObject> test) {
+        java.util.function.Predicate<JsonObject> matches = frame -> "rec".equals(frame.getString("type"))
+                && ("vtt.user." + who.userId).equals(frame.getString("address"))
+                && frame.getValue("body") instanceof JsonObject body
+                && "secrets".equals(body.getString("type"))
+                && test.test(body.getJsonObject("notes"));
+        java.util.List<JsonObject> seen = who.socket.seen();
+        for (int i = seen.size() - 1; i >= 0; i--)
+            if (matches.test(seen.get(i)))
+                return seen.get(i).getJsonObject("body").getJsonObject("notes");
+        return who.socket
+                .await(matches, java.time.Duration.ofSeconds(30))
+                .getJsonObject("body")
+                .getJsonObject("notes");
+    }
+
+    @Test
+    void aHandoutShownToOneMemberReachesOnlyThatMemberAndMoreCanBeShownLater() {
+        long created = gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "note.create")
+                                .put("title", "Sealed letter")
+                                .put("body", "meet me at the mill")
+                                .put("gmOnly", false)
+                                .put("shownTo", new JsonArray().add(pip.userId)))
+                .getLong("seq");
+        String noteId = gm.awaitSeq(created).getJsonObject("data").getString("noteId");
+        assertThat(awaitHandouts(pip, notes -> notes.containsKey(noteId))
+                        .getJsonObject(noteId)
+                        .getString("body"))
+                .isEqualTo("meet me at the mill");
+        // A later handout for everyone reaches Quin after the letter would have: the letter never did.
+        long later = gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "note.create")
+                                .put("title", "Map")
+                                .put("gmOnly", false))
+                .getLong("seq");
+        quin.awaitSeq(later);
+        JsonObject quinJoin = quin.ok("vtt.in.room", new JsonObject().put("op", "join"));
+        JsonObject quinSync =
+                quin.ok("vtt.in.room", new JsonObject().put("op", "sync").put("since", 0));
+        for (String seen : java.util.List.of(quin.everythingReceived(), quinJoin.encode(), quinSync.encode()))
+            assertThat(seen).doesNotContain(noteId, "Sealed letter", "the mill");
+        assertThat(pip.ok("vtt.in.room", new JsonObject().put("op", "join"))
+                        .getJsonObject("handouts")
+                        .getJsonObject(noteId)
+                        .getString("title"))
+                .as("a rejoining reader gets it again")
+                .isEqualTo("Sealed letter");
+
+        gm.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "note.update")
+                        .put("noteId", noteId)
+                        .put("shownTo", new JsonArray().add(pip.userId).add(quin.userId)));
+        JsonObject shownToQuin =
+                awaitHandouts(quin, notes -> notes.containsKey(noteId)).getJsonObject(noteId);
+        assertThat(shownToQuin.getString("body")).isEqualTo("meet me at the mill");
+        assertThat(shownToQuin.containsKey("shownTo"))
+                .as("nobody learns who else reads it")
+                .isFalse();
+
+        gm.ok(
+                "vtt.in.map",
+                new JsonObject()
+                        .put("op", "note.update")
+                        .put("noteId", noteId)
+                        .put("shownTo", new JsonArray().add(pip.userId)));
+        assertThat(awaitHandouts(quin, notes -> !notes.containsKey(noteId))).isEmpty();
+
+        assertThat(gm.map(
+                                "note.update",
+                                new JsonObject()
+                                        .put("noteId", noteId)
+                                        .put("shownTo", new JsonArray().add("nobody-here")))
+                        .getString("code"))
+                .isEqualTo("RECIPIENT_NOT_A_MEMBER");
+        assertThat(pip.map(
+                                "note.update",
+                                new JsonObject().put("noteId", noteId).put("shownTo", new JsonArray().add(quin.userId)))
+                        .getString("code"))
+                .isEqualTo("GM_ONLY");
     }
 }

@@ -47,6 +47,20 @@ class ClientContractsTest {
     }
 
     @Test
+    void everyArchiveAndImageRefusalHasAdviceForThePerson() throws IOException {
+        Set<String> keys =
+                keysOf(block(Files.readString(SRC.resolve("common/messages.js")), "export const MESSAGES = {", "};"));
+        List<String> needAdvice = Arrays.stream(ErrorCode.values())
+                .map(Enum::name)
+                .filter(name -> name.startsWith("ARCHIVE_") || name.equals("ASSET_NOT_AN_IMAGE"))
+                .toList();
+        assertThat(needAdvice).hasSizeGreaterThanOrEqualTo(6);
+        assertThat(keys)
+                .as("what an import or upload refusal tells the person to do")
+                .containsAll(needAdvice);
+    }
+
+    @Test
     void theAddressModuleNamesExactlyTheServersInboundAddresses() throws Exception {
         Set<String> client =
                 quoted(block(Files.readString(SRC.resolve("table/addresses.js")), "export const IN = ", "};"));

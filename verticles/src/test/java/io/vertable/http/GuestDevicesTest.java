@@ -3,13 +3,18 @@ package io.vertable.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.node.Node;
+import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Rest.Reply;
 import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +30,8 @@ class GuestDevicesTest {
 
     @BeforeAll
     static void start() {
-        node = Node.start(TestNodes.config(
-                TestNodes.standalone("devices-1", "http:1,persistence:1", TestStorage.freshDatabase("devices"))));
+        node = Node.start(TestNodes.config(TestNodes.standalone(
+                "devices-1", "http:1,bridge:1,persistence:1", TestStorage.freshDatabase("devices"))));
         rest = new Rest(node.httpPort());
     }
 
@@ -121,6 +126,56 @@ class GuestDevicesTest {
         // Cat's browser is untouched.
         assertThat(rest.postWithCookie("/api/auth/device", cat.cookie()).status())
                 .isEqualTo(200);
+    }
+
+    /** The bridge's answer to a WebSocket upgrade with this token: 101 when it opened, else the refusal's status. */
+    static int upgradeStatus(String token) {
+        try {
+            BridgeClient.connect(node.vertx(), node.bridgePort(), token, null, false)
+                    .await(10, TimeUnit.SECONDS)
+                    .close();
+            return 101;
+        } catch (Exception e) {
+            if (e instanceof UpgradeRejectedException rejected) return rejected.getStatus();
+            if (e.getCause() instanceof UpgradeRejectedException rejected) return rejected.getStatus();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void signingOutAGuestsDevicesEndsTheSessionsTheyAlreadyHave() {
+        Table table = Table.create(rest, "Closing time");
+        Joined dan = joinAsGuest(table, "Dan");
+        Joined eve = joinAsGuest(table, "Eve");
+        String first = dan.session().getString("token");
+        // A second browser of Dan's came back with its credential: another session, begun before the sign-out too.
+        String second =
+                rest.postWithCookie("/api/auth/device", dan.cookie()).body().getString("token");
+        String refreshed =
+                rest.post("/api/auth/refresh", first, new JsonObject()).body().getString("token");
+        assertThat(rest.get("/api/me", refreshed).status()).isEqualTo(200);
+        BridgeClient open = BridgeClient.open(node.vertx(), node.bridgePort(), second);
+
+        String devices = "/api/rooms/" + table.roomId() + "/members/" + Table.userId(dan.session()) + "/devices";
+        assertThat(rest.delete(devices, table.gmToken()).status()).isEqualTo(200);
+
+        JsonObject why = BridgeClient.errorBody(open.awaitRefusal("TOKEN_REVOKED"));
+        assertThat(why.getString("message")).contains("signed your browsers out");
+        assertThat(open.awaitClosed(Duration.ofSeconds(10)))
+                .as(open.closeReason())
+                .isTrue();
+        for (String token : List.of(first, second, refreshed)) {
+            assertThat(rest.get("/api/me", token).code()).isEqualTo("TOKEN_REVOKED");
+            assertThat(rest.get("/api/rooms/" + table.roomId(), token).code()).isEqualTo("TOKEN_REVOKED");
+            assertThat(rest.post("/api/auth/refresh", token, new JsonObject()).code())
+                    .isEqualTo("TOKEN_REVOKED");
+            assertThat(upgradeStatus(token)).as("the bridge's door").isEqualTo(401);
+        }
+        // Another guest of the room, and the GM, play on.
+        assertThat(rest.get("/api/me", eve.session().getString("token")).status())
+                .isEqualTo(200);
+        assertThat(upgradeStatus(eve.session().getString("token"))).isEqualTo(101);
+        assertThat(rest.get("/api/me", table.gmToken()).status()).isEqualTo(200);
     }
 
     @Test

@@ -196,7 +196,8 @@ class AdminPanelIT {
             gm.page.click("[data-testid=import-submit]");
             assertThat(gm.page.locator("[data-testid=import-status]"))
                     .hasText("The import was refused. The entry '../../outside.txt' would be written outside the"
-                            + " archive's folder.");
+                            + " archive's folder. The archive was not trusted and nothing was imported; export the room"
+                            + " again.");
 
             // A file that is not an export is refused readably.
             Path notJson = Path.of("target", "screenshots", "not-an-export.json");
@@ -205,7 +206,8 @@ class AdminPanelIT {
             gm.page.click("[data-testid=import-submit]");
             assertThat(gm.page.locator("[data-testid=import-status]"))
                     .hasText("The import was refused. Not a Vertable room export (a ZIP archive, or JSON of format"
-                            + " vertable-room/1).");
+                            + " vertable-room/1). Choose a .zip (or older .json) exported by Vertable; nothing was"
+                            + " imported.");
 
             gm.open("/");
             Locator rooms = gm.page

@@ -450,6 +450,144 @@ class PeopleIT {
         screenshot(annPage, "people-sheets-1280.png");
     }
 
+    /** Clicks a token where the page draws it (its centre, on screen). */
+    static void clickToken(Page page, String tokenId) {
+        TableIT.waitFor(page, "id => __vertable.tokens().some(t => t.id === id)", tokenId);
+        JsonObject token = TableIT.tokenOn(page, tokenId);
+        page.mouse().click(token.getDouble("screenX"), token.getDouble("screenY"));
+        assertThat(page.locator("[data-testid=selection-name]")).hasText(token.getString("name"));
+    }
+
+    @Test
+    void tokensOpenTheirSheetsAndSheetsShowTheirPortraitButAnNpcsSheetStaysTheGms() {
+        Table room = Table.create(rest, "Portraits");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        Seat gm = gmTable(room);
+        Seat annSeat = table(room, ann);
+        Page annPage = annSeat.page();
+        Page gmPage = gm.page();
+        io.vertable.testing.Player gmSocket = new io.vertable.testing.Player(
+                node.vertx(), node.bridgePort(), room.gmToken(), room.gmId(), room.roomId(), true);
+        try {
+            gmSocket.join();
+            // The GM's library has a picture; the GM's NPC and Ann's own sheet are made in the panel.
+            gmPage.locator("[data-testid=library-upload]")
+                    .setInputFiles(new com.microsoft.playwright.options.FilePayload("ayla.png", "image/png", png()));
+            assertThat(gmPage.locator("[data-testid=library-item]")).hasCount(1);
+            openTab(gmPage, "sheets");
+            gmPage.click("[data-testid=sheet-new]");
+            fillDialog(gmPage, "Name", "Fen Witch");
+            gmPage.locator("[role=dialog] select").selectOption("");
+            gmPage.locator("[role=dialog] button[type=submit]").click();
+            openTab(annPage, "sheets");
+            annPage.click("[data-testid=sheet-new]");
+            fillDialog(annPage, "Name", "Ayla");
+            annPage.locator("[role=dialog] input").press("Enter");
+            assertThat(annPage.locator("[data-testid=sheet-name]")).hasValue("Ayla");
+
+            // The GM gives Ayla a portrait from the library; Ann's open sheet shows it.
+            Locator ayla =
+                    gmPage.locator("[data-testid=sheet-item]").filter(new Locator.FilterOptions().setHasText("Ayla"));
+            ayla.click();
+            gmPage.locator("[data-testid=sheet-portrait-pick]")
+                    .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("ayla.png"));
+            gmPage.click("[data-testid=sheet-save]");
+            assertThat(gmPage.locator("[data-testid=sheet-save]")).hasText("Saved");
+            assertThat(annPage.locator("[data-testid=sheet-portrait]")).isVisible();
+            annPage.waitForFunction("() => document.querySelector('[data-testid=sheet-portrait]')?.naturalWidth > 0");
+            assertThat(annPage.locator("[data-testid=sheet-portrait-pick]")).hasCount(0);
+
+            JsonObject sheets = gmSocket.ok("vtt.in.dice", new JsonObject().put("op", "character.list"));
+            String witchSheet = null;
+            for (Object c : sheets.getJsonArray("characters"))
+                if ("Fen Witch".equals(((JsonObject) c).getString("name")))
+                    witchSheet = ((JsonObject) c).getString("id");
+            long sceneSeq = gmSocket.ok(
+                            "vtt.in.map",
+                            new JsonObject().put("op", "scene.create").put("name", "Fen"))
+                    .getLong("seq");
+            String scene = gmSocket.awaitSeq(sceneSeq).getJsonObject("data").getString("sceneId");
+            gmSocket.ok(
+                    "vtt.in.map", new JsonObject().put("op", "scene.activate").put("sceneId", scene));
+            String witch = createToken(gmSocket, scene, "Old woman", 300, 300, null, witchSheet);
+            String annToken = createToken(gmSocket, scene, "Ayla", 500, 300, Table.userId(ann), null);
+
+            // Ann links her token to her sheet in the token's editor, and opens the sheet from it.
+            openTab(annPage, "chat");
+            clickToken(annPage, annToken);
+            annPage.click("[data-testid=token-edit]");
+            annPage.locator("[data-testid=edit-sheet]")
+                    .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Ayla"));
+            annPage.locator("[data-testid=token-editor] button[type=submit]").click();
+            assertThat(annPage.locator("[data-testid=token-editor]")).hasCount(0);
+            long linked = gmSocket.awaitEvent(e -> "token.updated".equals(e.getString("type"))
+                            && annToken.equals(e.getJsonObject("data").getString("tokenId")))
+                    .getLong("seq");
+            TableIT.waitFor(annPage, "seq => __vertable.seq() >= seq", (int) linked);
+            annPage.click("[data-testid=token-edit]");
+            annPage.click("[data-testid=edit-open-sheet]");
+            assertThat(annPage.locator("[data-testid=tab-sheets]")).hasAttribute("aria-selected", "true");
+            assertThat(annPage.locator("[data-testid=sheet-name]")).hasValue("Ayla");
+            screenshot(annPage, "people-token-sheet-player.png");
+
+            // The witch's token is in plain sight for Ann; its sheet opens for the GM only.
+            clickToken(annPage, witch);
+            assertThat(annPage.locator("[data-testid=token-edit]")).hasCount(0);
+            openTab(gmPage, "chat");
+            clickToken(gmPage, witch);
+            gmPage.click("[data-testid=token-edit]");
+            assertThat(gmPage.locator("[data-testid=edit-sheet] option:checked"))
+                    .hasText("Fen Witch (NPC)");
+            screenshot(gmPage, "people-token-sheet-gm-editor.png");
+            gmPage.click("[data-testid=edit-open-sheet]");
+            assertThat(gmPage.locator("[data-testid=sheet-name]")).hasValue("Fen Witch");
+
+            // The GM drags Ayla's sheet onto the map: a token linked to it, Ann's, wearing the portrait.
+            Locator map = gmPage.locator("[data-testid=map]");
+            gmPage.locator("[data-testid=sheet-item]")
+                    .filter(new Locator.FilterOptions().setHasText("Ayla"))
+                    .dragTo(map, new Locator.DragToOptions().setTargetPosition(map.boundingBox().width / 2, 120));
+            JsonObject placed = gmSocket.awaitEvent(e -> "token.created".equals(e.getString("type"))
+                            && e.getJsonObject("data").getString("sheetId") != null
+                            && "Ayla".equals(e.getJsonObject("data").getString("name"))
+                            && e.getJsonObject("data").getJsonArray("owners").size() == 1
+                            && e.getJsonObject("data").getString("image") != null)
+                    .getJsonObject("data");
+            assertThat(placed.getString("name")).isEqualTo("Ayla");
+            assertThat(placed.getJsonArray("owners")).containsExactly(Table.userId(ann));
+            assertThat(placed.getString("sheetId")).isNotEqualTo(sheetOf(gmSocket, witch));
+            TableIT.waitFor(annPage, "id => __vertable.tokens().some(t => t.id === id)", placed.getString("tokenId"));
+            screenshot(annPage, "people-sheet-dropped-player.png");
+            assertThat(String.join("\n", annSeat.frames())).doesNotContain("Fen Witch");
+        } finally {
+            gmSocket.close();
+        }
+    }
+
+    /** The sheet a token is linked to, as the GM's view has it. */
+    static String sheetOf(io.vertable.testing.Player gm, String tokenId) {
+        return gm.ok("vtt.in.room", new JsonObject().put("op", "join"))
+                .getJsonObject("view")
+                .getJsonObject("tokens")
+                .getJsonObject(tokenId)
+                .getString("sheetId");
+    }
+
+    static String createToken(
+            io.vertable.testing.Player gm, String scene, String name, double x, double y, String owner, String sheet) {
+        JsonObject body = new JsonObject()
+                .put("op", "token.create")
+                .put("sceneId", scene)
+                .put("name", name)
+                .put("x", x)
+                .put("y", y);
+        if (owner != null) body.put("owners", new io.vertx.core.json.JsonArray().add(owner));
+        if (sheet != null) body.put("sheetId", sheet);
+        return gm.awaitSeq(gm.ok("vtt.in.map", body).getLong("seq"))
+                .getJsonObject("data")
+                .getString("tokenId");
+    }
+
     // ---- dice settings and verification ----
 
     static String sha256(String hex) throws Exception {
@@ -639,8 +777,12 @@ class PeopleIT {
         row.locator("[data-testid=signout-devices]").click();
         row.locator("[data-testid=signout-devices-yes]").click();
         assertThat(admin.locator("[data-testid=members-status]")).containsText("signed out");
+        // The table Wren has open closes at once and says why, instead of playing on until its token lapses.
+        assertThat(guest.locator("[data-testid=auth-lost-why]"))
+                .hasText("The GM signed your browsers out of this table; an invite link from the GM brings you back.");
+        screenshot(guest, "people-guest-signed-out.png");
 
-        aWeekPasses(guest);
+        // The page forgot the ended session; the browser's device credential no longer brings Wren back either.
         guest.reload();
         assertThat(guest.locator("[data-testid=problem]")).containsText("You are not signed in");
     }
@@ -731,5 +873,69 @@ class PeopleIT {
         assertThat(annPage.locator("[data-testid=note]").filter(new Locator.FilterOptions().setHasText("lair")))
                 .hasCount(0);
         screenshot(gmPage, "people-journal-gm-1280.png");
+    }
+
+    static Locator choice(Page page, String name) {
+        return page.locator("[role=dialog] [data-testid=choices-readers] label")
+                .filter(new Locator.FilterOptions().setHasText(name))
+                .locator("input[type=checkbox]");
+    }
+
+    @Test
+    void aHandoutShownToChosenPlayersReachesOnlyThemAndMoreCanBeShownLater() {
+        Table room = Table.create(rest, "Letters");
+        JsonObject ann = room.join("Ann", "PLAYER");
+        JsonObject bea = room.join("Bea", "PLAYER");
+        Page gmPage = gmTable(room).page();
+        Seat annSeat = table(room, ann);
+        Seat beaSeat = table(room, bea);
+        openTab(annSeat.page(), "journal");
+        openTab(beaSeat.page(), "journal");
+
+        openTab(gmPage, "journal");
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "Sealed letter");
+        gmPage.locator("[role=dialog] textarea").fill("The duke lies. Trust the miller.");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Who reads it"))
+                .locator("select")
+                .selectOption("chosen");
+        assertThat(gmPage.locator("[role=dialog] [data-testid=choices-readers] label"))
+                .hasText(new String[] {"Ann", "Bea"});
+        choice(gmPage, "Ann").check();
+        screenshot(gmPage, "people-handout-chosen-dialog.png");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+
+        assertThat(annSeat.page().locator("[data-testid=handouts] [data-testid=note-body]"))
+                .hasText("The duke lies. Trust the miller.");
+        Locator letter = gmPage.locator("[data-testid=chosen-handouts] [data-testid=note]");
+        assertThat(letter.locator("[data-testid=note-readers]")).hasText("Shown to Ann");
+        // Bea's page got later events of the room, but never the letter: not shown, not in any frame.
+        gmPage.click("[data-testid=note-new]");
+        fillDialog(gmPage, "Title", "Town map");
+        gmPage.locator("[role=dialog] label")
+                .filter(new Locator.FilterOptions().setHasText("Who reads it"))
+                .locator("select")
+                .selectOption("all");
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(beaSeat.page().locator("[data-testid=handouts] [data-testid=note]"))
+                .hasText(new String[] {"Town map"});
+        assertThat(String.join("\n", beaSeat.frames()))
+                .doesNotContain("Sealed letter")
+                .doesNotContain("miller");
+        screenshot(beaSeat.page(), "people-handout-not-chosen.png");
+
+        letter.locator("[data-testid=note-share]").click();
+        assertThat(choice(gmPage, "Ann")).isChecked();
+        choice(gmPage, "Bea").check();
+        gmPage.locator("[role=dialog] button[type=submit]").click();
+        assertThat(beaSeat.page()
+                        .locator("[data-testid=note]")
+                        .filter(new Locator.FilterOptions().setHasText("Sealed letter")))
+                .containsText("Trust the miller.");
+        assertThat(letter.locator("[data-testid=note-readers]")).hasText("Shown to Ann, Bea");
+        assertThat(annSeat.page().locator("[data-testid=handouts] [data-testid=note]"))
+                .hasCount(2);
+        screenshot(gmPage, "people-handout-chosen-gm.png");
     }
 }

@@ -403,7 +403,7 @@ class LiveRoomTest {
         assertThat(rest.post("/api/rooms/import", table.gmToken(), gap).code()).isEqualTo("BAD_REQUEST");
         assertThat(rest.post("/api/rooms/import", table.gmToken(), new JsonObject().put("format", "foundry"))
                         .code())
-                .isEqualTo("BAD_REQUEST");
+                .isEqualTo("ARCHIVE_INVALID");
         JsonObject broken = document.copy();
         broken.getJsonArray("events")
                 .add(new JsonObject()

@@ -28,6 +28,8 @@ public final class RoomCommands {
     public static final int MAX_FOG_OPS = 2_000;
     public static final int MAX_INITIATIVE = 200;
     public static final int MAX_NOTE_LENGTH = 20_000;
+    /** The most members a handout is shown to by name (more is "every player"). */
+    public static final int MAX_RECIPIENTS = 100;
     /** Points of all drawings and fog polygons of a room: every event re-derives views, so their size is bounded. */
     public static final int MAX_ROOM_POINTS = 50_000;
     /** Drawings one player may have in a room, so one player cannot use up the room's budget. */
@@ -81,7 +83,8 @@ public final class RoomCommands {
         if (body.getValue("tokens") instanceof JsonArray tokens) {
             for (Object token : tokens) if (token instanceof JsonObject item && namesOwners(item)) return true;
         }
-        return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty();
+        return body.getValue("owners") instanceof JsonArray owners && !owners.isEmpty()
+                || body.getValue("shownTo") instanceof JsonArray shownTo && !shownTo.isEmpty();
     }
 
     public static Decision decide(JsonObject state, String op, JsonObject body, Actor actor, Supplier<String> ids) {
@@ -168,8 +171,8 @@ public final class RoomCommands {
                         EventType.LIGHT_REMOVED,
                         new JsonObject().put("lightId", existing(state, body, "lightId", "lights", "light"))));
                 case EXPLORED_RESET -> resetExplored(state, body);
-                case NOTE_CREATE -> createNote(state, body, actor, ids);
-                case NOTE_UPDATE -> updateNote(state, body);
+                case NOTE_CREATE -> createNote(state, body, actor, ids, members);
+                case NOTE_UPDATE -> updateNote(state, body, members);
                 case NOTE_REMOVE -> Decision.of(
                         new Change(EventType.NOTE_REMOVED, new JsonObject().put("noteId", noteId(state, body))));
             };
@@ -314,6 +317,7 @@ public final class RoomCommands {
             data.put("nameVisibility", choice(body, "nameVisibility", NAME_VISIBILITY));
         if (body.getValue("sight") != null) data.put("sight", sight(body.getValue("sight")));
         if (body.getValue("light") != null) data.put("light", tokenLight(body.getValue("light")));
+        if (body.getValue("sheetId") != null) data.put("sheetId", sheetId(body));
         return Decision.of(new Change(EventType.TOKEN_CREATED, data));
     }
 
@@ -371,6 +375,9 @@ public final class RoomCommands {
         // Players keep their own token's hit points and conditions; the rest is the GM's.
         if (body.containsKey("hp")) data.put("hp", Check.optionalInt(body, "hp", -100_000, 100_000));
         if (body.containsKey("conditions")) data.put("conditions", conditions(body));
+        // The sheet a token opens: players link their own tokens (to their own sheets: a sheet they may not read
+        // stays closed to them, the sheets keep their own rules), the GM any.
+        if (body.containsKey("sheetId")) data.put("sheetId", body.getValue("sheetId") == null ? null : sheetId(body));
         if (actor.gm()) {
             if (body.containsKey("name")) data.put("name", Check.text(body, "name", MAX_NAME_LENGTH, true));
             if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
@@ -667,7 +674,8 @@ public final class RoomCommands {
 
     // ---- notes ----
 
-    private static Decision createNote(JsonObject state, JsonObject body, Actor actor, Supplier<String> ids)
+    private static Decision createNote(
+            JsonObject state, JsonObject body, Actor actor, Supplier<String> ids, Members members)
             throws Invalid, Refused {
         if (state.getJsonObject("notes").size() >= MAX_NOTES) throw new Refused(ErrorCode.CONFLICT, "too many notes");
         JsonObject data = new JsonObject()
@@ -678,16 +686,36 @@ public final class RoomCommands {
                 .put("author", actor.userId());
         String image = Check.text(body, "image", 64, false);
         if (image != null) data.put("image", image);
+        JsonArray shownTo = shownTo(body, members);
+        if (shownTo != null) data.put("shownTo", shownTo);
         return Decision.of(new Change(EventType.NOTE_CREATED, data));
     }
 
-    private static Decision updateNote(JsonObject state, JsonObject body) throws Invalid, NotFound {
+    /**
+     * The members a handout is shown to (user ids), or null for every player. Only members may be named: an id of
+     * nobody would hand the note to nobody while the GM believes it was shown.
+     */
+    private static JsonArray shownTo(JsonObject body, Members members) throws Invalid, Refused {
+        if (body.getValue("shownTo") == null) return null;
+        JsonArray shownTo = Check.strings(body.getValue("shownTo"), "shownTo", MAX_RECIPIENTS, 64);
+        if (shownTo.isEmpty()) throw new Invalid("shownTo names at least one member, or is null for every player");
+        for (Object userId : shownTo) {
+            if (!members.contains((String) userId))
+                throw new Refused(ErrorCode.RECIPIENT_NOT_A_MEMBER, "shownTo must name members of this room");
+        }
+        return shownTo;
+    }
+
+    private static Decision updateNote(JsonObject state, JsonObject body, Members members)
+            throws Invalid, NotFound, Refused {
         JsonObject data = new JsonObject().put("noteId", noteId(state, body));
         if (body.containsKey("title")) data.put("title", Check.text(body, "title", 120, true));
         if (body.containsKey("body")) data.put("body", noteBody(body));
         if (body.containsKey("gmOnly")) data.put("gmOnly", Check.flag(body, "gmOnly", true));
         // A handout's picture: one of the room's images (an asset id), or null to take it away.
         if (body.containsKey("image")) data.put("image", Check.text(body, "image", 64, false));
+        // Chosen members, or null: every player again.
+        if (body.containsKey("shownTo")) data.put("shownTo", shownTo(body, members));
         return Decision.of(new Change(EventType.NOTE_UPDATED, data));
     }
 
@@ -890,6 +918,9 @@ public final class RoomCommands {
         String id = Check.id(body, "wallId");
         if (!Walls.walls(state).containsKey(id)) throw new NotFound("no such wall");
         return id;
+    /** A character sheet's id: only its shape is checked here, the sheets live in their own store. */
+    private static String sheetId(JsonObject body) throws Invalid {
+        return Check.id(body, "sheetId");
     }
 
     // ---- lookups ----

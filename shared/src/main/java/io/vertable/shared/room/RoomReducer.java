@@ -115,10 +115,15 @@ public final class RoomReducer {
                         .put("author", data.getString("author"));
                 // A handout's picture (an asset id); notes without one keep their old shape.
                 if (data.getString("image") != null) note.put("image", data.getString("image"));
+                // Chosen members (user ids) when the handout is not for every player.
+                if (data.getJsonArray("shownTo") != null) note.put("shownTo", data.getJsonArray("shownTo"));
                 state.getJsonObject("notes").put(data.getString("noteId"), note);
             }
-            case NOTE_UPDATED -> merge(
-                    state.getJsonObject("notes").getJsonObject(data.getString("noteId")), data, "noteId");
+            case NOTE_UPDATED -> {
+                JsonObject note = state.getJsonObject("notes").getJsonObject(data.getString("noteId"));
+                merge(note, data, "noteId");
+                if (note.getValue("shownTo") == null) note.remove("shownTo");
+            }
             case NOTE_REMOVED -> state.getJsonObject("notes").remove(data.getString("noteId"));
             case WALL_CREATED -> {
                 collection(state, "walls").put(data.getString("wallId"), withId(data, "wallId"));

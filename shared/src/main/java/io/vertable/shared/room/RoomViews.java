@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * What each role may see of a room, and view patches: the difference between two views, which is all a
  * client ever receives. A player's view holds only the scene players are shown, its tokens that are neither hidden nor
- * under fog, its drawings and fog outline, shared notes, and initiative entries of visible tokens. Because player
+ * under fog, its drawings and fog outline, notes shown to every player, and initiative entries of visible tokens. Because player
  * patches are diffs of player views, nothing outside the player view can reach a player's browser.
  */
 public final class RoomViews {
@@ -91,8 +91,9 @@ public final class RoomViews {
         view.put("lights", new JsonObject());
         JsonObject notes = new JsonObject();
         state.getJsonObject("notes").forEach(entry -> {
-            if (!((JsonObject) entry.getValue()).getBoolean("gmOnly"))
-                notes.put(entry.getKey(), ((JsonObject) entry.getValue()).copy());
+            JsonObject note = (JsonObject) entry.getValue();
+            if (!note.getBoolean("gmOnly") && note.getJsonArray("shownTo") == null)
+                notes.put(entry.getKey(), note.copy());
         });
         view.put("notes", notes);
         view.put(
@@ -124,7 +125,7 @@ public final class RoomViews {
 
     /**
      * A token as players get it: hit points only when everyone may see them (owners get theirs from
-     * {@link #ownerSecrets}), the name not at all when the GM hides it.
+     * {@link #ownerSecrets}), the name not at all when the GM hides it, the linked sheet only when someone plays it.
      */
     static JsonObject playerToken(JsonObject token) {
         JsonObject shown = token.copy();
@@ -133,6 +134,8 @@ public final class RoomViews {
             shown.remove("maxHp");
         }
         if ("never".equals(token.getString("nameVisibility"))) shown.put("name", "");
+        // A sheet behind a token nobody plays is the GM's (an NPC's): players do not even learn which one.
+        if (token.getJsonArray("owners", new JsonArray()).isEmpty()) shown.remove("sheetId");
         return shown;
     }
 
@@ -153,6 +156,24 @@ public final class RoomViews {
             }
         });
         return secrets;
+    }
+
+    /**
+     * The handouts shown to chosen members, per member: keyed by user id, each the notes (by id) shown to that member
+     * alone or with others, without the list of who else reads them. Members shown nothing are absent.
+     */
+    public static java.util.Map<String, JsonObject> shownNotes(JsonObject state) {
+        java.util.Map<String, JsonObject> shown = new java.util.TreeMap<>();
+        state.getJsonObject("notes").forEach(entry -> {
+            JsonObject note = (JsonObject) entry.getValue();
+            JsonArray shownTo = note.getJsonArray("shownTo");
+            if (note.getBoolean("gmOnly") || shownTo == null) return;
+            JsonObject copy = note.copy();
+            copy.remove("shownTo");
+            for (Object userId : shownTo)
+                shown.computeIfAbsent((String) userId, id -> new JsonObject()).put(entry.getKey(), copy);
+        });
+        return shown;
     }
 
     public static JsonObject forRole(JsonObject state, boolean gm) {

@@ -22,6 +22,7 @@ public enum ErrorCode {
     DISPLAY_NAME_INVALID(400, "A display name is 1 to 40 visible characters, without invisible or control characters."),
     ROOM_NAME_MISMATCH(400, "To delete a room, type its name exactly as it is."),
     OWNER_NOT_A_MEMBER(400, "A token's owners must be members of this room; nothing was changed."),
+    RECIPIENT_NOT_A_MEMBER(400, "A handout can be shown only to members of this room; nothing was changed."),
     ARCHIVE_INVALID(400, "The file is not a readable Vertable room archive; nothing was imported."),
     ARCHIVE_UNSAFE_PATH(
             400, "An archive entry's name leaves the archive (../ or an absolute path); nothing was imported."),

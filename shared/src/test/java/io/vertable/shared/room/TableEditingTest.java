@@ -266,4 +266,65 @@ class TableEditingTest {
         assertRefusedUnchanged("scene.remove", new JsonObject().put("sceneId", scene), ErrorCode.NOT_FOUND);
         assertRefused(run(PIP, "scene.remove", new JsonObject().put("sceneId", other)), ErrorCode.GM_ONLY);
     }
+
+    @Test
+    void aHandoutShownToChosenMembersIsInTheirOwnSetAndNeverInThePlayerView() {
+        String noteId = created(
+                GM,
+                "note.create",
+                new JsonObject()
+                        .put("title", "Letter")
+                        .put("body", "for Pip's eyes")
+                        .put("gmOnly", false)
+                        .put("shownTo", new JsonArray().add("pip")),
+                "noteId");
+        assertThat(RoomViews.player(state).getJsonObject("notes")).isEmpty();
+        assertThat(RoomViews.gm(state)
+                        .getJsonObject("notes")
+                        .getJsonObject(noteId)
+                        .getJsonArray("shownTo"))
+                .containsExactly("pip");
+        Map<String, JsonObject> shown = RoomViews.shownNotes(state);
+        assertThat(shown).containsOnlyKeys("pip");
+        assertThat(shown.get("pip").getJsonObject(noteId).getString("body")).isEqualTo("for Pip's eyes");
+        assertThat(shown.get("pip").getJsonObject(noteId).containsKey("shownTo"))
+                .as("a reader is not told who else reads it")
+                .isFalse();
+
+        // Shown to Quin as well, then to every player: the chosen sets go and the shared view has it.
+        run(
+                GM,
+                "note.update",
+                new JsonObject()
+                        .put("noteId", noteId)
+                        .put("shownTo", new JsonArray().add("pip").add("quin")));
+        assertThat(RoomViews.shownNotes(state)).containsOnlyKeys("pip", "quin");
+        run(GM, "note.update", new JsonObject().put("noteId", noteId).putNull("shownTo"));
+        assertThat(RoomViews.shownNotes(state)).isEmpty();
+        assertThat(RoomViews.player(state)
+                        .getJsonObject("notes")
+                        .getJsonObject(noteId)
+                        .containsKey("shownTo"))
+                .isFalse();
+        // A GM-only note is nobody's, whoever was chosen before.
+        run(GM, "note.update", new JsonObject().put("noteId", noteId).put("shownTo", new JsonArray().add("quin")));
+        run(GM, "note.update", new JsonObject().put("noteId", noteId).put("gmOnly", true));
+        assertThat(RoomViews.shownNotes(state)).isEmpty();
+        assertThat(RoomViews.player(state).getJsonObject("notes")).isEmpty();
+
+        assertRefusedUnchanged(
+                "note.update",
+                new JsonObject().put("noteId", noteId).put("shownTo", new JsonArray().add("stranger")),
+                ErrorCode.RECIPIENT_NOT_A_MEMBER);
+        assertRefusedUnchanged(
+                "note.update",
+                new JsonObject().put("noteId", noteId).put("shownTo", new JsonArray()),
+                ErrorCode.BAD_REQUEST);
+        assertRefusedUnchanged(
+                "note.update", new JsonObject().put("noteId", noteId).put("shownTo", "pip"), ErrorCode.BAD_REQUEST);
+        assertThat(RoomCommands.namesOwners(new JsonObject().put("shownTo", new JsonArray().add("pip"))))
+                .as("naming recipients makes the owner look the members up")
+                .isTrue();
+        assertThat(RoomValidation.problem(state)).isNull();
+    }
 }
