@@ -918,6 +918,8 @@ public final class RoomCommands {
         String id = Check.id(body, "wallId");
         if (!Walls.walls(state).containsKey(id)) throw new NotFound("no such wall");
         return id;
+    }
+
     /** A character sheet's id: only its shape is checked here, the sheets live in their own store. */
     private static String sheetId(JsonObject body) throws Invalid {
         return Check.id(body, "sheetId");
