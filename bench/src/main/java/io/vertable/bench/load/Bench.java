@@ -292,7 +292,8 @@ public final class Bench {
         log("A ready: http " + http + ", bridge " + bridge);
     }
 
-    JsonObject vertableConfig() {
+    /** A node config for load: limits far above what a benchmark sends, long tokens, embedded stores on free ports. */
+    static JsonObject vertableConfig() {
         return new JsonObject()
                 .put(
                         "bridge",

@@ -63,24 +63,7 @@ public final class RoomSoak {
         httpPort = Peer.freePort();
         bridgePort = Peer.freePort();
         Path config = out.resolve("soak-config.json");
-        Files.writeString(
-                config,
-                new JsonObject()
-                        .put(
-                                "bridge",
-                                new JsonObject()
-                                        .put("socketRatePerSecond", 10_000)
-                                        .put("socketBurst", 10_000)
-                                        .put("userRatePerSecond", 10_000)
-                                        .put("userBurst", 10_000))
-                        .put(
-                                "rateLimits",
-                                new JsonObject()
-                                        .put("loginPerMinute", 100_000)
-                                        .put("registerPerHour", 100_000)
-                                        .put("restWritesPerMinute", 100_000))
-                        .put("auth", new JsonObject().put("tokenTtlMinutes", 24 * 60))
-                        .encodePrettily());
+        Files.writeString(config, Bench.vertableConfig().encodePrettily());
         node = Peer.start(
                 "vertable",
                 List.of(
