@@ -81,6 +81,8 @@ public final class AddressRanges {
         String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (bare.isEmpty() || bare.length() > 45 || !LITERAL.matcher(bare).matches()) return Optional.empty();
         if (!bare.contains(":") && !dottedQuad(bare)) return Optional.empty();
+        // InetAddress reads text as a literal only when it starts with a hex digit or a colon; ".:" would be looked up.
+        if (Character.digit(bare.charAt(0), 16) < 0 && bare.charAt(0) != ':') return Optional.empty();
         try {
             // A literal is parsed without a lookup; Inet4Address for mapped IPv6 forms.
             return Optional.of(InetAddress.getByName(bare).getAddress());

@@ -192,7 +192,8 @@ public final class Revocations {
             for (int i = 0; i < keys.size(); i++) {
                 Response value = values.get(i);
                 if (value == null) continue; // expired between SCAN and MGET
-                known.put(keys.get(i).substring(PREFIX.length()), untilOf(value.toString(), fallback));
+                // A later end heard on the bus wins over an older stored one (its own store may have failed).
+                known.merge(keys.get(i).substring(PREFIX.length()), untilOf(value.toString(), fallback), Math::max);
             }
             return keys.size();
         });

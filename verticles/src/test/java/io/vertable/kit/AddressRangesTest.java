@@ -54,6 +54,9 @@ class AddressRangesTest {
                 "1.2.3.4.5",
                 "::g",
                 "10.0.0.1%eth0",
+                ".:",
+                "..:1",
+                ".::ffff:10.0.0.1",
                 "x".repeat(100))) {
             assertThat(ranges.contains(notAnAddress)).as(notAnAddress).isFalse();
         }

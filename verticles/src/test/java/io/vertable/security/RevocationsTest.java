@@ -55,6 +55,36 @@ class RevocationsTest {
     }
 
     @Test
+    void aLaterUserWideSignOutHeardOnTheBusIsNotRolledBackByAnOlderOneStoredInRedis() {
+        Revocations replica = new Revocations(vertx, api, "node-rescan", 200);
+        replica.load().await();
+        long now = System.currentTimeMillis() / 1000;
+        String user = "u-" + UUID.randomUUID();
+        // Signed out an hour ago (stored), and again now: this node heard the second, but storing it failed.
+        api.set(List.of(
+                        "vtt:revoked:" + Revocations.userKey(user),
+                        Long.toString(now - 3600 + Tokens.MAX_SESSION_SECONDS),
+                        "EX",
+                        "3600"))
+                .await();
+        replica.remember(Revocations.userKey(user), now + Tokens.MAX_SESSION_SECONDS);
+        Identity between = new Identity(user, "Ann", true, false, "s-between", now - 1800, now + 600);
+        assertThat(replica.isRevoked(between).await()).isTrue();
+
+        // A scan that read the stored entry: one that found a key written after it.
+        String marker = "s-" + UUID.randomUUID();
+        api.set(List.of("vtt:revoked:" + marker, Long.toString(now + 3600), "EX", "3600"))
+                .await();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> replica.isRevoked(marker).await());
+
+        assertThat(replica.isRevoked(between).await())
+                .as("a session begun between the two sign-outs stays ended")
+                .isTrue();
+        replica.close();
+    }
+
+    @Test
     void aNodeThatStartedWhileRedisWasDownLoadsTheRevocationsOnceRedisIsBack() throws Exception {
         int port = TestNodes.freePort();
         Redis late = Redis.createClient(vertx, "redis://127.0.0.1:" + port);
