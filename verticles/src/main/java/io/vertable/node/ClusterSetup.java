@@ -49,6 +49,10 @@ final class ClusterSetup {
         return hazelcastConfig(config, System.getenv());
     }
 
+    private static void setIfAbsent(Config hz, String property, int value) {
+        if (hz.getProperty(property) == null) hz.setProperty(property, Integer.toString(value));
+    }
+
     /** As {@link #hazelcastConfig(NodeConfig)}, filling a file's placeholders from the given environment. */
     static Config hazelcastConfig(NodeConfig config, Map<String, String> env) {
         JsonObject cluster = config.section("cluster");
@@ -60,8 +64,9 @@ final class ClusterSetup {
         hz.setProperty("hazelcast.phone.home.enabled", "false");
         hz.setProperty("hazelcast.logging.type", "slf4j");
         hz.setProperty("hazelcast.graceful.shutdown.max.wait", Integer.toString(Math.max(1, graceSeconds)));
-        hz.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_FIRST_RUN_DELAY_SECONDS));
-        hz.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_NEXT_RUN_DELAY_SECONDS));
+        // An operator's file may choose its own merge delays; only Hazelcast's slow defaults are replaced.
+        setIfAbsent(hz, "hazelcast.merge.first.run.delay.seconds", MERGE_FIRST_RUN_DELAY_SECONDS);
+        setIfAbsent(hz, "hazelcast.merge.next.run.delay.seconds", MERGE_NEXT_RUN_DELAY_SECONDS);
         if (!file.isEmpty()) return hz;
 
         hz.setClusterName(cluster.getString("name"));

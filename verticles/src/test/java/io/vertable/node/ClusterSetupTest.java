@@ -95,9 +95,26 @@ class ClusterSetupTest {
         // The launcher's own properties apply to a file too.
         assertThat(hz.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
         assertThat(hz.getProperty("hazelcast.graceful.shutdown.max.wait")).isEqualTo("10");
-        // A split heals within seconds, not Hazelcast's default five minutes.
-        assertThat(hz.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("10");
+        // A split heals within seconds, not Hazelcast's default five minutes; the file's own first delay is kept.
+        assertThat(hz.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("30");
         assertThat(hz.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("10");
+    }
+
+    @Test
+    void mergeDelaysAnOperatorsFileChoosesAreKept() throws IOException {
+        Path file = dir.resolve("hazelcast.yaml");
+        Files.writeString(
+                file,
+                """
+                hazelcast:
+                  properties:
+                    hazelcast.merge.first.run.delay.seconds: 45
+                """);
+        Config hz = ClusterSetup.hazelcastConfig(config(Map.of("VTT_HAZELCAST_CONFIG", file.toString())), Map.of());
+        assertThat(hz.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("45");
+        assertThat(hz.getProperty("hazelcast.merge.next.run.delay.seconds"))
+                .as("what the file leaves out")
+                .isEqualTo("10");
     }
 
     @Test
