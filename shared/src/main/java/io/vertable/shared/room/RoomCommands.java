@@ -852,9 +852,12 @@ public final class RoomCommands {
 
     private static Decision createLight(JsonObject state, JsonObject body, Supplier<String> ids)
             throws Invalid, NotFound, Refused {
+        String sceneId = sceneId(state, body);
+        if (Walls.lightsOfScene(state, sceneId) >= Walls.MAX_LIGHTS_PER_SCENE)
+            throw new Refused(ErrorCode.LIGHT_LIMIT, "this scene has as many lights as it may");
         JsonObject data = new JsonObject()
                 .put("lightId", ids.get())
-                .put("sceneId", sceneId(state, body))
+                .put("sceneId", sceneId)
                 .put("x", Check.coordinate(body, "x"))
                 .put("y", Check.coordinate(body, "y"))
                 .mergeIn(radii(body, 2, 4))
@@ -905,6 +908,38 @@ public final class RoomCommands {
     private static JsonObject tokenLight(Object value) throws Invalid, Refused {
         if (!(value instanceof JsonObject light)) throw new Invalid("light must be an object");
         return radii(light, 2, 4).put("color", Check.color(light, "color", "#ffd27f"));
+    }
+
+    /**
+     * What is wrong with a light, a token's sight or a token's light that did not come from a command (an imported
+     * room), or null: the same rules, with every field present.
+     */
+    static String visionProblem(JsonObject light, boolean placed) {
+        try {
+            for (String field :
+                    placed ? List.of("x", "y", "bright", "dim", "color") : List.of("bright", "dim", "color"))
+                if (light.getValue(field) == null) return field + " is missing";
+            if (placed) {
+                Check.coordinate(light, "x");
+                Check.coordinate(light, "y");
+            }
+            radii(light, 0, 0);
+            Check.color(light, "color", null);
+            return null;
+        } catch (Invalid | Refused e) {
+            return e.getMessage();
+        }
+    }
+
+    static String sightProblem(Object value) {
+        try {
+            if (value instanceof JsonObject sight && sight.getValue("darkvision") == null)
+                return "darkvision is missing";
+            sight(value);
+            return null;
+        } catch (Invalid | Refused e) {
+            return e.getMessage();
+        }
     }
 
     /** Forgets what players explored of the scene: one player's memory, or everyone's without userId. */

@@ -50,6 +50,8 @@ public final class RoomValidation {
             }
             String walls = walls(state, scenes);
             if (walls != null) return walls;
+            String lights = lights(state, scenes);
+            if (lights != null) return lights;
             RoomViews.gm(state);
             RoomViews.player(state);
             return null;
@@ -68,6 +70,8 @@ public final class RoomValidation {
             if (sceneId == null || !scenes.containsKey(sceneId) || !Walls.KINDS.contains(wall.getString("kind")))
                 return "wall " + id + " is malformed";
             JsonArray points = wall.getJsonArray("points");
+            if (wall.getString("kind").equals("door") && !Walls.DOOR_STATES.contains(wall.getString("door")))
+                return "wall " + id + " is a door neither open, closed nor locked";
             if (points.size() < 2 || points.size() > Walls.MAX_SEGMENTS_PER_WALL + 1)
                 return "wall " + id + " has too few or too many points";
             for (int i = 0; i + 1 < points.size(); i++) {
@@ -77,6 +81,22 @@ public final class RoomValidation {
             }
             if (perScene.merge(sceneId, points.size() - 1, Integer::sum) > Walls.MAX_SEGMENTS_PER_SCENE)
                 return "scene " + sceneId + " has too many wall segments";
+        }
+        return null;
+    }
+
+    /** Lights as commands would have made them: on a scene, placed, with radii and a colour, within the limit. */
+    private static String lights(JsonObject state, JsonObject scenes) {
+        java.util.Map<String, Integer> perScene = new java.util.HashMap<>();
+        JsonObject lights = Walls.lights(state);
+        for (String id : lights.fieldNames()) {
+            JsonObject light = lights.getJsonObject(id);
+            String sceneId = light.getString("sceneId");
+            if (sceneId == null || !scenes.containsKey(sceneId)) return "light " + id + " is on no scene";
+            String problem = RoomCommands.visionProblem(light, true);
+            if (problem != null) return "light " + id + ": " + problem;
+            if (perScene.merge(sceneId, 1, Integer::sum) > Walls.MAX_LIGHTS_PER_SCENE)
+                return "scene " + sceneId + " has too many lights";
         }
         return null;
     }
@@ -100,6 +120,15 @@ public final class RoomValidation {
         if (!(token.getValue("layer") instanceof String layer) || !LAYERS.contains(layer))
             return "layer must be map, tokens or gm";
         if (!(token.getValue("name") instanceof String)) return "name is missing";
+        if (token.getValue("sight") != null) {
+            String problem = RoomCommands.sightProblem(token.getValue("sight"));
+            if (problem != null) return "sight: " + problem;
+        }
+        if (token.getValue("light") != null) {
+            if (!(token.getValue("light") instanceof JsonObject light)) return "light must be an object";
+            String problem = RoomCommands.visionProblem(light, false);
+            if (problem != null) return "light: " + problem;
+        }
         if (token.getValue("hpVisibility") != null
                 && !RoomCommands.HP_VISIBILITY.contains(token.getValue("hpVisibility")))
             return "hpVisibility must be gm, owners or all";

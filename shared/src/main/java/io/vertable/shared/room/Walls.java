@@ -25,6 +25,8 @@ public final class Walls {
     public static final int MAX_SEGMENTS_PER_WALL = 1_000;
     /** Segments all walls of one scene may have: the view of every player is derived from them on each event. */
     public static final int MAX_SEGMENTS_PER_SCENE = 10_000;
+    /** Lights one scene may have: in a dark scene each is a visibility polygon recomputed as walls and doors change. */
+    public static final int MAX_LIGHTS_PER_SCENE = 200;
     /** Radii of lights, sight and darkvision, in grid cells. */
     public static final double MAX_RADIUS = 1_000;
     /** How far from a door (grid cells, token centre to the door's nearest point) a player's token may work it. */
@@ -54,6 +56,14 @@ public final class Walls {
 
     public static JsonObject lights(JsonObject state) {
         return state.getJsonObject("lights", new JsonObject());
+    }
+
+    static int lightsOfScene(JsonObject state, String sceneId) {
+        JsonObject lights = lights(state);
+        int count = 0;
+        for (String id : lights.fieldNames())
+            if (sceneId.equals(lights.getJsonObject(id).getString("sceneId"))) count++;
+        return count;
     }
 
     /** The scene's wall segments as geometry. */

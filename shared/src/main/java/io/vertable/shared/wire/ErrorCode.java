@@ -59,6 +59,7 @@ public enum ErrorCode {
     MOVE_BLOCKED(409, "A wall stands in the way of that move; go around it, or open the door first."),
     DOOR_LOCKED(409, "That door is locked; only the GM can unlock it."),
     WALL_LIMIT(409, "A wall has at most 1,000 segments and a scene at most 10,000; split or simplify it."),
+    LIGHT_LIMIT(409, "A scene has at most 200 lights; remove some before placing more."),
     ROLE_CHANGED(409, "Your role in this room changed; the table reconnects with the new one."),
     USERNAME_TAKEN(409, "That username is taken."),
     DISPLAY_NAME_TAKEN(

@@ -259,6 +259,47 @@ class VisionCommandsTest {
     }
 
     @Test
+    void aSceneHoldsAtMostItsLimitOfLights() {
+        JsonObject light = new JsonObject().put("sceneId", sceneId).put("x", 10).put("y", 10);
+        for (int i = 0; i < Walls.MAX_LIGHTS_PER_SCENE; i++) accept(gm, "light.create", light.copy());
+        refused(gm, "light.create", light.copy(), ErrorCode.LIGHT_LIMIT);
+    }
+
+    @Test
+    void anImportedLightOrDoorNoCommandWouldMakeIsRefused() {
+        accept(
+                gm,
+                "light.create",
+                new JsonObject().put("sceneId", sceneId).put("x", 10).put("y", 10));
+        accept(gm, "wall.create", wall(line(0, 0, 50, 50)).put("kind", "door"));
+        accept(gm, "token.update", new JsonObject().put("tokenId", heroId).put("light", new JsonObject()));
+        assertThat(RoomValidation.problem(state)).isNull();
+
+        JsonObject unplaced = state.copy();
+        unplaced.getJsonObject("lights").forEach(e -> ((JsonObject) e.getValue()).remove("x"));
+        assertThat(RoomValidation.problem(unplaced)).contains("x is missing");
+
+        JsonObject negative = state.copy();
+        negative.getJsonObject("lights").forEach(e -> ((JsonObject) e.getValue()).put("dim", -3));
+        assertThat(RoomValidation.problem(negative)).startsWith("light ");
+
+        JsonObject ajar = state.copy();
+        ajar.getJsonObject("walls").forEach(e -> ((JsonObject) e.getValue()).put("door", "ajar"));
+        assertThat(RoomValidation.problem(ajar)).contains("neither open, closed nor locked");
+
+        JsonObject dimless = state.copy();
+        dimless.getJsonObject("tokens")
+                .getJsonObject(heroId)
+                .getJsonObject("light")
+                .remove("dim");
+        assertThat(RoomValidation.problem(dimless)).contains("light: dim is missing");
+
+        JsonObject blind = state.copy();
+        blind.getJsonObject("tokens").getJsonObject(heroId).put("sight", new JsonObject().put("range", -1));
+        assertThat(RoomValidation.problem(blind)).startsWith("token " + heroId + ": sight");
+    }
+
+    @Test
     void theSightPolygonStopsAtWallsAndSlipsPastTheirEnds() {
         WallIndex walls = new WallIndex(List.of(new Segment(100, -50, 100, 50, Segment.Sight.FULL, true)));
         SightPolygon sight = SightPolygon.cast(walls, 0, 0, 500);
