@@ -11,6 +11,7 @@ import io.vertable.kit.PgUrl;
 import io.vertable.kit.RunningPlan;
 import io.vertable.kit.StartupException;
 import io.vertable.kit.bus.BalancedConsumers;
+import io.vertable.kit.bus.Departures;
 import io.vertable.node.storage.BackupSchedule;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.EmbeddedSupervisor;
@@ -91,6 +92,7 @@ public final class Node implements AutoCloseable {
                     new BalancedConsumers(vertx),
                     new NodeMeters(metrics),
                     new RunningPlan(config.plan()));
+            Departures.listen(vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
             node.admin = NodeAdmin.start(node, vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
