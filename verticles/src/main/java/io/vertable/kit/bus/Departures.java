@@ -93,6 +93,33 @@ public final class Departures {
         });
     }
 
+    /**
+     * A member of the cluster is gone without a word (its JVM was killed): whatever waits on any service may have gone
+     * to it, so every watch fires, now and twice more while the cluster drops the member's registrations (until then
+     * a resend can still be routed to it).
+     */
+    public void memberLost(String member) {
+        if (vertx == null) return;
+        own.runOnContext(v -> {
+            LOG.info("cluster member lost member={} resent={}", member, wakeAll());
+            for (long delay : AFTER_MEMBER_LOST_MS) vertx.setTimer(delay, id -> wakeAll());
+        });
+    }
+
+    /** When the watches fire again after a member was lost. */
+    static final long[] AFTER_MEMBER_LOST_MS = {500, 1_500};
+
+    private int wakeAll() {
+        int woken = 0;
+        for (Set<Watch> watches : List.copyOf(watching.values())) {
+            for (Watch watch : List.copyOf(watches)) {
+                watch.fire();
+                woken++;
+            }
+        }
+        return woken;
+    }
+
     private void noticed(Message<JsonObject> notice) {
         JsonArray addresses = notice.body().getJsonArray("addresses", new JsonArray());
         int woken = 0;
