@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -42,19 +44,29 @@ class JdkWebSocketTest {
 
     @Test
     void theJdkWebSocketClientOpensTheBridgeAndJoinsARoom() throws Exception {
-        CompletableFuture<String> firstText = new CompletableFuture<>();
+        CompletableFuture<String> firstFrame = new CompletableFuture<>();
         HttpClient http = HttpClient.newHttpClient();
         WebSocket socket = http.newWebSocketBuilder()
                 .buildAsync(
                         URI.create(
                                 "ws://127.0.0.1:" + node.bridgePort() + "/eventbus/websocket?token=" + table.gmToken()),
                         new WebSocket.Listener() {
-                            final StringBuilder text = new StringBuilder();
+                            final java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+
+                            // The bridge's raw endpoint sends each JSON message as one binary frame.
+                            @Override
+                            public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                                byte[] bytes = new byte[data.remaining()];
+                                data.get(bytes);
+                                frame.writeBytes(bytes);
+                                if (last) firstFrame.complete(frame.toString(StandardCharsets.UTF_8));
+                                ws.request(1);
+                                return null;
+                            }
 
                             @Override
                             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                                text.append(data);
-                                if (last) firstText.complete(text.toString());
+                                firstFrame.complete(data.toString());
                                 ws.request(1);
                                 return null;
                             }
@@ -68,7 +80,7 @@ class JdkWebSocketTest {
                 .put("body", new JsonObject().put("op", "join").put("room", table.roomId()));
         socket.sendText(join.encode(), true).get(20, TimeUnit.SECONDS);
 
-        JsonObject reply = new JsonObject(firstText.get(20, TimeUnit.SECONDS));
+        JsonObject reply = new JsonObject(firstFrame.get(20, TimeUnit.SECONDS));
         assertThat(reply.getString("address")).isEqualTo("jdk-1");
         assertThat(reply.getJsonObject("body").getBoolean("ok"))
                 .as(reply.encode())
