@@ -158,12 +158,24 @@ public final class BridgeVerticle extends ServiceVerticle {
         router.routeWithRegex(PATH + "/iframe[^/]*\\.html")
                 .handler(ctx -> ctx.response().setStatusCode(404).end());
         router.route(PATH + "/*").handler(this::checkOrigin);
-        router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(maxMessage * 2L));
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxMessage * 2L);
+        router.route(PATH + "/*").handler(ctx -> readBodyUnlessUpgrade(ctx, bodies));
         router.route(PATH + "/*").handler(SimpleAuthenticationHandler.create().authenticate(this::authenticate));
         router.routeWithRegex(PATH + "/[^/]+/([^/]+)/.+").handler(this::bindSession);
         router.route(PATH + "/*").subRouter(sockJs.bridge(options, gate));
         router.route().failureHandler(this::refused);
         return router;
+    }
+
+    /**
+     * A WebSocket handshake carries no body, but some clients say so with {@code Content-Length: 0} (the JDK's
+     * {@code HttpClient} on Java 17): the body handler would then read that empty body, and the upgrade that follows
+     * fails with "Request has already been read" (a 500). So handshakes skip it; only SockJS's HTTP transports have
+     * bodies.
+     */
+    private static void readBodyUnlessUpgrade(RoutingContext ctx, BodyHandler bodies) {
+        if ("websocket".equalsIgnoreCase(ctx.request().getHeader("upgrade"))) ctx.next();
+        else bodies.handle(ctx);
     }
 
     /** Bridge answers are data, never pages: nothing may run, frame or sniff them. */

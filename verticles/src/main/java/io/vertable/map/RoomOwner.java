@@ -1,6 +1,7 @@
 package io.vertable.map;
 
 import io.vertable.kit.NodeMeters;
+import io.vertable.kit.bus.Departures;
 import io.vertable.kit.stores.EventsClient;
 import io.vertable.kit.stores.RoomsClient;
 import io.vertable.security.Ids;
@@ -691,11 +692,20 @@ final class RoomOwner {
         });
     }
 
+    /**
+     * Stops answering the room's addresses, then says so: a sender whose request reached this node too late gets no
+     * reply from the bus, and sends again at once on the notice instead of waiting out its timeout.
+     */
     private Future<Void> unregisterConsumers() {
         return Future.all(
                         consumer == null ? Future.succeededFuture() : consumer.unregister(),
                         postConsumer == null ? Future.succeededFuture() : postConsumer.unregister())
-                .mapEmpty();
+                .<Void>mapEmpty()
+                .eventually(() -> {
+                    Departures.of(vertx.eventBus())
+                            .announce(nodeId, List.of(Addresses.roomOwner(roomId), Addresses.roomPost(roomId)));
+                    return Future.succeededFuture();
+                });
     }
 
     private static void refuse(Message<JsonObject> message, ErrorCode code, String text) {

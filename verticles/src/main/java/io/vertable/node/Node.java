@@ -1,5 +1,7 @@
 package io.vertable.node;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertable.kit.ConfigException;
@@ -11,6 +13,7 @@ import io.vertable.kit.PgUrl;
 import io.vertable.kit.RunningPlan;
 import io.vertable.kit.StartupException;
 import io.vertable.kit.bus.BalancedConsumers;
+import io.vertable.kit.bus.Departures;
 import io.vertable.node.storage.BackupSchedule;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.EmbeddedSupervisor;
@@ -91,6 +94,8 @@ public final class Node implements AutoCloseable {
                     new BalancedConsumers(vertx),
                     new NodeMeters(metrics),
                     new RunningPlan(config.plan()));
+            Departures.listen(vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+            if (clusterManager instanceof HazelcastClusterManager hazelcast) reportLostMembers(hazelcast, vertx);
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
             node.admin = NodeAdmin.start(node, vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
@@ -150,6 +155,23 @@ public final class Node implements AutoCloseable {
         return new BackupSchedule(
                         new PgUrl(config.section("postgres").getString("url")), settings, config.nodeId(), metrics)
                 .start();
+    }
+
+    /**
+     * A member that leaves without a word (its JVM killed) is noticed by Hazelcast within a second (its connections
+     * drop); requests waiting on it are then sent again at once instead of after their 4–5 s timeouts.
+     */
+    private static void reportLostMembers(HazelcastClusterManager hazelcast, Vertx vertx) {
+        Departures departures = Departures.of(vertx.eventBus());
+        hazelcast.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {}
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                departures.memberLost(event.getMember().getAddress().toString());
+            }
+        });
     }
 
     private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics) {

@@ -3,6 +3,7 @@ package io.vertable.persistence;
 import io.vertable.kit.NodeContext;
 import io.vertable.kit.PgUrl;
 import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Departures;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;
@@ -23,6 +24,15 @@ import org.slf4j.LoggerFactory;
 public final class PersistenceVerticle extends ServiceVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
+
+    /** The addresses the stores answer on. */
+    private static final java.util.List<String> STORES = java.util.List.of(
+            Addresses.PERSIST_ACCOUNTS,
+            Addresses.PERSIST_ROOMS,
+            Addresses.PERSIST_EVENTS,
+            Addresses.PERSIST_CHAT,
+            Addresses.PERSIST_CHARACTERS,
+            Addresses.PERSIST_ASSETS);
 
     private Pool pool;
     /** Requests taken and not yet answered; touched only on this verticle's event loop. */
@@ -101,7 +111,19 @@ public final class PersistenceVerticle extends ServiceVerticle {
      */
     @Override
     public Future<?> stop() {
-        return super.stop().eventually(this::finishInFlight).eventually(() -> pool.close());
+        return super.stop()
+                .eventually(this::finishInFlight)
+                .eventually(this::announceDeparture)
+                .eventually(() -> pool.close());
+    }
+
+    /**
+     * Once nothing here answers any more: a request that reached this instance as it withdrew was dropped by the
+     * bus unanswered, so its sender is told to send it again rather than wait out its timeout.
+     */
+    private Future<Void> announceDeparture() {
+        Departures.of(vertx.eventBus()).announce(node.nodeId(), STORES);
+        return Future.succeededFuture();
     }
 
     private Future<Void> finishInFlight() {

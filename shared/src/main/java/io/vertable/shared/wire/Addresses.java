@@ -20,6 +20,13 @@ public final class Addresses {
     /** Prefix of internal service addresses; the bridge never lets a browser near them. */
     public static final String INTERNAL_PREFIX = "vtt.svc.";
 
+    /**
+     * Published by a service that stops answering some addresses (a room owner that handed its room over, a
+     * persistence instance that stopped): {@code {"node": id, "addresses": [...]}}. Senders still waiting on one of
+     * them send again at once instead of waiting out their timeout.
+     */
+    public static final String DEPARTURES = "vtt.svc.departures";
+
     /** Persistence answers with a trivial database round trip; readiness uses it. */
     public static final String PERSIST_PING = "vtt.svc.persist.ping";
 

@@ -1,5 +1,6 @@
 package io.vertable.kit.rooms;
 
+import io.vertable.kit.bus.Departures;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
@@ -10,6 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -30,10 +32,12 @@ public final class RoomOwnerClient {
 
     private final Vertx vertx;
     private final String nodeId;
+    private final Departures departures;
 
     public RoomOwnerClient(Vertx vertx, String nodeId) {
         this.vertx = vertx;
         this.nodeId = nodeId;
+        this.departures = Departures.of(vertx.eventBus());
     }
 
     /** A command for the room's commands address. */
@@ -74,12 +78,14 @@ public final class RoomOwnerClient {
         // Each attempt ends by the deadline, so the caller always hears back before its own caller gives up.
         var options = new DeliveryOptions().setHeaders(headers).setSendTimeout(Math.min(FORWARD_TIMEOUT_MS, left));
         long sent = System.currentTimeMillis();
-        vertx.eventBus()
-                .<JsonObject>request(address, body, options)
+        attempt(address, body, options)
                 .onSuccess(reply -> answer.complete(reply.body()))
                 .onFailure(e -> {
                     logSlow("room forward failed", roomId, attempt, sent, e);
-                    if (!resendable(e)) {
+                    if (e instanceof OwnerLeft) {
+                        // The owner said it is gone (its room was handed over): the successor is there already.
+                        vertx.setTimer(1, id -> forward(answer, address, roomId, body, headers, deadline, attempt + 1));
+                    } else if (!resendable(e)) {
                         answer.fail(passedOn(roomId, e));
                     } else if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
                         forward(answer, address, roomId, body, headers, deadline, attempt + 1);
@@ -96,6 +102,28 @@ public final class RoomOwnerClient {
                         });
                     }
                 });
+    }
+
+    /**
+     * One send to the owner address, given up at once when that owner announces it has left: a request that reached
+     * it too late is never answered, and waiting for the timeout was most of a room's pause in a handover.
+     */
+    private Future<Message<JsonObject>> attempt(String address, JsonObject body, DeliveryOptions options) {
+        Promise<Message<JsonObject>> attempt = Promise.promise();
+        Runnable unwatch = departures.watch(address, () -> attempt.tryFail(new OwnerLeft()));
+        vertx.eventBus().<JsonObject>request(address, body, options).onComplete(done -> {
+            unwatch.run();
+            if (done.succeeded()) attempt.tryComplete(done.result());
+            else attempt.tryFail(done.cause());
+        });
+        return attempt.future();
+    }
+
+    /** The owner address was announced gone while an attempt waited on it. */
+    private static final class OwnerLeft extends RuntimeException {
+        OwnerLeft() {
+            super("the room's owner left; sending to its successor", null, false, false);
+        }
     }
 
     /**

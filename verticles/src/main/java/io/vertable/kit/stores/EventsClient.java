@@ -35,6 +35,17 @@ public final class EventsClient extends StoreClient {
         public String wire() {
             return wire;
         }
+
+        @Override
+        public boolean resendable() {
+            return this == LOAD
+                    || this == APPEND
+                    || this == SNAPSHOT
+                    || this == RANGE
+                    || this == REPLAY_BASE
+                    || this == ARCHIVE_HEAD
+                    || this == EXPORT;
+        }
     }
 
     public EventsClient(EventBus bus) {

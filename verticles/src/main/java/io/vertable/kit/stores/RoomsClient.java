@@ -36,6 +36,11 @@ public final class RoomsClient extends StoreClient {
         public String wire() {
             return wire;
         }
+
+        @Override
+        public boolean resendable() {
+            return this == GET || this == MEMBERSHIP || this == MEMBERS || this == LIST_FOR_USER;
+        }
     }
 
     public RoomsClient(EventBus bus) {

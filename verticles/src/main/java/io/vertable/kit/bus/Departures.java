@@ -1,0 +1,148 @@
+package io.vertable.kit.bus;
+
+import io.vertable.shared.wire.Addresses;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a sender learns that the service it is waiting on stopped answering, instead of waiting out its timeout.
+ *
+ * <p>A clustered request that reaches a node after the consumer there is gone is dropped without a reply: Vert.x
+ * answers "no handlers" only to local senders. In a handover or a rolling restart that happens to requests already on
+ * the wire and to requests sent by nodes whose view of the cluster's registrations is a few milliseconds old; each
+ * such sender waited its full timeout (4–5 s). So a service that stops answering an address says so on
+ * {@link Addresses#DEPARTURES} (once it is gone, and once more a moment later for senders whose view was late), and
+ * every sender still waiting on that address sends again at once; command ids and fenced appends make that safe.
+ */
+public final class Departures {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Departures.class);
+    /** The second notice: for requests sent by nodes that still saw the old registration after the first one. */
+    static final long LATE_NOTICE_MS = 500;
+
+    private static final Map<EventBus, Departures> NODES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final Vertx vertx;
+    private final EventBus bus;
+    /** The listener's own event loop: the late notice's timer must outlive a verticle that announced and stopped. */
+    private final Context own;
+
+    private final Map<String, Set<Watch>> watching = new ConcurrentHashMap<>();
+
+    private Departures(Vertx vertx, EventBus bus, Context own) {
+        this.vertx = vertx;
+        this.bus = bus;
+        this.own = own;
+    }
+
+    /**
+     * Starts listening for this node; call once, from the launcher (a plain thread), so the listener has an event
+     * loop of its own and outlives the verticles that come and go.
+     */
+    public static Future<Void> listen(Vertx vertx) {
+        Context own = vertx.getOrCreateContext();
+        Departures departures = new Departures(vertx, vertx.eventBus(), own);
+        NODES.put(vertx.eventBus(), departures);
+        return Future.future(started -> own.runOnContext(v -> vertx.eventBus()
+                .<JsonObject>consumer(Addresses.DEPARTURES, departures::noticed)
+                .completion()
+                .onComplete(started)));
+    }
+
+    /** This node's registry; a bus whose node does not listen (a bare test) gets one that never fires. */
+    public static Departures of(EventBus bus) {
+        Departures known = NODES.get(bus);
+        return known != null ? known : new Departures(null, bus, null);
+    }
+
+    /**
+     * Tells the cluster that {@code addresses} are no longer answered by this node: now, and again after
+     * {@link #LATE_NOTICE_MS}.
+     */
+    public void announce(String nodeId, List<String> addresses) {
+        JsonObject notice = new JsonObject().put("node", nodeId).put("addresses", new JsonArray(addresses));
+        bus.publish(Addresses.DEPARTURES, notice);
+        if (vertx != null)
+            own.runOnContext(v -> vertx.setTimer(LATE_NOTICE_MS, id -> bus.publish(Addresses.DEPARTURES, notice)));
+    }
+
+    /**
+     * Runs {@code onLeft} on the caller's context each time {@code address} is announced gone, until the returned
+     * handle is run.
+     */
+    public Runnable watch(String address, Runnable onLeft) {
+        if (vertx == null) return () -> {};
+        Watch watch = new Watch(Vertx.currentContext(), onLeft);
+        watching.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(watch);
+        return () -> watching.computeIfPresent(address, (a, set) -> {
+            set.remove(watch);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /**
+     * A member of the cluster is gone without a word (its JVM was killed): whatever waits on any service may have gone
+     * to it, so every watch fires, now and twice more while the cluster drops the member's registrations (until then
+     * a resend can still be routed to it).
+     */
+    public void memberLost(String member) {
+        if (vertx == null) return;
+        own.runOnContext(v -> {
+            LOG.info("cluster member lost member={} resent={}", member, wakeAll());
+            for (long delay : AFTER_MEMBER_LOST_MS) vertx.setTimer(delay, id -> wakeAll());
+        });
+    }
+
+    /** When the watches fire again after a member was lost. */
+    static final long[] AFTER_MEMBER_LOST_MS = {500, 1_500};
+
+    private int wakeAll() {
+        int woken = 0;
+        for (Set<Watch> watches : List.copyOf(watching.values())) {
+            for (Watch watch : List.copyOf(watches)) {
+                watch.fire();
+                woken++;
+            }
+        }
+        return woken;
+    }
+
+    private void noticed(Message<JsonObject> notice) {
+        JsonArray addresses = notice.body().getJsonArray("addresses", new JsonArray());
+        int woken = 0;
+        for (Object address : addresses) {
+            Set<Watch> watches = watching.get(String.valueOf(address));
+            if (watches == null) continue;
+            for (Watch watch : List.copyOf(watches)) {
+                watch.fire();
+                woken++;
+            }
+        }
+        if (woken > 0)
+            LOG.info(
+                    "service departure noticed from={} addresses={} resent={}",
+                    notice.body().getString("node"),
+                    addresses.size(),
+                    woken);
+    }
+
+    private record Watch(Context context, Runnable onLeft) {
+        void fire() {
+            if (context == null) onLeft.run();
+            else context.runOnContext(v -> onLeft.run());
+        }
+    }
+}
