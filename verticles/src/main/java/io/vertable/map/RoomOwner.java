@@ -14,6 +14,7 @@ import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.room.SceneTiles;
 import io.vertable.shared.room.Vision;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.ErrorCode;
@@ -57,6 +58,7 @@ final class RoomOwner {
     private final MessagePosts posts;
     private MessageConsumer<JsonObject> consumer;
     private MessageConsumer<JsonObject> postConsumer;
+    private MessageConsumer<JsonObject> queryConsumer;
 
     private JsonObject committed;
     private JsonObject pending;
@@ -168,7 +170,9 @@ final class RoomOwner {
     Future<RoomOwner> serve() {
         consumer = vertx.eventBus().consumer(Addresses.roomOwner(roomId), this::handle);
         postConsumer = vertx.eventBus().consumer(Addresses.roomPost(roomId), this::post);
-        return Future.all(consumer.completion(), postConsumer.completion()).map(this);
+        queryConsumer = vertx.eventBus().consumer(Addresses.roomQuery(roomId), this::query);
+        return Future.all(consumer.completion(), postConsumer.completion(), queryConsumer.completion())
+                .map(this);
     }
 
     long seq() {
@@ -264,6 +268,33 @@ final class RoomOwner {
         }
         String name = RoomMember.of(message).displayName();
         decide(message, message.body(), actor, state -> posts.decide(state, message.body(), actor, name), audience);
+    }
+
+    /**
+     * The HTTP verticle's question on the internal query address: which asset a member may cut map tile {@code {op:
+     * "tile", sceneId, col, row}} from, answered {@code {asset, width, height}} or refused ({@link SceneTiles}), from the committed
+     * state.
+     */
+    private void query(Message<JsonObject> message) {
+        lastUsedMs = System.currentTimeMillis();
+        Actor actor = actor(message);
+        JsonObject body = message.body();
+        if (actor == null
+                || !"tile".equals(body.getString("op"))
+                || !(body.getValue("col") instanceof Integer col)
+                || !(body.getValue("row") instanceof Integer row)) {
+            refuse(
+                    message,
+                    ErrorCode.BAD_REQUEST,
+                    "a query is {op: tile, sceneId, col, row} with the member's headers");
+            return;
+        }
+        try {
+            message.reply(SceneTiles.tile(
+                    committed, body.getString("sceneId"), actor.userId(), actor.role() == RoomRole.GM, col, row));
+        } catch (FailureException e) {
+            refuse(message, e.failure().code(), e.failure().message());
+        }
     }
 
     static Actor actor(Message<JsonObject> message) {
@@ -694,7 +725,8 @@ final class RoomOwner {
     private Future<Void> unregisterConsumers() {
         return Future.all(
                         consumer == null ? Future.succeededFuture() : consumer.unregister(),
-                        postConsumer == null ? Future.succeededFuture() : postConsumer.unregister())
+                        postConsumer == null ? Future.succeededFuture() : postConsumer.unregister(),
+                        queryConsumer == null ? Future.succeededFuture() : queryConsumer.unregister())
                 .mapEmpty();
     }
 
