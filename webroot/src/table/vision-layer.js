@@ -5,6 +5,7 @@
 // ends the wall, Escape drops it) and place or remove lights with the Light tool.
 import { Container, Graphics } from 'pixi.js';
 import { mapCommand } from './addresses.js';
+import { createSceneTiles } from './scene-tiles.js';
 
 const SNAP_PX = 12; // screen pixels within which a wall point snaps to a wall end or grid corner
 const HIT_PX = 14; // screen pixels: how near a click must be to a door's middle or a light
@@ -23,6 +24,9 @@ export function createVisionLayer(map) {
   const draft = new Graphics(); // the wall being drawn
   layers.fog.addChild(shade, marks, draft);
   let wall = null; // {points:[[x,y]...], to:[x,y]}: the GM's wall in progress
+  // A player's map image of a vision scene: the explored tiles, just above the plain background.
+  const tiles = createSceneTiles({ world: layers.background.parent, under: layers.background, room, requestRender: () => map.requestRender() });
+  Object.assign(window.__vertable ?? {}, { mapTiles: () => tiles.count() });
 
   const scene = () => map.scene();
   const view = () => room.view() ?? {};
@@ -31,6 +35,7 @@ export function createVisionLayer(map) {
   /** Redraws everything from the view (vision changes arrive as whole values; walls are few hundred lines). */
   function draw() {
     const current = scene();
+    tiles.show(room.isGm() ? null : current, view().explored);
     drawShade(current);
     drawMarks(current);
     drawDraft();
@@ -197,7 +202,7 @@ export function createVisionLayer(map) {
   return {
     roomChanged(change) {
       const patch = change?.patch;
-      if (!change || change.all || !patch || 'vision' in patch || 'explored' in patch || 'activeScene' in patch || patch.upsert?.walls || patch.remove?.walls || patch.upsert?.lights || patch.remove?.lights) draw();
+      if (!change || change.all || !patch || 'vision' in patch || 'explored' in patch || 'activeScene' in patch || patch.upsert?.scenes || patch.upsert?.walls || patch.remove?.walls || patch.upsert?.lights || patch.remove?.lights) draw();
     },
     /** The zoom changed: line widths follow it. */
     zoomed: () => draw(),

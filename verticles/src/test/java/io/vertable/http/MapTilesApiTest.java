@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +53,7 @@ class MapTilesApiTest {
                     Player player =
                             new Player(node.vertx(), node.bridgePort(), pipToken, pipId, table.roomId(), false)) {
                 gm.join();
-                String asset = upload(node, table, map());
+                String asset = table.rest().uploadImage(table.roomId(), table.gmToken(), "keep.png", map());
                 gm.ok(
                         Addresses.IN_MAP,
                         new JsonObject()
@@ -144,27 +143,6 @@ class MapTilesApiTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
         return out.toByteArray();
-    }
-
-    private static String upload(Node node, Table table, byte[] png) throws Exception {
-        String boundary = "----vtt" + UUID.randomUUID().toString().replace("-", "");
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(
-                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"keep.png\"\r\n"
-                                + "Content-Type: image/png\r\n\r\n")
-                        .getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(png);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + node.httpPort() + "/api/rooms/" + table.roomId() + "/assets"))
-                .timeout(Duration.ofSeconds(15))
-                .header("authorization", "Bearer " + table.gmToken())
-                .header("content-type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build();
-        HttpResponse<String> reply = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(201);
-        return new JsonObject(reply.body()).getString("id");
     }
 
     private static HttpResponse<byte[]> fetch(Node node, String path, String token) throws Exception {
