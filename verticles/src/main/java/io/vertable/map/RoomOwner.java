@@ -8,6 +8,7 @@ import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
+import io.vertable.shared.room.LiveSight;
 import io.vertable.shared.room.RoomCommands;
 import io.vertable.shared.room.RoomCommands.Actor;
 import io.vertable.shared.room.RoomCommands.Change;
@@ -59,6 +60,11 @@ final class RoomOwner {
     private MessageConsumer<JsonObject> consumer;
     private MessageConsumer<JsonObject> postConsumer;
     private MessageConsumer<JsonObject> queryConsumer;
+    private MessageConsumer<JsonObject> liveConsumer;
+    /** The committed state's vision, for live traffic (rebuilt when the seq moves; null when off). */
+    private Vision liveVision;
+
+    private long liveVisionSeq = -1;
 
     private JsonObject committed;
     private JsonObject pending;
@@ -171,7 +177,12 @@ final class RoomOwner {
         consumer = vertx.eventBus().consumer(Addresses.roomOwner(roomId), this::handle);
         postConsumer = vertx.eventBus().consumer(Addresses.roomPost(roomId), this::post);
         queryConsumer = vertx.eventBus().consumer(Addresses.roomQuery(roomId), this::query);
-        return Future.all(consumer.completion(), postConsumer.completion(), queryConsumer.completion())
+        liveConsumer = vertx.eventBus().consumer(Addresses.roomLive(roomId), this::live);
+        return Future.all(
+                        consumer.completion(),
+                        postConsumer.completion(),
+                        queryConsumer.completion(),
+                        liveConsumer.completion())
                 .map(this);
     }
 
@@ -295,6 +306,29 @@ final class RoomOwner {
         } catch (FailureException e) {
             refuse(message, e.failure().code(), e.failure().message());
         }
+    }
+
+    /**
+     * A live message the bridge checked and built ({@code from} and {@code name} are the sender's, from the trusted
+     * headers): with the shown scene's vision off it goes to the whole room, as before; with it on to the GMs and to
+     * each player who sees its point now, on their own stream ({@link LiveSight}).
+     */
+    private void live(Message<JsonObject> message) {
+        lastUsedMs = System.currentTimeMillis();
+        JsonObject live = message.body();
+        if (liveVisionSeq != seq()) {
+            liveVision = Vision.of(committed);
+            liveVisionSeq = seq();
+        }
+        var bus = vertx.eventBus();
+        if (liveVision == null) {
+            bus.publish(Addresses.room(roomId), live);
+            return;
+        }
+        bus.publish(Addresses.roomGm(roomId), live);
+        for (String userId :
+                LiveSight.players(liveVision, live.getString("from"), live.getDouble("x"), live.getDouble("y")))
+            bus.publish(Addresses.user(userId), live);
     }
 
     static Actor actor(Message<JsonObject> message) {
@@ -726,7 +760,8 @@ final class RoomOwner {
         return Future.all(
                         consumer == null ? Future.succeededFuture() : consumer.unregister(),
                         postConsumer == null ? Future.succeededFuture() : postConsumer.unregister(),
-                        queryConsumer == null ? Future.succeededFuture() : queryConsumer.unregister())
+                        queryConsumer == null ? Future.succeededFuture() : queryConsumer.unregister(),
+                        liveConsumer == null ? Future.succeededFuture() : liveConsumer.unregister())
                 .mapEmpty();
     }
 
