@@ -21,6 +21,7 @@ import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -215,6 +216,7 @@ final class RoomOwner {
         switch (body.getValue("op") instanceof String op ? op : "") {
             case "join" -> message.reply(join(actor));
             case "sync" -> sync(message, actor);
+            case "view.as" -> viewAs(message, actor, body);
             case MessagePosts.ROTATE_SEED -> decide(
                     message, body, actor, state -> posts.rotateSeed(state, actor), null);
             default -> {
@@ -279,6 +281,23 @@ final class RoomOwner {
         }
         String name = RoomMember.of(message).displayName();
         decide(message, message.body(), actor, state -> posts.decide(state, message.body(), actor, name), audience);
+    }
+
+    /**
+     * A GM's "view as player": the view one player has now ({@code {op: "view.as", userId}}), their vision mask and
+     * explored cells included, so the GM's page draws the same polygons the player's does.
+     */
+    private void viewAs(Message<JsonObject> message, Actor actor, JsonObject body) {
+        if (actor.role() != RoomRole.GM) {
+            refuse(message, ErrorCode.GM_ONLY, null);
+            return;
+        }
+        if (!(body.getValue("userId") instanceof String userId) || !StreamAddress.isId(userId)) {
+            refuse(message, ErrorCode.BAD_REQUEST, "userId names the player to view as");
+            return;
+        }
+        message.reply(
+                new JsonObject().put("seq", seq()).put("view", viewOf(committed, new Actor(userId, RoomRole.PLAYER))));
     }
 
     /**

@@ -140,7 +140,8 @@ class VisionTableIT {
                 // Nothing asked for the map's whole image, and the bottom corners (never in sight) never came.
                 assertThat(wholeImage).isEmpty();
                 assertThat(tiles).noneMatch(tile -> tile.startsWith("0/2 ") || tile.startsWith("1/2 "));
-                context.close();
+                String pipMask = (String) page.evaluate("() => __vertable.visionMask()");
+                assertThat(pipMask).isNotNull().contains(",");
 
                 // The GM draws a wall with the Walls tool: its ends snap to the grid corners near the clicks.
                 BrowserContext gmContext =
@@ -158,6 +159,17 @@ class VisionTableIT {
                         "() => window.__vertable && __vertable.state().ready"
                                 + " && __vertable.connection() === 'connected'");
                 gmPage.click("[data-testid=tab-gm]");
+                // "View as player" draws the very outlines Pip's page draws.
+                gmPage.check("[data-testid=view-as-player]");
+                waitFor(gmPage, "m => __vertable.visionMask() === m", pipMask);
+                assertThat(gmPage.locator("[data-testid=view-as-who] option:checked")
+                                .textContent())
+                        .isEqualTo("Pip");
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-gm-view-as-player.png")));
+                gmPage.uncheck("[data-testid=view-as-player]");
+                waitFor(gmPage, "() => __vertable.visionMask() === null");
+                context.close();
                 gmPage.click("[data-testid=tool-wall]");
                 double[] from = screenOf(gmPage, 503, 302);
                 double[] to = screenOf(gmPage, 698, 297);
@@ -175,6 +187,49 @@ class VisionTableIT {
                                         > 450)
                         .getJsonObject("data");
                 assertThat(drawn.getJsonArray("points").encode()).isEqualTo("[[500.0,300.0],[700.0,300.0]]");
+
+                // The forms: the new wall becomes a window; rows name walls by number and place, never by id.
+                gmPage.click("[data-testid=vision-forms-toggle] summary");
+                gmPage.waitForSelector("[data-testid=wall-row]");
+                gmPage.locator("[data-testid=wall-kind-edit]").last().selectOption("window");
+                gm.awaitEvent(e -> "wall.updated".equals(e.getString("type"))
+                        && "window".equals(e.getJsonObject("data").getString("kind")));
+                String forms = gmPage.locator("[data-testid=vision-forms]").innerText();
+                JsonObject gmView =
+                        gm.ok("vtt.in.room", new JsonObject().put("op", "join")).getJsonObject("view");
+                for (String wallId : gmView.getJsonObject("walls").fieldNames())
+                    assertThat(forms).doesNotContain(wallId);
+                assertThat(forms).contains("Door 5").contains("Wall 6");
+                gmPage.locator("[data-testid=wall-row]").last().scrollIntoViewIfNeeded();
+                gmPage.screenshot(
+                        new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "vision-gm-forms.png")));
+
+                // The hero's editor gives it darkvision and a torch.
+                JsonObject hero = new JsonObject((String)
+                        gmPage.evaluate("id => JSON.stringify(__vertable.tokens().find(t => t.id === id))", heroId));
+                gmPage.click("[data-testid=tool-select]");
+                gmPage.mouse().click(hero.getDouble("screenX"), hero.getDouble("screenY"));
+                gmPage.click("[data-testid=token-edit]");
+                gmPage.fill("[data-testid=edit-darkvision]", "3");
+                gmPage.check("[data-testid=edit-light-on]");
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-token-editor.png")));
+                gmPage.click("[data-testid=edit-save]");
+                JsonObject updated = gm.awaitEvent(e -> "token.updated".equals(e.getString("type"))
+                                && e.getJsonObject("data").containsKey("sight"))
+                        .getJsonObject("data");
+                assertThat(updated.getJsonObject("sight").getDouble("darkvision"))
+                        .isEqualTo(3.0);
+                assertThat(updated.getJsonObject("light").getDouble("dim")).isEqualTo(4.0);
+
+                // On a phone the forms fit the screen.
+                gmPage.setViewportSize(390, 844);
+                gmPage.waitForSelector("[data-testid=wall-kind-edit]");
+                gmPage.locator("[data-testid=wall-kind-edit]").first().scrollIntoViewIfNeeded();
+                var box = gmPage.locator("[data-testid=wall-kind-edit]").first().boundingBox();
+                assertThat(box.x + box.width).isLessThanOrEqualTo(390);
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-gm-forms-phone.png")));
                 gmContext.close();
             }
         } finally {
