@@ -4,7 +4,8 @@
 // lights, draw walls with the Walls tool (click points, snapping to grid corners and wall ends; double-click or Enter
 // ends the wall, Escape drops it) and place or remove lights with the Light tool.
 import { Container, Graphics } from 'pixi.js';
-import { mapCommand } from './addresses.js';
+import { IN, mapCommand } from './addresses.js';
+import { createSceneTiles } from './scene-tiles.js';
 
 const SNAP_PX = 12; // screen pixels within which a wall point snaps to a wall end or grid corner
 const HIT_PX = 14; // screen pixels: how near a click must be to a door's middle or a light
@@ -23,14 +24,55 @@ export function createVisionLayer(map) {
   const draft = new Graphics(); // the wall being drawn
   layers.fog.addChild(shade, marks, draft);
   let wall = null; // {points:[[x,y]...], to:[x,y]}: the GM's wall in progress
+  // A player's map image of a vision scene: the explored tiles, just above the plain background.
+  const tiles = createSceneTiles({ world: layers.background.parent, under: layers.background, room, requestRender: () => map.requestRender() });
+  Object.assign(window.__vertable ?? {}, {
+    mapTiles: () => tiles.count(),
+    /** The sight outlines drawn now (a player's own, or the player a GM views as), or null when none are. */
+    visionMask: () => (shade.visible ? JSON.stringify(eyes()?.vision?.sight ?? []) : null),
+  });
 
   const scene = () => map.scene();
   const view = () => room.view() ?? {};
+  // A GM's "view as player" (the GM tab names the player): that player's own view, fetched from the room's owner
+  // after each change, so the GM sees the very polygons the player's page draws.
+  let viewAs = null; // {userId, view, asking, again}
+  document.addEventListener('vtt:view-as', (event) => {
+    viewAs = event.detail?.userId && room.isGm() ? { userId: event.detail.userId, view: null } : null;
+    if (viewAs) askViewAs();
+    draw();
+  });
+
+  async function askViewAs() {
+    const wanted = viewAs;
+    if (!wanted) return;
+    if (wanted.asking) return void (wanted.again = true);
+    wanted.asking = true;
+    try {
+      const answer = await room.command(IN.ROOM, { op: 'view.as', userId: wanted.userId });
+      if (viewAs === wanted) {
+        wanted.view = answer.view;
+        draw();
+      }
+    } catch (error) {
+      actions.notify(error.message, 'error');
+    } finally {
+      wanted.asking = false;
+      if (wanted.again && viewAs === wanted) {
+        wanted.again = false;
+        askViewAs();
+      }
+    }
+  }
+
+  /** Whose mask is drawn: a player's own, or for a GM the viewed player's (none otherwise). */
+  const eyes = () => (room.isGm() ? viewAs?.view ?? null : view());
   const onScene = (entity) => entity.sceneId === scene()?.id;
 
   /** Redraws everything from the view (vision changes arrive as whole values; walls are few hundred lines). */
   function draw() {
     const current = scene();
+    tiles.show(room.isGm() ? null : current, view().explored);
     drawShade(current);
     drawMarks(current);
     drawDraft();
@@ -38,19 +80,19 @@ export function createVisionLayer(map) {
   }
 
   function drawShade(current) {
-    const vision = view().vision;
+    const vision = eyes()?.vision;
     dark.clear();
     dim.clear();
     seen.clear();
     remembered.clear();
-    shade.visible = Boolean(current && vision && !room.isGm());
+    shade.visible = Boolean(current && vision);
     if (!shade.visible) return;
     const { width, height } = current;
     // Far beyond the scene too: nothing past its edges shows either.
     dark.rect(-width, -height, width * 3, height * 3).fill({ color: 0x000000, alpha: 1 });
     dim.rect(-width, -height, width * 3, height * 3).fill({ color: 0x000000, alpha: 0.55 });
     for (const path of vision.sight ?? []) seen.poly(points(path)).fill({ color: 0xffffff });
-    const explored = view().explored;
+    const explored = eyes().explored;
     if (explored) eachCell(explored, (x, y, size) => remembered.rect(x, y, size, size));
     for (const path of vision.sight ?? []) remembered.poly(points(path));
     remembered.fill({ color: 0xffffff });
@@ -196,8 +238,9 @@ export function createVisionLayer(map) {
 
   return {
     roomChanged(change) {
+      if (viewAs && change) askViewAs();
       const patch = change?.patch;
-      if (!change || change.all || !patch || 'vision' in patch || 'explored' in patch || 'activeScene' in patch || patch.upsert?.walls || patch.remove?.walls || patch.upsert?.lights || patch.remove?.lights) draw();
+      if (!change || change.all || !patch || 'vision' in patch || 'explored' in patch || 'activeScene' in patch || patch.upsert?.scenes || patch.upsert?.walls || patch.remove?.walls || patch.upsert?.lights || patch.remove?.lights) draw();
     },
     /** The zoom changed: line widths follow it. */
     zoomed: () => draw(),

@@ -238,10 +238,36 @@ export function createGmTools({ host, roomId, room, map, notify }) {
 
   // ---- fog and view ----
   const viewAsPlayer = el('input', { type: 'checkbox', testid: 'view-as-player' });
-  viewAsPlayer.addEventListener('change', () => {
+  // With vision on, "view as player" shows one player's own mask: whose, the GM picks (players with tokens first).
+  const viewAsWho = el('select', { testid: 'view-as-who', 'aria-label': 'View as which player', hidden: true });
+  viewAsPlayer.addEventListener('change', async () => {
     map.setViewAsPlayer(viewAsPlayer.checked);
     document.body.classList.toggle('viewing-as-player', viewAsPlayer.checked);
+    if (viewAsPlayer.checked) await fillPlayers();
+    viewAsWho.hidden = !viewAsPlayer.checked || !viewAsWho.options.length;
+    announceViewAs();
   });
+  viewAsWho.addEventListener('change', announceViewAs);
+
+  function announceViewAs() {
+    const userId = viewAsPlayer.checked ? viewAsWho.value || null : null;
+    document.dispatchEvent(new CustomEvent('vtt:view-as', { detail: { userId } }));
+  }
+
+  /** The room's players by name, those with a token on the shown scene first. */
+  async function fillPlayers() {
+    let people = [];
+    try {
+      people = (await api.get(`/api/rooms/${encodeURIComponent(roomId)}/roster`)).members ?? [];
+    } catch {
+      return;
+    }
+    const shown = room.activeScene();
+    const owning = new Set(Object.values(room.view()?.tokens ?? {}).filter((token) => token.sceneId === shown?.id).flatMap((token) => token.owners ?? []));
+    const players = people.filter((person) => person.role === 'PLAYER').sort((a, b) => Number(owning.has(b.userId)) - Number(owning.has(a.userId)));
+    const was = viewAsWho.value;
+    viewAsWho.replaceChildren(...players.map((person) => el('option', { value: person.userId, selected: person.userId === was }, person.displayName)));
+  }
   const fog = el(
     'section',
     { class: 'gm-section' },
@@ -251,6 +277,7 @@ export function createGmTools({ host, roomId, room, map, notify }) {
     el('button', { type: 'button', testid: 'fog-off', onclick: () => resetFog(false, false) }, 'Fog off'),
     el('button', { type: 'button', testid: 'fog-undo', title: 'Take back the last fog change (a reset too)', onclick: undoFog }, 'Undo fog'),
     el('label', { class: 'view-as-player' }, viewAsPlayer, ' View as player'),
+    viewAsWho,
   );
 
   const FOG_QUESTIONS = {
@@ -274,6 +301,15 @@ export function createGmTools({ host, roomId, room, map, notify }) {
   }
 
   // ---- walls, lights and vision (docs/vision.md) ----
+  // The forms for each light and wall: a Svelte component, loaded the first time the GM opens them.
+  const formListeners = new Set();
+  const visionForms = el('details', { class: 'vision-details', testid: 'vision-forms-toggle' }, el('summary', {}, 'Edit walls and lights'));
+  visionForms.addEventListener('toggle', async () => {
+    if (!visionForms.open || visionForms.dataset.mounted) return;
+    visionForms.dataset.mounted = 'yes';
+    const [{ mount }, { default: VisionPanel }] = await Promise.all([import('svelte'), import('../editors/VisionPanel.svelte')]);
+    mount(VisionPanel, { target: visionForms, props: { room, command: mapCommand, subscribe: (listener) => formListeners.add(listener) } });
+  });
   const wallKind = el('select', { testid: 'wall-kind', 'aria-label': 'Wall kind' }, ...['wall', 'door', 'window', 'terrain'].map((kind) => el('option', { value: kind }, kind)));
   const visionOn = el('input', { type: 'checkbox', testid: 'vision-on' });
   const darkness = el('select', { testid: 'darkness', 'aria-label': 'Darkness' }, el('option', { value: '0' }, 'Daylight'), el('option', { value: '0.5' }, 'Dark'), el('option', { value: '1' }, 'Pitch dark'));
@@ -298,6 +334,7 @@ export function createGmTools({ host, roomId, room, map, notify }) {
       el('button', { type: 'button', testid: 'tool-light', title: 'Click to place a light; click a light to remove it', onclick: () => map.setTool({ name: 'light' }) }, 'Place lights'),
     ),
     el('button', { type: 'button', testid: 'explored-reset', title: 'The players forget what they explored of this scene', onclick: () => updateExplored() }, 'Forget explored'),
+    visionForms,
   );
 
   function updateExplored() {
@@ -310,6 +347,7 @@ export function createGmTools({ host, roomId, room, map, notify }) {
   // After creating a scene, the list selects it; otherwise it keeps the GM's choice (or the shown scene).
   let wanted = null;
   function render() {
+    formListeners.forEach((listener) => listener());
     const view = room.view();
     const shown = room.activeScene();
     visionOn.checked = Boolean(shown?.vision);

@@ -92,8 +92,9 @@ final class CommandRouter {
     // ---- live traffic ----
 
     /**
-     * Drag previews, pings and cursors go straight to the room. A GM's drags and cursor go to GMs only, so moving a
-     * hidden token or pointing at a secret reveals nothing; pings are meant to be seen.
+     * Drag previews, pings and cursors go to the room through its owner, which passes on to each player only what
+     * their vision shows. A GM's drags and cursor go to GMs only, so moving a hidden token or pointing at a secret
+     * reveals nothing; pings are meant to be seen.
      */
     private void relayLive(Message<JsonObject> message) {
         JsonObject body = message.body();
@@ -144,8 +145,10 @@ final class CommandRouter {
         boolean shared =
                 MEASURES.contains(op) || op.equals("measured") ? Boolean.TRUE.equals(body.getValue("shared")) : false;
         boolean gmOnly = role == RoomRole.GM && !op.equals("ping") && !shared;
-        // Never changed after this point: every socket of the room gets the same object, not a copy each.
-        vertx.eventBus().publish(gmOnly ? Addresses.roomGm(roomId) : Addresses.room(roomId), live, SHARED);
+        // Never changed after this point: every socket of the room gets the same object, not a copy each. What
+        // players may see goes by the room's owner, which knows their vision (it drops a drag into their dark).
+        if (gmOnly) vertx.eventBus().publish(Addresses.roomGm(roomId), live, SHARED);
+        else vertx.eventBus().send(Addresses.roomLive(roomId), live);
         if (message.replyAddress() != null) message.reply(new JsonObject().put("ok", true));
     }
 

@@ -93,6 +93,7 @@ public final class HttpVerticle extends ServiceVerticle {
         new ArchiveRoutes(api, config()).mount(router);
         new TableRoutes(api, config()).mount(router);
         assets.mount(router);
+        new TileRoutes(api).mount(router);
         new AdminRoutes(api, node).mount(router);
         router.route("/api/*").handler(ctx -> HttpReplies.problem(ctx, ErrorCode.NOT_FOUND, "no such API route"));
         // Invite links open the client, which reads the code from the path.

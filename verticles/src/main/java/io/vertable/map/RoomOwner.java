@@ -9,17 +9,20 @@ import io.vertable.security.RoomMember;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.WholeNumbers;
 import io.vertable.shared.chat.Audience;
+import io.vertable.shared.room.LiveSight;
 import io.vertable.shared.room.RoomCommands;
 import io.vertable.shared.room.RoomCommands.Actor;
 import io.vertable.shared.room.RoomCommands.Change;
 import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
+import io.vertable.shared.room.SceneTiles;
 import io.vertable.shared.room.Vision;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -58,6 +61,12 @@ final class RoomOwner {
     private final MessagePosts posts;
     private MessageConsumer<JsonObject> consumer;
     private MessageConsumer<JsonObject> postConsumer;
+    private MessageConsumer<JsonObject> queryConsumer;
+    private MessageConsumer<JsonObject> liveConsumer;
+    /** The committed state's vision, for live traffic (rebuilt when the seq moves; null when off). */
+    private Vision liveVision;
+
+    private long liveVisionSeq = -1;
 
     private JsonObject committed;
     private JsonObject pending;
@@ -169,7 +178,14 @@ final class RoomOwner {
     Future<RoomOwner> serve() {
         consumer = vertx.eventBus().consumer(Addresses.roomOwner(roomId), this::handle);
         postConsumer = vertx.eventBus().consumer(Addresses.roomPost(roomId), this::post);
-        return Future.all(consumer.completion(), postConsumer.completion()).map(this);
+        queryConsumer = vertx.eventBus().consumer(Addresses.roomQuery(roomId), this::query);
+        liveConsumer = vertx.eventBus().consumer(Addresses.roomLive(roomId), this::live);
+        return Future.all(
+                        consumer.completion(),
+                        postConsumer.completion(),
+                        queryConsumer.completion(),
+                        liveConsumer.completion())
+                .map(this);
     }
 
     long seq() {
@@ -201,6 +217,7 @@ final class RoomOwner {
         switch (body.getValue("op") instanceof String op ? op : "") {
             case "join" -> message.reply(join(actor));
             case "sync" -> sync(message, actor);
+            case "view.as" -> viewAs(message, actor, body);
             case MessagePosts.ROTATE_SEED -> decide(
                     message, body, actor, state -> posts.rotateSeed(state, actor), null);
             default -> {
@@ -265,6 +282,73 @@ final class RoomOwner {
         }
         String name = RoomMember.of(message).displayName();
         decide(message, message.body(), actor, state -> posts.decide(state, message.body(), actor, name), audience);
+    }
+
+    /**
+     * A GM's "view as player": the view one player has now ({@code {op: "view.as", userId}}), their vision mask and
+     * explored cells included, so the GM's page draws the same polygons the player's does.
+     */
+    private void viewAs(Message<JsonObject> message, Actor actor, JsonObject body) {
+        if (actor.role() != RoomRole.GM) {
+            refuse(message, ErrorCode.GM_ONLY, null);
+            return;
+        }
+        if (!(body.getValue("userId") instanceof String userId) || !StreamAddress.isId(userId)) {
+            refuse(message, ErrorCode.BAD_REQUEST, "userId names the player to view as");
+            return;
+        }
+        message.reply(
+                new JsonObject().put("seq", seq()).put("view", viewOf(committed, new Actor(userId, RoomRole.PLAYER))));
+    }
+
+    /**
+     * The HTTP verticle's question on the internal query address: which asset a member may cut map tile {@code {op:
+     * "tile", sceneId, col, row}} from, answered {@code {asset, width, height}} or refused ({@link SceneTiles}), from the committed
+     * state.
+     */
+    private void query(Message<JsonObject> message) {
+        lastUsedMs = System.currentTimeMillis();
+        Actor actor = actor(message);
+        JsonObject body = message.body();
+        if (actor == null
+                || !"tile".equals(body.getString("op"))
+                || !(body.getValue("col") instanceof Integer col)
+                || !(body.getValue("row") instanceof Integer row)) {
+            refuse(
+                    message,
+                    ErrorCode.BAD_REQUEST,
+                    "a query is {op: tile, sceneId, col, row} with the member's headers");
+            return;
+        }
+        try {
+            message.reply(SceneTiles.tile(
+                    committed, body.getString("sceneId"), actor.userId(), actor.role() == RoomRole.GM, col, row));
+        } catch (FailureException e) {
+            refuse(message, e.failure().code(), e.failure().message());
+        }
+    }
+
+    /**
+     * A live message the bridge checked and built ({@code from} and {@code name} are the sender's, from the trusted
+     * headers): with the shown scene's vision off it goes to the whole room, as before; with it on to the GMs and to
+     * each player who sees its point now, on their own stream ({@link LiveSight}).
+     */
+    private void live(Message<JsonObject> message) {
+        lastUsedMs = System.currentTimeMillis();
+        JsonObject live = message.body();
+        if (liveVisionSeq != seq()) {
+            liveVision = Vision.of(committed);
+            liveVisionSeq = seq();
+        }
+        var bus = vertx.eventBus();
+        if (liveVision == null) {
+            bus.publish(Addresses.room(roomId), live);
+            return;
+        }
+        bus.publish(Addresses.roomGm(roomId), live);
+        for (String userId :
+                LiveSight.players(liveVision, live.getString("from"), live.getDouble("x"), live.getDouble("y")))
+            bus.publish(Addresses.user(userId), live);
     }
 
     static Actor actor(Message<JsonObject> message) {
@@ -699,11 +783,18 @@ final class RoomOwner {
     private Future<Void> unregisterConsumers() {
         return Future.all(
                         consumer == null ? Future.succeededFuture() : consumer.unregister(),
-                        postConsumer == null ? Future.succeededFuture() : postConsumer.unregister())
+                        postConsumer == null ? Future.succeededFuture() : postConsumer.unregister(),
+                        queryConsumer == null ? Future.succeededFuture() : queryConsumer.unregister(),
+                        liveConsumer == null ? Future.succeededFuture() : liveConsumer.unregister())
                 .<Void>mapEmpty()
                 .eventually(() -> {
                     Departures.of(vertx.eventBus())
-                            .announce(nodeId, List.of(Addresses.roomOwner(roomId), Addresses.roomPost(roomId)));
+                            .announce(
+                                    nodeId,
+                                    List.of(
+                                            Addresses.roomOwner(roomId),
+                                            Addresses.roomPost(roomId),
+                                            Addresses.roomQuery(roomId)));
                     return Future.succeededFuture();
                 });
     }

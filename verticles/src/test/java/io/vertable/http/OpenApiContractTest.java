@@ -534,6 +534,11 @@ class OpenApiContractTest {
         call("GET", rooms + "/assets", gmToken, null);
         call("GET", "/api/assets/" + assetId, pipToken, null);
         call("GET", "/api/assets/" + UUID.randomUUID(), pipToken, null);
+        String tiles = rooms + "/scenes/" + showMap(gm.getJsonObject("user").getString("id"), gmToken, roomId, assetId)
+                + "/tiles/";
+        call("GET", tiles + "0/0", gmToken, null);
+        call("GET", tiles + "0/0", pipToken, null);
+        call("GET", tiles + "40/0", pipToken, null);
 
         // Chat, sheets and dice.
         call("GET", rooms + "/chat", pipToken, null);
@@ -589,6 +594,22 @@ class OpenApiContractTest {
             gm.ok(Addresses.IN_MAP, new JsonObject().put("op", "scene.create").put("name", "Crypt"));
             gm.createTokenOnActiveScene("Skeleton");
             gm.ok(Addresses.IN_CHAT, new JsonObject().put("op", "send").put("text", "hello, I hit [[1d20+4]]"));
+        }
+    }
+
+    /** The GM shows a scene whose map is the room's image; its id. */
+    private static String showMap(String gmId, String gmToken, String roomId, String assetId) {
+        try (var gm = new Player(node.vertx(), node.bridgePort(), gmToken, gmId, roomId, true)) {
+            gm.join();
+            gm.ok(
+                    Addresses.IN_MAP,
+                    new JsonObject()
+                            .put("op", "scene.create")
+                            .put("name", "Map")
+                            .put("image", assetId));
+            return gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                    .getJsonObject("view")
+                    .getString("activeScene");
         }
     }
 

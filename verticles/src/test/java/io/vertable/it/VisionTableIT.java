@@ -15,14 +15,24 @@ import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
  * Vision in the browser: the player drags their token down a dark corridor to a closed door, clicks the door, and the
  * room behind it appears with the ogre in it; no WebSocket frame the page received before the click named the ogre.
+ * The map image comes as tiles of what the player explored: the corridor's two, then the room's; never the whole
+ * image, never a tile of the unseen corners.
  */
 class VisionTableIT {
 
@@ -45,11 +55,13 @@ class VisionTableIT {
             try (Player gm =
                     new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
                 gm.join();
+                String map = table.rest().uploadImage(table.roomId(), table.gmToken(), "keep.png", mapImage());
                 gm.ok(
                         "vtt.in.map",
                         new JsonObject()
                                 .put("op", "scene.create")
                                 .put("name", "Keep")
+                                .put("image", map)
                                 .put("width", 1000)
                                 .put("height", 600)
                                 .put("grid", new JsonObject().put("size", 50)));
@@ -81,6 +93,14 @@ class VisionTableIT {
                 Page page = context.newPage();
                 List<String> received = new CopyOnWriteArrayList<>();
                 page.onWebSocket(ws -> ws.onFrameReceived(frame -> received.add(frame.text())));
+                // Every map tile the page fetched ("col/row status"), and anything that asked for the whole image.
+                List<String> tiles = new CopyOnWriteArrayList<>();
+                List<String> wholeImage = new CopyOnWriteArrayList<>();
+                page.onResponse(response -> {
+                    Matcher tile = TILE.matcher(response.url());
+                    if (tile.find()) tiles.add(tile.group(1) + " " + response.status());
+                    if (response.url().contains("/api/assets/")) wholeImage.add(response.url());
+                });
                 page.navigate("http://127.0.0.1:" + node.httpPort() + "/table.html?room=" + table.roomId());
                 waitFor(
                         page,
@@ -97,8 +117,11 @@ class VisionTableIT {
                                     + " return t && t.x === x && __vertable.state().pendingMoves === 0; }",
                             List.of(heroId, x));
                 }
+                // The corridor (y 100–150, x 0–400) lies in tiles 0/0 and 1/0: those, and only those, were fetched.
+                waitFor(page, "() => __vertable.mapTiles() === 2");
                 page.screenshot(
                         new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "vision-corridor.png")));
+                assertThat(Set.copyOf(tiles)).containsExactlyInAnyOrder("0/0 200", "1/0 200");
                 assertThat(String.join("\n", received)).doesNotContain(OGRE);
                 int before = received.size();
 
@@ -110,7 +133,15 @@ class VisionTableIT {
                 assertThat(String.join("\n", received.subList(before, received.size())))
                         .contains(OGRE);
                 assertThat(String.join("\n", received.subList(0, before))).doesNotContain(OGRE);
-                context.close();
+                // The room beyond the door is explored now: its tiles come, and every tile asked for was granted.
+                waitFor(page, "() => __vertable.mapTiles() > 2");
+                assertThat(tiles).allMatch(tile -> tile.endsWith(" 200"));
+                assertThat(tiles).anyMatch(tile -> tile.startsWith("2/"));
+                // Nothing asked for the map's whole image, and the bottom corners (never in sight) never came.
+                assertThat(wholeImage).isEmpty();
+                assertThat(tiles).noneMatch(tile -> tile.startsWith("0/2 ") || tile.startsWith("1/2 "));
+                String pipMask = (String) page.evaluate("() => __vertable.visionMask()");
+                assertThat(pipMask).isNotNull().contains(",");
 
                 // The GM draws a wall with the Walls tool: its ends snap to the grid corners near the clicks.
                 BrowserContext gmContext =
@@ -128,6 +159,17 @@ class VisionTableIT {
                         "() => window.__vertable && __vertable.state().ready"
                                 + " && __vertable.connection() === 'connected'");
                 gmPage.click("[data-testid=tab-gm]");
+                // "View as player" draws the very outlines Pip's page draws.
+                gmPage.check("[data-testid=view-as-player]");
+                waitFor(gmPage, "m => __vertable.visionMask() === m", pipMask);
+                assertThat(gmPage.locator("[data-testid=view-as-who] option:checked")
+                                .textContent())
+                        .isEqualTo("Pip");
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-gm-view-as-player.png")));
+                gmPage.uncheck("[data-testid=view-as-player]");
+                waitFor(gmPage, "() => __vertable.visionMask() === null");
+                context.close();
                 gmPage.click("[data-testid=tool-wall]");
                 double[] from = screenOf(gmPage, 503, 302);
                 double[] to = screenOf(gmPage, 698, 297);
@@ -145,11 +187,74 @@ class VisionTableIT {
                                         > 450)
                         .getJsonObject("data");
                 assertThat(drawn.getJsonArray("points").encode()).isEqualTo("[[500.0,300.0],[700.0,300.0]]");
+
+                // The forms: the new wall becomes a window; rows name walls by number and place, never by id.
+                gmPage.click("[data-testid=vision-forms-toggle] summary");
+                gmPage.waitForSelector("[data-testid=wall-row]");
+                gmPage.locator("[data-testid=wall-kind-edit]").last().selectOption("window");
+                gm.awaitEvent(e -> "wall.updated".equals(e.getString("type"))
+                        && "window".equals(e.getJsonObject("data").getString("kind")));
+                String forms = gmPage.locator("[data-testid=vision-forms]").innerText();
+                JsonObject gmView =
+                        gm.ok("vtt.in.room", new JsonObject().put("op", "join")).getJsonObject("view");
+                for (String wallId : gmView.getJsonObject("walls").fieldNames())
+                    assertThat(forms).doesNotContain(wallId);
+                assertThat(forms).contains("Door 5").contains("Wall 6");
+                gmPage.locator("[data-testid=wall-row]").last().scrollIntoViewIfNeeded();
+                gmPage.screenshot(
+                        new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "vision-gm-forms.png")));
+
+                // The hero's editor gives it darkvision and a torch.
+                JsonObject hero = new JsonObject((String)
+                        gmPage.evaluate("id => JSON.stringify(__vertable.tokens().find(t => t.id === id))", heroId));
+                gmPage.click("[data-testid=tool-select]");
+                gmPage.mouse().click(hero.getDouble("screenX"), hero.getDouble("screenY"));
+                gmPage.click("[data-testid=token-edit]");
+                gmPage.fill("[data-testid=edit-darkvision]", "3");
+                gmPage.check("[data-testid=edit-light-on]");
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-token-editor.png")));
+                gmPage.click("[data-testid=edit-save]");
+                JsonObject updated = gm.awaitEvent(e -> "token.updated".equals(e.getString("type"))
+                                && e.getJsonObject("data").containsKey("sight"))
+                        .getJsonObject("data");
+                assertThat(updated.getJsonObject("sight").getDouble("darkvision"))
+                        .isEqualTo(3.0);
+                assertThat(updated.getJsonObject("light").getDouble("dim")).isEqualTo(4.0);
+
+                // On a phone the forms fit the screen.
+                gmPage.setViewportSize(390, 844);
+                gmPage.waitForSelector("[data-testid=wall-kind-edit]");
+                gmPage.locator("[data-testid=wall-kind-edit]").first().scrollIntoViewIfNeeded();
+                var box = gmPage.locator("[data-testid=wall-kind-edit]").first().boundingBox();
+                assertThat(box.x + box.width).isLessThanOrEqualTo(390);
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-gm-forms-phone.png")));
                 gmContext.close();
             }
         } finally {
             node.shutdown();
         }
+    }
+
+    private static final Pattern TILE = Pattern.compile("/tiles/([0-9]+/[0-9]+)$");
+
+    /** 1000 × 600, stone grey: the scene's map. */
+    private static byte[] mapImage() {
+        BufferedImage image = new BufferedImage(1000, 600, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(0x8d8478));
+        g.fillRect(0, 0, 1000, 600);
+        g.setColor(new Color(0x5d4037));
+        for (int x = 0; x < 1000; x += 50) g.drawLine(x, 0, x, 600);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
     }
 
     private static void waitFor(Page page, String predicate) {

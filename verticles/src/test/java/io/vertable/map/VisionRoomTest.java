@@ -124,6 +124,77 @@ class VisionRoomTest {
         }
     }
 
+    /**
+     * Live traffic follows vision: Ned's scout walks in the room behind the closed door; his drag and ping there reach
+     * the GM but never Pip, whose hero stands in the corridor; Ned's ping in the corridor, which Pip sees, reaches him.
+     */
+    @Test
+    void dragsAndPingsReachOnlyThePlayersWhoSeeWhereTheyAre() {
+        JsonObject overrides = TestNodes.standalone(
+                "vision-live", "http:1,bridge:1,persistence:1,map:1", TestStorage.freshDatabase("visionlive"));
+        overrides.mergeIn(TestNodes.generousBridgeLimits(), true);
+        Node node = Node.start(TestNodes.config(overrides));
+        try {
+            Table table = Table.create(new Rest(node.httpPort()), "Vision live");
+            JsonObject pip = table.join("Pip", "PLAYER");
+            JsonObject ned = table.join("Ned", "PLAYER");
+            String pipId = Table.userId(pip), nedId = Table.userId(ned);
+            try (Player gm = new Player(
+                            node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+                    Player player = new Player(
+                            node.vertx(), node.bridgePort(), pip.getString("token"), pipId, table.roomId(), false);
+                    Player other = new Player(
+                            node.vertx(), node.bridgePort(), ned.getString("token"), nedId, table.roomId(), false)) {
+                gm.join();
+                gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "scene.create")
+                                .put("name", "Keep")
+                                .put("width", 1000)
+                                .put("height", 1000)
+                                .put("grid", new JsonObject().put("size", 50)));
+                String sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                        .getJsonObject("view")
+                        .getString("activeScene");
+                wall(gm, sceneId, "wall", 0, 100, 400, 100);
+                wall(gm, sceneId, "wall", 0, 150, 400, 150);
+                wall(gm, sceneId, "wall", 400, 0, 400, 100);
+                wall(gm, sceneId, "wall", 400, 150, 400, 1000);
+                wall(gm, sceneId, "door", 400, 100, 400, 150);
+                gm.ok(Addresses.IN_MAP, token(sceneId, "Hero", 75, 125).put("owners", new JsonArray().add(pipId)));
+                gm.ok(Addresses.IN_MAP, token(sceneId, "Scout", 700, 125).put("owners", new JsonArray().add(nedId)));
+                gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "scene.update")
+                                .put("sceneId", sceneId)
+                                .put("vision", true));
+                player.join();
+                String scoutId = other.join().getJsonObject("view").getJsonObject("tokens").stream()
+                        .filter(e -> "Scout".equals(((JsonObject) e.getValue()).getString("name")))
+                        .map(java.util.Map.Entry::getKey)
+                        .findFirst()
+                        .orElseThrow();
+
+                other.live("drag", 650, 125, scoutId);
+                other.live("ping", 700, 300, "pingintheroom");
+                other.live("cursor", 800, 200, "cursorintheroom");
+                gm.socket.await(frame -> frame.encode().contains(scoutId), Duration.ofSeconds(10));
+                gm.socket.await(frame -> frame.encode().contains("cursorintheroom"), Duration.ofSeconds(10));
+                // The corridor is Pip's to see: that ping comes (on his own stream, after anything sent before it).
+                other.live("ping", 200, 125, "pinginthecorridor");
+                player.socket.await(frame -> frame.encode().contains("pinginthecorridor"), Duration.ofSeconds(10));
+                assertThat(player.socket.seen().toString())
+                        .doesNotContain(scoutId)
+                        .doesNotContain("pingintheroom")
+                        .doesNotContain("cursorintheroom");
+            }
+        } finally {
+            node.shutdown();
+        }
+    }
+
     private static String wall(Player gm, String sceneId, String kind, double x1, double y1, double x2, double y2) {
         gm.ok(
                 Addresses.IN_MAP,

@@ -84,6 +84,27 @@ public final class Rest {
         return exchange(request, method, path);
     }
 
+    /** Uploads an image to a room as a browser's FormData does (the GM's token); the stored asset's id. */
+    public String uploadImage(String roomId, String token, String filename, byte[] content) {
+        String boundary = "----vtt" + java.util.UUID.randomUUID().toString().replace("-", "");
+        var body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String path = "/api/rooms/" + roomId + "/assets";
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("authorization", "Bearer " + token)
+                .header("content-type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        Reply reply = exchange(request, "POST", path);
+        if (reply.status() != 201)
+            throw new IllegalStateException("upload refused: " + reply.body().encode());
+        return reply.body().getString("id");
+    }
+
     private Reply exchange(HttpRequest.Builder request, String method, String path) {
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -65,7 +65,7 @@ public final class RoomViews {
         JsonObject scene = active == null ? null : state.getJsonObject("scenes").getJsonObject(active);
         JsonObject view = new JsonObject().put("activeScene", active);
         JsonObject scenes = new JsonObject();
-        if (scene != null) scenes.put(active, scene.copy());
+        if (scene != null) scenes.put(active, playerScene(scene));
         view.put("scenes", scenes);
         JsonObject tokens = new JsonObject();
         Set<String> visible = new HashSet<>();
@@ -101,6 +101,16 @@ public final class RoomViews {
                 playerInitiative(state.getJsonObject("initiative"), state.getJsonObject("tokens"), visible));
         if (sight != null) view.put("vision", sight.mask()).put("explored", sight.explored());
         return withRoomWide(view, state);
+    }
+
+    /** With vision on, the map image is not named: players fetch the tiles they explored ({@link SceneTiles}). */
+    private static JsonObject playerScene(JsonObject scene) {
+        JsonObject shown = scene.copy();
+        if (SceneTiles.tiled(scene)) {
+            shown.remove("image");
+            shown.put("tiled", true);
+        }
+        return shown;
     }
 
     private static boolean owns(JsonObject token, String userId) {

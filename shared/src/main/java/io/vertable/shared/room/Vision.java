@@ -252,31 +252,20 @@ public final class Vision {
             return seen;
         }
 
-        /** The polygons drawn as this player's mask: their tokens' sight and, when dark, what lights and eyes light. */
+        /**
+         * The outlines drawn as this player's mask: their tokens' sight polygons, and in the dark only the parts of them
+         * that are lit or within darkvision ({@link SeenArea}), so no outline shows a wall they cannot see.
+         */
         public JsonObject mask() {
             JsonArray sight = new JsonArray();
-            double[] box = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+            List<SightPolygon> lit = dark ? lights.stream().map(Light::polygon).toList() : List.of();
             for (Eye eye : eyes) {
-                sight.add(flat(eye.polygon));
-                double[] b = eye.polygon.bounds();
-                box[0] = Math.min(box[0], b[0]);
-                box[1] = Math.min(box[1], b[1]);
-                box[2] = Math.max(box[2], b[2]);
-                box[3] = Math.max(box[3], b[3]);
+                if (!dark) sight.add(flat(eye.polygon));
+                else
+                    SeenArea.paths(eye.polygon, eye.darkvision, wallsKey + "|" + lightsKey, lit)
+                            .forEach(sight::add);
             }
-            JsonObject mask = new JsonObject().put("sight", sight).put("dark", dark);
-            if (!dark) return mask;
-            JsonArray lit = new JsonArray();
-            // Only lights that reach this player's sight: the others' shapes would tell of walls they cannot see.
-            for (Light light : lights) {
-                double[] b = light.polygon.bounds();
-                if (b[2] >= box[0] && b[0] <= box[2] && b[3] >= box[1] && b[1] <= box[3]) lit.add(flat(light.polygon));
-            }
-            JsonArray darkvision = new JsonArray();
-            for (Eye eye : eyes)
-                if (eye.darkvision > 0)
-                    darkvision.add(new JsonArray().add(eye.x).add(eye.y).add(eye.darkvision));
-            return mask.put("lit", lit).put("darkvision", darkvision);
+            return new JsonObject().put("sight", sight).put("dark", dark);
         }
 
         /** The explored cells as the browser gets them, or null when there are none. */

@@ -105,6 +105,22 @@ public final class Addresses {
     }
 
     /**
+     * Where the HTTP verticle asks a room's owner what a member may fetch of the room (a map tile); internal, so its
+     * answers (asset ids) never reach a browser.
+     */
+    public static String roomQuery(String roomId) {
+        return roomOwner(roomId) + ".query";
+    }
+
+    /**
+     * Where the bridge hands a room's owner live traffic (drag previews, pings, cursors, rulers) to pass on to those who
+     * may see it; internal, so the sender's name and id are the bridge's, never a browser's.
+     */
+    public static String roomLive(String roomId) {
+        return roomOwner(roomId) + ".live";
+    }
+
+    /**
      * Where one node answers for itself to operators: {@code {"op":"status"}} (its verticles, sockets, rooms, uptime)
      * and {@code {"op":"rescale","verticle","instances"}}. One consumer per node, so the address names the node.
      */

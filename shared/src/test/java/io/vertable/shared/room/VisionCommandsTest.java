@@ -328,6 +328,65 @@ class VisionCommandsTest {
         return new JsonObject().put("tokenId", heroId).put("x", x).put("y", y);
     }
 
+    /**
+     * In the dark a player's mask outlines only what they see: lit and in sight. The hero's torch lights 2 cells of a
+     * corridor that runs the whole scene; a lamp lights a closed room beside it. Neither the corridor's far end nor
+     * any of the lamp's room may show in the mask, though the hero's sight runs down the corridor and the lamp's
+     * light touches the corridor's wall.
+     */
+    @Test
+    void inTheDarkTheMaskOutlinesOnlyWhatIsLitAndInSight() {
+        accept(gm, "wall.create", wall(line(0, 100, 1000, 100)));
+        accept(gm, "wall.create", wall(line(0, 150, 1000, 150)));
+        JsonArray room = new JsonArray()
+                .add(new JsonArray().add(600).add(150))
+                .add(new JsonArray().add(600).add(300))
+                .add(new JsonArray().add(800).add(300))
+                .add(new JsonArray().add(800).add(150));
+        accept(gm, "wall.create", wall(room));
+        accept(
+                gm,
+                "light.create",
+                new JsonObject()
+                        .put("sceneId", sceneId)
+                        .put("x", 700)
+                        .put("y", 225)
+                        .put("bright", 2)
+                        .put("dim", 4));
+        accept(
+                gm,
+                "token.update",
+                new JsonObject()
+                        .put("tokenId", heroId)
+                        .put("light", new JsonObject().put("bright", 1).put("dim", 2)));
+        accept(
+                gm,
+                "scene.update",
+                new JsonObject().put("sceneId", sceneId).put("vision", true).put("darkness", 1.0));
+
+        Vision vision = Vision.of(state);
+        JsonObject mask = RoomViews.player(state, vision, "p1").getJsonObject("vision");
+        List<double[]> vertices = new java.util.ArrayList<>();
+        for (String field : mask.fieldNames()) {
+            if (!(mask.getValue(field) instanceof JsonArray paths)) continue;
+            for (Object path : paths) {
+                if (!(path instanceof String text)) continue;
+                for (String pair : text.split(" ")) {
+                    String[] xy = pair.split(",");
+                    vertices.add(new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])});
+                }
+            }
+        }
+        assertThat(vertices).as(mask.encode()).isNotEmpty();
+        // Within the torch's 100 px (one pixel of rounding, and the disc's chords) and inside the corridor.
+        assertThat(vertices).as(mask.encode()).allSatisfy(v -> {
+            assertThat(Math.hypot(v[0] - 125, v[1] - 125)).isLessThanOrEqualTo(101.5);
+            assertThat(v[1]).isBetween(99.0, 151.0);
+        });
+        assertThat(vision.of("p1").sees(200, 125)).isTrue();
+        assertThat(vision.of("p1").sees(400, 125)).isFalse();
+    }
+
     private JsonObject wall(JsonArray points) {
         return new JsonObject().put("sceneId", sceneId).put("points", points);
     }

@@ -50,6 +50,11 @@ public final class RoomOwnerClient {
         return request(Addresses.roomPost(roomId), roomId, body, headers, deadlineMs);
     }
 
+    /** A question about the room's state (what a member may fetch) for the room's internal query address. */
+    public Future<JsonObject> query(String roomId, JsonObject body, MultiMap headers, long deadlineMs) {
+        return request(Addresses.roomQuery(roomId), roomId, body, headers, deadlineMs);
+    }
+
     /**
      * The owner's answer; a refusal by the owner fails with its {@link ReplyException} as it is; no owner in time, or
      * an owner that vanished mid-request, fails with a catalog code that tells the client to retry or resync.

@@ -1,0 +1,94 @@
+package io.vertable.shared.room;
+
+import io.vertable.shared.asset.AssetLimits;
+import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.FailureException;
+import io.vertable.shared.wire.StreamAddress;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.BitSet;
+
+/**
+ * A scene's map image cut into square tiles of {@link #TILE_PX} scene pixels (docs/vision.md). With the shown
+ * scene's vision on, players get no image in their view, only {@code tiled: true}, and fetch the tiles they have
+ * explored: a tile is theirs when it overlaps one of their explored cells. GMs fetch every tile; with vision off any
+ * member fetches the shown scene's tiles.
+ */
+public final class SceneTiles {
+
+    /** A tile's side in scene pixels. */
+    public static final int TILE_PX = 256;
+    /** A map image of more pixels is not cut (decoded, it would hold about 4 bytes a pixel in memory). */
+    public static final long MAX_IMAGE_PIXELS = 25_000_000L;
+    /** Encoded tiles kept in memory per HTTP verticle, most recently used first. */
+    public static final long CACHE_BYTES = 64L * 1024 * 1024;
+
+    private SceneTiles() {}
+
+    /** The room asset a scene image names (its id, or {@code /api/assets/<id>}), or null for any other image. */
+    public static String assetOf(String image) {
+        if (image == null) return null;
+        String id = image.startsWith(AssetLimits.URL_PREFIX) ? image.substring(AssetLimits.URL_PREFIX.length()) : image;
+        return StreamAddress.isId(id) ? id : null;
+    }
+
+    /** Whether players of this scene get tiles instead of its image: vision on and the image is the room's. */
+    public static boolean tiled(JsonObject scene) {
+        return scene.getBoolean("vision", false) && assetOf(scene.getString("image")) != null;
+    }
+
+    public static int cols(JsonObject scene) {
+        return (int) Math.ceil(scene.getDouble("width") / TILE_PX);
+    }
+
+    public static int rows(JsonObject scene) {
+        return (int) Math.ceil(scene.getDouble("height") / TILE_PX);
+    }
+
+    /**
+     * What to cut tile (col, row) of a scene from, {@code {asset, width, height}}, when this member may have it; else
+     * a refusal: {@code
+     * NOT_FOUND} for a scene, image or tile that is not there (or a scene players are not shown), {@code
+     * TILE_UNEXPLORED} for a tile of a vision scene the player has not explored.
+     */
+    public static JsonObject tile(JsonObject state, String sceneId, String userId, boolean gm, int col, int row) {
+        JsonObject scene =
+                sceneId == null ? null : state.getJsonObject("scenes").getJsonObject(sceneId);
+        if (scene == null) throw new FailureException(ErrorCode.NOT_FOUND, "no such scene");
+        String asset = assetOf(scene.getString("image"));
+        if (asset == null) throw new FailureException(ErrorCode.NOT_FOUND, "the scene has no image of the room's");
+        if (col < 0 || row < 0 || col >= cols(scene) || row >= rows(scene))
+            throw new FailureException(ErrorCode.NOT_FOUND, "no such tile");
+        JsonObject source = new JsonObject()
+                .put("asset", asset)
+                .put("width", scene.getDouble("width"))
+                .put("height", scene.getDouble("height"));
+        if (gm) return source;
+        if (!sceneId.equals(state.getString("activeScene")))
+            throw new FailureException(ErrorCode.NOT_FOUND, "no such scene");
+        if (!scene.getBoolean("vision", false)) return source;
+        Vision vision = Vision.of(state);
+        JsonObject explored = vision == null ? null : vision.of(userId).explored();
+        if (explored == null || !overlapsExplored(explored, col, row))
+            throw new FailureException(ErrorCode.TILE_UNEXPLORED, "tile " + col + "," + row + " is not explored");
+        return source;
+    }
+
+    /** Whether tile (col, row) overlaps an explored cell ({@code {cell, cols, rows, bits}}) by any area. */
+    static boolean overlapsExplored(JsonObject explored, int col, int row) {
+        double cell = explored.getDouble("cell");
+        int cols = explored.getInteger("cols"), rows = explored.getInteger("rows");
+        BitSet bits = BitSet.valueOf(Base64.getDecoder().decode(explored.getString("bits")));
+        int c0 = (int) Math.floor(col * TILE_PX / cell), c1 = lastCell((col + 1) * TILE_PX, cell, cols);
+        int r0 = (int) Math.floor(row * TILE_PX / cell), r1 = lastCell((row + 1) * TILE_PX, cell, rows);
+        for (int r = r0; r <= r1; r++) {
+            for (int c = c0; c <= c1; c++) if (bits.get(r * cols + c)) return true;
+        }
+        return false;
+    }
+
+    /** The last cell that starts before {@code end}. */
+    private static int lastCell(double end, double cell, int count) {
+        return Math.min(count - 1, (int) Math.ceil(end / cell) - 1);
+    }
+}
