@@ -30,6 +30,8 @@ public final class Vision {
     private static final SightCache<WallIndex> INDEXES = new SightCache<>(64);
     private static final SightCache<SightPolygon> POLYGONS = new SightCache<>(8192);
     private static final SightCache<BitSet> SEEN = new SightCache<>(1024);
+    /** Parts of player views (visible drawings, known doors, masks) by everything they are computed from. */
+    private static final SightCache<JsonObject> VIEW_PARTS = new SightCache<>(4096);
 
     private final JsonObject state;
     private final String sceneId;
@@ -163,9 +165,53 @@ public final class Vision {
         private final String userId;
         private final List<Eye> eyes = new ArrayList<>();
         private BitSet remembered;
+        private String key;
 
         private PlayerSight(String userId) {
             this.userId = userId;
+        }
+
+        /**
+         * Everything what this player sees and remembers depends on: the walls, the lights, the darkness, each eye's
+         * place, range and darkvision, the explored grid and cells. Two sights with one key see the same points.
+         */
+        String key() {
+            if (key != null) return key;
+            StringBuilder k = new StringBuilder(wallsKey)
+                    .append('|')
+                    .append(lightsKey)
+                    .append('|')
+                    .append(dark)
+                    .append('|')
+                    .append(exploredCell)
+                    .append(',')
+                    .append(cols)
+                    .append(',')
+                    .append(rows)
+                    .append('|');
+            for (Eye eye : eyes)
+                k.append(eye.x)
+                        .append(',')
+                        .append(eye.y)
+                        .append(',')
+                        .append(eye.polygon.range())
+                        .append(',')
+                        .append(eye.darkvision)
+                        .append(';');
+            JsonObject stored = storedExploredJson(userId);
+            key = k.append('|')
+                    .append(stored == null ? "-" : stored.getString("bits"))
+                    .toString();
+            return key;
+        }
+
+        /**
+         * A part of this player's view, computed once for everyone whose sight has this key and the same
+         * {@code inputs} (what else the part is made of, e.g. the drawings' revision). Parts are shared between views:
+         * never change one.
+         */
+        JsonObject part(String inputs, java.util.function.Supplier<JsonObject> compute) {
+            return VIEW_PARTS.get(inputs + '#' + key(), compute);
         }
 
         public boolean sees(JsonObject token) {
@@ -254,6 +300,15 @@ public final class Vision {
 
         /** The polygons drawn as this player's mask: their tokens' sight and, when dark, what lights and eyes light. */
         public JsonObject mask() {
+            return part("mask", this::computeMask).copy();
+        }
+
+        /** The mask as a view holds it: shared by every view of this sight (do not change it). */
+        JsonObject sharedMask() {
+            return part("mask", this::computeMask);
+        }
+
+        private JsonObject computeMask() {
             JsonArray sight = new JsonArray();
             double[] box = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
             for (Eye eye : eyes) {

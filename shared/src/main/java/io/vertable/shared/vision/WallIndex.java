@@ -1,6 +1,7 @@
 package io.vertable.shared.vision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,14 +165,21 @@ public final class WallIndex {
     private double leaves(double ox, double oy, double dx, double dy) {
         if (segments.length == 0) return -1;
         double tNear = 0, tFar = Double.POSITIVE_INFINITY;
-        double[][] slabs = {{ox, dx, minX, maxX}, {oy, dy, minY, maxY}};
-        for (double[] slab : slabs) {
-            double o = slab[0], d = slab[1], lo = slab[2] - 1, hi = slab[3] + 1;
-            if (Math.abs(d) < 1e-15) {
-                if (o < lo || o > hi) return -1;
-                continue;
-            }
-            double t1 = (lo - o) / d, t2 = (hi - o) / d;
+        // No arrays here: this runs once per ray, thousands of times per polygon.
+        double lo = minX - 1, hi = maxX + 1;
+        if (Math.abs(dx) < 1e-15) {
+            if (ox < lo || ox > hi) return -1;
+        } else {
+            double t1 = (lo - ox) / dx, t2 = (hi - ox) / dx;
+            tNear = Math.max(tNear, Math.min(t1, t2));
+            tFar = Math.min(tFar, Math.max(t1, t2));
+        }
+        lo = minY - 1;
+        hi = maxY + 1;
+        if (Math.abs(dy) < 1e-15) {
+            if (oy < lo || oy > hi) return -1;
+        } else {
+            double t1 = (lo - oy) / dy, t2 = (hi - oy) / dy;
             tNear = Math.max(tNear, Math.min(t1, t2));
             tFar = Math.min(tFar, Math.max(t1, t2));
         }
@@ -205,25 +213,28 @@ public final class WallIndex {
 
     /** Indexes of the segments whose buckets meet the box (some may lie outside it). */
     int[] near(double minX, double minY, double maxX, double maxY, int[] seen, int stamp) {
-        List<Integer> found = new ArrayList<>();
         long x0 = bucket(minX), x1 = bucket(maxX), y0 = bucket(minY), y1 = bucket(maxY);
+        // At most every segment once: no growing list, no boxing.
+        int[] found = new int[segments.length];
+        int n = 0;
         if ((x1 - x0 + 1) * (y1 - y0 + 1) > buckets.size()) {
-            for (int[] ids : buckets.values()) collect(ids, seen, stamp, found);
+            for (int[] ids : buckets.values()) n = collect(ids, seen, stamp, found, n);
         } else {
             for (long x = x0; x <= x1; x++)
                 for (long y = y0; y <= y1; y++) {
                     int[] ids = at(x, y);
-                    if (ids != null) collect(ids, seen, stamp, found);
+                    if (ids != null) n = collect(ids, seen, stamp, found, n);
                 }
         }
-        return found.stream().mapToInt(Integer::intValue).toArray();
+        return Arrays.copyOf(found, n);
     }
 
-    private static void collect(int[] ids, int[] seen, int stamp, List<Integer> found) {
+    private static int collect(int[] ids, int[] seen, int stamp, int[] found, int n) {
         for (int id : ids) {
             if (seen[id] == stamp) continue;
             seen[id] = stamp;
-            found.add(id);
+            found[n++] = id;
         }
+        return n;
     }
 }
