@@ -51,6 +51,9 @@ public final class Vision {
 
     private record Eye(double x, double y, double darkvision, SightPolygon polygon) {}
 
+    /** A view part's key: the sight's key is one string per player and event, hashed once for all its parts. */
+    private record PartKey(String inputs, String sight) {}
+
     /** The vision of the shown scene, or null when no scene is shown or its vision is off. */
     public static Vision of(JsonObject state) {
         String active = state.getString("activeScene");
@@ -165,6 +168,7 @@ public final class Vision {
         private final String userId;
         private final List<Eye> eyes = new ArrayList<>();
         private BitSet remembered;
+        private String seeingKey;
         private String key;
 
         private PlayerSight(String userId) {
@@ -172,11 +176,11 @@ public final class Vision {
         }
 
         /**
-         * Everything what this player sees and remembers depends on: the walls, the lights, the darkness, each eye's
-         * place, range and darkvision, the explored grid and cells. Two sights with one key see the same points.
+         * Everything what this player sees now depends on: the walls, the lights, the darkness, the explored grid, each
+         * eye's place, range and darkvision. Two sights with one such key see the same points.
          */
-        String key() {
-            if (key != null) return key;
+        private String seeingKey() {
+            if (seeingKey != null) return seeingKey;
             StringBuilder k = new StringBuilder(wallsKey)
                     .append('|')
                     .append(lightsKey)
@@ -198,10 +202,15 @@ public final class Vision {
                         .append(',')
                         .append(eye.darkvision)
                         .append(';');
+            seeingKey = k.toString();
+            return seeingKey;
+        }
+
+        /** What this player sees now and remembers depends on: {@link #seeingKey()} and the explored cells. */
+        String key() {
+            if (key != null) return key;
             JsonObject stored = storedExploredJson(userId);
-            key = k.append('|')
-                    .append(stored == null ? "-" : stored.getString("bits"))
-                    .toString();
+            key = seeingKey() + '|' + (stored == null ? "-" : stored.getString("bits"));
             return key;
         }
 
@@ -211,7 +220,7 @@ public final class Vision {
          * never change one.
          */
         JsonObject part(String inputs, java.util.function.Supplier<JsonObject> compute) {
-            return VIEW_PARTS.get(inputs + '#' + key(), compute);
+            return VIEW_PARTS.get(new PartKey(inputs, key()), compute);
         }
 
         public boolean sees(JsonObject token) {
@@ -264,24 +273,7 @@ public final class Vision {
         /** The explored cells whose centres this player sees now (cached by what they depend on). */
         BitSet seenCells() {
             if (eyes.isEmpty()) return new BitSet();
-            StringBuilder key =
-                    new StringBuilder(wallsKey).append('|').append(lightsKey).append('|');
-            key.append(exploredCell)
-                    .append(',')
-                    .append(cols)
-                    .append(',')
-                    .append(rows)
-                    .append('|');
-            for (Eye eye : eyes)
-                key.append(eye.x)
-                        .append(',')
-                        .append(eye.y)
-                        .append(',')
-                        .append(eye.polygon.range())
-                        .append(',')
-                        .append(eye.darkvision)
-                        .append(';');
-            return SEEN.get(key.toString(), this::scanSeen);
+            return SEEN.get(seeingKey(), this::scanSeen);
         }
 
         private BitSet scanSeen() {

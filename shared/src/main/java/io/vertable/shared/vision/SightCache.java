@@ -11,18 +11,19 @@ import java.util.function.Supplier;
  */
 public final class SightCache<V> {
 
-    private final Map<String, V> entries;
+    private final Map<Object, V> entries;
 
     public SightCache(int capacity) {
         this.entries = new LinkedHashMap<>(capacity * 2, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Object, V> eldest) {
                 return size() > capacity;
             }
         };
     }
 
-    public V get(String key, Supplier<V> compute) {
+    /** The value for the key (a string, or a record of them: equal keys must mean equal inputs), computed on a miss. */
+    public V get(Object key, Supplier<V> compute) {
         synchronized (entries) {
             V found = entries.get(key);
             if (found != null) return found;

@@ -52,9 +52,8 @@ public final class SightPolygon {
         int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, 1);
         // In index order, so the end a polyline's segment shares with the one before it is cast once.
         Arrays.sort(near);
-        double[] candidates = new double[near.length * 6 + CIRCLE_RAYS];
-        int n = 0;
-        for (int i = 0; i < CIRCLE_RAYS; i++) candidates[n++] = -Math.PI + 2 * Math.PI * i / CIRCLE_RAYS;
+        double[] ends = new double[near.length * 2];
+        int e = 0;
         Segment previous = null;
         for (int id : near) {
             Segment s = walls.segment(id);
@@ -65,11 +64,12 @@ public final class SightPolygon {
             // The end this segment shares with the last one cast from: casting it again would only give equal angles,
             // which the sweep below drops, so skipping it changes nothing but the time.
             boolean shared = previous != null && previous.x2() == s.x1() && previous.y2() == s.y1();
-            if (!shared) n = endRays(candidates, n, ox, oy, range, s.x1(), s.y1());
-            n = endRays(candidates, n, ox, oy, range, s.x2(), s.y2());
+            if (!shared) e = endAngle(ends, e, ox, oy, range, s.x1(), s.y1());
+            e = endAngle(ends, e, ox, oy, range, s.x2(), s.y2());
             previous = s;
         }
-        Arrays.sort(candidates, 0, n);
+        double[] candidates = rayAngles(ends, e);
+        int n = candidates.length;
         double[] angles = new double[n];
         double[] xs = new double[n];
         double[] ys = new double[n];
@@ -89,14 +89,55 @@ public final class SightPolygon {
         return new SightPolygon(ox, oy, range, Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m));
     }
 
-    private static int endRays(double[] into, int n, double ox, double oy, double range, double x, double y) {
+    /** The angle of a wall end within range (not the origin itself), added to {@code into}. */
+    private static int endAngle(double[] into, int n, double ox, double oy, double range, double x, double y) {
         double d = Math.hypot(x - ox, y - oy);
         if (d > range || d == 0) return n;
-        double a = Math.atan2(y - oy, x - ox);
-        into[n++] = a;
-        into[n++] = wrap(a - EPSILON);
-        into[n++] = wrap(a + EPSILON);
+        into[n++] = Math.atan2(y - oy, x - ox);
         return n;
+    }
+
+    /**
+     * Every ray's angle in ascending order: each wall end's, the two {@link #EPSILON} either side of it, and the
+     * circle's. Sorting only the ends' angles, then putting each one's neighbours beside it, leaves the list nearly
+     * sorted (out of place only where two ends lie closer than 2ε or a neighbour wraps past ±π), which an insertion
+     * sort finishes in about one pass; the circle's rays, already in order, are merged in. The same list as sorting
+     * all of them, in a third of the time.
+     */
+    private static double[] rayAngles(double[] ends, int e) {
+        Arrays.sort(ends, 0, e);
+        double[] around = new double[3 * e];
+        int r = 0;
+        for (int i = 0; i < e; i++) {
+            double a = ends[i];
+            around[r++] = wrap(a - EPSILON);
+            around[r++] = a;
+            around[r++] = wrap(a + EPSILON);
+        }
+        for (int i = 1; i < r; i++) {
+            double v = around[i];
+            int j = i - 1;
+            while (j >= 0 && Double.compare(around[j], v) > 0) {
+                around[j + 1] = around[j];
+                j--;
+            }
+            around[j + 1] = v;
+        }
+        double[] all = new double[r + CIRCLE_RAYS];
+        int k = 0, c = 0, n = 0;
+        while (k < r || c < CIRCLE_RAYS) {
+            double circle = c < CIRCLE_RAYS ? circleAngle(c) : Double.POSITIVE_INFINITY;
+            if (k < r && (c >= CIRCLE_RAYS || Double.compare(around[k], circle) <= 0)) all[n++] = around[k++];
+            else {
+                all[n++] = circle;
+                c++;
+            }
+        }
+        return all;
+    }
+
+    private static double circleAngle(int i) {
+        return -Math.PI + 2 * Math.PI * i / CIRCLE_RAYS;
     }
 
     private static double wrap(double a) {
@@ -119,6 +160,11 @@ public final class SightPolygon {
 
     public int size() {
         return xs.length;
+    }
+
+    /** The rays' angles and where they stopped, {angles, xs, ys}: for tests that compare polygons exactly. */
+    double[][] rays() {
+        return new double[][] {angles.clone(), xs.clone(), ys.clone()};
     }
 
     /**
