@@ -12,9 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fast ray casting gives exactly the polygon of the plain method it replaced: a ray to every end of every
- * sight-stopping segment and ε either side of it, plus the circle's rays, all sorted, each cast in turn. The fast one
- * casts a shared polyline end once and sorts only the ends' angles; neither may change a single vertex.
+ * The fast ray casting gives exactly the polygon of the plain method: a ray to every end of every sight-stopping
+ * segment and ε either side of it, plus the circle's rays, all sorted, each tested against every segment. The fast one
+ * casts a shared polyline end once, sorts only the ends' angles and walks each ray through buckets of walls; none of
+ * that may change a single vertex.
  */
 class SightPolygonTest {
 
@@ -76,19 +77,34 @@ class SightPolygonTest {
         }
         double[] sorted = candidates.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
-        int[] seen = new int[Math.max(1, walls.size())];
         double[] angles = new double[sorted.length], xs = new double[sorted.length], ys = new double[sorted.length];
-        int m = 0, stamp = 1;
+        int m = 0;
         for (double a : sorted) {
             if (m > 0 && a - angles[m - 1] < 1e-12) continue;
             double dx = Math.cos(a), dy = Math.sin(a);
-            double t = walls.size() == 0 ? range : walls.cast(ox, oy, dx, dy, range, seen, ++stamp);
+            double t = bruteForceStop(walls, ox, oy, dx, dy, range);
             angles[m] = a;
             xs[m] = ox + dx * t;
             ys[m] = oy + dy * t;
             m++;
         }
         return new double[][] {Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m)};
+    }
+
+    /** Where sight along the ray stops, over every segment (no buckets): the first full one, the second terrain. */
+    private static double bruteForceStop(WallIndex walls, double ox, double oy, double dx, double dy, double range) {
+        double full = range;
+        List<Double> terrain = new ArrayList<>();
+        for (int id = 0; id < walls.size(); id++) {
+            Segment s = walls.segment(id);
+            if (s.sight() == Segment.Sight.NONE) continue;
+            double t = WallIndex.hit(ox, oy, dx, dy, s);
+            if (t < 0) continue;
+            if (s.sight() == Segment.Sight.FULL) full = Math.min(full, t);
+            else terrain.add(t);
+        }
+        terrain.sort(null);
+        return terrain.size() >= 2 ? Math.min(full, terrain.get(1)) : full;
     }
 
     private static void addEnd(List<Double> into, double ox, double oy, double range, double x, double y) {
