@@ -275,8 +275,15 @@ public final class RoomReducer {
         for (String field : data.fieldNames()) if (!field.equals(idField)) target.put(field, data.getValue(field));
     }
 
+    /**
+     * The token an event changes, as a fresh copy put in its place: tokens are never changed in place, so views share
+     * them (and compare them by reference) as they share walls.
+     */
     private static JsonObject tokenOf(JsonObject state, JsonObject data) {
-        return state.getJsonObject("tokens").getJsonObject(data.getString("tokenId"));
+        JsonObject tokens = state.getJsonObject("tokens");
+        JsonObject token = tokens.getJsonObject(data.getString("tokenId")).copy();
+        tokens.put(data.getString("tokenId"), token);
+        return token;
     }
 
     private static void resetFog(JsonObject state, JsonObject data) {

@@ -28,9 +28,9 @@ public final class RoomViews {
     }
 
     /**
-     * A view's copy of a collection. Walls, lights and drawings are never changed in place (the reducer replaces or
-     * removes one that changes), so views share them: a scene's thousand wall segments are neither copied nor compared
-     * per event.
+     * A view's copy of a collection. Walls, lights, drawings and tokens are never changed in place (the reducer replaces
+     * or removes one that changes), so views share them: a scene's thousand wall segments are neither copied nor
+     * compared per event, and an unchanged token compares equal by reference.
      */
     private static JsonObject copyOf(JsonObject state, String collection) {
         JsonObject entries = state.getJsonObject(collection, new JsonObject());
@@ -38,7 +38,7 @@ public final class RoomViews {
         return new JsonObject(new java.util.LinkedHashMap<>(entries.getMap()));
     }
 
-    private static final Set<String> SHARED = Set.of("walls", "lights", "drawings");
+    private static final Set<String> SHARED = Set.of("walls", "lights", "drawings", "tokens");
 
     /**
      * Settings and the dice period are the same for everyone; the nonce is not in views (a roll carries its own), so a
@@ -147,6 +147,12 @@ public final class RoomViews {
      * {@link #ownerSecrets}), the name not at all when the GM hides it, the linked sheet only when someone plays it.
      */
     static JsonObject playerToken(JsonObject token) {
+        boolean nothingToHide = "all".equals(token.getString("hpVisibility", "all"))
+                && !"never".equals(token.getString("nameVisibility"))
+                && (!token.containsKey("sheetId")
+                        || !token.getJsonArray("owners", new JsonArray()).isEmpty());
+        // Tokens are never changed in place (the reducer replaces one that changes): views may share them.
+        if (nothingToHide) return token;
         JsonObject shown = token.copy();
         if (!"all".equals(token.getString("hpVisibility", "all"))) {
             shown.remove("hp");

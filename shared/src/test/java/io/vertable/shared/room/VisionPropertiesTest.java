@@ -62,6 +62,8 @@ class VisionPropertiesTest {
         final AtomicInteger ids = new AtomicInteger();
         final JsonObject state = RoomReducer.empty("room-" + ids.hashCode());
         final Map<String, JsonObject> views = new HashMap<>();
+        /** Each player's view as their browser holds it: every patch applied to a copy of the first view. */
+        final Map<String, JsonObject> clients = new HashMap<>();
         /** Per player, the explored cells the oracle has seen them see (centres, robustly or not). */
         final Map<String, Set<Integer>> oracleExplored = new HashMap<>();
 
@@ -367,6 +369,13 @@ class VisionPropertiesTest {
                 JsonObject before = views.getOrDefault(player, RoomViews.player(RoomReducer.empty("x")));
                 JsonObject patch = RoomViews.diff(before, now);
                 views.put(player, now);
+                // Views share unchanged parts with the views before them (tokens, drawings, masks): the patches must
+                // still rebuild the view exactly, as they would not if a shared part had been changed in place.
+                JsonObject client = clients.computeIfAbsent(player, p -> before.copy());
+                RoomViews.applyPatch(client, patch);
+                assertThat(withoutNulls(client))
+                        .as("%s's view rebuilt from patches", player)
+                        .isEqualTo(withoutNulls(now));
                 if (vision == null) continue;
                 JsonObject upsert = patch.getJsonObject("upsert", new JsonObject());
                 for (Object t : upsert.getJsonArray("tokens", new JsonArray())) {
@@ -389,6 +398,20 @@ class VisionPropertiesTest {
                 }
             }
         }
+    }
+
+    /** A view as the browser reads it: a field set to null is one left out. */
+    static Object withoutNulls(Object value) {
+        if (value instanceof JsonObject object) {
+            Map<String, Object> out = new java.util.TreeMap<>();
+            object.forEach(e -> {
+                if (e.getValue() != null) out.put(e.getKey(), withoutNulls(e.getValue()));
+            });
+            return out;
+        }
+        if (value instanceof JsonArray array)
+            return array.stream().map(VisionPropertiesTest::withoutNulls).toList();
+        return value;
     }
 
     /** Brute force over every wall segment of the scene, straight from the state: no index, no polygons. */
