@@ -22,16 +22,26 @@ import java.util.Map;
  */
 public final class Vision {
 
+    /** Vertices the node's polygon cache holds at most: several hundred whole-scene polygons, thousands of lights. */
+    static final long POLYGON_VERTICES = 1_000_000;
+    /** Characters of mask outlines (and entries of other parts) the node's view-part cache holds at most. */
+    static final long PART_CHARS = 16_000_000;
+
     /** From this darkness on, only lights and darkvision show anything. */
     public static final double DARK_AT = 0.5;
     /** The explored grid has at most this many cells a side (its cells grow on big scenes). */
     public static final int EXPLORED_MAX_SIDE = 256;
 
     private static final SightCache<WallIndex> INDEXES = new SightCache<>(64);
-    private static final SightCache<SightPolygon> POLYGONS = new SightCache<>(8192);
+    /** Sight and light polygons, at most {@link #POLYGON_VERTICES} vertices in all (about 30 bytes each). */
+    static final SightCache<SightPolygon> POLYGONS = new SightCache<>(8192, POLYGON_VERTICES, SightPolygon::size);
+
     private static final SightCache<BitSet> SEEN = new SightCache<>(1024);
-    /** Parts of player views (visible drawings, known doors, masks) by everything they are computed from. */
-    private static final SightCache<JsonObject> VIEW_PARTS = new SightCache<>(4096);
+    /**
+     * Parts of player views (visible drawings, known doors, masks) by everything they are computed from; weighed by the
+     * characters of their masks' outlines, so they do not keep alive the outlines of polygons long evicted.
+     */
+    static final SightCache<JsonObject> VIEW_PARTS = new SightCache<>(4096, PART_CHARS, Vision::weight);
 
     private final JsonObject state;
     private final String sceneId;
@@ -292,12 +302,13 @@ public final class Vision {
 
         /** The polygons drawn as this player's mask: their tokens' sight and, when dark, what lights and eyes light. */
         public JsonObject mask() {
-            return part("mask", this::computeMask).copy();
+            return sharedMask().copy();
         }
 
         /** The mask as a view holds it: shared by every view of this sight (do not change it). */
         JsonObject sharedMask() {
-            return part("mask", this::computeMask);
+            // Explored cells do not change the mask: keyed without them, so a step into the dark adds no new entry.
+            return VIEW_PARTS.get(new PartKey("mask", seeingKey()), this::computeMask);
         }
 
         private JsonObject computeMask() {
@@ -331,6 +342,19 @@ public final class Vision {
             JsonObject stored = storedExploredJson(userId);
             return stored == null ? null : stored.copy();
         }
+    }
+
+    /** A view part's weight: the characters of a mask's outlines, or one per entry of drawings and doors. */
+    private static long weight(JsonObject part) {
+        if (!part.containsKey("sight")) return part.size();
+        long chars = 0;
+        for (String paths : List.of("sight", "lit")) {
+            JsonArray outlines = part.getJsonArray(paths);
+            if (outlines != null)
+                for (int i = 0; i < outlines.size(); i++)
+                    chars += outlines.getString(i).length();
+        }
+        return chars;
     }
 
     private static String flat(SightPolygon polygon) {
