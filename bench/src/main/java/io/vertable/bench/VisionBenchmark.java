@@ -10,7 +10,9 @@ import io.vertable.shared.room.RoomViews;
 import io.vertable.shared.room.Vision;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,18 +88,29 @@ public class VisionBenchmark {
         JsonObject token = state.getJsonObject("tokens").getJsonObject(tokenId);
         double x = Math.max(25, Math.min(SIDE - 25, token.getDouble("x") + random.nextDouble(-60, 60)));
         double y = Math.max(25, Math.min(SIDE - 25, token.getDouble("y") + random.nextDouble(-60, 60)));
-        int sent = event(new Change(
+        return events(new Change(
                 io.vertable.shared.wire.EventType.TOKEN_MOVED,
                 new JsonObject().put("tokenId", tokenId).put("x", x).put("y", y)));
-        Vision vision = Vision.of(state);
-        for (Change explored : vision.exploredChanges()) sent += event(explored);
-        return sent;
     }
 
-    /** What the room owner does per event: apply it, then every view and its patch. */
-    private int event(Change change) {
-        RoomReducer.apply(state, state.getLong("seq") + 1, change.type(), change.data());
-        Vision vision = Vision.of(state);
+    /**
+     * What the room owner does per accepted change: apply it, add what players now see to what they explored (events
+     * of their own, right after it), then every view and its patch.
+     */
+    private int events(Change first) {
+        Deque<Change> changes = new ArrayDeque<>(List.of(first));
+        int size = 0;
+        while (!changes.isEmpty()) {
+            Change change = changes.poll();
+            RoomReducer.apply(state, state.getLong("seq") + 1, change.type(), change.data());
+            Vision vision = Vision.of(state);
+            vision.exploredChanges().forEach(changes::addFirst);
+            size += views(vision);
+        }
+        return size;
+    }
+
+    private int views(Vision vision) {
         JsonObject gm = RoomViews.gm(state);
         JsonObject players = RoomViews.player(state, vision, null);
         int size = RoomViews.diff(gmView, gm).size()

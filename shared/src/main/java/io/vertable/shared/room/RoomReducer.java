@@ -81,8 +81,14 @@ public final class RoomReducer {
                 resetFog(state, data);
             }
             case FOG_UNDONE -> undoFog(state, data.getString("sceneId"));
-            case DRAWING_CREATED -> state.getJsonObject("drawings").put(data.getString("drawingId"), drawing(data));
-            case DRAWING_REMOVED -> state.getJsonObject("drawings").remove(data.getString("drawingId"));
+            case DRAWING_CREATED -> {
+                state.getJsonObject("drawings").put(data.getString("drawingId"), drawing(data));
+                Walls.bumpDrawings(state, event.wire(), data);
+            }
+            case DRAWING_REMOVED -> {
+                state.getJsonObject("drawings").remove(data.getString("drawingId"));
+                Walls.bumpDrawings(state, event.wire(), data);
+            }
             case INITIATIVE_ADDED -> entries(state)
                     .add(new JsonObject()
                             .put("id", data.getString("entryId"))
@@ -249,6 +255,7 @@ public final class RoomReducer {
         }
         if (state.getValue("explored") instanceof JsonObject explored) explored.remove(sceneId);
         if (state.getValue("visionRevs") instanceof JsonObject revs) revs.remove(sceneId);
+        Walls.bumpDrawings(state, EventType.SCENE_REMOVED.wire(), new JsonObject().put("sceneId", sceneId));
     }
 
     private static JsonObject token(JsonObject data) {
@@ -268,8 +275,15 @@ public final class RoomReducer {
         for (String field : data.fieldNames()) if (!field.equals(idField)) target.put(field, data.getValue(field));
     }
 
+    /**
+     * The token an event changes, as a fresh copy put in its place: tokens are never changed in place, so views share
+     * them (and compare them by reference) as they share walls.
+     */
     private static JsonObject tokenOf(JsonObject state, JsonObject data) {
-        return state.getJsonObject("tokens").getJsonObject(data.getString("tokenId"));
+        JsonObject tokens = state.getJsonObject("tokens");
+        JsonObject token = tokens.getJsonObject(data.getString("tokenId")).copy();
+        tokens.put(data.getString("tokenId"), token);
+        return token;
     }
 
     private static void resetFog(JsonObject state, JsonObject data) {

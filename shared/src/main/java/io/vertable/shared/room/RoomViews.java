@@ -28,8 +28,9 @@ public final class RoomViews {
     }
 
     /**
-     * A view's copy of a collection. Walls and lights are never changed in place (the reducer replaces one that
-     * changes), so views share them: a scene's thousand wall segments are neither copied nor compared per event.
+     * A view's copy of a collection. Walls, lights, drawings and tokens are never changed in place (the reducer replaces
+     * or removes one that changes), so views share them: a scene's thousand wall segments are neither copied nor
+     * compared per event, and an unchanged token compares equal by reference.
      */
     private static JsonObject copyOf(JsonObject state, String collection) {
         JsonObject entries = state.getJsonObject(collection, new JsonObject());
@@ -37,7 +38,7 @@ public final class RoomViews {
         return new JsonObject(new java.util.LinkedHashMap<>(entries.getMap()));
     }
 
-    private static final Set<String> SHARED = Set.of("walls", "lights");
+    private static final Set<String> SHARED = Set.of("walls", "lights", "drawings", "tokens");
 
     /**
      * Settings and the dice period are the same for everyone; the nonce is not in views (a roll carries its own), so a
@@ -77,17 +78,18 @@ public final class RoomViews {
             }
         });
         view.put("tokens", tokens);
-        JsonObject drawings = new JsonObject();
-        state.getJsonObject("drawings").forEach(entry -> {
-            JsonObject drawing = (JsonObject) entry.getValue();
-            if (active != null
-                    && active.equals(drawing.getString("sceneId"))
-                    && (sight == null || sight.seesAny(drawing))) {
-                drawings.put(entry.getKey(), drawing.copy());
-            }
-        });
-        view.put("drawings", drawings);
-        view.put("walls", playerDoors(state, active, sight));
+        view.put(
+                "drawings",
+                sight == null
+                        ? playerDrawings(state, active, null)
+                        : sight.part(
+                                "drawings:" + Walls.drawingsRevision(state),
+                                () -> playerDrawings(state, active, sight)));
+        view.put(
+                "walls",
+                sight == null
+                        ? playerDoors(state, active, null)
+                        : sight.part("doors", () -> playerDoors(state, active, sight)));
         view.put("lights", new JsonObject());
         JsonObject notes = new JsonObject();
         state.getJsonObject("notes").forEach(entry -> {
@@ -99,7 +101,7 @@ public final class RoomViews {
         view.put(
                 "initiative",
                 playerInitiative(state.getJsonObject("initiative"), state.getJsonObject("tokens"), visible));
-        if (sight != null) view.put("vision", sight.mask()).put("explored", sight.explored());
+        if (sight != null) view.put("vision", sight.sharedMask()).put("explored", sight.explored());
         return withRoomWide(view, state);
     }
 
@@ -111,6 +113,23 @@ public final class RoomViews {
             shown.put("tiled", true);
         }
         return shown;
+    }
+
+    /**
+     * The drawings of the shown scene (with vision on, those the player sees or remembers). With vision on, views share
+     * this part (by the player's sight and the drawings' revision), as they share walls: never change it.
+     */
+    private static JsonObject playerDrawings(JsonObject state, String active, Vision.PlayerSight sight) {
+        JsonObject drawings = new JsonObject();
+        state.getJsonObject("drawings").forEach(entry -> {
+            JsonObject drawing = (JsonObject) entry.getValue();
+            if (active != null
+                    && active.equals(drawing.getString("sceneId"))
+                    && (sight == null || sight.seesAny(drawing))) {
+                drawings.put(entry.getKey(), drawing.copy());
+            }
+        });
+        return drawings;
     }
 
     private static boolean owns(JsonObject token, String userId) {
@@ -138,6 +157,12 @@ public final class RoomViews {
      * {@link #ownerSecrets}), the name not at all when the GM hides it, the linked sheet only when someone plays it.
      */
     static JsonObject playerToken(JsonObject token) {
+        boolean nothingToHide = "all".equals(token.getString("hpVisibility", "all"))
+                && !"never".equals(token.getString("nameVisibility"))
+                && (!token.containsKey("sheetId")
+                        || !token.getJsonArray("owners", new JsonArray()).isEmpty());
+        // Tokens are never changed in place (the reducer replaces one that changes): views may share them.
+        if (nothingToHide) return token;
         JsonObject shown = token.copy();
         if (!"all".equals(token.getString("hpVisibility", "all"))) {
             shown.remove("hp");
@@ -233,6 +258,8 @@ public final class RoomViews {
         for (String collection : COLLECTIONS) {
             JsonObject was = before.getJsonObject(collection);
             JsonObject now = after.getJsonObject(collection);
+            // A part shared by both views (walls, a player's drawings while their sight and the drawings stay): equal.
+            if (was == now) continue;
             JsonArray changed = new JsonArray();
             now.forEach(entry -> {
                 if (!entry.getValue().equals(was.getValue(entry.getKey()))) changed.add(entry.getValue());

@@ -22,14 +22,26 @@ import java.util.Map;
  */
 public final class Vision {
 
+    /** Vertices the node's polygon cache holds at most: several hundred whole-scene polygons, thousands of lights. */
+    static final long POLYGON_VERTICES = 1_000_000;
+    /** Characters of mask outlines (and entries of other parts) the node's view-part cache holds at most. */
+    static final long PART_CHARS = 16_000_000;
+
     /** From this darkness on, only lights and darkvision show anything. */
     public static final double DARK_AT = 0.5;
     /** The explored grid has at most this many cells a side (its cells grow on big scenes). */
     public static final int EXPLORED_MAX_SIDE = 256;
 
     private static final SightCache<WallIndex> INDEXES = new SightCache<>(64);
-    private static final SightCache<SightPolygon> POLYGONS = new SightCache<>(8192);
+    /** Sight and light polygons, at most {@link #POLYGON_VERTICES} vertices in all (about 30 bytes each). */
+    static final SightCache<SightPolygon> POLYGONS = new SightCache<>(8192, POLYGON_VERTICES, SightPolygon::size);
+
     private static final SightCache<BitSet> SEEN = new SightCache<>(1024);
+    /**
+     * Parts of player views (visible drawings, known doors, masks) by everything they are computed from; weighed by the
+     * characters of their masks' outlines, so they do not keep alive the outlines of polygons long evicted.
+     */
+    static final SightCache<JsonObject> VIEW_PARTS = new SightCache<>(4096, PART_CHARS, Vision::weight);
 
     private final JsonObject state;
     private final String sceneId;
@@ -48,6 +60,9 @@ public final class Vision {
     private record Light(double x, double y, double dim, SightPolygon polygon) {}
 
     private record Eye(double x, double y, double darkvision, SightPolygon polygon) {}
+
+    /** A view part's key: the sight's key is one string per player and event, hashed once for all its parts. */
+    private record PartKey(String inputs, String sight) {}
 
     /** The vision of the shown scene, or null when no scene is shown or its vision is off. */
     public static Vision of(JsonObject state) {
@@ -163,9 +178,59 @@ public final class Vision {
         private final String userId;
         private final List<Eye> eyes = new ArrayList<>();
         private BitSet remembered;
+        private String seeingKey;
+        private String key;
 
         private PlayerSight(String userId) {
             this.userId = userId;
+        }
+
+        /**
+         * Everything what this player sees now depends on: the walls, the lights, the darkness, the explored grid, each
+         * eye's place, range and darkvision. Two sights with one such key see the same points.
+         */
+        private String seeingKey() {
+            if (seeingKey != null) return seeingKey;
+            StringBuilder k = new StringBuilder(wallsKey)
+                    .append('|')
+                    .append(lightsKey)
+                    .append('|')
+                    .append(dark)
+                    .append('|')
+                    .append(exploredCell)
+                    .append(',')
+                    .append(cols)
+                    .append(',')
+                    .append(rows)
+                    .append('|');
+            for (Eye eye : eyes)
+                k.append(eye.x)
+                        .append(',')
+                        .append(eye.y)
+                        .append(',')
+                        .append(eye.polygon.range())
+                        .append(',')
+                        .append(eye.darkvision)
+                        .append(';');
+            seeingKey = k.toString();
+            return seeingKey;
+        }
+
+        /** What this player sees now and remembers depends on: {@link #seeingKey()} and the explored cells. */
+        String key() {
+            if (key != null) return key;
+            JsonObject stored = storedExploredJson(userId);
+            key = seeingKey() + '|' + (stored == null ? "-" : stored.getString("bits"));
+            return key;
+        }
+
+        /**
+         * A part of this player's view, computed once for everyone whose sight has this key and the same
+         * {@code inputs} (what else the part is made of, e.g. the drawings' revision). Parts are shared between views:
+         * never change one.
+         */
+        JsonObject part(String inputs, java.util.function.Supplier<JsonObject> compute) {
+            return VIEW_PARTS.get(new PartKey(inputs, key()), compute);
         }
 
         public boolean sees(JsonObject token) {
@@ -218,24 +283,7 @@ public final class Vision {
         /** The explored cells whose centres this player sees now (cached by what they depend on). */
         BitSet seenCells() {
             if (eyes.isEmpty()) return new BitSet();
-            StringBuilder key =
-                    new StringBuilder(wallsKey).append('|').append(lightsKey).append('|');
-            key.append(exploredCell)
-                    .append(',')
-                    .append(cols)
-                    .append(',')
-                    .append(rows)
-                    .append('|');
-            for (Eye eye : eyes)
-                key.append(eye.x)
-                        .append(',')
-                        .append(eye.y)
-                        .append(',')
-                        .append(eye.polygon.range())
-                        .append(',')
-                        .append(eye.darkvision)
-                        .append(';');
-            return SEEN.get(key.toString(), this::scanSeen);
+            return SEEN.get(seeingKey(), this::scanSeen);
         }
 
         private BitSet scanSeen() {
@@ -257,6 +305,16 @@ public final class Vision {
          * that are lit or within darkvision ({@link SeenArea}), so no outline shows a wall they cannot see.
          */
         public JsonObject mask() {
+            return sharedMask().copy();
+        }
+
+        /** The mask as a view holds it: shared by every view of this sight (do not change it). */
+        JsonObject sharedMask() {
+            // Explored cells do not change the mask: keyed without them, so a step into the dark adds no new entry.
+            return VIEW_PARTS.get(new PartKey("mask", seeingKey()), this::computeMask);
+        }
+
+        private JsonObject computeMask() {
             JsonArray sight = new JsonArray();
             List<SightPolygon> lit = dark ? lights.stream().map(Light::polygon).toList() : List.of();
             for (Eye eye : eyes) {
@@ -273,6 +331,19 @@ public final class Vision {
             JsonObject stored = storedExploredJson(userId);
             return stored == null ? null : stored.copy();
         }
+    }
+
+    /** A view part's weight: the characters of a mask's outlines, or one per entry of drawings and doors. */
+    private static long weight(JsonObject part) {
+        if (!part.containsKey("sight")) return part.size();
+        long chars = 0;
+        for (String paths : List.of("sight", "lit")) {
+            JsonArray outlines = part.getJsonArray(paths);
+            if (outlines != null)
+                for (int i = 0; i < outlines.size(); i++)
+                    chars += outlines.getString(i).length();
+        }
+        return chars;
     }
 
     private static String flat(SightPolygon polygon) {

@@ -42,12 +42,29 @@ public final class Walls {
     /** The next revision of the scene's walls after an event (64-bit FNV-1a over the previous one and the event). */
     static void bump(JsonObject state, String sceneId, String type, JsonObject data) {
         if (!(state.getValue("visionRevs") instanceof JsonObject)) state.put("visionRevs", new JsonObject());
-        long hash = revision(state, sceneId) ^ 0xcbf29ce484222325L;
+        state.getJsonObject("visionRevs").put(sceneId, chain(revision(state, sceneId), type, data));
+    }
+
+    /**
+     * The room's drawings revision: a running hash of every event that added or removed drawings, so what is derived
+     * from the drawings (each player's visible ones) can be cached under it. Drawings are never changed in place.
+     */
+    public static long drawingsRevision(JsonObject state) {
+        return state.getLong("drawingsRev", 0L);
+    }
+
+    static void bumpDrawings(JsonObject state, String type, JsonObject data) {
+        state.put("drawingsRev", chain(drawingsRevision(state), type, data));
+    }
+
+    /** 64-bit FNV-1a over the previous revision and the event. */
+    private static long chain(long previous, String type, JsonObject data) {
+        long hash = previous ^ 0xcbf29ce484222325L;
         for (byte b : (type + data.encode()).getBytes(StandardCharsets.UTF_8)) {
             hash ^= b & 0xff;
             hash *= 0x100000001b3L;
         }
-        state.getJsonObject("visionRevs").put(sceneId, hash);
+        return hash;
     }
 
     public static JsonObject walls(JsonObject state) {

@@ -1,6 +1,7 @@
 package io.vertable.shared.vision;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,25 +26,33 @@ public final class WallIndex {
     public WallIndex(List<Segment> all) {
         this.segments = all.toArray(Segment[]::new);
         Map<Long, List<Integer>> building = new HashMap<>();
+        long firstBx = Long.MAX_VALUE, firstBy = Long.MAX_VALUE, lastBx = Long.MIN_VALUE, lastBy = Long.MIN_VALUE;
         for (int i = 0; i < segments.length; i++) {
             Segment s = segments[i];
             minX = Math.min(minX, s.minX());
             minY = Math.min(minY, s.minY());
             maxX = Math.max(maxX, s.maxX());
             maxY = Math.max(maxY, s.maxY());
-            // A segment goes into every bucket its bounding box touches: never missed, at worst looked at twice.
-            for (long bx = bucket(s.minX()); bx <= bucket(s.maxX()); bx++)
-                for (long by = bucket(s.minY()); by <= bucket(s.maxY()); by++)
+            // A segment goes into every bucket its bounding box touches: never missed, at worst looked at twice. The
+            // box is grown by the hit test's tolerance (touching counts, a little past the ends too), so a ray that
+            // runs along a bucket's edge meets what it would meet testing every segment.
+            double pad = 1e-6 + 1e-9 * Math.hypot(s.x2() - s.x1(), s.y2() - s.y1());
+            firstBx = Math.min(firstBx, bucket(s.minX() - pad));
+            firstBy = Math.min(firstBy, bucket(s.minY() - pad));
+            lastBx = Math.max(lastBx, bucket(s.maxX() + pad));
+            lastBy = Math.max(lastBy, bucket(s.maxY() + pad));
+            for (long bx = bucket(s.minX() - pad); bx <= bucket(s.maxX() + pad); bx++)
+                for (long by = bucket(s.minY() - pad); by <= bucket(s.maxY() + pad); by++)
                     building.computeIfAbsent(key(bx, by), k -> new ArrayList<>())
                             .add(i);
         }
         this.buckets = new HashMap<>();
         building.forEach((k, list) ->
                 buckets.put(k, list.stream().mapToInt(Integer::intValue).toArray()));
-        this.denseX = segments.length == 0 ? 0 : bucket(minX);
-        this.denseY = segments.length == 0 ? 0 : bucket(minY);
-        long cols = segments.length == 0 ? 0 : bucket(maxX) - denseX + 1;
-        long rows = segments.length == 0 ? 0 : bucket(maxY) - denseY + 1;
+        this.denseX = segments.length == 0 ? 0 : firstBx;
+        this.denseY = segments.length == 0 ? 0 : firstBy;
+        long cols = segments.length == 0 ? 0 : lastBx - denseX + 1;
+        long rows = segments.length == 0 ? 0 : lastBy - denseY + 1;
         // The buckets as an array when the walls' box is not huge: a ray's walk then looks up without boxing a key.
         if (cols * rows <= MAX_DENSE) {
             this.cols = (int) cols;
@@ -54,7 +63,46 @@ public final class WallIndex {
             this.cols = 0;
             this.dense = null;
         }
+        this.sx1 = new double[segments.length];
+        this.sy1 = new double[segments.length];
+        this.sx2 = new double[segments.length];
+        this.sy2 = new double[segments.length];
+        this.sight = new byte[segments.length];
+        for (int i = 0; i < segments.length; i++) {
+            Segment s = segments[i];
+            sx1[i] = s.x1();
+            sy1[i] = s.y1();
+            sx2[i] = s.x2();
+            sy2[i] = s.y2();
+            sight[i] = (byte) s.sight().ordinal();
+        }
+        int cells = dense == null ? 0 : dense.length;
+        this.sightStart = new int[cells + 1];
+        int total = 0;
+        for (int c = 0; c < cells; c++) {
+            sightStart[c] = total;
+            if (dense[c] != null) for (int id : dense[c]) if (sight[id] != NONE) total++;
+        }
+        sightStart[cells] = total;
+        this.sightIds = new int[total];
+        for (int c = 0, k = 0; c < cells; c++)
+            if (dense[c] != null) for (int id : dense[c]) if (sight[id] != NONE) sightIds[k++] = id;
     }
+
+    /*
+     * What a ray's walk reads, laid out flat (it runs thousands of times per polygon): each segment's ends and how it
+     * stops sight, by index; and per dense bucket, the segments in it that stop sight, as one array of ids with each
+     * bucket's start (bucket c holds sightIds[sightStart[c] .. sightStart[c + 1])).
+     */
+    private static final byte NONE = (byte) Segment.Sight.NONE.ordinal();
+    private static final byte FULL = (byte) Segment.Sight.FULL.ordinal();
+    private final double[] sx1;
+    private final double[] sy1;
+    private final double[] sx2;
+    private final double[] sy2;
+    private final byte[] sight;
+    private final int[] sightStart;
+    private final int[] sightIds;
 
     private static final long MAX_DENSE = 1 << 20;
     private final long denseX;
@@ -82,8 +130,12 @@ public final class WallIndex {
         return (long) Math.floor(v / BUCKET);
     }
 
+    /**
+     * One number per bucket, its bits mixed by an odd multiplier (one-to-one): {@link Long#hashCode} folds the halves
+     * together, so unmixed keys of a grid collide (bx ^ by) and the map's bins degrade into trees.
+     */
     private static long key(long bx, long by) {
-        return (bx << 32) ^ (by & 0xffffffffL);
+        return ((bx << 32) ^ (by & 0xffffffffL)) * 0x9E3779B97F4A7C15L;
     }
 
     /** Whether a segment that stops movement meets the path a→b (touching counts: {@link Segment#meets}). */
@@ -129,23 +181,34 @@ public final class WallIndex {
         double tDeltaX = dx == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dx);
         double tDeltaY = dy == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dy);
         while (true) {
-            int[] ids = at(bx, by);
-            if (ids != null) {
-                for (int id : ids) {
-                    if (seen[id] == stamp) continue;
-                    seen[id] = stamp;
-                    Segment s = segments[id];
-                    if (s.sight() == Segment.Sight.NONE) continue;
-                    double t = hit(ox, oy, dx, dy, s);
-                    if (t < 0) continue;
-                    if (s.sight() == Segment.Sight.FULL) {
-                        stop = Math.min(stop, t);
-                    } else if (t < limited1) {
-                        stop = Math.min(stop, limited1);
-                        limited1 = t;
-                    } else {
-                        stop = Math.min(stop, t);
-                    }
+            int[] ids;
+            int from, to;
+            if (dense != null) {
+                long c = bx - denseX, r = by - denseY;
+                int cell = c < 0 || r < 0 || c >= cols || r * cols + c >= dense.length ? -1 : (int) (r * cols + c);
+                ids = sightIds;
+                from = cell < 0 ? 0 : sightStart[cell];
+                to = cell < 0 ? 0 : sightStart[cell + 1];
+            } else {
+                ids = buckets.get(key(bx, by));
+                from = 0;
+                to = ids == null ? 0 : ids.length;
+            }
+            for (int k = from; k < to; k++) {
+                int id = ids[k];
+                if (seen[id] == stamp) continue;
+                seen[id] = stamp;
+                byte kind = sight[id];
+                if (kind == NONE) continue;
+                double t = hit(ox, oy, dx, dy, sx1[id], sy1[id], sx2[id], sy2[id]);
+                if (t < 0) continue;
+                if (kind == FULL) {
+                    stop = Math.min(stop, t);
+                } else if (t < limited1) {
+                    stop = Math.min(stop, limited1);
+                    limited1 = t;
+                } else {
+                    stop = Math.min(stop, t);
                 }
             }
             double exit = Math.min(tMaxX, tMaxY);
@@ -164,14 +227,21 @@ public final class WallIndex {
     private double leaves(double ox, double oy, double dx, double dy) {
         if (segments.length == 0) return -1;
         double tNear = 0, tFar = Double.POSITIVE_INFINITY;
-        double[][] slabs = {{ox, dx, minX, maxX}, {oy, dy, minY, maxY}};
-        for (double[] slab : slabs) {
-            double o = slab[0], d = slab[1], lo = slab[2] - 1, hi = slab[3] + 1;
-            if (Math.abs(d) < 1e-15) {
-                if (o < lo || o > hi) return -1;
-                continue;
-            }
-            double t1 = (lo - o) / d, t2 = (hi - o) / d;
+        // No arrays here: this runs once per ray, thousands of times per polygon.
+        double lo = minX - 1, hi = maxX + 1;
+        if (Math.abs(dx) < 1e-15) {
+            if (ox < lo || ox > hi) return -1;
+        } else {
+            double t1 = (lo - ox) / dx, t2 = (hi - ox) / dx;
+            tNear = Math.max(tNear, Math.min(t1, t2));
+            tFar = Math.min(tFar, Math.max(t1, t2));
+        }
+        lo = minY - 1;
+        hi = maxY + 1;
+        if (Math.abs(dy) < 1e-15) {
+            if (oy < lo || oy > hi) return -1;
+        } else {
+            double t1 = (lo - oy) / dy, t2 = (hi - oy) / dy;
             tNear = Math.max(tNear, Math.min(t1, t2));
             tFar = Math.min(tFar, Math.max(t1, t2));
         }
@@ -180,10 +250,15 @@ public final class WallIndex {
 
     /** The ray parameter where the ray meets the segment (ends included), or -1. */
     static double hit(double ox, double oy, double dx, double dy, Segment s) {
-        double ex = s.x2() - s.x1(), ey = s.y2() - s.y1();
+        return hit(ox, oy, dx, dy, s.x1(), s.y1(), s.x2(), s.y2());
+    }
+
+    /** The ray parameter where the ray meets the segment (x1, y1)–(x2, y2) (ends included), or -1. */
+    static double hit(double ox, double oy, double dx, double dy, double x1, double y1, double x2, double y2) {
+        double ex = x2 - x1, ey = y2 - y1;
         double denom = dx * ey - dy * ex;
-        double wx = s.x1() - ox, wy = s.y1() - oy;
-        if (Math.abs(denom) < 1e-12) return alongside(wx, wy, dx, dy, s);
+        double wx = x1 - ox, wy = y1 - oy;
+        if (Math.abs(denom) < 1e-12) return alongside(wx, wy, dx, dy, x1, y1, x2, y2);
         double t = (wx * ey - wy * ex) / denom;
         double u = (wx * dy - wy * dx) / denom;
         if (u < -1e-9 || u > 1 + 1e-9 || t < 0) return -1;
@@ -194,36 +269,40 @@ public final class WallIndex {
      * A ray parallel to a segment: when it runs along the segment itself (grazing its face), the segment stops it where
      * they first meet, as touching a wall counts as meeting it; a parallel ray beside it misses.
      */
-    private static double alongside(double wx, double wy, double dx, double dy, Segment s) {
+    private static double alongside(
+            double wx, double wy, double dx, double dy, double x1, double y1, double x2, double y2) {
         double offLine = wx * dy - wy * dx;
         if (Math.abs(offLine) > 1e-9) return -1;
         double t1 = wx * dx + wy * dy;
-        double t2 = (s.x2() - (s.x1() - wx)) * dx + (s.y2() - (s.y1() - wy)) * dy;
+        double t2 = (x2 - (x1 - wx)) * dx + (y2 - (y1 - wy)) * dy;
         if (Math.max(t1, t2) < 0) return -1;
         return Math.max(0, Math.min(t1, t2));
     }
 
     /** Indexes of the segments whose buckets meet the box (some may lie outside it). */
     int[] near(double minX, double minY, double maxX, double maxY, int[] seen, int stamp) {
-        List<Integer> found = new ArrayList<>();
         long x0 = bucket(minX), x1 = bucket(maxX), y0 = bucket(minY), y1 = bucket(maxY);
+        // At most every segment once: no growing list, no boxing.
+        int[] found = new int[segments.length];
+        int n = 0;
         if ((x1 - x0 + 1) * (y1 - y0 + 1) > buckets.size()) {
-            for (int[] ids : buckets.values()) collect(ids, seen, stamp, found);
+            for (int[] ids : buckets.values()) n = collect(ids, seen, stamp, found, n);
         } else {
             for (long x = x0; x <= x1; x++)
                 for (long y = y0; y <= y1; y++) {
                     int[] ids = at(x, y);
-                    if (ids != null) collect(ids, seen, stamp, found);
+                    if (ids != null) n = collect(ids, seen, stamp, found, n);
                 }
         }
-        return found.stream().mapToInt(Integer::intValue).toArray();
+        return Arrays.copyOf(found, n);
     }
 
-    private static void collect(int[] ids, int[] seen, int stamp, List<Integer> found) {
+    private static int collect(int[] ids, int[] seen, int stamp, int[] found, int n) {
         for (int id : ids) {
             if (seen[id] == stamp) continue;
             seen[id] = stamp;
-            found.add(id);
+            found[n++] = id;
         }
+        return n;
     }
 }

@@ -31,7 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>no patch to a player carries a token the player cannot see now (own tokens aside), nor a drawing or door with
  *       no point the player sees now or saw before (their explored area, sampled by the oracle at each cell centre);
  *   <li>no player move that the server accepted crosses or touches a wall that stops movement, and a move clear of
- *       every wall by more than a pixel is accepted.
+ *       every wall by more than a pixel is accepted;
+ *   <li>the caches (sight polygons, explored cells, parts of player views) change nothing: after every event, the same
+ *       state computed with every cache cold gives the same explored cells and views — walls, doors, lights moving
+ *       or going, drawings removed and explored cells reset included.
  * </ul>
  *
  * "Cannot see" is robust: the point and its four neighbours a pixel away are all hidden to the oracle, so the
@@ -42,6 +45,7 @@ class VisionPropertiesTest {
     static final double SIDE = 1_000;
     static final double CELL = 50;
     static final List<String> PLAYERS = List.of("p1", "p2");
+    static final AtomicInteger FRESH_ROOMS = new AtomicInteger();
 
     static Stream<Long> seeds() {
         return Stream.iterate(1L, s -> s + 1).limit(80);
@@ -58,6 +62,8 @@ class VisionPropertiesTest {
         final AtomicInteger ids = new AtomicInteger();
         final JsonObject state = RoomReducer.empty("room-" + ids.hashCode());
         final Map<String, JsonObject> views = new HashMap<>();
+        /** Each player's view as their browser holds it: every patch applied to a copy of the first view. */
+        final Map<String, JsonObject> clients = new HashMap<>();
         /** Per player, the explored cells the oracle has seen them see (centres, robustly or not). */
         final Map<String, Set<Integer>> oracleExplored = new HashMap<>();
 
@@ -167,18 +173,50 @@ class VisionPropertiesTest {
         }
 
         void step() {
-            int dice = random.nextInt(20);
+            int dice = random.nextInt(24);
             if (dice < 10) playerMove();
             else if (dice < 13) gmMove();
             else if (dice < 15) door();
             else if (dice < 17) drawing();
             else if (dice < 18) light();
             else if (dice < 19) randomWall();
-            else
+            else if (dice < 20)
                 decide(
                         gm,
                         "scene.update",
                         new JsonObject().put("sceneId", sceneId).put("darkness", random.nextBoolean() ? 0.0 : 0.9));
+            else if (dice < 21) removeOne("drawings", "drawing.remove", "drawingId");
+            else if (dice < 22) moveLight();
+            else if (dice < 23) removeOne("lights", "light.remove", "lightId");
+            else
+                decide(
+                        gm,
+                        "explored.reset",
+                        random.nextBoolean()
+                                ? new JsonObject().put("sceneId", sceneId)
+                                : new JsonObject().put("sceneId", sceneId).put("userId", PLAYERS.get(0)));
+        }
+
+        /** The GM removes one of the collection's entries (by sorted id, so the game stays reproducible). */
+        void removeOne(String collection, String op, String idField) {
+            List<String> ids = new ArrayList<>(
+                    state.getJsonObject(collection, new JsonObject()).fieldNames());
+            if (ids.isEmpty()) return;
+            java.util.Collections.sort(ids);
+            decide(gm, op, new JsonObject().put(idField, ids.get(random.nextInt(ids.size()))));
+        }
+
+        void moveLight() {
+            List<String> ids = new ArrayList<>(Walls.lights(state).fieldNames());
+            if (ids.isEmpty()) return;
+            java.util.Collections.sort(ids);
+            decide(
+                    gm,
+                    "light.update",
+                    new JsonObject()
+                            .put("lightId", ids.get(random.nextInt(ids.size())))
+                            .put("x", coordinate())
+                            .put("y", coordinate()));
         }
 
         void playerMove() {
@@ -291,10 +329,30 @@ class VisionPropertiesTest {
             for (Change change : decision.changes()) {
                 apply(change);
                 Vision vision = Vision.of(state);
-                if (vision != null) vision.exploredChanges().forEach(this::apply);
+                if (vision != null) {
+                    List<Change> explored = vision.exploredChanges();
+                    checkCachesAgree(vision, explored);
+                    explored.forEach(this::apply);
+                }
                 checkPatches();
             }
             return decision;
+        }
+
+        /**
+         * The cached geometry and view parts change nothing: the same state under a room id never seen (so every
+         * cache misses and everything is computed afresh) gives the same explored cells and the same views.
+         */
+        void checkCachesAgree(Vision vision, List<Change> explored) {
+            JsonObject fresh = state.copy().put("room", "fresh-" + FRESH_ROOMS.incrementAndGet());
+            Vision cold = Vision.of(fresh);
+            assertThat(explored).as("explored cells from cached polygons").isEqualTo(cold.exploredChanges());
+            for (String player : List.of(PLAYERS.get(0), PLAYERS.get(1), "nobody"))
+                assertThat(RoomViews.player(state, vision, player))
+                        .as("%s's view from cached parts", player)
+                        .isEqualTo(RoomViews.player(fresh, cold, player));
+            assertThat(RoomViews.player(state, vision, null)).isEqualTo(RoomViews.player(fresh, cold, null));
+            assertThat(RoomViews.gm(state)).isEqualTo(RoomViews.gm(fresh));
         }
 
         void apply(Change change) {
@@ -311,6 +369,13 @@ class VisionPropertiesTest {
                 JsonObject before = views.getOrDefault(player, RoomViews.player(RoomReducer.empty("x")));
                 JsonObject patch = RoomViews.diff(before, now);
                 views.put(player, now);
+                // Views share unchanged parts with the views before them (tokens, drawings, masks): the patches must
+                // still rebuild the view exactly, as they would not if a shared part had been changed in place.
+                JsonObject client = clients.computeIfAbsent(player, p -> before.copy());
+                RoomViews.applyPatch(client, patch);
+                assertThat(withoutNulls(client))
+                        .as("%s's view rebuilt from patches", player)
+                        .isEqualTo(withoutNulls(now));
                 if (vision == null) continue;
                 JsonObject upsert = patch.getJsonObject("upsert", new JsonObject());
                 for (Object t : upsert.getJsonArray("tokens", new JsonArray())) {
@@ -333,6 +398,20 @@ class VisionPropertiesTest {
                 }
             }
         }
+    }
+
+    /** A view as the browser reads it: a field set to null is one left out. */
+    static Object withoutNulls(Object value) {
+        if (value instanceof JsonObject object) {
+            Map<String, Object> out = new java.util.TreeMap<>();
+            object.forEach(e -> {
+                if (e.getValue() != null) out.put(e.getKey(), withoutNulls(e.getValue()));
+            });
+            return out;
+        }
+        if (value instanceof JsonArray array)
+            return array.stream().map(VisionPropertiesTest::withoutNulls).toList();
+        return value;
     }
 
     /** Brute force over every wall segment of the scene, straight from the state: no index, no polygons. */

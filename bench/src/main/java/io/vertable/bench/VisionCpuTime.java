@@ -1,0 +1,59 @@
+package io.vertable.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+
+/**
+ * The {@link VisionBenchmark}'s move, timed by the CPU time of the thread that runs it rather than the wall clock: on a
+ * shared machine the wall clock also counts the time the thread waited for a core, which is the host's load, not the
+ * work. Collections run on other threads and are reported apart.
+ *
+ * <p>Run: {@code java -cp bench/target/vertable-bench.jar io.vertable.bench.VisionCpuTime [moves]}.
+ */
+public final class VisionCpuTime {
+
+    public static void main(String[] args) {
+        int moves = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        VisionBenchmark bench = new VisionBenchmark();
+        bench.setUp();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < moves / 2; i++) bench.moveAndViews();
+        long gcCount = gcCount(), gcMillis = gcMillis();
+        long[] cpu = new long[moves];
+        long[] wall = new long[moves];
+        for (int i = 0; i < moves; i++) {
+            long cpu0 = threads.getCurrentThreadCpuTime(), wall0 = System.nanoTime();
+            bench.moveAndViews();
+            cpu[i] = threads.getCurrentThreadCpuTime() - cpu0;
+            wall[i] = System.nanoTime() - wall0;
+        }
+        System.out.printf(
+                "moves=%d cpu %s | wall %s | gc %d collections, %d ms%n",
+                moves, percentiles(cpu), percentiles(wall), gcCount() - gcCount, gcMillis() - gcMillis);
+    }
+
+    private static String percentiles(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        StringBuilder out = new StringBuilder();
+        for (double p : new double[] {0.5, 0.9, 0.99, 0.999}) {
+            long v = sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+            out.append(String.format("p%s=%.3fms ", p * 100, v / 1e6));
+        }
+        return out.toString().trim();
+    }
+
+    private static long gcCount() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount)
+                .sum();
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime)
+                .sum();
+    }
+}
