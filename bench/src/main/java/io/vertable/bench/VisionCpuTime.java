@@ -6,32 +6,38 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
- * The {@link VisionBenchmark}'s move, timed by the CPU time of the thread that runs it rather than the wall clock: on a
+ * The {@link VisionBenchmark}'s move and room load, timed by the CPU time of the thread that runs it rather than the wall clock: on a
  * shared machine the wall clock also counts the time the thread waited for a core, which is the host's load, not the
  * work. Collections run on other threads and are reported apart.
  *
- * <p>Run: {@code java -cp bench/target/vertable-bench.jar io.vertable.bench.VisionCpuTime [moves]}.
+ * <p>Run: {@code java -cp bench/target/vertable-bench.jar io.vertable.bench.VisionCpuTime [moves [loads]]}.
  */
 public final class VisionCpuTime {
 
     public static void main(String[] args) {
         int moves = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        int loads = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         VisionBenchmark bench = new VisionBenchmark();
         bench.setUp();
+        time("moveAndViews", moves, bench::moveAndViews);
+        time("loadRoom", loads, bench::loadRoom);
+    }
+
+    private static void time(String name, int runs, Runnable op) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < moves / 2; i++) bench.moveAndViews();
+        for (int i = 0; i < runs / 2; i++) op.run();
         long gcCount = gcCount(), gcMillis = gcMillis();
-        long[] cpu = new long[moves];
-        long[] wall = new long[moves];
-        for (int i = 0; i < moves; i++) {
+        long[] cpu = new long[runs];
+        long[] wall = new long[runs];
+        for (int i = 0; i < runs; i++) {
             long cpu0 = threads.getCurrentThreadCpuTime(), wall0 = System.nanoTime();
-            bench.moveAndViews();
+            op.run();
             cpu[i] = threads.getCurrentThreadCpuTime() - cpu0;
             wall[i] = System.nanoTime() - wall0;
         }
         System.out.printf(
-                "moves=%d cpu %s | wall %s | gc %d collections, %d ms%n",
-                moves, percentiles(cpu), percentiles(wall), gcCount() - gcCount, gcMillis() - gcMillis);
+                "%s runs=%d cpu %s | wall %s | gc %d collections, %d ms%n",
+                name, runs, percentiles(cpu), percentiles(wall), gcCount() - gcCount, gcMillis() - gcMillis);
     }
 
     private static String percentiles(long[] nanos) {
