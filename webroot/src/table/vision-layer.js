@@ -238,7 +238,7 @@ export function createVisionLayer(map) {
 
   return {
     roomChanged(change) {
-      if (viewAs && change) askViewAs();
+      if (viewAs && change && scene()?.vision) askViewAs();
       const patch = change?.patch;
       if (!change || change.all || !patch || 'vision' in patch || 'explored' in patch || 'activeScene' in patch || patch.upsert?.scenes || patch.upsert?.walls || patch.remove?.walls || patch.upsert?.lights || patch.remove?.lights) draw();
     },

@@ -189,6 +189,22 @@ class VisionRoomTest {
                         .doesNotContain(scoutId)
                         .doesNotContain("pingintheroom")
                         .doesNotContain("cursorintheroom");
+
+                // "View as player": the GM gets Pip's own view, mask included; a player asking is refused.
+                JsonObject asPip = gm.ok(
+                        Addresses.IN_ROOM, new JsonObject().put("op", "view.as").put("userId", pipId));
+                JsonObject pipsOwn = player.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                        .getJsonObject("view");
+                assertThat(asPip.getJsonObject("view").getJsonObject("vision"))
+                        .isEqualTo(pipsOwn.getJsonObject("vision"))
+                        .isNotNull();
+                assertThat(asPip.getJsonObject("view").getJsonObject("tokens").encode())
+                        .doesNotContain("Scout");
+                assertThat(player.command(
+                                        Addresses.IN_ROOM,
+                                        new JsonObject().put("op", "view.as").put("userId", nedId))
+                                .getString("code"))
+                        .isEqualTo("GM_ONLY");
             }
         } finally {
             node.shutdown();
