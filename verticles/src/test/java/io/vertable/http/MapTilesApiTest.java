@@ -125,6 +125,31 @@ class MapTilesApiTest {
                 String stranger =
                         Table.create(new Rest(node.httpPort()), "Elsewhere").gmToken();
                 assertThat(code(fetch(node, tiles + "0/0", stranger))).isEqualTo("NOT_A_MEMBER");
+
+                // A WebP map (the JDK has no reader for it) cannot be cut: refused with its own code.
+                String webp =
+                        table.rest().uploadImage(table.roomId(), table.gmToken(), "map.webp", AssetsApiTest.webp());
+                gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "scene.create")
+                                .put("name", "Webp")
+                                .put("image", webp)
+                                .put("width", 300)
+                                .put("height", 300));
+                String webpScene = gm
+                        .ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                        .getJsonObject("view")
+                        .getJsonObject("scenes")
+                        .stream()
+                        .filter(e -> "Webp".equals(((JsonObject) e.getValue()).getString("name")))
+                        .map(java.util.Map.Entry::getKey)
+                        .findFirst()
+                        .orElseThrow();
+                HttpResponse<byte[]> uncut = fetch(
+                        node, "/api/rooms/" + table.roomId() + "/scenes/" + webpScene + "/tiles/0/0", table.gmToken());
+                assertThat(uncut.statusCode()).isEqualTo(415);
+                assertThat(code(uncut)).isEqualTo("IMAGE_NOT_TILEABLE");
             }
         } finally {
             node.shutdown();

@@ -13,7 +13,7 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
 
 /**
  * What one eye sees in the dark, as the outlines a player's mask is drawn from: its sight polygon intersected with
- * the lit area (the union of the lights' polygons) and its darkvision disc, with JTS. Sending the sight polygon
+ * each light's polygon and with its darkvision disc, with JTS. Sending the sight polygon
  * whole, or the polygon of any light that might be near, would draw walls the player cannot see: the far end of a
  * dark corridor, the room around a lamp behind a wall. Outlines only: a dark hole inside a lit area is drawn as seen
  * (nothing in it is sent). Cached by what it depends on.
@@ -24,53 +24,105 @@ final class SeenArea {
     /** Segments of a quarter of a darkvision disc. */
     private static final int DISC_SEGMENTS = 16;
 
-    private static final SightCache<Geometry> LIT = new SightCache<>(64);
-    private static final SightCache<List<String>> SEEN = new SightCache<>(4096);
+    private static final SightCache<List<String>> SEEN = new SightCache<>(8192);
 
     private SeenArea() {}
 
     /**
      * The paths ({@code "x,y x,y …"}, whole pixels) of what the eye at its polygon's origin sees when only lit points
-     * and its darkvision show.
+     * and its darkvision show: the eye's polygon intersected with each light's polygon (and its disc) one by one —
+     * each intersection is clipped to the small light's box first, far cheaper than one with their union — so the
+     * paths may overlap; the browser fills them all.
      *
-     * @param litKey what the lights depend on (walls revision and each light's place and radius)
+     * @param wallsKey the walls' revision: with the eye's and each light's place and range it keys each intersection
      */
-    static List<String> paths(SightPolygon eye, double darkvision, String litKey, List<SightPolygon> lights) {
-        String key = litKey + "|" + eye.originX() + "," + eye.originY() + "," + eye.range() + "," + darkvision;
-        return SEEN.get(key, () -> outlines(seen(eye, darkvision, LIT.get(litKey, () -> union(lights)))));
-    }
-
-    private static Geometry seen(SightPolygon eye, double darkvision, Geometry lit) {
-        Geometry shown = lit;
+    static List<String> paths(SightPolygon eye, double darkvision, String wallsKey, List<SightPolygon> lights) {
+        String eyeKey = wallsKey + "|" + eye.originX() + "," + eye.originY() + "," + eye.range();
+        double[] box = eye.bounds();
+        List<String> paths = new ArrayList<>();
+        double[][] ring = {null}; // the eye's outline, read once and only when an intersection is not cached
+        java.util.function.Supplier<double[]> eyeRing = () -> ring[0] != null ? ring[0] : (ring[0] = coordinates(eye));
+        for (SightPolygon light : lights) {
+            double[] b = light.bounds();
+            if (b[2] < box[0] || b[0] > box[2] || b[3] < box[1] || b[1] > box[3]) continue;
+            String key = eyeKey + "&" + light.originX() + "," + light.originY() + "," + light.range();
+            paths.addAll(SEEN.get(key, () -> outlines(intersection(eyeRing.get(), b, polygon(coordinates(light))))));
+        }
         if (darkvision > 0) {
-            Geometry disc = GEOMETRY.createPoint(new Coordinate(eye.originX(), eye.originY()))
-                    .buffer(darkvision, DISC_SEGMENTS);
-            shown = shown.isEmpty() ? disc : OverlayNGRobust.overlay(shown, disc, OverlayNG.UNION);
+            double x = eye.originX(), y = eye.originY();
+            double[] b = {x - darkvision, y - darkvision, x + darkvision, y + darkvision};
+            Geometry disc = GEOMETRY.createPoint(new Coordinate(x, y)).buffer(darkvision, DISC_SEGMENTS);
+            paths.addAll(SEEN.get(eyeKey + "&dark" + darkvision, () -> outlines(intersection(eyeRing.get(), b, disc))));
         }
-        if (shown.isEmpty()) return shown;
-        return OverlayNGRobust.overlay(polygon(eye), shown, OverlayNG.INTERSECTION);
+        return paths;
     }
 
-    private static Geometry union(List<SightPolygon> lights) {
-        Geometry lit = GEOMETRY.createPolygon();
-        for (SightPolygon light : lights) lit = OverlayNGRobust.overlay(lit, polygon(light), OverlayNG.UNION);
-        return lit;
+    /**
+     * The eye's outline ∩ a small shape: the outline is first cut to the shape's box (Sutherland–Hodgman, linear), so
+     * JTS only meets a few vertices of a sight polygon that may have thousands.
+     */
+    private static Geometry intersection(double[] eye, double[] box, Geometry shape) {
+        double[] clipped = eye;
+        for (int edge = 0; edge < 4 && clipped.length >= 6; edge++) clipped = clip(clipped, edge, box);
+        Geometry near = polygon(clipped);
+        if (near.isEmpty() || shape.isEmpty()) return GEOMETRY.createPolygon();
+        return OverlayNGRobust.overlay(near, shape, OverlayNG.INTERSECTION);
     }
 
-    /** The polygon from its path; a path that rounding made self-touching is repaired by a zero buffer. */
-    private static Geometry polygon(SightPolygon polygon) {
+    /** The ring [x0, y0, x1, y1, …] cut by one side of the box: 0 left, 1 right, 2 top, 3 bottom. */
+    private static double[] clip(double[] ring, int edge, double[] box) {
+        double[] out = new double[ring.length * 2 + 4];
+        int n = 0, points = ring.length / 2;
+        for (int i = 0; i < points; i++) {
+            double ax = ring[2 * i], ay = ring[2 * i + 1];
+            double bx = ring[2 * ((i + 1) % points)], by = ring[2 * ((i + 1) % points) + 1];
+            boolean aIn = inside(ax, ay, edge, box), bIn = inside(bx, by, edge, box);
+            if (aIn) {
+                out[n++] = ax;
+                out[n++] = ay;
+            }
+            if (aIn != bIn) {
+                double limit = box[edge == 0 ? 0 : edge == 1 ? 2 : edge == 2 ? 1 : 3];
+                double t = edge < 2 ? (limit - ax) / (bx - ax) : (limit - ay) / (by - ay);
+                out[n++] = edge < 2 ? limit : ax + t * (bx - ax);
+                out[n++] = edge < 2 ? ay + t * (by - ay) : limit;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    private static boolean inside(double x, double y, int edge, double[] box) {
+        return switch (edge) {
+            case 0 -> x >= box[0];
+            case 1 -> x <= box[2];
+            case 2 -> y >= box[1];
+            default -> y <= box[3];
+        };
+    }
+
+    /** A polygon's outline from its path, as [x0, y0, x1, y1, …] without repeated points. */
+    private static double[] coordinates(SightPolygon polygon) {
         String[] pairs = polygon.path().split(" ");
-        List<Coordinate> ring = new ArrayList<>(pairs.length + 1);
+        double[] ring = new double[pairs.length * 2];
+        int n = 0;
         for (String pair : pairs) {
-            if (pair.isEmpty()) continue;
             int comma = pair.indexOf(',');
-            Coordinate c = new Coordinate(
-                    Double.parseDouble(pair.substring(0, comma)), Double.parseDouble(pair.substring(comma + 1)));
-            if (ring.isEmpty() || !ring.get(ring.size() - 1).equals2D(c)) ring.add(c);
+            if (comma < 0) continue;
+            double x = Double.parseDouble(pair.substring(0, comma)), y = Double.parseDouble(pair.substring(comma + 1));
+            if (n > 0 && ring[n - 2] == x && ring[n - 1] == y) continue;
+            ring[n++] = x;
+            ring[n++] = y;
         }
-        if (ring.size() < 3) return GEOMETRY.createPolygon();
-        ring.add(ring.get(0));
-        Polygon made = GEOMETRY.createPolygon(ring.toArray(Coordinate[]::new));
+        return java.util.Arrays.copyOf(ring, n);
+    }
+
+    /** The polygon of a ring [x0, y0, …]; one that rounding or clipping made self-touching is repaired. */
+    private static Geometry polygon(double[] ring) {
+        if (ring.length < 6) return GEOMETRY.createPolygon();
+        Coordinate[] points = new Coordinate[ring.length / 2 + 1];
+        for (int i = 0; i < ring.length / 2; i++) points[i] = new Coordinate(ring[2 * i], ring[2 * i + 1]);
+        points[points.length - 1] = points[0];
+        Polygon made = GEOMETRY.createPolygon(points);
         return made.isValid() ? made : made.buffer(0);
     }
 

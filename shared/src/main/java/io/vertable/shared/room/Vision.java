@@ -319,9 +319,7 @@ public final class Vision {
             List<SightPolygon> lit = dark ? lights.stream().map(Light::polygon).toList() : List.of();
             for (Eye eye : eyes) {
                 if (!dark) sight.add(flat(eye.polygon));
-                else
-                    SeenArea.paths(eye.polygon, eye.darkvision, wallsKey + "|" + lightsKey, lit)
-                            .forEach(sight::add);
+                else SeenArea.paths(eye.polygon, eye.darkvision, wallsKey, lit).forEach(sight::add);
             }
             return new JsonObject().put("sight", sight).put("dark", dark);
         }
