@@ -23,6 +23,8 @@ final class SocketState {
     private final Set<String> ownedReplies = new LinkedHashSet<>();
     /** Completes once the socket's latest SEND has been decided; the next one waits for it (frames keep their order). */
     Future<Void> sendsInOrder = Future.succeededFuture();
+    /** Bytes written to the socket and not yet handed to the network: a reader that stops lets this grow. */
+    long queuedBytes;
 
     SocketState(SockJSSocket socket, Identity identity, String id, Membership.Roles roles) {
         this.socket = socket;
