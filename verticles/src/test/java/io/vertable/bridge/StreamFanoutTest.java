@@ -212,6 +212,28 @@ class StreamFanoutTest {
         assertThat(xhr(base + "/xhr_send?token=" + token, register).statusCode())
                 .isEqualTo(204);
         List<JsonObject> frames = new ArrayList<>();
+        // The register is answered (204) before the gate has checked it and joined the stream: markers until one comes
+        // back say the session listens, as awaitListening does for the other clients.
+        // A poll with nothing to take waits, so the markers keep coming until one is delivered.
+        long markers =
+                vertx.setPeriodic(50, tick -> vertx.eventBus().publish(own, new JsonObject().put("marker", true)));
+        try {
+            long listening = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (frames.stream().noneMatch(frame -> frame.encode().contains("marker"))) {
+                assertThat(System.nanoTime())
+                        .as("the session listens within 20 s")
+                        .isLessThan(listening);
+                String polled = xhr(base + "/xhr?token=" + token, "").body();
+                assertThat(polled).as("the session is still open").doesNotStartWith("c");
+                if (polled.startsWith("a")) {
+                    for (Object text : new JsonArray(polled.substring(1).trim()))
+                        frames.add(new JsonObject((String) text));
+                }
+            }
+        } finally {
+            vertx.cancelTimer(markers);
+        }
+        frames.clear();
         String padding = "y".repeat(16 * 1024);
         int total = 4 * MAX_QUEUED_BYTES / padding.length();
         int published = 0;
