@@ -21,7 +21,6 @@ import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -572,13 +571,7 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
                         ? trustedHeaders(state, address, frame)
                         : Future.failedFuture(new LimitedException(decision)));
         // The next frame's turn comes only once this one's action ran (the bridge has passed it on).
-        Future<Void> previous = state.sendsInOrder;
-        Promise<Void> passed = Promise.promise();
-        state.sendsInOrder = passed.future();
-        previous.onComplete(before -> decided.onComplete(result -> {
-            then.handle(result);
-            passed.complete();
-        }));
+        state.sends.add(decided, then);
     }
 
     /** The checks that need no lookup; null when the frame may go on. */
