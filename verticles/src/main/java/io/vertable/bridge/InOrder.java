@@ -20,7 +20,9 @@ final class InOrder<T> {
 
     private record Step<T>(Future<T> decided, Handler<AsyncResult<T>> then) {}
 
-    private final ArrayDeque<Step<T>> waiting = new ArrayDeque<>();
+    /** Small to start: most sockets are idle, and a default deque holds 16 slots each. */
+    private final ArrayDeque<Step<T>> waiting = new ArrayDeque<>(2);
+
     private boolean draining;
 
     /** Runs {@code then} with the decision once it and every decision queued before it have finished. */
