@@ -13,14 +13,18 @@ import io.vertable.shared.JsonLimits;
 import io.vertable.shared.RoomRole;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.BridgeControl;
+import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
 import io.vertable.shared.wire.StreamAddress;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -40,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * given), must be a bounded JSON object naming a room the user belongs to, and gets trusted headers in place of the
  * client's. Every refusal is an {@code err} frame with a catalog code before the bridge's own "rejected".
  */
-final class BridgeGate implements Handler<BridgeEvent> {
+final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrames {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeGate.class);
     static final Set<String> INBOUND =
@@ -51,6 +55,13 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     /** What Vert.x reports when a WebSocket's connection ends without a close frame. */
     private static final String DROPPED = "Connection was closed";
+    /** vertx-web's bridge's own refusal, sent after ours: the client library expects it. */
+    private static final Buffer REJECTED =
+            new JsonObject().put("type", "err").put("body", "rejected").toBuffer();
+    /** The bytes every register and unregister frame holds (and few others do): frames without them pass untouched. */
+    private static final byte[] REGISTER = "register".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** ... and every answer to a request the fan-out delivered. */
+    private static final byte[] REPLY = Addresses.REPLY_PREFIX.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Membership membership;
     private final RateLimiter limiter;
@@ -66,9 +77,19 @@ final class BridgeGate implements Handler<BridgeEvent> {
     /** This instance's open sockets, as the node's meters see them. */
     private final AtomicInteger open;
 
+    private final StreamFanout fanout;
+
     /** @param open this instance's count of open sockets, as the node's meters see it */
-    BridgeGate(Membership membership, RateLimiter limiter, Presence presence, NodeContext node, AtomicInteger open) {
+    BridgeGate(
+            Vertx vertx,
+            Membership membership,
+            RateLimiter limiter,
+            Presence presence,
+            NodeContext node,
+            AtomicInteger open) {
         JsonObject bridge = node.config().section("bridge");
+        this.fanout =
+                new StreamFanout(vertx, bridge.getInteger("maxQueuedBytes"), Deadlines.BRIDGE_REPLY_MS, this::tooSlow);
         this.membership = membership;
         this.meters = node.meters();
         this.open = open;
@@ -127,6 +148,15 @@ final class BridgeGate implements Handler<BridgeEvent> {
         return sockets.size();
     }
 
+    /** Streams this instance delivers (one consumer each). */
+    int streams() {
+        return fanout.streams();
+    }
+
+    void close() {
+        fanout.close();
+    }
+
     // ---- socket lifecycle ----
 
     private void opened(BridgeEvent event) {
@@ -152,7 +182,13 @@ final class BridgeGate implements Handler<BridgeEvent> {
         open.set(sockets.size());
         event.complete(true);
         if (state == null) return;
+        leaveStreams(state);
+    }
+
+    /** Takes a socket that is gone or going off its streams and presence. */
+    private void leaveStreams(SocketState state) {
         limiter.forgetLocal(socketKey(state));
+        fanout.leaveAll(state);
         for (String address : state.registered) leftStream(state, address);
         state.registered.clear();
     }
@@ -266,9 +302,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
     private void forget(SocketState state) {
         sockets.remove(state.socket);
         open.set(sockets.size());
-        limiter.forgetLocal(socketKey(state));
-        for (String address : state.registered) leftStream(state, address);
-        state.registered.clear();
+        leaveStreams(state);
     }
 
     /**
@@ -282,6 +316,23 @@ final class BridgeGate implements Handler<BridgeEvent> {
             state.socket.close(NODE_LEAVING, "node leaving; reconnect now");
         }
         if (!all.isEmpty()) LOG.info("sockets moved off a stopping bridge node={} sockets={}", nodeId, all.size());
+    }
+
+    /**
+     * A socket that stopped reading: its unsent frames passed the bound. Dropped at once with a close status (waiting
+     * for the reason to be written would wait on the very queue that is full); the others of its rooms never wait for
+     * it, and its page reconnects and catches up.
+     */
+    private void tooSlow(SocketState state) {
+        if (sockets.get(state.socket) != state) return;
+        LOG.info(
+                "socket dropped as too slow node={} user={} queuedBytes={}",
+                nodeId,
+                state.identity.userId(),
+                state.queuedBytes);
+        forget(state);
+        writeError(state.socket, null, Failure.of(ErrorCode.CONNECTION_TOO_SLOW, null));
+        state.socket.close(BridgeControl.CLOSE_TOO_SLOW, ErrorCode.CONNECTION_TOO_SLOW.name());
     }
 
     /** Live sockets' room streams, for the presence refresh: {room, user, socket}. */
@@ -300,6 +351,95 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     // ---- register ----
 
+    /**
+     * Stream REGISTER and UNREGISTER frames, taken before vertx-web's bridge sees them: the socket joins or leaves the
+     * stream's fan-out. Anything else (other addresses, malformed frames) is left to the bridge, which asks
+     * {@link #handle} as before.
+     */
+    @Override
+    public boolean handled(SockJSSocket socket, Buffer data) {
+        byte[] bytes = data.getBytes();
+        boolean mentionsRegister = contains(bytes, REGISTER);
+        if (!mentionsRegister && !contains(bytes, REPLY)) return false;
+        JsonObject frame;
+        try {
+            frame = new JsonObject(data);
+        } catch (RuntimeException notJson) {
+            return false;
+        }
+        Object type = frame.getValue("type");
+        if ("send".equals(type)
+                && frame.getValue("address") instanceof String replyAddress
+                && fanout.awaits(replyAddress)) {
+            answer(socket, frame, replyAddress);
+            return true;
+        }
+        if (!mentionsRegister) return false;
+        boolean register = "register".equals(type);
+        if (!register && !"unregister".equals(type)) return false;
+        if (!(frame.getValue("address") instanceof String address)
+                || address.length() > maxAddressLength
+                || StreamAddress.parse(address).isEmpty()) return false;
+        SocketState state = sockets.get(socket);
+        Failure deep = JsonLimits.check(frame);
+        if (deep != null) {
+            LOG.info(
+                    "frame refused node={} user={} code={}",
+                    nodeId,
+                    state == null ? null : state.identity.userId(),
+                    deep.code());
+            refuse(socket, frame, deep);
+        } else if (register) {
+            registerStream(socket, state, frame, address);
+        } else {
+            unregisterStream(socket, state, frame, address);
+        }
+        return true;
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) if (bytes[i + j] != part[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    private void registerStream(SockJSSocket socket, SocketState state, JsonObject frame, String address) {
+        if (state == null) {
+            socket.write(REJECTED);
+            return;
+        }
+        registration(state, address).onComplete(decision -> {
+            if (decision.failed()) {
+                refuse(socket, frame, decision.cause());
+            } else if (sockets.get(socket) != state) {
+                socket.write(REJECTED); // closed or kicked while the lookup ran
+            } else {
+                boolean fresh = state.registered.add(address);
+                fanout.join(state, address);
+                if (fresh && decision.result().kind() == StreamAddress.Kind.ROOM) {
+                    presence.join(
+                            decision.result().id(), state.identity.userId(), state.identity.displayName(), state.id);
+                }
+            }
+        });
+    }
+
+    private void unregisterStream(SockJSSocket socket, SocketState state, JsonObject frame, String address) {
+        if (state == null) return;
+        if (!limiter.takeLocal(socketKey(state), socketLimit).allowed()) {
+            refuse(socket, frame, Failure.of(ErrorCode.RATE_LIMITED, "slow down"));
+            return;
+        }
+        if (state.registered.remove(address)) {
+            fanout.leave(state, address);
+            leftStream(state, address);
+        }
+    }
+
+    /** Anything else the bridge was asked to register: never a stream the socket may hear (those come above). */
     private void register(BridgeEvent event) {
         SocketState state = sockets.get(event.socket());
         String address = event.getRawMessage().getString("address");
@@ -307,39 +447,30 @@ final class BridgeGate implements Handler<BridgeEvent> {
             event.complete(false);
             return;
         }
-        Decision allowed = limiter.takeLocal(socketKey(state), socketLimit);
-        if (!allowed.allowed()) {
-            refuseLimited(event, allowed);
-            return;
-        }
-        if (address.length() > maxAddressLength) {
-            refuse(event, ErrorCode.ADDRESS_TOO_LONG, "at most " + maxAddressLength + " characters");
-            return;
-        }
-        if (!state.registered.contains(address) && state.registered.size() >= maxHandlers) {
-            refuse(event, ErrorCode.TOO_MANY_HANDLERS, "at most " + maxHandlers + " per connection");
-            return;
-        }
-        Optional<StreamAddress> stream = StreamAddress.parse(address);
-        if (stream.isEmpty()) {
-            refuse(event, ErrorCode.ADDRESS_NOT_ALLOWED, "not a stream you may listen to");
-            return;
-        }
-        authorizeStream(state, stream.get()).onComplete(decision -> {
-            if (decision.failed()) {
+        registration(state, address).onComplete(decision -> {
+            if (decision.failed() && decision.cause() instanceof LimitedException limited) {
+                refuseLimited(event, limited.decision);
+            } else if (decision.failed()) {
                 refuse(event, decision.cause());
-                return;
-            }
-            if (sockets.get(event.socket()) != state) {
-                event.complete(false); // closed or kicked while the lookup ran
-                return;
-            }
-            boolean fresh = state.registered.add(address);
-            event.complete(true);
-            if (fresh && stream.get().kind() == StreamAddress.Kind.ROOM) {
-                presence.join(stream.get().id(), state.identity.userId(), state.identity.displayName(), state.id);
+            } else {
+                refuse(event, ErrorCode.ADDRESS_NOT_ALLOWED, "not a stream you may listen to");
             }
         });
+    }
+
+    /** Whether the socket may listen to this address: the stream it names, or why not. */
+    private Future<StreamAddress> registration(SocketState state, String address) {
+        Decision allowed = limiter.takeLocal(socketKey(state), socketLimit);
+        if (!allowed.allowed()) return Future.failedFuture(new LimitedException(allowed));
+        if (address.length() > maxAddressLength) {
+            return failed(ErrorCode.ADDRESS_TOO_LONG, "at most " + maxAddressLength + " characters");
+        }
+        if (!state.registered.contains(address) && state.registered.size() >= maxHandlers) {
+            return failed(ErrorCode.TOO_MANY_HANDLERS, "at most " + maxHandlers + " per connection");
+        }
+        Optional<StreamAddress> stream = StreamAddress.parse(address);
+        if (stream.isEmpty()) return failed(ErrorCode.ADDRESS_NOT_ALLOWED, "not a stream you may listen to");
+        return authorizeStream(state, stream.get()).map(stream.get());
     }
 
     private Future<Void> authorizeStream(SocketState state, StreamAddress stream) {
@@ -382,27 +513,7 @@ final class BridgeGate implements Handler<BridgeEvent> {
             event.complete(false);
             return;
         }
-        Decision socketDecision = limiter.takeLocal(socketKey(state), socketLimit);
-        if (!socketDecision.allowed()) {
-            refuseLimited(event, socketDecision);
-            return;
-        }
-        Failure problem = checkSend(state, frame);
-        if (problem != null) {
-            refuse(event, problem);
-            return;
-        }
-        String address = frame.getString("address");
-        Future<JsonObject> decided = limiter.take(userLimit, state.identity.userId())
-                .compose(decision -> decision.allowed()
-                        ? trustedHeaders(state, address, frame)
-                        : Future.failedFuture(new LimitedException(decision)));
-        // The checks are asynchronous (Redis, membership) and may finish out of order; a socket's frames still go on
-        // in the order it sent them, so one player's moves reach the room as they were made.
-        Future<Void> previous = state.sendsInOrder;
-        Promise<Void> passed = Promise.promise();
-        state.sendsInOrder = passed.future();
-        previous.onComplete(before -> decided.onComplete(result -> {
+        decideInOrder(state, frame, result -> {
             if (result.succeeded()) {
                 frame.put("headers", result.result());
                 event.complete(true);
@@ -411,8 +522,56 @@ final class BridgeGate implements Handler<BridgeEvent> {
             } else {
                 refuse(event, result.cause());
             }
-            passed.complete();
-        }));
+        });
+    }
+
+    /**
+     * A socket's answer to a request the fan-out delivered to it: the same checks as any send (the reply address must
+     * be this socket's), then the answer goes to the requester with the trusted headers.
+     */
+    private void answer(SockJSSocket socket, JsonObject frame, String replyAddress) {
+        SocketState state = sockets.get(socket);
+        if (state == null) {
+            socket.write(REJECTED);
+            return;
+        }
+        decideInOrder(state, frame, result -> {
+            Message<Object> question = result.succeeded() ? fanout.awaitingReply(replyAddress) : null;
+            if (question != null) {
+                var headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+                result.result().forEach(header -> headers.add(header.getKey(), String.valueOf(header.getValue())));
+                question.reply(frame.getValue("body"), new DeliveryOptions().setHeaders(headers));
+            } else if (result.succeeded()) {
+                socket.write(REJECTED); // answered or timed out meanwhile
+            } else {
+                refuse(socket, frame, result.cause());
+            }
+        });
+    }
+
+    /**
+     * Decides a send: the checks that need no lookup at once, then the user's limit and the trusted headers. The
+     * lookups are asynchronous (Redis, membership) and may finish out of order; a socket's frames still go on in the
+     * order it sent them, so one player's moves reach the room as they were made.
+     */
+    private void decideInOrder(SocketState state, JsonObject frame, Handler<AsyncResult<JsonObject>> then) {
+        Decision socketDecision = limiter.takeLocal(socketKey(state), socketLimit);
+        if (!socketDecision.allowed()) {
+            then.handle(Future.failedFuture(new LimitedException(socketDecision)));
+            return;
+        }
+        Failure problem = checkSend(state, frame);
+        if (problem != null) {
+            then.handle(Future.failedFuture(new FailureException(problem)));
+            return;
+        }
+        String address = frame.getString("address");
+        Future<JsonObject> decided = limiter.takeLeased(userLimit, state.identity.userId())
+                .compose(decision -> decision.allowed()
+                        ? trustedHeaders(state, address, frame)
+                        : Future.failedFuture(new LimitedException(decision)));
+        // The next frame's turn comes only once this one's action ran (the bridge has passed it on).
+        state.sends.add(decided, then);
     }
 
     /** The checks that need no lookup; null when the frame may go on. */
@@ -460,6 +619,25 @@ final class BridgeGate implements Handler<BridgeEvent> {
         return "socket:" + state.id;
     }
 
+    /** A refused stream frame: our coded refusal, then the bridge's own, as the bridge would have written them. */
+    private void refuse(SockJSSocket socket, JsonObject frame, Throwable cause) {
+        if (cause instanceof LimitedException limited) {
+            var failure = Failure.of(
+                    ErrorCode.RATE_LIMITED, "slow down; retry in " + limited.decision.retryAfterMs() + " ms");
+            writeError(socket, replyTarget(frame), failure, limited.decision.retryAfterMs());
+            socket.write(REJECTED);
+        } else {
+            refuse(socket, frame, FailureException.from(cause));
+        }
+    }
+
+    private void refuse(SockJSSocket socket, JsonObject frame, Failure failure) {
+        if (failure.code() == ErrorCode.INTERNAL)
+            LOG.warn("bridge check failed node={}: {}", nodeId, failure.message());
+        writeError(socket, replyTarget(frame), failure);
+        socket.write(REJECTED);
+    }
+
     private void refuseLimited(BridgeEvent event, Decision decision) {
         var failure = Failure.of(ErrorCode.RATE_LIMITED, "slow down; retry in " + decision.retryAfterMs() + " ms");
         writeError(event.socket(), replyTarget(event), failure, decision.retryAfterMs());
@@ -483,7 +661,10 @@ final class BridgeGate implements Handler<BridgeEvent> {
 
     /** Where the client expects an answer: its reply address for a send, the address itself for a register. */
     private static String replyTarget(BridgeEvent event) {
-        JsonObject frame = event.getRawMessage();
+        return replyTarget(event.getRawMessage());
+    }
+
+    private static String replyTarget(JsonObject frame) {
         if (frame == null) return null;
         // Read without casts: these fields are whatever the client sent.
         if (frame.getValue("replyAddress") instanceof String reply && reply.length() <= 36) return reply;

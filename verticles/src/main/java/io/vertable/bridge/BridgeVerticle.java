@@ -30,6 +30,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -87,6 +88,7 @@ public final class BridgeVerticle extends ServiceVerticle {
         this.security = security;
         presence = new Presence(vertx, security.redis(), presenceTtlMs());
         gate = new BridgeGate(
+                vertx,
                 new Membership(vertx.eventBus()),
                 security.limiter(),
                 presence,
@@ -125,6 +127,7 @@ public final class BridgeVerticle extends ServiceVerticle {
         if (presenceTimer >= 0) vertx.cancelTimer(presenceTimer);
         if (gate != null) gate.closeAllLeaving();
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        if (gate != null) gate.close();
         return closed.eventually(super::stop)
                 .eventually(() -> control == null ? Future.succeededFuture() : control.unregister())
                 .eventually(() -> security == null ? Future.succeededFuture() : security.close())
@@ -162,7 +165,11 @@ public final class BridgeVerticle extends ServiceVerticle {
         router.route(PATH + "/*").handler(ctx -> readBodyUnlessUpgrade(ctx, bodies));
         router.route(PATH + "/*").handler(SimpleAuthenticationHandler.create().authenticate(this::authenticate));
         router.routeWithRegex(PATH + "/[^/]+/([^/]+)/.+").handler(this::bindSession);
-        router.route(PATH + "/*").subRouter(sockJs.bridge(options, gate));
+        // vertx-web's bridge keeps sends, replies and pings; room and user streams are taken off it by each socket's
+        // StreamSocket and delivered by the gate's fan-out (one consumer per stream, one encoding per message).
+        var busBridge = new EventBusBridgeImpl(vertx, null, options, gate);
+        router.route(PATH + "/*")
+                .subRouter(sockJs.socketHandler(socket -> busBridge.handle(new StreamSocket(vertx, socket, gate))));
         router.route().failureHandler(this::refused);
         return router;
     }

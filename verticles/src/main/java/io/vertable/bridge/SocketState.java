@@ -2,7 +2,7 @@ package io.vertable.bridge;
 
 import io.vertable.security.Identity;
 import io.vertable.security.Membership;
-import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -21,8 +21,10 @@ final class SocketState {
     final Membership.Roles roles;
 
     private final Set<String> ownedReplies = new LinkedHashSet<>();
-    /** Completes once the socket's latest SEND has been decided; the next one waits for it (frames keep their order). */
-    Future<Void> sendsInOrder = Future.succeededFuture();
+    /** The socket's SENDs being decided: each acts once those before it have (frames keep their order). */
+    final InOrder<JsonObject> sends = new InOrder<>();
+    /** Bytes written to the socket and not yet handed to the network: a reader that stops lets this grow. */
+    long queuedBytes;
 
     SocketState(SockJSSocket socket, Identity identity, String id, Membership.Roles roles) {
         this.socket = socket;

@@ -320,6 +320,7 @@ public final class NodeConfig {
         check.range("bridge.maxMessageBytes", 1024, 1 << 20);
         check.range("bridge.maxAddressLength", 16, 1024);
         check.range("bridge.maxHandlersPerSocket", 1, 1000);
+        check.range("bridge.maxQueuedBytes", 16 * 1024, 256 * 1024 * 1024);
         check.range("bridge.socketRatePerSecond", 1, 10_000);
         check.range("bridge.socketBurst", 1, 10_000);
         check.range("bridge.userRatePerSecond", 1, 10_000);

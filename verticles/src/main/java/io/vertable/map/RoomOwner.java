@@ -69,6 +69,12 @@ final class RoomOwner {
     private long liveVisionSeq = -1;
 
     private JsonObject committed;
+    /**
+     * The members' views of {@link #committed}, built on the first join after a change and shared by every join until
+     * the next one: a burst of joins costs one build (vision included), not one per join. Null when not built yet.
+     */
+    private CommittedViews committedViews;
+
     private JsonObject pending;
     private JsonObject pendingGmView;
     private JsonObject pendingPlayerView;
@@ -363,7 +369,7 @@ final class RoomOwner {
                 .put("seq", seq())
                 .put("role", actor.role().name())
                 .put("owner", nodeId)
-                .put("view", viewOf(committed, actor))
+                .put("view", committedView(actor))
                 .put("secrets", secretsFor(actor))
                 .put("handouts", handoutsFor(actor))
                 .put("dice", posts.seedPeriod(committed));
@@ -563,12 +569,43 @@ final class RoomOwner {
         return patches;
     }
 
-    /** A member's whole view: the GM's, or a player's own (with vision on, what their tokens see). */
-    private static JsonObject viewOf(JsonObject state, Actor actor) {
-        if (actor.role() == RoomRole.GM) return RoomViews.gm(state);
-        Vision vision = Vision.of(state);
-        return RoomViews.player(
-                state, vision, vision != null && vision.players().contains(actor.userId()) ? actor.userId() : null);
+    /**
+     * A member's whole view of the committed state, from the views built since the last change. Shared, never changed
+     * after it is built: the reply's codec copies it (locally) or encodes it (across nodes).
+     */
+    private JsonObject committedView(Actor actor) {
+        if (committedViews == null) committedViews = new CommittedViews(committed);
+        return committedViews.of(actor);
+    }
+
+    /** The views of one committed state, each built when first asked for. */
+    private static final class CommittedViews {
+        private final JsonObject state;
+        private Vision vision;
+        private boolean visionBuilt;
+        private JsonObject gm;
+        private JsonObject players;
+        private final java.util.Map<String, JsonObject> personal = new java.util.HashMap<>();
+
+        CommittedViews(JsonObject state) {
+            this.state = state;
+        }
+
+        JsonObject of(Actor actor) {
+            if (actor.role() == RoomRole.GM) {
+                if (gm == null) gm = RoomViews.gm(state);
+                return gm;
+            }
+            if (!visionBuilt) {
+                vision = Vision.of(state);
+                visionBuilt = true;
+            }
+            if (vision != null && vision.players().contains(actor.userId())) {
+                return personal.computeIfAbsent(actor.userId(), userId -> RoomViews.player(state, vision, userId));
+            }
+            if (players == null) players = RoomViews.player(state, vision, null);
+            return players;
+        }
     }
 
     private static String digest(JsonObject body) {
@@ -615,6 +652,7 @@ final class RoomOwner {
     }
 
     private void committed(List<Waiting> done) {
+        committedViews = null;
         long before = seq();
         for (Waiting waiting : done) {
             for (RoomEvents event : waiting.events()) {

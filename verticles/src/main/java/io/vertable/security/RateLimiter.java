@@ -6,7 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,34 @@ public final class RateLimiter {
             "redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)",
             "return {allowed, wait}");
 
+    /**
+     * KEYS[1] bucket (the same as {@link #SCRIPT}'s); ARGV rate/s, burst, wanted. Takes up to {@code wanted} whole
+     * tokens at once. Returns {granted, retryAfterMs}.
+     */
+    static final String LEASE_SCRIPT = String.join(
+            "\n",
+            "local t = redis.call('TIME')",
+            "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
+            "local rate = tonumber(ARGV[1]) / 1000",
+            "local burst = tonumber(ARGV[2])",
+            "local wanted = tonumber(ARGV[3])",
+            "local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')",
+            "local tokens = tonumber(b[1]) or burst",
+            "local at = tonumber(b[2]) or now",
+            "tokens = math.min(burst, tokens + math.max(0, now - at) * rate)",
+            "local granted, wait = math.min(wanted, math.floor(tokens)), 0",
+            "if granted >= 1 then tokens = tokens - granted",
+            "else granted = 0; wait = math.ceil((1 - tokens) / rate) end",
+            "redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))",
+            "redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)",
+            "return {granted, wait}");
+
+    /** How much of a limit's rate one lease covers: a node asks Redis about once per this long per busy subject. */
+    static final long LEASE_MS = 100;
+
+    /** Leases held for subjects no longer busy are dropped once there are this many. */
+    private static final int MAX_LEASES = 10_000;
+
     /** The answer: allowed, or refused with how long to wait. */
     public record Decision(boolean allowed, long retryAfterMs) {
         static final Decision ALLOW = new Decision(true, 0);
@@ -60,6 +91,10 @@ public final class RateLimiter {
     private final RedisAPI redis;
     private final LocalBuckets local;
     private String scriptSha;
+    private String leaseSha;
+    /** Tokens this instance took from Redis ahead of use, by bucket key. Touched on its verticle's event loop only. */
+    private final Map<String, Lease> leases = new HashMap<>();
+
     private boolean degraded;
 
     /** @param redis null for local limits only */
@@ -78,6 +113,96 @@ public final class RateLimiter {
                 .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .map(this::recovered)
                 .recover(e -> Future.succeededFuture(fallBack(here, e)));
+    }
+
+    /**
+     * Like {@link #take}, but tokens come from a lease this instance took from the cluster-wide bucket ahead of use (a
+     * tenth of a second of the limit's rate, at most a quarter of its burst): Redis is asked about once a lease instead
+     * of once a call. Leased tokens are out of the shared bucket, so the cluster never lets more through than the
+     * limit; tokens a node leased and did not use within {@link #LEASE_MS} are lost, so a subject busy on {@code k}
+     * nodes may be refused up to {@code k × (lease − 1)} tokens early. A lease of one is {@link #take} itself.
+     */
+    public Future<Decision> takeLeased(Limit limit, String subject) {
+        int size = leaseSize(limit);
+        if (redis == null || size <= 1) return take(limit, subject);
+        String key = "vtt:rl:" + limit.name() + ":" + subject;
+        Decision here = takeLocal(key, limit);
+        if (!here.allowed()) return Future.succeededFuture(here);
+        return fromLease(key, limit, size, here);
+    }
+
+    static int leaseSize(Limit limit) {
+        double perLease = Math.floor(limit.ratePerSecond() * LEASE_MS / 1000.0);
+        return (int) Math.max(1, Math.min(limit.burst() / 4.0, perLease));
+    }
+
+    /** Tokens taken from Redis ahead of use: how many are left, until when, and the request for more in flight. */
+    private static final class Lease {
+        int tokens;
+        long expiresAt;
+        Future<Decision> asking;
+    }
+
+    private Future<Decision> fromLease(String key, Limit limit, int size, Decision here) {
+        Lease lease = leases.computeIfAbsent(key, k -> new Lease());
+        if (lease.asking != null) return lease.asking.transform(asked -> fromLease(key, limit, size, here));
+        if (lease.tokens > 0 && System.currentTimeMillis() < lease.expiresAt) {
+            lease.tokens--;
+            return Future.succeededFuture(Decision.ALLOW);
+        }
+        Future<Decision> asking = leaseInRedis(key, limit, size)
+                .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .map(granted -> {
+                    lease.asking = null;
+                    lease.tokens = Math.max(0, granted.tokens - 1);
+                    lease.expiresAt = System.currentTimeMillis() + LEASE_MS;
+                    return recovered(granted.decision);
+                })
+                .recover(e -> {
+                    lease.asking = null;
+                    return Future.succeededFuture(fallBack(here, e));
+                });
+        lease.asking = asking.isComplete() ? null : asking;
+        if (leases.size() > MAX_LEASES) dropIdleLeases();
+        return asking;
+    }
+
+    private void dropIdleLeases() {
+        long now = System.currentTimeMillis();
+        leases.values().removeIf(lease -> lease.asking == null && now >= lease.expiresAt);
+    }
+
+    /** What a lease request got: some tokens (the first is the caller's), or a refusal with its wait. */
+    private record Granted(int tokens, Decision decision) {}
+
+    private Future<Granted> leaseInRedis(String key, Limit limit, int size) {
+        List<String> args = List.of(
+                leaseSha == null ? "" : leaseSha,
+                "1",
+                key,
+                Double.toString(limit.ratePerSecond()),
+                Integer.toString(limit.burst()),
+                Integer.toString(size));
+        Future<Response> answer;
+        if (leaseSha == null) {
+            answer = redis.script(List.of("LOAD", LEASE_SCRIPT)).compose(sha -> {
+                leaseSha = sha.toString();
+                List<String> loaded = new ArrayList<>(args);
+                loaded.set(0, leaseSha);
+                return redis.evalsha(loaded);
+            });
+        } else {
+            answer = redis.evalsha(args).recover(e -> {
+                if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) leaseSha = null;
+                return Future.failedFuture(e);
+            });
+        }
+        return answer.map(r -> {
+            int granted = r.get(0).toInteger();
+            return granted >= 1
+                    ? new Granted(granted, Decision.ALLOW)
+                    : new Granted(0, new Decision(false, r.get(1).toLong()));
+        });
     }
 
     private Future<Decision> inRedis(String key, Limit limit) {

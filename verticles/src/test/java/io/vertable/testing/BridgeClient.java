@@ -152,6 +152,15 @@ public final class BridgeClient implements AutoCloseable {
         return seen;
     }
 
+    /** Stops reading: the server's frames pile up in the network and then on the server, as with a stalled tab. */
+    public void pause() {
+        socket.pause();
+    }
+
+    public void resume() {
+        socket.resume();
+    }
+
     public boolean awaitClosed(Duration timeout) {
         try {
             closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

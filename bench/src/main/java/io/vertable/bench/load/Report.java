@@ -138,18 +138,21 @@ final class Report {
                     "%.2f",
                     null);
         }
-        String w1 = "W1 " + bench.profile.w1Rooms.get(0) + " rooms of 6";
-        ratioRow(
-                "p99 ms, " + w1 + " (" + (int) (bench.profile.w1Rooms.get(0) * 36 * bench.profile.w1MovesPerUser)
-                        + " deliveries/s)",
-                COMPARED.stream()
-                        .mapToDouble(s -> {
-                            TreeMap<Double, Histogram> m = merged(s, w1);
-                            return m.isEmpty() ? Double.NaN : pct(m.firstEntry().getValue(), 99);
-                        })
-                        .toArray(),
-                "%.2f",
-                null);
+        for (int rooms : bench.profile.w1Rooms) {
+            String w1 = "W1 " + rooms + " rooms of 6";
+            ratioRow(
+                    "p99 ms, " + w1 + " (" + (int) (rooms * 36 * bench.profile.w1MovesPerUser) + " deliveries/s)",
+                    COMPARED.stream()
+                            .mapToDouble(s -> {
+                                TreeMap<Double, Histogram> m = merged(s, w1);
+                                return m.isEmpty()
+                                        ? Double.NaN
+                                        : pct(m.firstEntry().getValue(), 99);
+                            })
+                            .toArray(),
+                    "%.2f",
+                    null);
+        }
         ratioRow(
                 "server CPU ms per 1,000 deliveries at " + (int) fixed + "/s (" + w2 + ", median of rounds)",
                 COMPARED.stream().mapToDouble(s -> medianCpu(s, w2, fixed)).toArray(),

@@ -18,6 +18,12 @@ import java.util.Optional;
 public record BridgeControl(
         Type type, String userId, String roomId, String sessionId, long until, Change change, RoomRole role) {
 
+    /**
+     * The WebSocket close status of a socket dropped because it stopped reading (its unsent frames passed the bridge's
+     * bound); a private-use status (4000-4999) whose last digits echo the HTTP status of {@code CONNECTION_TOO_SLOW}.
+     */
+    public static final int CLOSE_TOO_SLOW = 4503;
+
     public enum Type {
         REVOKED("revoked"),
         MEMBERSHIP("membership"),

@@ -85,6 +85,9 @@ public enum ErrorCode {
     INTERNAL(500, "Something went wrong on the server; it has been logged."),
     SERVER_BUSY(
             503, "The server is reading as many request bodies as it may at once; retry after the Retry-After delay."),
+    CONNECTION_TOO_SLOW(
+            503,
+            "The connection fell too far behind the table's events and was closed; the table reconnects and catches up."),
     SERVICE_UNAVAILABLE(503, "A service this needs is not reachable right now; try again shortly."),
     STORE_UNAVAILABLE(
             503, "The database is not reachable right now, so nothing was stored; the table resumes by itself."),

@@ -1,0 +1,141 @@
+package io.vertable.bridge;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Delivers room and user streams to this bridge instance's sockets: one event-bus consumer per stream however many
+ * sockets listen to it, and each message built into its {@code rec} frame and encoded once, then the same bytes written
+ * to every member socket. Who may listen was decided when the socket registered (exact addresses, in
+ * {@link BridgeGate}); nothing is matched per delivery. A socket whose unsent frames pass the bound is handed to
+ * {@code tooSlow} instead of being written to (its page reconnects and catches up). Touched only on its verticle's event
+ * loop, as the consumers are registered from it.
+ */
+final class StreamFanout {
+
+    private final Vertx vertx;
+    private final long maxQueuedBytes;
+    private final long replyTimeoutMs;
+    private final Consumer<SocketState> tooSlow;
+    private final Map<String, Stream> streams = new HashMap<>();
+    /**
+     * Requests delivered to sockets (rare: streams are published), by reply address, until answered or timed out; a
+     * socket's send to one of these addresses answers it (see {@link #awaitingReply}).
+     */
+    private final Map<String, Message<Object>> awaitingReply = new HashMap<>();
+
+    /** The sockets of one stream and its one consumer. */
+    private final class Stream {
+        final String address;
+        final List<SocketState> members = new ArrayList<>(8);
+        final MessageConsumer<Object> consumer;
+
+        Stream(String address) {
+            this.address = address;
+            this.consumer = vertx.eventBus().consumer(address, this::deliver);
+        }
+
+        private void deliver(Message<Object> message) {
+            if (members.isEmpty()) return;
+            String replyAddress = message.replyAddress();
+            if (replyAddress != null) awaitReply(replyAddress, message);
+            Buffer frame = frame(address, message);
+            int size = frame.length();
+            List<SocketState> slow = null;
+            for (SocketState member : members) {
+                if (member.queuedBytes > maxQueuedBytes) {
+                    if (slow == null) slow = new ArrayList<>(1);
+                    slow.add(member);
+                } else {
+                    if (replyAddress != null) member.own(replyAddress);
+                    member.queuedBytes += size;
+                    member.socket.write(frame).onComplete(written -> member.queuedBytes -= size);
+                }
+            }
+            if (slow != null) slow.forEach(tooSlow);
+        }
+    }
+
+    /** @param tooSlow what to do with a socket that stopped reading: it must {@link #leaveAll} the socket */
+    StreamFanout(Vertx vertx, long maxQueuedBytes, long replyTimeoutMs, Consumer<SocketState> tooSlow) {
+        this.vertx = vertx;
+        this.replyTimeoutMs = replyTimeoutMs;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.tooSlow = tooSlow;
+    }
+
+    /** The bridge's {@code rec} frame, as vertx-web's bridge writes it. */
+    static Buffer frame(String address, Message<Object> message) {
+        JsonObject envelope =
+                new JsonObject().put("type", "rec").put("address", address).put("body", message.body());
+        if (message.replyAddress() != null) envelope.put("replyAddress", message.replyAddress());
+        MultiMap headers = message.headers();
+        if (!headers.isEmpty()) envelope.put("headers", headersJson(headers));
+        return envelope.toBuffer();
+    }
+
+    private static JsonObject headersJson(MultiMap headers) {
+        JsonObject json = new JsonObject();
+        for (String name : headers.names()) {
+            List<String> values = headers.getAll(name);
+            json.put(name, values.size() == 1 ? values.get(0) : new JsonArray(new ArrayList<>(values)));
+        }
+        return json;
+    }
+
+    private void awaitReply(String replyAddress, Message<Object> message) {
+        awaitingReply.put(replyAddress, message);
+        vertx.setTimer(replyTimeoutMs, expired -> awaitingReply.remove(replyAddress));
+    }
+
+    /** The request a reply address answers, taken (each is answered once), or null. */
+    Message<Object> awaitingReply(String replyAddress) {
+        return awaitingReply.remove(replyAddress);
+    }
+
+    /** Whether a reply address belongs to a request this fan-out delivered (and it is still unanswered). */
+    boolean awaits(String replyAddress) {
+        return awaitingReply.containsKey(replyAddress);
+    }
+
+    /** Adds the socket to the stream, opening the stream's consumer when it is the first. */
+    void join(SocketState state, String address) {
+        Stream stream = streams.computeIfAbsent(address, Stream::new);
+        if (!stream.members.contains(state)) stream.members.add(state);
+    }
+
+    /** Takes the socket off the stream; the last one out closes the stream's consumer. */
+    void leave(SocketState state, String address) {
+        Stream stream = streams.get(address);
+        if (stream == null) return;
+        stream.members.remove(state);
+        if (stream.members.isEmpty()) {
+            streams.remove(address);
+            stream.consumer.unregister();
+        }
+    }
+
+    void leaveAll(SocketState state) {
+        for (String address : state.registered) leave(state, address);
+    }
+
+    /** Streams with a consumer on this instance (for tests and meters). */
+    int streams() {
+        return streams.size();
+    }
+
+    void close() {
+        streams.values().forEach(stream -> stream.consumer.unregister());
+        streams.clear();
+    }
+}

@@ -1,0 +1,107 @@
+package io.vertable.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertable.security.RateLimiter.Decision;
+import io.vertable.security.RateLimiter.Limit;
+import io.vertable.testing.TestStorage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leased user limits on the real Redis: two limiters stand for two nodes sharing one cluster-wide bucket. A lease
+ * saves Redis round trips and never lets more through than the bucket holds.
+ */
+class RateLimitLeaseTest {
+
+    static Vertx vertx;
+    static Redis redis;
+    static RedisAPI api;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        redis = Redis.createClient(vertx, TestStorage.redisUrl());
+        api = RedisAPI.api(redis);
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+        vertx.close().await();
+    }
+
+    /** Takes {@code count} tokens alternately from the limiters, each after the one before (as a socket's sends go). */
+    private static List<Decision> takeInTurn(List<RateLimiter> nodes, Limit limit, String subject, int count) {
+        // A limiter lives on one event loop, as in a verticle.
+        Promise<List<Decision>> result = Promise.promise();
+        vertx.getOrCreateContext().runOnContext(start -> {
+            Future<List<Decision>> chain = Future.succeededFuture(new ArrayList<>());
+            for (int i = 0; i < count; i++) {
+                RateLimiter node = nodes.get(i % nodes.size());
+                chain = chain.compose(
+                        decisions -> node.takeLeased(limit, subject).map(decision -> {
+                            decisions.add(decision);
+                            return decisions;
+                        }));
+            }
+            chain.onComplete(result);
+        });
+        return result.future().await();
+    }
+
+    private static long scriptCalls() {
+        String stats = api.info(List.of("commandstats")).await().toString();
+        for (String line : stats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:")) {
+                return Long.parseLong(line.replaceFirst("^cmdstat_evalsha:calls=(\\d+),.*$", "$1")
+                        .trim());
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void aBusyUserCostsOneRedisCallPerLeaseNotPerMessage() {
+        Limit limit = new Limit("lease-test", 10_000, 20_000); // the bench's raised limit: leases of 1,000
+        assertThat(RateLimiter.leaseSize(limit)).isEqualTo(1_000);
+        RateLimiter node = new RateLimiter(vertx, api);
+        long before = scriptCalls();
+        List<Decision> decisions =
+                takeInTurn(List.of(node), limit, UUID.randomUUID().toString(), 2_000);
+        long calls = scriptCalls() - before;
+        assertThat(decisions).allMatch(Decision::allowed);
+        // Without leases: 2,000 calls. A lease lasts 100 ms, so a slow machine may need a few more than two.
+        assertThat(calls).isLessThan(200);
+    }
+
+    @Test
+    void twoNodesTogetherNeverPassTheClusterWideLimit() {
+        Limit limit = new Limit("lease-bound", 100, 40); // leases of 10
+        assertThat(RateLimiter.leaseSize(limit)).isEqualTo(10);
+        List<RateLimiter> nodes = List.of(new RateLimiter(vertx, api), new RateLimiter(vertx, api));
+        long started = System.nanoTime();
+        List<Decision> decisions = takeInTurn(nodes, limit, UUID.randomUUID().toString(), 400);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long allowed = decisions.stream().filter(Decision::allowed).count();
+        // The bucket holds 40 and refills 100 a second: no more than that may pass, however the leases fall.
+        assertThat(allowed).isLessThanOrEqualTo((long) Math.ceil(40 + 100 * seconds));
+        assertThat(allowed).as("the burst itself passes").isGreaterThanOrEqualTo(40 - 2 * 9);
+        assertThat(decisions.stream().filter(d -> !d.allowed())).isNotEmpty().allMatch(d -> d.retryAfterMs() > 0);
+    }
+
+    @Test
+    void aSmallLimitIsNotLeased() {
+        assertThat(RateLimiter.leaseSize(new Limit("bridge-user", 30, 60))).isEqualTo(3);
+        assertThat(RateLimiter.leaseSize(new Limit("small", 1, 10))).isEqualTo(1);
+    }
+}
