@@ -304,7 +304,7 @@ final class RoomOwner {
             return;
         }
         message.reply(
-                new JsonObject().put("seq", seq()).put("view", viewOf(committed, new Actor(userId, RoomRole.PLAYER))));
+                new JsonObject().put("seq", seq()).put("view", committedView(new Actor(userId, RoomRole.PLAYER))));
     }
 
     /**
