@@ -1,5 +1,6 @@
 package io.vertable.bridge;
 
+import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,22 +38,30 @@ final class StreamFanout {
     /** The sockets of one stream and its one consumer. */
     private final class Stream {
         final String address;
+        final boolean userStream;
         final List<SocketState> members = new ArrayList<>(8);
         final MessageConsumer<Object> consumer;
 
         Stream(String address) {
             this.address = address;
+            this.userStream = StreamAddress.parse(address)
+                    .filter(stream -> stream.kind() == StreamAddress.Kind.USER)
+                    .isPresent();
             this.consumer = vertx.eventBus().consumer(address, this::deliver);
         }
 
         private void deliver(Message<Object> message) {
             if (members.isEmpty()) return;
+            // A user's own stream carries what rooms keep for them alone (their view through their tokens, their
+            // handouts): only to sockets whose user is a member there now, so a kicked player's new socket hears none.
+            String room = userStream ? roomOf(message.body()) : null;
             String replyAddress = message.replyAddress();
             if (replyAddress != null) awaitReply(replyAddress, message);
             Buffer frame = frame(address, message);
             int size = frame.length();
             List<SocketState> slow = null;
             for (SocketState member : members) {
+                if (room != null && !member.roles.isMember(room)) continue;
                 if (member.queuedBytes > maxQueuedBytes) {
                     if (slow == null) slow = new ArrayList<>(1);
                     slow.add(member);
@@ -72,6 +81,10 @@ final class StreamFanout {
         this.replyTimeoutMs = replyTimeoutMs;
         this.maxQueuedBytes = maxQueuedBytes;
         this.tooSlow = tooSlow;
+    }
+
+    private static String roomOf(Object body) {
+        return body instanceof JsonObject json && json.getValue("room") instanceof String room ? room : null;
     }
 
     /** The bridge's {@code rec} frame, as vertx-web's bridge writes it. */

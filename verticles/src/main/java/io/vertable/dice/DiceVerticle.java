@@ -146,7 +146,10 @@ public final class DiceVerticle extends ServiceVerticle {
      * reload it. Only the id travels, on streams only they receive: an NPC is never announced to players.
      */
     private void announce(JsonObject sheet, RoomMember member, String roomId) {
-        JsonObject notice = new JsonObject().put("type", "character.changed").put("characterId", sheet.getString("id"));
+        JsonObject notice = new JsonObject()
+                .put("type", "character.changed")
+                .put("room", roomId)
+                .put("characterId", sheet.getString("id"));
         vertx.eventBus().publish(Addresses.roomGm(roomId), notice);
         String owner = sheet.getString("ownerId");
         if (owner != null && !owner.equals(member.userId())) vertx.eventBus().publish(Addresses.user(owner), notice);

@@ -89,6 +89,17 @@ public final class Membership {
             return answer(roomId).compose(Membership::role);
         }
 
+        /**
+         * Whether this holder is, as far as it has looked up, a member of {@code roomId} now: looked up, answered with a
+         * role, not banned. Never waits: a room not looked up yet is not one.
+         */
+        public boolean isMember(String roomId) {
+            Future<JsonObject> known = roomId == null ? null : answers.get(roomId);
+            return known != null
+                    && known.succeeded()
+                    && Membership.role(known.result()).succeeded();
+        }
+
         /** Whether {@code roomId} was looked up here: a change to it concerns this holder. */
         public boolean knows(String roomId) {
             return roomId != null && answers.containsKey(roomId);

@@ -3,6 +3,8 @@ package io.vertable.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.node.Node;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
@@ -29,6 +31,7 @@ class TableRecordsTest {
     Player gm;
     Player pip;
     Player quin;
+    String pipToken;
 
     @BeforeAll
     static void start() {
@@ -50,6 +53,7 @@ class TableRecordsTest {
     void seat() {
         table = Table.create(rest, "Records");
         JsonObject pipSession = table.join("Pip", "PLAYER");
+        pipToken = pipSession.getString("token");
         JsonObject quinSession = table.join("Quin", "PLAYER");
         gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
         pip = new Player(
@@ -450,5 +454,46 @@ class TableRecordsTest {
                                 new JsonObject().put("noteId", noteId).put("shownTo", new JsonArray().add(quin.userId)))
                         .getString("code"))
                 .isEqualTo("GM_ONLY");
+    }
+
+    @Test
+    void aKickedPlayersNewSocketHearsNothingMoreOfTheRoomOnTheirOwnStream() {
+        long created = gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "note.create")
+                                .put("title", "Orders")
+                                .put("body", "hold the bridge")
+                                .put("gmOnly", false)
+                                .put("shownTo", new JsonArray().add(pip.userId)))
+                .getLong("seq");
+        String noteId = gm.awaitSeq(created).getJsonObject("data").getString("noteId");
+        awaitHandouts(pip, notes -> notes.containsKey(noteId));
+
+        assertThat(rest.delete("/api/rooms/" + table.roomId() + "/members/" + pip.userId, table.gmToken())
+                        .status())
+                .isEqualTo(200);
+        assertThat(pip.socket.awaitClosed(java.time.Duration.ofSeconds(30))).isTrue();
+        // Their token still works; a new socket may listen to their own stream, and the room refuses them.
+        try (BridgeClient again = BridgeClient.open(node.vertx(), node.bridgePort(), pipToken)) {
+            again.register(Addresses.user(pip.userId));
+            String replyTo = again.request(
+                    Addresses.IN_ROOM, new JsonObject().put("op", "join").put("room", table.roomId()));
+            JsonObject refusal = again.await(frame -> replyTo.equals(frame.getString("address")));
+            assertThat(BridgeClient.errorBody(refusal).getString("code")).isEqualTo("NOT_A_MEMBER");
+
+            // The handout changes: the room's owner still names Pip as a reader.
+            gm.ok(
+                    "vtt.in.map",
+                    new JsonObject()
+                            .put("op", "note.update")
+                            .put("noteId", noteId)
+                            .put("body", "burn the bridge"));
+            // Published after the owner's (which went out before its answer): it arrives after anything of the room.
+            node.vertx().eventBus().publish(Addresses.user(pip.userId), new JsonObject().put("type", "marker"));
+            again.await(frame ->
+                    frame.getValue("body") instanceof JsonObject body && "marker".equals(body.getString("type")));
+            assertThat(again.seen().toString()).doesNotContain("burn the bridge", "hold the bridge", noteId);
+        }
     }
 }
