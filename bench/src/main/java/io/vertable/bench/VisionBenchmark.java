@@ -8,6 +8,7 @@ import io.vertable.shared.room.RoomCommands.Decision;
 import io.vertable.shared.room.RoomReducer;
 import io.vertable.shared.room.RoomViews;
 import io.vertable.shared.room.Vision;
+import io.vertable.shared.wire.EventType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -104,7 +105,8 @@ public class VisionBenchmark {
             Change change = changes.poll();
             RoomReducer.apply(state, state.getLong("seq") + 1, change.type(), change.data());
             Vision vision = Vision.of(state);
-            vision.exploredChanges().forEach(changes::addFirst);
+            if (!EventType.EXPLORED_ADDED.wire().equals(change.type()))
+                vision.exploredChanges().forEach(changes::addFirst);
             size += views(vision);
         }
         return size;

@@ -20,6 +20,7 @@ import io.vertable.shared.room.SceneTiles;
 import io.vertable.shared.room.Vision;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.ErrorCode;
+import io.vertable.shared.wire.EventType;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
 import io.vertable.shared.wire.StreamAddress;
@@ -504,8 +505,10 @@ final class RoomOwner {
                     continue;
                 }
                 Vision vision = Vision.of(pending);
-                // What players see now joins what they explored: events of their own, after this one.
-                if (vision != null) vision.exploredChanges().forEach(changes::addFirst);
+                // What players see now joins what they explored: events of their own, after this one. Explored cells
+                // change no one's sight, so the events they make are not looked at again (each player's once).
+                if (vision != null && !EventType.EXPLORED_ADDED.wire().equals(change.type()))
+                    vision.exploredChanges().forEach(changes::addFirst);
                 JsonObject gmView = RoomViews.gm(pending);
                 JsonObject playerView = RoomViews.player(pending, vision, null);
                 java.util.Map<String, JsonObject> personalViews = personalViews(pending, vision);

@@ -161,7 +161,7 @@ class VisionRoomTest {
                 wall(gm, sceneId, "wall", 0, 150, 400, 150);
                 wall(gm, sceneId, "wall", 400, 0, 400, 100);
                 wall(gm, sceneId, "wall", 400, 150, 400, 1000);
-                wall(gm, sceneId, "door", 400, 100, 400, 150);
+                String doorId = wall(gm, sceneId, "door", 400, 100, 400, 150);
                 gm.ok(Addresses.IN_MAP, token(sceneId, "Hero", 75, 125).put("owners", new JsonArray().add(pipId)));
                 gm.ok(Addresses.IN_MAP, token(sceneId, "Scout", 700, 125).put("owners", new JsonArray().add(nedId)));
                 gm.ok(
@@ -205,6 +205,13 @@ class VisionRoomTest {
                                         new JsonObject().put("op", "view.as").put("userId", nedId))
                                 .getString("code"))
                         .isEqualTo("GM_ONLY");
+
+                // The door opens on both sides: the door's event, then one explored event for each player who sees
+                // more (the corridor for Ned, the room for Pip), each once.
+                long before = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                        .getLong("seq");
+                long opened = gm.ok(Addresses.IN_MAP, door(doorId, "open")).getLong("seq");
+                assertThat(opened - before).isEqualTo(3);
             }
         } finally {
             node.shutdown();
