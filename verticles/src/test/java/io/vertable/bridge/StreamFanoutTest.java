@@ -45,8 +45,8 @@ class StreamFanoutTest {
 
     @BeforeAll
     static void start() {
-        JsonObject overrides =
-                TestNodes.standalone("fanout-1", "http:1,bridge:1,persistence:1", TestStorage.freshDatabase("fanout"));
+        JsonObject overrides = TestNodes.standalone(
+                "fanout-1", "http:1,bridge:1,persistence:1,map:1", TestStorage.freshDatabase("fanout"));
         overrides
                 .getJsonObject("bridge")
                 .put("maxQueuedBytes", MAX_QUEUED_BYTES)
@@ -272,6 +272,10 @@ class StreamFanoutTest {
         BridgeClient watcher = open(table.gmToken(), false);
         watcher.register(room);
         awaitListening(watcher, room);
+        // Live traffic passes through the room's owner (it filters by vision): the GM's join loads the room.
+        String joined = watcher.request(
+                Addresses.IN_ROOM, new JsonObject().put("room", table.roomId()).put("op", "join"));
+        watcher.await(frame -> joined.equals(frame.getString("address")) && frame.containsKey("body"));
         int count = 2_000;
         for (int i = 0; i < count; i++) {
             sender.send(new JsonObject()
