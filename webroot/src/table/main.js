@@ -119,11 +119,19 @@ async function openTable(me, roomInfo) {
     }
   }
 
+  /** The database is away: the header says "Paused" (not a green "Connected") until the table's moves are stored. */
+  function showPaused(on) {
+    if (!on) return showStatus({ ...connection, error: undefined });
+    status.dataset.state = 'paused';
+    status.replaceChildren(el('span', { class: 'dot' }), ' Paused', el('small', { class: 'status-detail' }, ' until the database is back; your moves are kept'));
+  }
+
   room = createRoom({
     roomId,
     userId: me.id,
     bus,
     notify,
+    onPause: showPaused,
     onChange: (change) => changed(change),
     onChat: (event) => heard(event),
   });

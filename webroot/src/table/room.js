@@ -27,7 +27,7 @@ export function applyPatch(view, patch) {
   for (const key of ROOM_WIDE) if (key in patch) view[key] = patch[key];
 }
 
-export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
+export function createRoom({ roomId, userId, bus, onChange, onChat, notify, onPause }) {
   let view = null;
   let seq = 0;
   let role = null;
@@ -185,7 +185,11 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
   /** The database is away: say so once, keep what was done, and send it again until it is stored. */
   function paused() {
     if (storeRetry) return; // a retry is already scheduled
-    if (storeRetry === null) notify(readableCode('STORE_UNAVAILABLE')); // first refusal of this outage
+    if (storeRetry === null) {
+      // First refusal of this outage: said once, and shown until it ends (a toast alone fades while still paused).
+      notify(readableCode('STORE_UNAVAILABLE'));
+      onPause?.(true);
+    }
     storeRetry = setTimeout(() => {
       storeRetry = 0; // retrying: a new refusal schedules the next try without a second notice
       flushOutbox();
@@ -193,9 +197,12 @@ export function createRoom({ roomId, userId, bus, onChange, onChat, notify }) {
   }
 
   function resumed() {
-    if (storeRetry === null) return;
+    // A command that needed no database can succeed mid-outage: the table is back only once nothing waits to be stored
+    // (clearing the retry then left the queued moves unsent).
+    if (storeRetry === null || outbox.length) return;
     clearTimeout(storeRetry);
     storeRetry = null;
+    onPause?.(false);
     notify('The table is back: what you did while it was paused has been stored.');
   }
 

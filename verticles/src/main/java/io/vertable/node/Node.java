@@ -344,6 +344,7 @@ public final class Node implements AutoCloseable {
         }
         if (backups != null) backups.close();
         clean &= awaitUntil(vertx.close(), deadline, "leave the cluster");
+        Departures.forget(vertx);
         if (supervisor != null) supervisor.close();
         embedded.forEach(EmbeddedStorage::close);
         LOG.info("node stopped node={} clean={}", id(), clean);

@@ -2,7 +2,7 @@ package io.vertable.persistence;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 
 /**
@@ -18,7 +18,8 @@ final class StoreOutage {
 
     static boolean is(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause()) {
-            if (e instanceof ConnectException || e instanceof ClosedConnectionException) return true;
+            // Refused, or reset under a running query (the server was killed): either way the database is not there.
+            if (e instanceof SocketException || e instanceof ClosedConnectionException) return true;
             if (e instanceof PgException pg && pg.getSqlState() != null) {
                 String state = pg.getSqlState();
                 if (state.startsWith("08") || SHUTDOWN_STATES.contains(state)) return true;

@@ -8,11 +8,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +31,8 @@ public final class Departures {
     /** The second notice: for requests sent by nodes that still saw the old registration after the first one. */
     static final long LATE_NOTICE_MS = 500;
 
-    private static final Map<EventBus, Departures> NODES = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Per node (a test JVM runs several); removed by {@link #forget} when the node stops. */
+    private static final Map<EventBus, Departures> NODES = new ConcurrentHashMap<>();
 
     private final Vertx vertx;
     private final EventBus bus;
@@ -60,6 +59,11 @@ public final class Departures {
                 .<JsonObject>consumer(Addresses.DEPARTURES, departures::noticed)
                 .completion()
                 .onComplete(started)));
+    }
+
+    /** The node stopped: its registry goes with it. */
+    public static void forget(Vertx vertx) {
+        NODES.remove(vertx.eventBus());
     }
 
     /** This node's registry; a bus whose node does not listen (a bare test) gets one that never fires. */
