@@ -145,16 +145,16 @@ class PresenceChangesTest {
         return new Listener(client, room);
     }
 
-    private static boolean isWholeList(JsonObject frame) {
+    static boolean isWholeList(JsonObject frame) {
         return Presence.LIST.equals(frame.getJsonObject("body").getString("type"));
     }
 
-    private static boolean isChange(JsonObject frame) {
+    static boolean isChange(JsonObject frame) {
         return Presence.CHANGED.equals(frame.getJsonObject("body").getString("type"));
     }
 
     /** A socket and the list it would show, applying whole lists and changes in the order they come, as the page does. */
-    private static final class Listener {
+    static final class Listener {
         final BridgeClient client;
         final String room;
         final Set<String> online = new HashSet<>();
