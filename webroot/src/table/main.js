@@ -173,7 +173,7 @@ async function openTable(me, roomInfo) {
   function route(address, body) {
     if (!body) return;
     if (body.type === 'live') return map?.live(body);
-    if (body.type === 'presence') return party?.presence(body);
+    if (body.type === 'presence' || body.type === 'presence.changed') return party?.presence(body);
     if (body.type === 'character.changed') {
       chat?.characters();
       return sheets?.changed(body);

@@ -1,4 +1,4 @@
-// Who is at the table: the room's members (from REST) merged with presence frames.
+// Who is at the table: the room's members (from REST) merged with presence frames (whole lists and changes).
 import { api } from '../../common/api.js';
 import { el } from '../ui.js';
 
@@ -38,8 +38,10 @@ export function createParty({ host, roomId, room }) {
   }
 
   return {
-    presence(frame) {
-      online = frame.online ?? [];
+    // A whole list replaces ours; a change adds who joined and drops who left.
+    presence({ online: all, joined = [], left = [] }) {
+      const gone = new Set([...left, ...joined.map((person) => person.userId)]);
+      online = all ?? [...online.filter((person) => !gone.has(person.userId)), ...joined];
       render();
     },
     loadMembers,

@@ -420,11 +420,20 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
                 boolean fresh = state.registered.add(address);
                 fanout.join(state, address);
                 if (fresh && decision.result().kind() == StreamAddress.Kind.ROOM) {
-                    presence.join(
-                            decision.result().id(), state.identity.userId(), state.identity.displayName(), state.id);
+                    joinPresence(state, decision.result().id(), address);
                 }
             }
         });
+    }
+
+    /** Enters the socket in the room's presence and hands it the whole list (the room hears only that it joined). */
+    private void joinPresence(SocketState state, String roomId, String address) {
+        presence.join(roomId, state.identity.userId(), state.identity.displayName(), state.id)
+                .onSuccess(online -> {
+                    if (online != null && state.registered.contains(address)) {
+                        fanout.writeTo(state, address, Presence.list(roomId, online));
+                    }
+                });
     }
 
     private void unregisterStream(SockJSSocket socket, SocketState state, JsonObject frame, String address) {

@@ -121,6 +121,18 @@ final class StreamFanout {
         return awaitingReply.containsKey(replyAddress);
     }
 
+    /** Writes one message of a stream to one of its sockets only (what that socket alone needs, as it joins). */
+    void writeTo(SocketState state, String address, JsonObject body) {
+        Buffer frame = new JsonObject()
+                .put("type", "rec")
+                .put("address", address)
+                .put("body", body)
+                .toBuffer();
+        int size = frame.length();
+        state.queuedBytes += size;
+        state.socket.write(frame).onComplete(written -> state.queuedBytes -= size);
+    }
+
     /** Adds the socket to the stream, opening the stream's consumer when it is the first. */
     void join(SocketState state, String address) {
         Stream stream = streams.computeIfAbsent(address, Stream::new);

@@ -302,6 +302,17 @@ class GmTableIT {
         return (((rgb >> 16) & 0xff) * 299 + ((rgb >> 8) & 0xff) * 587 + (rgb & 0xff) * 114) / 1000;
     }
 
+    /** The party shows who has the table open: Pip's page came after the GM's, so the GM's page heard Pip join. */
+    @Test
+    @Order(4)
+    void thePartyShowsWhoHasTheTableOpen() {
+        Page gm = pages.get("gm");
+        gm.click("[data-testid=tab-party]");
+        gm.waitForSelector("[data-testid=party-member][data-user='" + Table.userId(pip) + "'][data-online=true]");
+        gm.waitForSelector("[data-testid=party-member][data-user='" + table.gmId() + "'][data-online=true]");
+        gm.click("[data-testid=tab-chat]");
+    }
+
     @Test
     @Order(4)
     void theSideColumnIsTabsAndTheChatKeepsItsHeight() {
