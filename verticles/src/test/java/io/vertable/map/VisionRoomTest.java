@@ -46,22 +46,8 @@ class VisionRoomTest {
                             table.roomId(),
                             false)) {
                 gm.join();
-                gm.ok(
-                        Addresses.IN_MAP,
-                        new JsonObject()
-                                .put("op", "scene.create")
-                                .put("name", "Keep")
-                                .put("width", 1000)
-                                .put("height", 1000)
-                                .put("grid", new JsonObject().put("size", 50)));
-                String sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
-                        .getJsonObject("view")
-                        .getString("activeScene");
                 // A corridor along y=125 from x=0 to the door at x=400; the ogre waits in the room beyond.
-                wall(gm, sceneId, "wall", 0, 100, 400, 100);
-                wall(gm, sceneId, "wall", 0, 150, 400, 150);
-                wall(gm, sceneId, "wall", 400, 0, 400, 100);
-                wall(gm, sceneId, "wall", 400, 150, 400, 1000);
+                String sceneId = corridorScene(gm);
                 gm.ok(Addresses.IN_MAP, token(sceneId, "Hero", 75, 125).put("owners", new JsonArray().add(pipId)));
                 gm.ok(Addresses.IN_MAP, token(sceneId, OGRE, 700, 125));
                 gm.ok(
@@ -146,21 +132,7 @@ class VisionRoomTest {
                     Player other = new Player(
                             node.vertx(), node.bridgePort(), ned.getString("token"), nedId, table.roomId(), false)) {
                 gm.join();
-                gm.ok(
-                        Addresses.IN_MAP,
-                        new JsonObject()
-                                .put("op", "scene.create")
-                                .put("name", "Keep")
-                                .put("width", 1000)
-                                .put("height", 1000)
-                                .put("grid", new JsonObject().put("size", 50)));
-                String sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
-                        .getJsonObject("view")
-                        .getString("activeScene");
-                wall(gm, sceneId, "wall", 0, 100, 400, 100);
-                wall(gm, sceneId, "wall", 0, 150, 400, 150);
-                wall(gm, sceneId, "wall", 400, 0, 400, 100);
-                wall(gm, sceneId, "wall", 400, 150, 400, 1000);
+                String sceneId = corridorScene(gm);
                 String doorId = wall(gm, sceneId, "door", 400, 100, 400, 150);
                 gm.ok(Addresses.IN_MAP, token(sceneId, "Hero", 75, 125).put("owners", new JsonArray().add(pipId)));
                 gm.ok(Addresses.IN_MAP, token(sceneId, "Scout", 700, 125).put("owners", new JsonArray().add(nedId)));
@@ -216,6 +188,26 @@ class VisionRoomTest {
         } finally {
             node.shutdown();
         }
+    }
+
+    /** A 20×20-cell scene with a corridor along y=125 from x=0 to a doorway at x=400 (no door yet): its id. */
+    private static String corridorScene(Player gm) {
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "scene.create")
+                        .put("name", "Keep")
+                        .put("width", 1000)
+                        .put("height", 1000)
+                        .put("grid", new JsonObject().put("size", 50)));
+        String sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                .getJsonObject("view")
+                .getString("activeScene");
+        wall(gm, sceneId, "wall", 0, 100, 400, 100);
+        wall(gm, sceneId, "wall", 0, 150, 400, 150);
+        wall(gm, sceneId, "wall", 400, 0, 400, 100);
+        wall(gm, sceneId, "wall", 400, 150, 400, 1000);
+        return sceneId;
     }
 
     private static String wall(Player gm, String sceneId, String kind, double x1, double y1, double x2, double y2) {
