@@ -64,11 +64,6 @@ final class RoomOwner {
     private MessageConsumer<JsonObject> postConsumer;
     private MessageConsumer<JsonObject> queryConsumer;
     private MessageConsumer<JsonObject> liveConsumer;
-    /** The committed state's vision, for live traffic (rebuilt when the seq moves; null when off). */
-    private Vision liveVision;
-
-    private long liveVisionSeq = -1;
-
     private JsonObject committed;
     /**
      * The members' views of {@link #committed}, built on the first join after a change and shared by every join until
@@ -343,18 +338,15 @@ final class RoomOwner {
     private void live(Message<JsonObject> message) {
         lastUsedMs = System.currentTimeMillis();
         JsonObject live = message.body();
-        if (liveVisionSeq != seq()) {
-            liveVision = Vision.of(committed);
-            liveVisionSeq = seq();
-        }
+        Vision vision = committedViews().vision();
         var bus = vertx.eventBus();
-        if (liveVision == null) {
+        if (vision == null) {
             bus.publish(Addresses.room(roomId), live);
             return;
         }
         bus.publish(Addresses.roomGm(roomId), live);
         for (String userId :
-                LiveSight.players(liveVision, live.getString("from"), live.getDouble("x"), live.getDouble("y")))
+                LiveSight.players(vision, live.getString("from"), live.getDouble("x"), live.getDouble("y")))
             bus.publish(Addresses.user(userId), live);
     }
 
@@ -577,8 +569,13 @@ final class RoomOwner {
      * after it is built: the reply's codec copies it (locally) or encodes it (across nodes).
      */
     private JsonObject committedView(Actor actor) {
+        return committedViews().of(actor);
+    }
+
+    /** What is derived from the committed state (views, vision), built on demand until the next change. */
+    private CommittedViews committedViews() {
         if (committedViews == null) committedViews = new CommittedViews(committed);
-        return committedViews.of(actor);
+        return committedViews;
     }
 
     /** The views of one committed state, each built when first asked for. */
@@ -594,15 +591,21 @@ final class RoomOwner {
             this.state = state;
         }
 
+        /** The committed state's vision (null when the shown scene's is off), for views and live traffic alike. */
+        Vision vision() {
+            if (!visionBuilt) {
+                vision = Vision.of(state);
+                visionBuilt = true;
+            }
+            return vision;
+        }
+
         JsonObject of(Actor actor) {
             if (actor.role() == RoomRole.GM) {
                 if (gm == null) gm = RoomViews.gm(state);
                 return gm;
             }
-            if (!visionBuilt) {
-                vision = Vision.of(state);
-                visionBuilt = true;
-            }
+            Vision vision = vision();
             if (vision != null && vision.players().contains(actor.userId())) {
                 return personal.computeIfAbsent(actor.userId(), userId -> RoomViews.player(state, vision, userId));
             }
