@@ -16,13 +16,11 @@ import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +91,7 @@ class PausedTableIT {
     @Test
     void aMoveDuringTheOutageShowsThePausedTableAndIsStoredOnceWithItsCommandIdAfterwards() throws Exception {
         PgUrl url = new PgUrl(node.context().config().section("postgres").getString("url"));
-        kill(dataDir.resolve("postgres").resolve("postmaster.pid"));
+        TestStorage.killServer(dataDir.resolve("postgres").resolve("postmaster.pid"));
         // Its port taken, PostgreSQL cannot come back until the move has been refused: the outage is certain, not a
         // race between the supervisor's restart and the drag.
         java.net.ServerSocket portTaken = takePort(url);
@@ -202,19 +200,5 @@ class PausedTableIT {
                 page.waitForTimeout(10); // the kernel frees a killed listener's port within milliseconds
             }
         }
-    }
-
-    /**
-     * SIGKILL to the server and its backends, as a crash of its machine would: the postmaster alone would leave the
-     * backends of open connections answering for a moment, and the move might be stored before the outage began.
-     */
-    static void kill(Path pidFile) throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
-        List<ProcessHandle> backends = process.descendants().toList();
-        process.destroyForcibly();
-        backends.forEach(ProcessHandle::destroyForcibly);
-        process.onExit().get(30, TimeUnit.SECONDS);
-        for (ProcessHandle backend : backends) backend.onExit().get(30, TimeUnit.SECONDS);
     }
 }

@@ -114,4 +114,19 @@ public final class TestStorage {
     public static Connection jdbc(PgUrl url) throws SQLException {
         return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
     }
+
+    /**
+     * SIGKILL to an embedded server and every process it started, as a crash of its machine would: PostgreSQL's
+     * postmaster alone would leave the backends of open connections answering for a moment, so a write might be stored
+     * after the "outage" began.
+     */
+    public static void killServer(Path pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        List<ProcessHandle> backends = process.descendants().toList();
+        process.destroyForcibly();
+        backends.forEach(ProcessHandle::destroyForcibly);
+        process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        for (ProcessHandle backend : backends) backend.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }

@@ -10,13 +10,12 @@ import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
+import io.vertable.testing.TestStorage;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +84,7 @@ class SelfHealingStorageTest {
         gm.join();
         gm.ok(Addresses.IN_MAP, new JsonObject().put("op", "scene.create").put("name", "Hall"));
 
-        kill(dataDir.resolve("postgres").resolve("postmaster.pid"));
+        TestStorage.killServer(dataDir.resolve("postgres").resolve("postmaster.pid"));
 
         // Commands during the outage: the first reaches the loaded owner (which steps down), the next has to load the
         // room again. Each is told the database is away (so the table pauses and re-sends), or is stored once the
@@ -133,7 +132,7 @@ class SelfHealingStorageTest {
     @Test
     void aKilledRedisDegradesTheNodeUntilItIsBack() throws Exception {
         awaitReadiness("UP"::equals, COMES_BACK);
-        kill(dataDir.resolve("redis").resolve("redis.pid"));
+        TestStorage.killServer(dataDir.resolve("redis").resolve("redis.pid"));
         awaitReadiness("DEGRADED"::equals, COMES_BACK);
         awaitReadiness("UP"::equals, COMES_BACK);
         assertThat(rest.get("/api/me", token).status()).isEqualTo(200);
@@ -141,14 +140,6 @@ class SelfHealingStorageTest {
 
     private static Rest.Reply createRoom(String name) {
         return rest.post("/api/rooms", token, new JsonObject().put("name", name));
-    }
-
-    /** SIGKILL, as the kernel's OOM killer or a crash would: no shutdown, a stale pid file left behind. */
-    private static void kill(Path pidFile) throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
-        process.destroyForcibly();
-        process.onExit().get(30, TimeUnit.SECONDS);
     }
 
     private static String awaitReadiness(java.util.function.Predicate<String> wanted, Duration within) {
