@@ -104,6 +104,7 @@ public final class Departures {
      */
     public void memberLost(String member) {
         if (vertx == null) return;
+        lastLossNanos = System.nanoTime();
         own.runOnContext(v -> {
             LOG.info("cluster member lost member={} resent={}", member, wakeAll());
             for (long delay : AFTER_MEMBER_LOST_MS) vertx.setTimer(delay, id -> wakeAll());
@@ -112,6 +113,30 @@ public final class Departures {
 
     /** When the watches fire again after a member was lost. */
     static final long[] AFTER_MEMBER_LOST_MS = {500, 1_500};
+
+    /**
+     * How long after a member is lost a new call may still be routed to it: the cluster drops a dead member's
+     * registrations some time after it noticed the loss, and a call started after the last wake-up (a successor loading
+     * the room, then appending) was sent to the dead member and waited its whole timeout.
+     */
+    static final long UNSETTLED_AFTER_LOSS_MS = 5_000;
+
+    private volatile long lastLossNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+
+    /**
+     * For a call that may be sent again: while a member lost moments ago can still be chosen as its recipient, runs
+     * {@code resend} on the caller's context after each of {@link #AFTER_MEMBER_LOST_MS} (counted from now) unless the
+     * returned handle is run first. At other times it does nothing, so a slow but live service is not sent every call
+     * twice.
+     */
+    public Runnable resendWhileUnsettled(Runnable resend) {
+        if (vertx == null || System.nanoTime() - lastLossNanos > UNSETTLED_AFTER_LOSS_MS * 1_000_000) return () -> {};
+        long[] timers = new long[AFTER_MEMBER_LOST_MS.length];
+        for (int i = 0; i < timers.length; i++) timers[i] = vertx.setTimer(AFTER_MEMBER_LOST_MS[i], id -> resend.run());
+        return () -> {
+            for (long timer : timers) vertx.cancelTimer(timer);
+        };
+    }
 
     private int wakeAll() {
         int woken = 0;

@@ -43,7 +43,9 @@ public abstract class StoreClient {
 
     /**
      * Sent again each time a persistence instance announces it stopped while this call waits (the call may have gone
-     * to it and been dropped unanswered); the first success answers, and the call fails only when every send failed.
+     * to it and been dropped unanswered), and, while the cluster may still route to a member lost moments ago, after
+     * half a second and a second and a half unanswered; the first success answers, and the call fails only when every
+     * send failed.
      */
     private Future<JsonObject> askResending(JsonObject body) {
         Promise<JsonObject> answer = Promise.promise();
@@ -53,13 +55,19 @@ public abstract class StoreClient {
             if (done.succeeded()) answer.tryComplete(done.result());
             else if (stillOpen == 0) answer.tryFail(done.cause());
         };
-        Runnable unwatch = Departures.of(bus).watch(address, () -> {
+        Runnable sendAgain = () -> {
             if (answer.future().isComplete()) return;
             open.incrementAndGet();
             call(body.copy()).onComplete(settle);
-        });
+        };
+        Departures departures = Departures.of(bus);
+        Runnable unwatch = departures.watch(address, sendAgain);
+        Runnable stopResending = departures.resendWhileUnsettled(sendAgain);
         call(body).onComplete(settle);
-        return answer.future().andThen(done -> unwatch.run());
+        return answer.future().andThen(done -> {
+            unwatch.run();
+            stopResending.run();
+        });
     }
 
     static JsonObject room(String roomId) {

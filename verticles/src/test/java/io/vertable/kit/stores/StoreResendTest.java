@@ -1,0 +1,91 @@
+package io.vertable.kit.stores;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertable.kit.bus.Departures;
+import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Store calls that may be sent again, around the loss of a cluster member. A persistence instance on a member that
+ * died is stood for by one that never answers the first call it is handed: the cluster can route a call to the dead
+ * member's registration until it drops it, and such a call is lost without a reply.
+ */
+class StoreResendTest {
+
+    Vertx vertx;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        Departures.listen(vertx).await();
+    }
+
+    @AfterEach
+    void stop() {
+        Departures.forget(vertx);
+        vertx.close().await();
+    }
+
+    /** Answers every call but the first after {@code answerAfterMs}; counts what it was handed. */
+    private AtomicInteger persistence(boolean dropsTheFirst, long answerAfterMs) {
+        AtomicInteger handed = new AtomicInteger();
+        vertx.eventBus()
+                .<JsonObject>consumer(Addresses.PERSIST_EVENTS, call -> {
+                    if (handed.incrementAndGet() == 1 && dropsTheFirst) return;
+                    vertx.setTimer(answerAfterMs, id -> call.reply(new JsonObject().put("seq", 7)));
+                })
+                .completion()
+                .await();
+        return handed;
+    }
+
+    private static JsonArray oneEvent() {
+        return new JsonArray().add(new JsonObject().put("seq", 7).put("type", "token.moved"));
+    }
+
+    @Test
+    void anAppendStartedJustAfterAMemberWasLostIsSentAgainWhenUnanswered() throws Exception {
+        AtomicInteger handed = persistence(true, 1);
+        Departures.of(vertx.eventBus()).memberLost("dead-member");
+        // Two seconds on, after the loss's own wake-ups (at 0, 0.5 and 1.5 s): as late as a successor that claimed the
+        // room and loaded it makes its first append.
+        AtomicLong sentAt = new AtomicLong();
+        Future<JsonObject> appended = Future.future(answer -> vertx.setTimer(2_000, id -> {
+            sentAt.set(System.nanoTime());
+            new EventsClient(vertx.eventBus()).append("room-1", oneEvent()).onComplete(answer);
+        }));
+
+        JsonObject reply = appended.await(20, TimeUnit.SECONDS);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt.get());
+
+        assertThat(reply.getLong("seq")).isEqualTo(7);
+        assertThat(handed.get())
+                .as("the lost first call and the one sent again")
+                .isEqualTo(2);
+        assertThat(tookMs)
+                .as("answered by the call sent again, not after the store timeout")
+                .isLessThan(Deadlines.STORE_CALL_MS - 2_000);
+    }
+
+    @Test
+    void aSlowStoreIsNotSentEveryCallTwiceWhenNoMemberWasLost() throws Exception {
+        AtomicInteger handed = persistence(false, 800);
+
+        JsonObject reply =
+                new EventsClient(vertx.eventBus()).append("room-1", oneEvent()).await(20, TimeUnit.SECONDS);
+
+        assertThat(reply.getLong("seq")).isEqualTo(7);
+        assertThat(handed.get()).isEqualTo(1);
+    }
+}
