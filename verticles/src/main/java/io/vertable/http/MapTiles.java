@@ -3,10 +3,14 @@ package io.vertable.http;
 import io.vertable.shared.room.SceneTiles;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.FailureException;
+import java.awt.AlphaComposite;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -76,6 +80,37 @@ final class MapTiles {
             }
         }
         return new TileSet(tiles, cols, bytes);
+    }
+
+    /**
+     * Tile (col, row) of a scene of {@code width} × {@code height} with every cell the mask does not show painted
+     * black (blocking: decodes and encodes the one tile). A cell's edge is rounded outwards, so a hidden cell never
+     * leaves a sliver of itself.
+     */
+    static Tile masked(Tile tile, double width, double height, int col, int row, SceneTiles.Mask mask) {
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(tile.bytes()));
+            double left = col * (double) SceneTiles.TILE_PX, top = row * (double) SceneTiles.TILE_PX;
+            double sx = image.getWidth() / (Math.min(width, left + SceneTiles.TILE_PX) - left);
+            double sy = image.getHeight() / (Math.min(height, top + SceneTiles.TILE_PX) - top);
+            Graphics2D paint = image.createGraphics();
+            paint.setComposite(AlphaComposite.Src);
+            paint.setColor(Color.BLACK);
+            for (int r = mask.r0(); r <= mask.r1(); r++) {
+                for (int c = mask.c0(); c <= mask.c1(); c++) {
+                    if (mask.shown(c, r)) continue;
+                    int x0 = (int) Math.floor((c * mask.cell() - left) * sx);
+                    int y0 = (int) Math.floor((r * mask.cell() - top) * sy);
+                    int x1 = (int) Math.ceil(((c + 1) * mask.cell() - left) * sx);
+                    int y1 = (int) Math.ceil(((r + 1) * mask.cell() - top) * sy);
+                    paint.fillRect(x0, y0, x1 - x0, y1 - y0);
+                }
+            }
+            paint.dispose();
+            return encode(image, "image/jpeg".equals(tile.contentType()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The image column or row nearest a scene coordinate, within the image (an end may be its size). */

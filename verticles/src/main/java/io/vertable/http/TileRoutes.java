@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A scene's map image, tile by tile (docs/vision.md): the room's owner says whether the caller may have the tile
- * (players of a vision scene only the tiles they explored) and which image to cut it from; the image is cut once per
- * scene size and the tiles kept in memory.
+ * (players of a vision scene only the tiles they explored, with the cells they are not shown painted black) and which
+ * image to cut it from; the image is cut once per scene size and the tiles kept in memory.
  */
 final class TileRoutes {
 
@@ -30,6 +30,9 @@ final class TileRoutes {
     private final RoomOwnerClient owners;
     private final MapTiles.Cache<MapTiles.TileSet> cache =
             new MapTiles.Cache<>(SceneTiles.CACHE_BYTES, MapTiles.TileSet::bytes);
+    /** A player's tiles with unexplored cells painted black, by tile and cells shown. */
+    private final MapTiles.Cache<MapTiles.Tile> maskedCache =
+            new MapTiles.Cache<>(SceneTiles.CACHE_BYTES / 4, tile -> tile.bytes().length);
     /** Cuts under way, so tiles asked for at once share one decode. */
     private final Map<String, Future<MapTiles.TileSet>> cutting = new HashMap<>();
 
@@ -48,9 +51,8 @@ final class TileRoutes {
     private void serve(RoutingContext ctx) {
         Api.attempt(() -> {
                     Wanted wanted = wanted(ctx);
-                    return allowedAsset(ctx, wanted)
-                            .compose(answer -> tiles(wanted.roomId(), answer))
-                            .map(tiles -> tiles.tile(wanted.col(), wanted.row()));
+                    return allowedAsset(ctx, wanted).compose(answer -> tiles(wanted.roomId(), answer)
+                            .compose(tiles -> shownPart(wanted, answer, tiles)));
                 })
                 .onSuccess(tile -> send(ctx, tile))
                 .onFailure(e -> api.problem(ctx, e));
@@ -84,11 +86,37 @@ final class TileRoutes {
                         Deadlines.ROUTE_MS));
     }
 
+    private static String setKey(String roomId, JsonObject answer) {
+        return roomId + "/" + answer.getString("asset") + "@" + answer.getDouble("width") + "x"
+                + answer.getDouble("height");
+    }
+
+    /** A tile as this member may see it. */
+    private record Served(MapTiles.Tile tile, boolean masked) {}
+
+    /** The whole tile, or, when the owner answered a mask, the tile with the cells this player is not shown blacked. */
+    private Future<Served> shownPart(Wanted wanted, JsonObject answer, MapTiles.TileSet tiles) {
+        MapTiles.Tile whole = tiles.tile(wanted.col(), wanted.row());
+        SceneTiles.Mask mask = SceneTiles.Mask.from(answer);
+        if (mask == null) return Future.succeededFuture(new Served(whole, false));
+        String key = setKey(wanted.roomId(), answer) + "/" + wanted.col() + "," + wanted.row() + "/" + mask.cell() + "/"
+                + mask.shown();
+        MapTiles.Tile cached = maskedCache.get(key);
+        if (cached != null) return Future.succeededFuture(new Served(cached, true));
+        double width = answer.getDouble("width"), height = answer.getDouble("height");
+        return api.vertx
+                .executeBlocking(() -> MapTiles.masked(whole, width, height, wanted.col(), wanted.row(), mask), false)
+                .map(masked -> {
+                    maskedCache.put(key, masked);
+                    return new Served(masked, true);
+                });
+    }
+
     /** The cut tiles of the answer's image at the answer's scene size: from memory, else read and cut once. */
     private Future<MapTiles.TileSet> tiles(String roomId, JsonObject answer) {
         String asset = answer.getString("asset");
         double width = answer.getDouble("width"), height = answer.getDouble("height");
-        String key = roomId + "/" + asset + "@" + width + "x" + height;
+        String key = setKey(roomId, answer);
         MapTiles.TileSet cached = cache.get(key);
         if (cached != null) return Future.succeededFuture(cached);
         return cutting.computeIfAbsent(key, k -> api.stores
@@ -109,10 +137,15 @@ final class TileRoutes {
                 .onComplete(done -> cutting.remove(k)));
     }
 
-    private static void send(RoutingContext ctx, MapTiles.Tile tile) {
+    /**
+     * A masked tile is not kept by the browser: the same address serves more of the tile once more is explored, and the
+     * page asks for it again then.
+     */
+    private static void send(RoutingContext ctx, Served served) {
+        MapTiles.Tile tile = served.tile();
         ctx.response()
                 .putHeader("content-type", tile.contentType())
-                .putHeader("cache-control", AssetRoutes.CACHE)
+                .putHeader("cache-control", served.masked() ? "private, no-store" : AssetRoutes.CACHE)
                 .putHeader("x-content-type-options", "nosniff")
                 .putHeader("content-security-policy", AssetRoutes.SAFE_CSP)
                 .end(io.vertx.core.buffer.Buffer.buffer(tile.bytes()));

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The map image of a vision scene, tile by tile, through the real REST API, bridge, owner and database: a player
- * whose token stands in a walled corridor gets the tiles the corridor crosses and is refused every other one; the GM
- * gets all; the player's view never names the image.
+ * whose token stands in a walled corridor gets the tiles the corridor crosses, black but for the corridor and the cells
+ * next to it, and is refused every other one; the GM gets all, whole; the player's view never names the image.
  */
 class MapTilesApiTest {
 
@@ -98,21 +98,51 @@ class MapTilesApiTest {
                 assertThat(scene.getBoolean("tiled")).isTrue();
                 assertThat(scene.encode()).doesNotContain(asset);
 
-                // The corridor crosses tiles (0,0) and (1,0): each is the image's own 256 × 256 pixels there.
+                // The corridor crosses tiles (0,0) and (1,0): each is the image's own 256 × 256 pixels there, showing
+                // the explored cells (the corridor's row, y 100–150, up to the wall at x=400) and the cells next to
+                // them;
+                // every other cell is black.
                 HttpResponse<byte[]> first = fetch(node, tiles + "0/0", pipToken);
                 assertThat(first.statusCode()).isEqualTo(200);
                 assertThat(first.headers().firstValue("content-type")).hasValue("image/png");
+                assertThat(first.headers().firstValue("cache-control")).hasValue("private, no-store");
                 BufferedImage corner = ImageIO.read(new ByteArrayInputStream(first.body()));
                 assertThat(corner.getWidth()).isEqualTo(256);
-                assertThat(corner.getRGB(10, 10) & 0xffffff).isEqualTo(0x336699);
-                assertThat(fetch(node, tiles + "1/0", pipToken).statusCode()).isEqualTo(200);
+                assertThat(corner.getRGB(10, 125) & 0xffffff).as("explored").isEqualTo(0x336699);
+                assertThat(corner.getRGB(10, 60) & 0xffffff)
+                        .as("next to explored")
+                        .isEqualTo(0x336699);
+                assertThat(corner.getRGB(10, 10) & 0xffffff)
+                        .as("two cells away")
+                        .isEqualTo(0);
+                assertThat(corner.getRGB(10, 210) & 0xffffff)
+                        .as("two cells away")
+                        .isEqualTo(0);
+                HttpResponse<byte[]> second = fetch(node, tiles + "1/0", pipToken);
+                assertThat(second.statusCode()).isEqualTo(200);
+                BufferedImage beside = ImageIO.read(new ByteArrayInputStream(second.body()));
+                assertThat(beside.getRGB(300 - 256, 125) & 0xffffff)
+                        .as("explored")
+                        .isEqualTo(0x336699);
+                assertThat(beside.getRGB(425 - 256, 125) & 0xffffff)
+                        .as("the cell beyond the wall, next to explored")
+                        .isEqualTo(0x336699);
+                assertThat(beside.getRGB(475 - 256, 125) & 0xffffff)
+                        .as("two cells beyond the wall")
+                        .isEqualTo(0);
                 // Beyond the wall and far down: never explored, refused.
                 for (String unexplored : new String[] {"2/0", "3/3", "0/2"}) {
                     HttpResponse<byte[]> refused = fetch(node, tiles + unexplored, pipToken);
                     assertThat(refused.statusCode()).as(unexplored).isEqualTo(403);
                     assertThat(code(refused)).as(unexplored).isEqualTo("TILE_UNEXPLORED");
                 }
-                // The GM gets every tile; the last one is the image's remaining 232 pixels.
+                // The GM gets every tile whole; the last one is the image's remaining 232 pixels.
+                HttpResponse<byte[]> gmCorner = fetch(node, tiles + "0/0", table.gmToken());
+                assertThat(ImageIO.read(new ByteArrayInputStream(gmCorner.body()))
+                                        .getRGB(10, 10)
+                                & 0xffffff)
+                        .isEqualTo(0x336699);
+                assertThat(gmCorner.headers().firstValue("cache-control")).hasValue(AssetRoutes.CACHE);
                 HttpResponse<byte[]> last = fetch(node, tiles + "3/3", table.gmToken());
                 assertThat(last.statusCode()).isEqualTo(200);
                 assertThat(ImageIO.read(new ByteArrayInputStream(last.body())).getWidth())

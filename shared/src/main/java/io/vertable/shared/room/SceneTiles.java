@@ -11,8 +11,9 @@ import java.util.BitSet;
 /**
  * A scene's map image cut into square tiles of {@link #TILE_PX} scene pixels (docs/vision.md). With the shown
  * scene's vision on, players get no image in their view, only {@code tiled: true}, and fetch the tiles they have
- * explored: a tile is theirs when it overlaps one of their explored cells. GMs fetch every tile; with vision off any
- * member fetches the shown scene's tiles.
+ * explored: a tile is theirs when it overlaps one of their explored cells or a cell next to one, and every other cell of
+ * it is painted black before it is sent ({@link Mask}). GMs fetch every tile; with vision off any member fetches the
+ * shown scene's tiles.
  */
 public final class SceneTiles {
 
@@ -46,7 +47,8 @@ public final class SceneTiles {
     }
 
     /**
-     * What to cut tile (col, row) of a scene from, {@code {asset, width, height}}, when this member may have it; else
+     * What to cut tile (col, row) of a scene from, {@code {asset, width, height, mask?}} (the mask when some of its cells
+     * must be painted black for this player), when this member may have it; else
      * a refusal: {@code
      * NOT_FOUND} for a scene, image or tile that is not there (or a scene players are not shown), {@code
      * TILE_UNEXPLORED} for a tile of a vision scene the player has not explored.
@@ -69,22 +71,82 @@ public final class SceneTiles {
         if (!scene.getBoolean("vision", false)) return source;
         Vision vision = Vision.of(state);
         JsonObject explored = vision == null ? null : vision.of(userId).explored();
-        if (explored == null || !overlapsExplored(explored, col, row))
+        Mask mask = explored == null ? null : Mask.of(explored, col, row);
+        if (mask == null || mask.noneShown())
             throw new FailureException(ErrorCode.TILE_UNEXPLORED, "tile " + col + "," + row + " is not explored");
-        return source;
+        return mask.allShown() ? source : source.put("mask", mask.toJson());
     }
 
-    /** Whether tile (col, row) overlaps an explored cell ({@code {cell, cols, rows, bits}}) by any area. */
-    static boolean overlapsExplored(JsonObject explored, int col, int row) {
-        double cell = explored.getDouble("cell");
-        int cols = explored.getInteger("cols"), rows = explored.getInteger("rows");
-        BitSet bits = BitSet.valueOf(Base64.getDecoder().decode(explored.getString("bits")));
-        int c0 = (int) Math.floor(col * TILE_PX / cell), c1 = lastCell((col + 1) * TILE_PX, cell, cols);
-        int r0 = (int) Math.floor(row * TILE_PX / cell), r1 = lastCell((row + 1) * TILE_PX, cell, rows);
-        for (int r = r0; r <= r1; r++) {
-            for (int c = c0; c <= c1; c++) if (bits.get(r * cols + c)) return true;
+    /**
+     * Which grid cells of tile (col, row) a player is shown: those they explored and those next to one (explored cells
+     * are marked by their centres, so a cell the sight only grazes still shows its part of the map). The others are
+     * painted black before the tile leaves the server, so no pixel more than a cell away from what a player explored
+     * reaches their browser.
+     *
+     * @param shown one '1' or '0' per cell of the tile, row by row from ({@code c0}, {@code r0}) to ({@code c1},
+     *     {@code r1}), both included
+     */
+    public record Mask(double cell, int c0, int r0, int c1, int r1, String shown) {
+
+        static Mask of(JsonObject explored, int col, int row) {
+            double cell = explored.getDouble("cell");
+            int cols = explored.getInteger("cols"), rows = explored.getInteger("rows");
+            BitSet bits = BitSet.valueOf(Base64.getDecoder().decode(explored.getString("bits")));
+            int c0 = (int) Math.floor(col * TILE_PX / cell), c1 = lastCell((col + 1) * TILE_PX, cell, cols);
+            int r0 = (int) Math.floor(row * TILE_PX / cell), r1 = lastCell((row + 1) * TILE_PX, cell, rows);
+            if (c0 > c1 || r0 > r1) return null;
+            StringBuilder shown = new StringBuilder((c1 - c0 + 1) * (r1 - r0 + 1));
+            for (int r = r0; r <= r1; r++) {
+                for (int c = c0; c <= c1; c++) shown.append(nearExplored(bits, cols, rows, c, r) ? '1' : '0');
+            }
+            return new Mask(cell, c0, r0, c1, r1, shown.toString());
         }
-        return false;
+
+        private static boolean nearExplored(BitSet bits, int cols, int rows, int c, int r) {
+            for (int y = Math.max(0, r - 1); y <= Math.min(rows - 1, r + 1); y++) {
+                for (int x = Math.max(0, c - 1); x <= Math.min(cols - 1, c + 1); x++) {
+                    if (bits.get(y * cols + x)) return true;
+                }
+            }
+            return false;
+        }
+
+        static Mask fromJson(JsonObject json) {
+            return new Mask(
+                    json.getDouble("cell"),
+                    json.getInteger("c0"),
+                    json.getInteger("r0"),
+                    json.getInteger("c1"),
+                    json.getInteger("r1"),
+                    json.getString("shown"));
+        }
+
+        public static Mask from(JsonObject answer) {
+            JsonObject mask = answer.getJsonObject("mask");
+            return mask == null ? null : fromJson(mask);
+        }
+
+        JsonObject toJson() {
+            return new JsonObject()
+                    .put("cell", cell)
+                    .put("c0", c0)
+                    .put("r0", r0)
+                    .put("c1", c1)
+                    .put("r1", r1)
+                    .put("shown", shown);
+        }
+
+        public boolean shown(int c, int r) {
+            return shown.charAt((r - r0) * (c1 - c0 + 1) + (c - c0)) == '1';
+        }
+
+        boolean noneShown() {
+            return shown.indexOf('1') < 0;
+        }
+
+        boolean allShown() {
+            return shown.indexOf('0') < 0;
+        }
     }
 
     /** The last cell that starts before {@code end}. */
