@@ -172,6 +172,8 @@ async function openTable(me, roomInfo) {
 
   function route(address, body) {
     if (!body) return;
+    // My own stream carries every room's messages for me: only this page's room is drawn here.
+    if (address === userStream && body.room && body.room !== roomId) return;
     if (body.type === 'live') return map?.live(body);
     if (body.type === 'presence' || body.type === 'presence.changed') return party?.presence(body);
     if (body.type === 'character.changed') {

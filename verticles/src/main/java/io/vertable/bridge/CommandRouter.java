@@ -126,8 +126,11 @@ final class CommandRouter {
             return;
         }
         String roomId = body.getString("room");
+        // Named by its room: with vision on it travels on players' own streams, which the fan-out gives only to
+        // sockets of the room's members, and which a page open on another room must not draw.
         JsonObject live = new JsonObject()
                 .put("type", "live")
+                .put("room", roomId)
                 .put(Commands.OP, op)
                 .put("from", userId)
                 .put("name", member.displayName())

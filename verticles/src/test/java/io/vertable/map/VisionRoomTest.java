@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertable.node.Node;
 import io.vertable.shared.wire.Addresses;
+import io.vertable.testing.BridgeClient;
 import io.vertable.testing.Player;
 import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
@@ -184,10 +185,37 @@ class VisionRoomTest {
                         .getLong("seq");
                 long opened = gm.ok(Addresses.IN_MAP, door(doorId, "open")).getLong("seq");
                 assertThat(opened - before).isEqualTo(3);
+
+                // Pip is kicked; his token still stands in the corridor, and his token still opens a socket on his
+                // own stream. A ping he would have seen must not reach it.
+                assertThat(table.rest()
+                                .delete("/api/rooms/" + table.roomId() + "/members/" + pipId, table.gmToken())
+                                .status())
+                        .isEqualTo(200);
+                assertThat(player.socket.awaitClosed(Duration.ofSeconds(30))).isTrue();
+                try (BridgeClient again = BridgeClient.open(node.vertx(), node.bridgePort(), pip.getString("token"))) {
+                    again.register(Addresses.user(pipId));
+                    awaitListening(node, again, Addresses.user(pipId));
+                    other.live("ping", 200, 125, "pingafterthekick");
+                    // The owner publishes to the GMs before the players: once the GM has it, Pip's copy (if any) is
+                    // ahead of a marker published now.
+                    gm.socket.await(frame -> frame.encode().contains("pingafterthekick"), Duration.ofSeconds(10));
+                    node.vertx().eventBus().publish(Addresses.user(pipId), new JsonObject().put("type", "marker"));
+                    again.await(frame -> frame.encode().contains("\"marker\""), Duration.ofSeconds(10));
+                    assertThat(again.seen().toString()).doesNotContain("pingafterthekick");
+                }
             }
         } finally {
             node.shutdown();
         }
+    }
+
+    /** Publishes markers on the address until the client has one: its registration is in place. */
+    private static void awaitListening(Node node, BridgeClient client, String address) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            node.vertx().eventBus().publish(address, new JsonObject().put("listening", true));
+            return client.seen().stream().anyMatch(BridgeClient.rec(address));
+        });
     }
 
     /** A 20×20-cell scene with a corridor along y=125 from x=0 to a doorway at x=400 (no door yet): its id. */
