@@ -62,7 +62,7 @@ final class MapTiles {
     }
 
     private static TileSet cut(BufferedImage image, double width, double height, boolean jpeg) throws IOException {
-        int cols = (int) Math.ceil(width / SceneTiles.TILE_PX), rows = (int) Math.ceil(height / SceneTiles.TILE_PX);
+        int cols = SceneTiles.cols(width), rows = SceneTiles.rows(height);
         double sx = image.getWidth() / width, sy = image.getHeight() / height;
         Tile[] tiles = new Tile[cols * rows];
         long bytes = 0;

@@ -180,6 +180,18 @@ class MapTilesApiTest {
                         node, "/api/rooms/" + table.roomId() + "/scenes/" + webpScene + "/tiles/0/0", table.gmToken());
                 assertThat(uncut.statusCode()).isEqualTo(415);
                 assertThat(code(uncut)).isEqualTo("IMAGE_NOT_TILEABLE");
+
+                // A scene of 20,000 pixels a side would be 79 × 79 tiles, each encoded at once: not cut.
+                gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "scene.update")
+                                .put("sceneId", sceneId)
+                                .put("width", 20_000)
+                                .put("height", 20_000));
+                HttpResponse<byte[]> vast = fetch(node, tiles + "0/0", table.gmToken());
+                assertThat(vast.statusCode()).isEqualTo(415);
+                assertThat(code(vast)).isEqualTo("IMAGE_NOT_TILEABLE");
             }
         } finally {
             node.shutdown();

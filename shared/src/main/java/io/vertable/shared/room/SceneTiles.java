@@ -21,6 +21,11 @@ public final class SceneTiles {
     public static final int TILE_PX = 256;
     /** A map image of more pixels is not cut (decoded, it would hold about 4 bytes a pixel in memory). */
     public static final long MAX_IMAGE_PIXELS = 25_000_000L;
+    /**
+     * A scene cut into more tiles is not cut: every tile is encoded at once, on a worker thread (64 × 64 tiles is a
+     * scene of 16,384 pixels a side, several times the largest battle map).
+     */
+    public static final int MAX_TILES = 4_096;
     /** Encoded tiles kept in memory per HTTP verticle, most recently used first. */
     public static final long CACHE_BYTES = 64L * 1024 * 1024;
 
@@ -39,11 +44,19 @@ public final class SceneTiles {
     }
 
     public static int cols(JsonObject scene) {
-        return (int) Math.ceil(scene.getDouble("width") / TILE_PX);
+        return cols(scene.getDouble("width"));
     }
 
     public static int rows(JsonObject scene) {
-        return (int) Math.ceil(scene.getDouble("height") / TILE_PX);
+        return rows(scene.getDouble("height"));
+    }
+
+    public static int cols(double width) {
+        return (int) Math.ceil(width / TILE_PX);
+    }
+
+    public static int rows(double height) {
+        return (int) Math.ceil(height / TILE_PX);
     }
 
     /**
@@ -61,6 +74,10 @@ public final class SceneTiles {
         if (asset == null) throw new FailureException(ErrorCode.NOT_FOUND, "the scene has no image of the room's");
         if (col < 0 || row < 0 || col >= cols(scene) || row >= rows(scene))
             throw new FailureException(ErrorCode.NOT_FOUND, "no such tile");
+        if ((long) cols(scene) * rows(scene) > MAX_TILES)
+            throw new FailureException(
+                    ErrorCode.IMAGE_NOT_TILEABLE,
+                    "the scene would be cut into " + (long) cols(scene) * rows(scene) + " tiles, over " + MAX_TILES);
         JsonObject source = new JsonObject()
                 .put("asset", asset)
                 .put("width", scene.getDouble("width"))
