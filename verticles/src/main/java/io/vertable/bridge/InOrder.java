@@ -28,7 +28,8 @@ final class InOrder<T> {
     /** Runs {@code then} with the decision once it and every decision queued before it have finished. */
     void add(Future<T> decided, Handler<AsyncResult<T>> then) {
         waiting.add(new Step<>(decided, then));
-        if (waiting.size() == 1) decided.onComplete(done -> drain());
+        // While draining, the loop takes this step or its tail listens to it: a listener here would be a second one.
+        if (waiting.size() == 1 && !draining) decided.onComplete(done -> drain());
     }
 
     /** Decisions queued and not yet acted on. */

@@ -141,30 +141,55 @@ public final class RateLimiter {
         int tokens;
         long expiresAt;
         Future<Decision> asking;
+        /** The last request for tokens went unanswered (Redis failed or timed out). */
+        boolean unanswered;
     }
+
+    /** Requests for a lease sent to Redis (for tests). */
+    int leaseRequests;
 
     private Future<Decision> fromLease(String key, Limit limit, int size, Decision here) {
         Lease lease = leases.computeIfAbsent(key, k -> new Lease());
-        if (lease.asking != null) return lease.asking.transform(asked -> fromLease(key, limit, size, here));
+        if (lease.asking != null)
+            return lease.asking.compose(asked -> afterWaiting(lease, asked, key, limit, size, here));
         if (lease.tokens > 0 && System.currentTimeMillis() < lease.expiresAt) {
             lease.tokens--;
             return Future.succeededFuture(Decision.ALLOW);
         }
+        leaseRequests++;
         Future<Decision> asking = leaseInRedis(key, limit, size)
                 .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .map(granted -> {
                     lease.asking = null;
+                    lease.unanswered = false;
                     lease.tokens = Math.max(0, granted.tokens - 1);
                     lease.expiresAt = System.currentTimeMillis() + LEASE_MS;
                     return recovered(granted.decision);
                 })
                 .recover(e -> {
                     lease.asking = null;
+                    lease.unanswered = true;
                     return Future.succeededFuture(fallBack(here, e));
                 });
         lease.asking = asking.isComplete() ? null : asking;
         if (leases.size() > MAX_LEASES) dropIdleLeases();
         return asking;
+    }
+
+    /**
+     * A call that waited for another's request: it takes from the tokens that brought, or shares its outcome (the
+     * refusal, or this node's own decision when Redis did not answer) rather than asking again: asked one after
+     * another, a hanging Redis made the k-th waiting send wait k timeouts.
+     */
+    private Future<Decision> afterWaiting(
+            Lease lease, Decision asked, String key, Limit limit, int size, Decision here) {
+        if (lease.tokens > 0 && System.currentTimeMillis() < lease.expiresAt) {
+            lease.tokens--;
+            return Future.succeededFuture(Decision.ALLOW);
+        }
+        if (lease.unanswered) return Future.succeededFuture(here);
+        if (!asked.allowed()) return Future.succeededFuture(asked);
+        return fromLease(key, limit, size, here);
     }
 
     private void dropIdleLeases() {

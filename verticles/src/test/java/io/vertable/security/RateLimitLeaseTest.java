@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertable.security.RateLimiter.Decision;
 import io.vertable.security.RateLimiter.Limit;
 import io.vertable.testing.TestStorage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.util.ArrayList;
@@ -44,19 +46,34 @@ class RateLimitLeaseTest {
     private static List<Decision> takeInTurn(List<RateLimiter> nodes, Limit limit, String subject, int count) {
         // A limiter lives on one event loop, as in a verticle.
         Promise<List<Decision>> result = Promise.promise();
-        vertx.getOrCreateContext().runOnContext(start -> {
-            Future<List<Decision>> chain = Future.succeededFuture(new ArrayList<>());
-            for (int i = 0; i < count; i++) {
-                RateLimiter node = nodes.get(i % nodes.size());
-                chain = chain.compose(
-                        decisions -> node.takeLeased(limit, subject).map(decision -> {
-                            decisions.add(decision);
-                            return decisions;
-                        }));
-            }
-            chain.onComplete(result);
-        });
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(start -> takeNext(context, nodes, limit, subject, count, new ArrayList<>(), result));
         return result.future().await();
+    }
+
+    private static void takeNext(
+            Context context,
+            List<RateLimiter> nodes,
+            Limit limit,
+            String subject,
+            int count,
+            List<Decision> decisions,
+            Promise<List<Decision>> result) {
+        if (decisions.size() == count) {
+            result.complete(decisions);
+            return;
+        }
+        RateLimiter node = nodes.get(decisions.size() % nodes.size());
+        node.takeLeased(limit, subject).onComplete(taken -> {
+            if (taken.failed()) {
+                result.fail(taken.cause());
+                return;
+            }
+            decisions.add(taken.result());
+            // The next frame comes in a later turn of the event loop, as a socket's do: 2,000 decisions chained ahead
+            // and completed at once overflowed the stack.
+            context.runOnContext(next -> takeNext(context, nodes, limit, subject, count, decisions, result));
+        });
     }
 
     private static long scriptCalls() {
@@ -97,6 +114,36 @@ class RateLimitLeaseTest {
         assertThat(allowed).isLessThanOrEqualTo((long) Math.ceil(40 + 100 * seconds));
         assertThat(allowed).as("the burst itself passes").isGreaterThanOrEqualTo(40 - 2 * 9);
         assertThat(decisions.stream().filter(d -> !d.allowed())).isNotEmpty().allMatch(d -> d.retryAfterMs() > 0);
+    }
+
+    @Test
+    void sendsWaitingOnAnUnansweredLeaseFallBackTogetherInsteadOfAskingInTurn() {
+        // A "Redis" that takes connections and commands and never answers.
+        NetServer silent = vertx.createNetServer()
+                .connectHandler(socket -> socket.handler(bytes -> {}))
+                .listen(0, "127.0.0.1")
+                .await();
+        Redis hanging = Redis.createClient(vertx, "redis://127.0.0.1:" + silent.actualPort());
+        try {
+            RateLimiter node = new RateLimiter(vertx, RedisAPI.api(hanging));
+            Limit limit = new Limit("lease-hang", 10_000, 20_000);
+            String subject = UUID.randomUUID().toString();
+            // Forty sends of one user at once, as a drag burst arrives, on the limiter's event loop.
+            Promise<List<Decision>> all = Promise.promise();
+            vertx.getOrCreateContext().runOnContext(start -> {
+                List<Future<Decision>> sends = new ArrayList<>();
+                for (int i = 0; i < 40; i++) sends.add(node.takeLeased(limit, subject));
+                Future.all(sends).map(done -> done.<Decision>list()).onComplete(all);
+            });
+            List<Decision> decisions = all.future().await();
+
+            assertThat(decisions).hasSize(40).allMatch(Decision::allowed);
+            // One request, which timed out; before, each waiting send asked again after the one before had timed out.
+            assertThat(node.leaseRequests).isEqualTo(1);
+        } finally {
+            hanging.close();
+            silent.close().await();
+        }
     }
 
     @Test
