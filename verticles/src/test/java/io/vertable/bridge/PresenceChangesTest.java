@@ -10,6 +10,7 @@ import io.vertable.testing.Rest;
 import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -75,8 +76,17 @@ class PresenceChangesTest {
         gm.awaitList(Set.of(table.gmId()));
         int framesBefore = gm.client.seen().size();
 
+        // All connected at once, then registered one after the other: a burst, however slow the machine's connects.
         List<Listener> burst = new ArrayList<>();
-        for (JsonObject player : players) burst.add(listen(player.getString("token"), room));
+        List<Future<BridgeClient>> connecting = new ArrayList<>();
+        for (JsonObject player : players)
+            connecting.add(
+                    BridgeClient.connect(node.vertx(), node.bridgePort(), player.getString("token"), null, false));
+        for (BridgeClient client : Future.all(connecting).await().<BridgeClient>list()) {
+            clients.add(client);
+            client.register(room);
+            burst.add(new Listener(client, room));
+        }
         Set<String> everyone = new HashSet<>(Set.of(table.gmId()));
         players.forEach(player -> everyone.add(Table.userId(player)));
         gm.awaitList(everyone);

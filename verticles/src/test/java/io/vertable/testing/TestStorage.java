@@ -123,6 +123,9 @@ public final class TestStorage {
     public static void killServer(Path pidFile) throws Exception {
         long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        // Stopped first, so no backend is forked between listing them and the kill (one such would store a write).
+        if (new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor() != 0)
+            throw new IllegalStateException("could not stop PostgreSQL pid=" + pid);
         List<ProcessHandle> backends = process.descendants().toList();
         process.destroyForcibly();
         backends.forEach(ProcessHandle::destroyForcibly);
