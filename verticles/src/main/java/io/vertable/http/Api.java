@@ -114,7 +114,11 @@ final class Api {
 
     /** The caller's role in the room of the path's {@code :roomId}, or BANNED / NOT_A_MEMBER ({@link Membership}). */
     Future<RoomRole> roleIn(RoutingContext ctx) {
-        String roomId = ctx.pathParam("roomId");
+        return roleIn(ctx, ctx.pathParam("roomId"));
+    }
+
+    /** The caller's role in {@code roomId}, or BANNED / NOT_A_MEMBER. */
+    Future<RoomRole> roleIn(RoutingContext ctx, String roomId) {
         if (!StreamAddress.isId(roomId)) return failed(ErrorCode.NOT_FOUND, "no such room");
         return roles(ctx).in(roomId);
     }

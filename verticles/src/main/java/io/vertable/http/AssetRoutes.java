@@ -1,8 +1,12 @@
 package io.vertable.http;
 
+import io.vertable.kit.rooms.RoomOwnerClient;
 import io.vertable.security.RateLimiter.Limit;
+import io.vertable.security.RoomMember;
+import io.vertable.shared.RoomRole;
 import io.vertable.shared.asset.AssetLimits;
 import io.vertable.shared.asset.ImageType;
+import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.FailureException;
 import io.vertable.shared.wire.StreamAddress;
@@ -45,11 +49,13 @@ final class AssetRoutes {
     static final String CACHE = "private, max-age=86400";
 
     private final Api api;
+    private final RoomOwnerClient owners;
     private final long maxBytes;
     private final Limit writes;
 
     AssetRoutes(Api api, JsonObject config) {
         this.api = api;
+        this.owners = new RoomOwnerClient(api.vertx, api.nodeId);
         this.maxBytes = config.getJsonObject("uploads").getInteger("maxBytes");
         this.writes =
                 Limit.perMinute("rest-write", config.getJsonObject("rateLimits").getInteger("restWritesPerMinute"));
@@ -223,16 +229,34 @@ final class AssetRoutes {
 
     // ---- serving ----
 
-    /** The bytes, to a member of the asset's room only; to anyone else the asset does not exist. */
+    /**
+     * The bytes, to a member of the asset's room only (to anyone else the asset does not exist), and never the whole map
+     * of a scene whose players get it tile by tile to one who is not a GM.
+     */
     private void serve(RoutingContext ctx) {
         Api.attempt(() -> api.stores
                         .assets()
                         .get(
                                 assetId(ctx),
                                 Api.identity(ctx).userId(),
-                                etags(ctx.request().getHeader("if-none-match"))))
+                                etags(ctx.request().getHeader("if-none-match")))
+                        .compose(asset -> wholeImageAllowed(ctx, asset).map(asset)))
                 .onSuccess(asset -> send(ctx, asset))
                 .onFailure(e -> api.problem(ctx, e));
+    }
+
+    /** A GM may have any image whole; anyone else asks the room's owner whether it is a map shown in tiles. */
+    private Future<Void> wholeImageAllowed(RoutingContext ctx, JsonObject asset) {
+        String roomId = asset.getString("roomId");
+        return api.roleIn(ctx, roomId)
+                .compose(role -> role == RoomRole.GM
+                        ? Future.succeededFuture()
+                        : owners.query(
+                                        roomId,
+                                        new JsonObject().put("op", "wholeImage").put("assetId", asset.getString("id")),
+                                        RoomMember.of(Api.identity(ctx), role).headers(),
+                                        Deadlines.ROUTE_MS)
+                                .mapEmpty());
     }
 
     /** The entity tags of an If-None-Match header, unquoted and without weak markers ({@code *} stays). */

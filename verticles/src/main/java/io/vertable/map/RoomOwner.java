@@ -304,27 +304,34 @@ final class RoomOwner {
     }
 
     /**
-     * The HTTP verticle's question on the internal query address: which asset a member may cut map tile {@code {op:
-     * "tile", sceneId, col, row}} from, answered {@code {asset, width, height}} or refused ({@link SceneTiles}), from the committed
-     * state.
+     * The HTTP verticle's questions on the internal query address, answered from the committed state ({@link
+     * SceneTiles}): which asset a member may cut map tile {@code {op: "tile", sceneId, col, row}} from, answered {@code
+     * {asset, width, height, mask?}}; and whether they may have asset {@code {op: "wholeImage", assetId}} whole,
+     * answered {@code {}}. Either may be refused.
      */
     private void query(Message<JsonObject> message) {
         lastUsedMs = System.currentTimeMillis();
         Actor actor = actor(message);
         JsonObject body = message.body();
-        if (actor == null
-                || !"tile".equals(body.getString("op"))
-                || !(body.getValue("col") instanceof Integer col)
-                || !(body.getValue("row") instanceof Integer row)) {
-            refuse(
-                    message,
-                    ErrorCode.BAD_REQUEST,
-                    "a query is {op: tile, sceneId, col, row} with the member's headers");
-            return;
-        }
+        boolean gm = actor != null && actor.role() == RoomRole.GM;
         try {
-            message.reply(SceneTiles.tile(
-                    committed, body.getString("sceneId"), actor.userId(), actor.role() == RoomRole.GM, col, row));
+            if (actor != null
+                    && "tile".equals(body.getString("op"))
+                    && body.getValue("col") instanceof Integer col
+                    && body.getValue("row") instanceof Integer row) {
+                message.reply(SceneTiles.tile(committed, body.getString("sceneId"), actor.userId(), gm, col, row));
+            } else if (actor != null
+                    && "wholeImage".equals(body.getString("op"))
+                    && body.getValue("assetId") instanceof String assetId) {
+                SceneTiles.checkWholeImage(committed, assetId, gm);
+                message.reply(new JsonObject());
+            } else {
+                refuse(
+                        message,
+                        ErrorCode.BAD_REQUEST,
+                        "a query is {op: tile, sceneId, col, row} or {op: wholeImage, assetId}, with the member's"
+                                + " headers");
+            }
         } catch (FailureException e) {
             refuse(message, e.failure().code(), e.failure().message());
         }

@@ -70,6 +70,8 @@ class MapTilesApiTest {
 
                 // Vision off: the shown scene's tiles are any member's, as its whole image is.
                 assertThat(fetch(node, tiles + "3/3", pipToken).statusCode()).isEqualTo(200);
+                assertThat(fetch(node, "/api/assets/" + asset, pipToken).statusCode())
+                        .isEqualTo(200);
 
                 // A corridor along y=125 from x=0 to a wall at x=400; the hero stands in it.
                 wall(gm, sceneId, 0, 100, 400, 100);
@@ -136,6 +138,14 @@ class MapTilesApiTest {
                     assertThat(refused.statusCode()).as(unexplored).isEqualTo(403);
                     assertThat(code(refused)).as(unexplored).isEqualTo("TILE_UNEXPLORED");
                 }
+                // The whole image, by the asset id Pip could have seen while vision was off: refused to him, not to the
+                // GM.
+                HttpResponse<byte[]> whole = fetch(node, "/api/assets/" + asset, pipToken);
+                assertThat(whole.statusCode()).isEqualTo(403);
+                assertThat(code(whole)).isEqualTo("MAP_SHOWN_IN_TILES");
+                assertThat(fetch(node, "/api/assets/" + asset, table.gmToken()).statusCode())
+                        .isEqualTo(200);
+
                 // The GM gets every tile whole; the last one is the image's remaining 232 pixels.
                 HttpResponse<byte[]> gmCorner = fetch(node, tiles + "0/0", table.gmToken());
                 assertThat(ImageIO.read(new ByteArrayInputStream(gmCorner.body()))

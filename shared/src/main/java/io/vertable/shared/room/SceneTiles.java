@@ -95,6 +95,21 @@ public final class SceneTiles {
     }
 
     /**
+     * Refuses a member who is not a GM the whole image of a scene whose players get it as tiles ({@code
+     * MAP_SHOWN_IN_TILES}): its asset id may have been seen while the scene's vision was off, or in a handout of the same
+     * image, and {@code /api/assets/<id>} would hand over the unexplored map.
+     */
+    public static void checkWholeImage(JsonObject state, String assetId, boolean gm) {
+        if (gm) return;
+        JsonObject scenes = state.getJsonObject("scenes");
+        for (String sceneId : scenes.fieldNames()) {
+            JsonObject scene = scenes.getJsonObject(sceneId);
+            if (tiled(scene) && assetId.equals(assetOf(scene.getString("image"))))
+                throw new FailureException(ErrorCode.MAP_SHOWN_IN_TILES, null);
+        }
+    }
+
+    /**
      * Which grid cells of tile (col, row) a player is shown: those they explored and those next to one (explored cells
      * are marked by their centres, so a cell the sight only grazes still shows its part of the map). The others are
      * painted black before the tile leaves the server, so no pixel more than a cell away from what a player explored

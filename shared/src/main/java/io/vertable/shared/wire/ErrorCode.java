@@ -49,6 +49,7 @@ public enum ErrorCode {
     MESSAGE_NOT_OWNED(403, "Only the author may edit a message, and only a GM may delete another's."),
     DOOR_TOO_FAR(403, "Doors open and close only from next to one of your tokens."),
     TILE_UNEXPLORED(403, "That part of the map has not been explored yet."),
+    MAP_SHOWN_IN_TILES(403, "This map is shown to players tile by tile, as they explore it."),
     ADMIN_ONLY(403, "Only operators (server role ADMIN) may do that."),
     NOT_FOUND(404, "There is no such thing."),
     INVITE_INVALID(404, "This invite link does not exist or was revoked."),
