@@ -5,6 +5,7 @@
 // ends the wall, Escape drops it), place or remove lights with the Light tool, and with Edit on map drag lights and
 // wall points (vision-edit.js). The GM sees a change once the server took it: drags are previews until it answers.
 import { Container, Graphics } from 'pixi.js';
+import { readableCode } from '../common/messages.js';
 import { IN, mapCommand } from './addresses.js';
 import { createSceneTiles } from './scene-tiles.js';
 import { createVisionEdit } from './vision-edit.js';
@@ -95,14 +96,26 @@ export function createVisionLayer(map) {
     // Far beyond the scene too: nothing past its edges shows either.
     dark.rect(-width, -height, width * 3, height * 3).fill({ color: 0x000000, alpha: 1 });
     dim.rect(-width, -height, width * 3, height * 3).fill({ color: 0x000000, alpha: 0.55 });
-    for (const path of vision.sight ?? []) seen.poly(points(path)).fill({ color: 0xffffff });
+    fillPieces(seen, vision);
     const explored = eyes().explored;
-    if (explored) eachCell(explored, (x, y, size) => remembered.rect(x, y, size, size));
-    for (const path of vision.sight ?? []) remembered.poly(points(path));
-    remembered.fill({ color: 0xffffff });
+    if (explored) {
+      eachCell(explored, (x, y, size) => remembered.rect(x, y, size, size));
+      remembered.fill({ color: 0xffffff });
+    }
+    fillPieces(remembered, vision);
     // Black where nothing was ever seen; half dark where it was, but is not now.
     dark.setMask({ mask: remembered, inverse: true });
     dim.setMask({ mask: seen, inverse: true });
+  }
+
+  /** Each piece of what is seen, its holes (dark inside a lit piece) cut out: pieces overlap, holes stay theirs. */
+  function fillPieces(graphics, vision) {
+    const holes = vision.holes ?? []; // [[index of the piece, path]…], in the pieces' order
+    let next = 0;
+    (vision.sight ?? []).forEach((path, index) => {
+      graphics.poly(points(path)).fill({ color: 0xffffff });
+      for (; next < holes.length && holes[next][0] === index; next++) graphics.poly(points(holes[next][1])).cut();
+    });
   }
 
   function drawMarks(current) {
@@ -210,7 +223,9 @@ export function createVisionLayer(map) {
     map.requestRender();
   });
   canvas.addEventListener('dblclick', () => wall && finishWall());
-  const edit = createVisionEdit({ map, view, scene, onScene, snap, lightAt, command, redraw: () => draw() });
+  // Refusals of an edit in the catalog's words (the server's own detail when the catalog has none for the page).
+  const editCommand = (body) => room.command(IN.MAP, body).catch((error) => actions.notify(readableCode(error.code, error.message), 'error'));
+  const edit = createVisionEdit({ map, view, scene, onScene, snap, lightAt, command: editCommand, redraw: () => draw() });
   window.addEventListener('keydown', (event) => {
     if (!wall) return;
     if (event.key === 'Enter') finishWall();

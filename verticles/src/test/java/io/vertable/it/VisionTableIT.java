@@ -360,7 +360,7 @@ class VisionTableIT {
                 // Dropping the lower end on the upper one would leave a zero-length segment: refused, as it was.
                 int events = gm.events().size();
                 mouseDrag(gmPage, 200, 450, 201, 52);
-                gmPage.waitForSelector("[data-testid=toast]:has-text('zero length')");
+                gmPage.waitForSelector("[data-testid=toast]:has-text('zero length; nothing changed')");
                 JsonObject gmView =
                         gm.ok("vtt.in.room", new JsonObject().put("op", "join")).getJsonObject("view");
                 JsonObject wall = gmView.getJsonObject("walls").stream()
