@@ -29,7 +29,9 @@ export function createVisionEdit({ map, view, scene, onScene, snap, lightAt, com
     el('button', { type: 'button', testid: 'wall-point-remove', onclick: () => removePoint() }, 'Remove point'),
     el('button', { type: 'button', testid: 'wall-point-split', title: 'Add a point in the middle of the next segment', onclick: () => splitAfter() }, 'Add point'),
   );
-  canvas.parentElement.append(bar);
+  // Which tool is in hand: the toolbar still shows Move, so the map says it (the Move tool ends the editing).
+  const hint = el('div', { class: 'vision-edit-hint', testid: 'vision-edit-hint', role: 'status', hidden: true }, 'Editing walls and lights: drag a light or a selected wall’s points; Move ends it');
+  canvas.parentElement.append(bar, hint);
 
   const wallOf = (id) => view().walls?.[id] ?? null;
   const reach = (event) => ((event.pointerType === 'touch' ? 2 : 1) * HIT_PX) / camera.scale;
@@ -182,6 +184,7 @@ export function createVisionEdit({ map, view, scene, onScene, snap, lightAt, com
     graphics.clear();
     const tool = map.tool();
     const shown = map.room.isGm() && scene() && (editing(tool) || tool.name === 'light');
+    hint.hidden = !(map.room.isGm() && editing(tool));
     const wall = shown && selected && wallOf(selected.wallId);
     if (selected && !wall && !pending) selected = null;
     placeBar(shown && wall ? shownWall(wall) : null);

@@ -309,6 +309,7 @@ class VisionTableIT {
                 waitFor(gmPage, "() => __vertable.visionMask && __vertable.screenOf(0, 0)");
                 gmPage.click("[data-testid=tab-gm]");
                 gmPage.click("[data-testid=tool-vision-edit]");
+                gmPage.waitForSelector("[data-testid=vision-edit-hint]:not([hidden])");
 
                 // The light, dragged by its handle and dropped near a grid corner, lands on it.
                 mouseDrag(gmPage, 800, 300, 303, 296);
