@@ -50,6 +50,7 @@ export function createVisionEdit({ map, view, scene, onScene, snap, lightAt, com
     }
     const found = wallAt(at, reach(event));
     selected = found ? { wallId: found.id, index: null } : null;
+    if (found) map.select(null); // one selection at a time: Delete then means the wall's point, never tokens
     redraw();
     return Boolean(found);
   }
@@ -105,16 +106,22 @@ export function createVisionEdit({ map, view, scene, onScene, snap, lightAt, com
   };
   canvas.addEventListener('pointerup', release);
   canvas.addEventListener('pointercancel', release);
-  window.addEventListener('keydown', (event) => {
-    if (!selected || !editing(map.tool()) || typing(event)) return;
-    if (event.key === 'Escape') {
-      selected = null;
-      redraw();
-    } else if ((event.key === 'Delete' || event.key === 'Backspace') && selected.index !== null) {
-      event.preventDefault();
-      removePoint();
-    }
-  });
+  // Before the map tools' keys (capture): a key that acts on the selected wall acts on nothing else.
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      if (!selected || !editing(map.tool()) || typing(event)) return;
+      if (event.key === 'Escape') {
+        selected = null;
+        redraw();
+      } else if ((event.key === 'Delete' || event.key === 'Backspace') && selected.index !== null) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        removePoint();
+      }
+    },
+    { capture: true },
+  );
 
   /** Cell centres and corners (a hex grid's centres) when the scene has a grid, else whole pixels. */
   function placeLight([x, y], free) {
