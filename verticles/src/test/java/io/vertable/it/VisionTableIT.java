@@ -372,6 +372,13 @@ class VisionTableIT {
                 assertThat(gm.events().subList(events, gm.events().size()))
                         .noneMatch(e -> "wall.updated".equals(e.getString("type")));
 
+                // Without a pointer: the light's row sets its place in cells.
+                gmPage.click("[data-testid=vision-forms-toggle] summary");
+                gmPage.fill("[data-testid=light-x]", "7");
+                gmPage.press("[data-testid=light-x]", "Enter");
+                gm.awaitEvent(e -> "light.updated".equals(e.getString("type"))
+                        && Double.valueOf(350).equals(e.getJsonObject("data").getDouble("x")));
+
                 // On a phone the point's bar stays on the screen.
                 gmPage.setViewportSize(390, 844);
                 if ("true".equals(gmPage.getAttribute("[data-testid=side-tabs]", "data-sheet-open")))
