@@ -35,6 +35,7 @@ export const MESSAGES = {
   ARCHIVE_CHECKSUM_MISMATCH: 'The archive was changed or damaged after export; nothing was imported. Download it again.',
   ARCHIVE_VERSION_UNSUPPORTED: 'It comes from a newer Vertable; update this server first. Nothing was imported.',
   ARCHIVE_TOO_LARGE: 'It is over this server\'s import limits; nothing was imported. Ask the operator, or export fewer images.',
+  WALL_DEGENERATE: 'That would leave the wall a segment of zero length; nothing changed.',
   ASSET_NOT_AN_IMAGE: 'The server did not recognise that file as an image. Upload a PNG, JPEG, WebP or GIF.',
 };
 

@@ -581,6 +581,7 @@ export async function createMap({ host, room, me, actions }) {
       gesture = null;
       canvas.dataset.tool = next.name;
       renderOverlay();
+      vision?.redraw();
     },
     setViewAsPlayer(on) {
       viewAsPlayer = on;

@@ -2,10 +2,13 @@
 // budget). Players get their mask from the server (docs/vision.md): dark outside what their tokens see now, half dark
 // over what they explored; the doors they know of are marked and open or close on a click. GMs see walls, doors and
 // lights, draw walls with the Walls tool (click points, snapping to grid corners and wall ends; double-click or Enter
-// ends the wall, Escape drops it) and place or remove lights with the Light tool.
+// ends the wall, Escape drops it), place or remove lights with the Light tool, and with Edit on map drag lights and
+// wall points (vision-edit.js). The GM sees a change once the server took it: drags are previews until it answers.
 import { Container, Graphics } from 'pixi.js';
+import { readableCode } from '../common/messages.js';
 import { IN, mapCommand } from './addresses.js';
 import { createSceneTiles } from './scene-tiles.js';
+import { createVisionEdit } from './vision-edit.js';
 
 const SNAP_PX = 12; // screen pixels within which a wall point snaps to a wall end or grid corner
 const HIT_PX = 14; // screen pixels: how near a click must be to a door's middle or a light
@@ -22,7 +25,8 @@ export function createVisionLayer(map) {
   shade.addChild(dark, dim, seen, remembered);
   const marks = new Graphics(); // doors for players; walls, doors and lights for GMs
   const draft = new Graphics(); // the wall being drawn
-  layers.fog.addChild(shade, marks, draft);
+  const handles = new Graphics(); // the GM's handles on lights and on the selected wall's points
+  layers.fog.addChild(shade, marks, draft, handles);
   let wall = null; // {points:[[x,y]...], to:[x,y]}: the GM's wall in progress
   // A player's map image of a vision scene: the explored tiles, just above the plain background.
   const tiles = createSceneTiles({ world: layers.background.parent, under: layers.background, room, requestRender: () => map.requestRender() });
@@ -76,6 +80,7 @@ export function createVisionLayer(map) {
     drawShade(current);
     drawMarks(current);
     drawDraft();
+    edit.draw(handles);
     map.requestRender();
   }
 
@@ -91,14 +96,26 @@ export function createVisionLayer(map) {
     // Far beyond the scene too: nothing past its edges shows either.
     dark.rect(-width, -height, width * 3, height * 3).fill({ color: 0x000000, alpha: 1 });
     dim.rect(-width, -height, width * 3, height * 3).fill({ color: 0x000000, alpha: 0.55 });
-    for (const path of vision.sight ?? []) seen.poly(points(path)).fill({ color: 0xffffff });
+    fillPieces(seen, vision);
     const explored = eyes().explored;
-    if (explored) eachCell(explored, (x, y, size) => remembered.rect(x, y, size, size));
-    for (const path of vision.sight ?? []) remembered.poly(points(path));
-    remembered.fill({ color: 0xffffff });
+    if (explored) {
+      eachCell(explored, (x, y, size) => remembered.rect(x, y, size, size));
+      remembered.fill({ color: 0xffffff });
+    }
+    fillPieces(remembered, vision);
     // Black where nothing was ever seen; half dark where it was, but is not now.
     dark.setMask({ mask: remembered, inverse: true });
     dim.setMask({ mask: seen, inverse: true });
+  }
+
+  /** Each piece of what is seen, its holes (dark inside a lit piece) cut out: pieces overlap, holes stay theirs. */
+  function fillPieces(graphics, vision) {
+    const holes = vision.holes ?? []; // [[index of the piece, path]…], in the pieces' order
+    let next = 0;
+    (vision.sight ?? []).forEach((path, index) => {
+      graphics.poly(points(path)).fill({ color: 0xffffff });
+      for (; next < holes.length && holes[next][0] === index; next++) graphics.poly(points(holes[next][1])).cut();
+    });
   }
 
   function drawMarks(current) {
@@ -106,9 +123,10 @@ export function createVisionLayer(map) {
     if (!current) return;
     const gm = room.isGm();
     const width = 3 / camera.scale;
-    for (const entity of Object.values(view().walls ?? {})) {
-      if (!onScene(entity)) continue;
-      if (!gm && entity.kind !== 'door') continue;
+    for (const stored of Object.values(view().walls ?? {})) {
+      if (!onScene(stored)) continue;
+      if (!gm && stored.kind !== 'door') continue;
+      const entity = gm ? edit.shownWall(stored) : stored;
       const flat = entity.points.flat();
       const colour = entity.kind === 'door' && entity.door === 'open' ? 0x8bc34a : KIND_COLOURS[entity.kind] ?? 0xffffff;
       if (gm) marks.poly(flat, false).stroke({ width, color: colour, alpha: entity.kind === 'door' && entity.door === 'open' ? 0.5 : 0.9 });
@@ -119,8 +137,9 @@ export function createVisionLayer(map) {
     }
     if (!gm) return;
     const cell = current.grid?.size ?? 70;
-    for (const light of Object.values(view().lights ?? {})) {
-      if (!onScene(light)) continue;
+    for (const stored of Object.values(view().lights ?? {})) {
+      if (!onScene(stored)) continue;
+      const light = edit.shownLight(stored);
       marks.circle(light.x, light.y, light.dim * cell).stroke({ width: width / 2, color: 0xffd27f, alpha: 0.5 });
       marks.circle(light.x, light.y, 8 / camera.scale).fill({ color: 0xffd27f }).stroke({ width: 1.5 / camera.scale, color: 0x000000 });
     }
@@ -145,17 +164,23 @@ export function createVisionLayer(map) {
     return Object.values(view().walls ?? {}).find((entity) => entity.kind === 'door' && onScene(entity) && Math.hypot(...subtract(middle(entity), [x, y])) <= reach) ?? null;
   }
 
-  function lightAt(x, y) {
-    const reach = HIT_PX / camera.scale;
+  function lightAt(x, y, touch = false) {
+    const reach = (touch ? HIT_PX * 2 : HIT_PX) / camera.scale;
     return Object.values(view().lights ?? {}).find((light) => onScene(light) && Math.hypot(light.x - x, light.y - y) <= reach) ?? null;
   }
 
-  /** Wall ends within snapping distance first, then the nearest grid corner when close, else the point itself. */
-  function snap([x, y]) {
+  /**
+   * Wall ends within snapping distance first, then the nearest grid corner when close, else the point itself;
+   * `skip` ({wallId, index}) is the point being dragged, which must not catch itself.
+   */
+  function snap([x, y], skip = null) {
     const reach = SNAP_PX / camera.scale;
     for (const entity of Object.values(view().walls ?? {})) {
       if (!onScene(entity)) continue;
-      for (const point of entity.points) if (Math.hypot(point[0] - x, point[1] - y) <= reach) return [...point];
+      for (const [index, point] of entity.points.entries()) {
+        if (skip?.wallId === entity.id && skip.index === index) continue;
+        if (Math.hypot(point[0] - x, point[1] - y) <= reach) return [...point];
+      }
     }
     for (const point of wall?.points ?? []) if (Math.hypot(point[0] - x, point[1] - y) <= reach) return [...point];
     const grid = scene()?.grid;
@@ -183,7 +208,7 @@ export function createVisionLayer(map) {
       if (event.button !== 0 || !scene()) return;
       const at = map.toWorld(event.clientX, event.clientY);
       const tool = map.tool();
-      const taken = tool.name === 'wall' ? wallClick(at) : tool.name === 'light' ? lightClick(at) : doorClick(at, tool);
+      const taken = edit.press(at, event, tool) || (tool.name === 'wall' ? wallClick(at) : tool.name === 'light' ? lightClick(at) : doorClick(at, tool));
       if (taken) {
         event.stopImmediatePropagation();
         event.preventDefault();
@@ -198,6 +223,9 @@ export function createVisionLayer(map) {
     map.requestRender();
   });
   canvas.addEventListener('dblclick', () => wall && finishWall());
+  // Refusals of an edit in the catalog's words (the server's own detail when the catalog has none for the page).
+  const editCommand = (body) => room.command(IN.MAP, body).catch((error) => actions.notify(readableCode(error.code, error.message), 'error'));
+  const edit = createVisionEdit({ map, view, scene, onScene, snap, lightAt, command: editCommand, redraw: () => draw() });
   window.addEventListener('keydown', (event) => {
     if (!wall) return;
     if (event.key === 'Enter') finishWall();
@@ -219,6 +247,7 @@ export function createVisionLayer(map) {
     return true;
   }
 
+  /** A click on a light removes it (a drag moves it: vision-edit.js), elsewhere places one. */
   function lightClick(at) {
     const found = lightAt(...at);
     if (found) command({ op: 'light.remove', lightId: found.id });

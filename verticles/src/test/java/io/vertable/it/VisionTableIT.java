@@ -237,6 +237,202 @@ class VisionTableIT {
         }
     }
 
+    /**
+     * The GM edits on the map what the player sees by: drags a light next to a goblin in the dark (the player's page
+     * gets the goblin and a mask), then drags a wall's end so the wall stands between (the goblin leaves the player's
+     * view), adds a point by a segment's middle handle, removes it with the point's bar, and a drag that would give
+     * the wall a zero-length segment is refused with the catalog's words, the wall unchanged.
+     */
+    @Test
+    void aGmDragsALightAndAWallPointAndThePlayersViewFollows() {
+        JsonObject overrides = TestNodes.standalone(
+                        "vision-edit",
+                        "http:1,bridge:1,map:1,dice:1,chat:1,persistence:1",
+                        TestStorage.freshDatabase("visionedit"))
+                .mergeIn(TestNodes.generousBridgeLimits(), true);
+        Node node = Node.start(TestNodes.config(overrides));
+        try (Playwright playwright = Browsers.playwright();
+                Browser browser = Browsers.chromium(playwright)) {
+            Table table = Table.create(new Rest(node.httpPort()), "Vision edit");
+            JsonObject pip = table.join("Pip", "PLAYER");
+            try (Player gm =
+                    new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+                gm.join();
+                gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "scene.create")
+                                .put("name", "Crypt")
+                                .put("width", 1000)
+                                .put("height", 600)
+                                .put("grid", new JsonObject().put("size", 50)));
+                String sceneId = gm.awaitEvent(e -> "scene.created".equals(e.getString("type")))
+                        .getJsonObject("data")
+                        .getString("sceneId");
+                // A short wall north of the line from the hero to the goblin; the only light far east of both.
+                wall(gm, sceneId, "wall", 200, 50, 200, 250);
+                gm.ok(
+                        "vtt.in.map",
+                        token(sceneId, "Hero", 125, 300).put("owners", new JsonArray().add(Table.userId(pip))));
+                gm.ok("vtt.in.map", token(sceneId, GOBLIN, 300, 300));
+                gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "light.create")
+                                .put("sceneId", sceneId)
+                                .put("x", 800)
+                                .put("y", 300)
+                                .put("bright", 2)
+                                .put("dim", 4));
+                gm.ok(
+                        "vtt.in.map",
+                        new JsonObject()
+                                .put("op", "scene.update")
+                                .put("sceneId", sceneId)
+                                .put("vision", true)
+                                .put("darkness", 1.0));
+
+                List<String> received = new CopyOnWriteArrayList<>();
+                Page player = open(browser, node, table, pip.getJsonObject("user"), pip.getString("token"), received);
+                waitFor(
+                        player,
+                        "() => __vertable.visionMask && __vertable.tokens().length === 1 && __vertable.visionMask()");
+                String farLight = (String) player.evaluate("() => __vertable.visionMask()");
+
+                Page gmPage = open(
+                        browser,
+                        node,
+                        table,
+                        new JsonObject().put("id", table.gmId()).put("displayName", "GM"),
+                        table.gmToken(),
+                        null);
+                waitFor(gmPage, "() => __vertable.visionMask && __vertable.screenOf(0, 0)");
+                gmPage.click("[data-testid=tab-gm]");
+                gmPage.click("[data-testid=tool-vision-edit]");
+                gmPage.waitForSelector("[data-testid=vision-edit-hint]:not([hidden])");
+
+                // The light, dragged by its handle and dropped near a grid corner, lands on it.
+                mouseDrag(gmPage, 800, 300, 303, 296);
+                JsonObject moved = gm.awaitEvent(e -> "light.updated".equals(e.getString("type")))
+                        .getJsonObject("data");
+                assertThat(moved.getDouble("x")).isEqualTo(300.0);
+                assertThat(moved.getDouble("y")).isEqualTo(300.0);
+                waitFor(
+                        player,
+                        "([name, before]) => __vertable.tokens().some(t => t.name === name)"
+                                + " && __vertable.visionMask() !== before",
+                        List.of(GOBLIN, farLight));
+
+                // A click selects the wall; its lower end, dragged near a grid corner, snaps there: the wall now
+                // stands between the hero and the goblin, who leaves the player's view.
+                click(gmPage, 200, 150);
+                int before = received.size();
+                mouseDrag(gmPage, 200, 250, 203, 452);
+                JsonObject longer = gm.awaitEvent(e -> "wall.updated".equals(e.getString("type"))
+                                && e.getJsonObject("data").containsKey("points"))
+                        .getJsonObject("data");
+                assertThat(longer.getJsonArray("points").encode()).isEqualTo("[[200.0,50.0],[200.0,450.0]]");
+                waitFor(player, "name => !__vertable.tokens().some(t => t.name === name)", GOBLIN);
+                assertThat(received.size()).isGreaterThan(before);
+                gmPage.screenshot(
+                        new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "vision-gm-edit.png")));
+
+                // The segment's middle handle, dragged, adds a point; the point's bar removes it again.
+                mouseDrag(gmPage, 200, 250, 252, 248);
+                JsonObject bentEvent = gm.awaitEvent(e -> "wall.updated".equals(e.getString("type"))
+                        && e.getJsonObject("data")
+                                        .getJsonArray("points", new JsonArray())
+                                        .size()
+                                == 3);
+                JsonObject bent = bentEvent.getJsonObject("data");
+                assertThat(bent.getJsonArray("points").encode())
+                        .isEqualTo("[[200.0,50.0],[250.0,250.0],[200.0,450.0]]");
+                gmPage.waitForSelector("[data-testid=wall-point-bar]:not([hidden])");
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-gm-edit-point.png")));
+                gmPage.click("[data-testid=wall-point-remove]");
+                gm.awaitEvent(e -> "wall.updated".equals(e.getString("type"))
+                        && e.getLong("seq") > bentEvent.getLong("seq")
+                        && "[[200.0,50.0],[200.0,450.0]]"
+                                .equals(e.getJsonObject("data")
+                                        .getJsonArray("points", new JsonArray())
+                                        .encode()));
+
+                // Dropping the lower end on the upper one would leave a zero-length segment: refused, as it was.
+                int events = gm.events().size();
+                mouseDrag(gmPage, 200, 450, 201, 52);
+                gmPage.waitForSelector("[data-testid=toast]:has-text('zero length; nothing changed')");
+                JsonObject gmView =
+                        gm.ok("vtt.in.room", new JsonObject().put("op", "join")).getJsonObject("view");
+                JsonObject wall = gmView.getJsonObject("walls").stream()
+                        .map(entry -> (JsonObject) entry.getValue())
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(wall.getJsonArray("points").encode()).isEqualTo("[[200.0,50.0],[200.0,450.0]]");
+                assertThat(gm.events().subList(events, gm.events().size()))
+                        .noneMatch(e -> "wall.updated".equals(e.getString("type")));
+
+                // Without a pointer: the light's row sets its place in cells.
+                gmPage.click("[data-testid=vision-forms-toggle] summary");
+                gmPage.fill("[data-testid=light-x]", "7");
+                gmPage.press("[data-testid=light-x]", "Enter");
+                gm.awaitEvent(e -> "light.updated".equals(e.getString("type"))
+                        && Double.valueOf(350).equals(e.getJsonObject("data").getDouble("x")));
+
+                // On a phone the point's bar stays on the screen.
+                gmPage.setViewportSize(390, 844);
+                if ("true".equals(gmPage.getAttribute("[data-testid=side-tabs]", "data-sheet-open")))
+                    gmPage.click("[data-testid=tab-gm]");
+                gmPage.evaluate("() => document.querySelector('[data-testid=zoom-fit]').click()");
+                click(gmPage, 200, 300);
+                click(gmPage, 200, 450);
+                gmPage.waitForSelector("[data-testid=wall-point-bar]:not([hidden])");
+                var bar = gmPage.locator("[data-testid=wall-point-bar]").boundingBox();
+                assertThat(bar.x).isGreaterThanOrEqualTo(0);
+                assertThat(bar.x + bar.width).isLessThanOrEqualTo(390);
+                gmPage.screenshot(new Page.ScreenshotOptions()
+                        .setPath(Path.of("target", "screenshots", "vision-gm-edit-phone.png")));
+            }
+        } finally {
+            node.shutdown();
+        }
+    }
+
+    private static final String GOBLIN = "Goblin-in-the-dark";
+
+    /** A table page signed in as the given user, ready and connected. */
+    private static Page open(
+            Browser browser, Node node, Table table, JsonObject user, String token, List<String> frames) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        JsonObject session = new JsonObject()
+                .put("user", user)
+                .put("token", token)
+                .put("expiresAt", System.currentTimeMillis() + 50 * 60_000);
+        context.addInitScript("localStorage.setItem('vertable.session', " + TableIT.jsString(session.encode()) + ");");
+        Page page = context.newPage();
+        if (frames != null) page.onWebSocket(ws -> ws.onFrameReceived(frame -> frames.add(frame.text())));
+        page.navigate("http://127.0.0.1:" + node.httpPort() + "/table.html?room=" + table.roomId());
+        waitFor(
+                page,
+                "() => window.__vertable && __vertable.state().ready" + " && __vertable.connection() === 'connected'");
+        return page;
+    }
+
+    private static void click(Page page, double x, double y) {
+        double[] at = screenOf(page, x, y);
+        page.mouse().click(at[0], at[1]);
+    }
+
+    /** A mouse drag on the map between two scene points. */
+    private static void mouseDrag(Page page, double fromX, double fromY, double toX, double toY) {
+        double[] from = screenOf(page, fromX, fromY);
+        double[] to = screenOf(page, toX, toY);
+        page.mouse().move(from[0], from[1]);
+        page.mouse().down();
+        page.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        page.mouse().up();
+    }
+
     private static final Pattern TILE = Pattern.compile("/tiles/([0-9]+/[0-9]+)$");
 
     /** 1000 × 600, stone grey: the scene's map. */

@@ -15,8 +15,8 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
  * What one eye sees in the dark, as the outlines a player's mask is drawn from: its sight polygon intersected with
  * each light's polygon and with its darkvision disc, with JTS. Sending the sight polygon
  * whole, or the polygon of any light that might be near, would draw walls the player cannot see: the far end of a
- * dark corridor, the room around a lamp behind a wall. Outlines only: a dark hole inside a lit area is drawn as seen
- * (nothing in it is sent). Cached by what it depends on.
+ * dark corridor, the room around a lamp behind a wall. A piece's holes (dark inside a lit area) follow its outline,
+ * marked {@link #HOLE}, so the page draws them dark. Cached by what it depends on.
  */
 final class SeenArea {
 
@@ -25,6 +25,8 @@ final class SeenArea {
     private static final int DISC_SEGMENTS = 16;
 
     private static final SightCache<List<String>> SEEN = new SightCache<>(8192);
+    /** Marks a path as a hole of the outline before it (never the first character of an outline: a digit or '-'). */
+    static final char HOLE = 'h';
 
     private SeenArea() {}
 
@@ -32,7 +34,7 @@ final class SeenArea {
      * The paths ({@code "x,y x,y …"}, whole pixels) of what the eye at its polygon's origin sees when only lit points
      * and its darkvision show: the eye's polygon intersected with each light's polygon (and its disc) one by one —
      * each intersection is clipped to the small light's box first, far cheaper than one with their union — so the
-     * paths may overlap; the browser fills them all.
+     * paths may overlap; the browser fills them all. A path marked {@link #HOLE} is a hole of the outline before it.
      *
      * @param wallsKey the walls' revision: with the eye's and each light's place and range it keys each intersection
      */
@@ -126,18 +128,23 @@ final class SeenArea {
         return made.isValid() ? made : made.buffer(0);
     }
 
-    private static List<String> outlines(Geometry seen) {
+    static List<String> outlines(Geometry seen) {
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < seen.getNumGeometries(); i++) {
             if (!(seen.getGeometryN(i) instanceof Polygon polygon) || polygon.isEmpty()) continue;
-            Coordinate[] ring = polygon.getExteriorRing().getCoordinates();
-            StringBuilder path = new StringBuilder();
-            for (int p = 0; p + 1 < ring.length; p++) {
-                if (p > 0) path.append(' ');
-                path.append(Math.round(ring[p].x)).append(',').append(Math.round(ring[p].y));
-            }
-            paths.add(path.toString());
+            paths.add(path(polygon.getExteriorRing().getCoordinates(), new StringBuilder()));
+            for (int h = 0; h < polygon.getNumInteriorRing(); h++)
+                paths.add(path(polygon.getInteriorRingN(h).getCoordinates(), new StringBuilder().append(HOLE)));
         }
         return List.copyOf(paths);
+    }
+
+    private static String path(Coordinate[] ring, StringBuilder path) {
+        int start = path.length();
+        for (int p = 0; p + 1 < ring.length; p++) {
+            if (path.length() > start) path.append(' ');
+            path.append(Math.round(ring[p].x)).append(',').append(Math.round(ring[p].y));
+        }
+        return path.toString();
     }
 }

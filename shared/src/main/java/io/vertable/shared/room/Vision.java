@@ -316,12 +316,18 @@ public final class Vision {
 
         private JsonObject computeMask() {
             JsonArray sight = new JsonArray();
+            JsonArray holes = new JsonArray(); // [index of the outline in sight, path]: dark inside a lit piece
             List<SightPolygon> lit = dark ? lights.stream().map(Light::polygon).toList() : List.of();
             for (Eye eye : eyes) {
                 if (!dark) sight.add(flat(eye.polygon));
-                else SeenArea.paths(eye.polygon, eye.darkvision, wallsKey, lit).forEach(sight::add);
+                else
+                    for (String path : SeenArea.paths(eye.polygon, eye.darkvision, wallsKey, lit)) {
+                        if (path.charAt(0) != SeenArea.HOLE) sight.add(path);
+                        else holes.add(new JsonArray().add(sight.size() - 1).add(path.substring(1)));
+                    }
             }
-            return new JsonObject().put("sight", sight).put("dark", dark);
+            JsonObject mask = new JsonObject().put("sight", sight).put("dark", dark);
+            return holes.isEmpty() ? mask : mask.put("holes", holes);
         }
 
         /** The explored cells as the browser gets them, or null when there are none. */
@@ -341,6 +347,10 @@ public final class Vision {
                 for (int i = 0; i < outlines.size(); i++)
                     chars += outlines.getString(i).length();
         }
+        JsonArray holes = part.getJsonArray("holes");
+        if (holes != null)
+            for (int i = 0; i < holes.size(); i++)
+                chars += holes.getJsonArray(i).getString(1).length();
         return chars;
     }
 
