@@ -350,14 +350,17 @@ public final class Bench {
 
     void setupVertable() {
         setup = new VertableSetup(httpPort);
-        for (int size : profile.w2Sizes) {
+        for (int size : runs("w2") || runs("w5") ? profile.w2Sizes : List.<Integer>of()) {
             w2Rooms.put(size, setup.rooms("w2-" + size, 1, size).get(0));
             log("A: room of " + size + " made");
         }
-        int w1Max = profile.w1Rooms.stream().mapToInt(Integer::intValue).max().orElse(0);
+        // W3 spreads its idle sockets over the first rooms of six; a run of W3 alone makes only those.
+        int w1Max = runs("w1")
+                ? profile.w1Rooms.stream().mapToInt(Integer::intValue).max().orElse(0)
+                : runs("idle") ? profile.idleConnections / 6 : 0;
         w1Rooms = setup.rooms("w1", w1Max, 6);
         log("A: " + w1Max + " rooms of 6 made");
-        durableRooms = setup.rooms("durable", profile.durableRooms, 6);
+        if (runs("durable")) durableRooms = setup.rooms("durable", profile.durableRooms, 6);
     }
 
     // ---- connections ----
@@ -517,8 +520,12 @@ public final class Bench {
             groups.add(new Group(roomConns(sys, room, "w3-" + r, 6), List.of()));
         }
         long t0 = System.nanoTime();
+        long cpu0 = peer.cpuNanos();
         open(groups);
         long openMs = (System.nanoTime() - t0) / 1_000_000;
+        // Server CPU per connection (handshake, register, join, presence; the settle time is idle): unlike the join
+        // latencies, it does not depend on what else the host runs.
+        double cpuPerOpenMs = (peer.cpuNanos() - cpu0) / 1e6 / (rooms * 6);
         sleep(2_000);
         gc(peer);
         long rss1 = peer.mainRssBytes();
@@ -527,7 +534,8 @@ public final class Bench {
         int n = rooms * 6;
         idle.put(sys, new long[] {n, (rss1 - rss0) / n, heap0 < 0 ? -1 : (heap1 - heap0) / n, openMs, gen.closed});
         log(sys + " W3: " + n + " idle, RSS/conn " + (rss1 - rss0) / n + " B, heap/conn "
-                + (heap0 < 0 ? "n/a" : (heap1 - heap0) / n + " B"));
+                + (heap0 < 0 ? "n/a" : (heap1 - heap0) / n + " B")
+                + String.format(", server CPU per connection opened %.3f ms (open took %d ms)", cpuPerOpenMs, openMs));
         closeAll(groups);
     }
 
