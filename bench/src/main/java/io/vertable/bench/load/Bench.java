@@ -176,6 +176,7 @@ public final class Bench {
         for (int round = 1; round <= profile.rounds && runs("w2"); round++) {
             for (Sys sys : List.of(Sys.A, Sys.B, Sys.C)) w2(sys, round);
         }
+        if (only.equals(Set.of("idle"))) warmUpIdle();
         for (Sys sys : List.of(Sys.A, Sys.B, Sys.C)) {
             if (runs("w1")) w1(sys);
             if (runs("w5")) w5(sys);
@@ -191,6 +192,19 @@ public final class Bench {
         env.seconds = (System.currentTimeMillis() - started) / 1000;
         new Report(this, env).write();
         log("report: " + out.resolve("report.md"));
+    }
+
+    /**
+     * W3 alone would measure a JVM that has compiled nothing yet (its CPU per connection was mostly the JIT's): one pass
+     * of A's first, its figures and joins dropped.
+     */
+    void warmUpIdle() {
+        w3(Sys.A);
+        idle.clear();
+        gen.warmJoinUs.reset();
+        gen.coldJoinUs.reset();
+        gen.burstJoinUs.reset();
+        log("(that W3 pass was a warm-up)");
     }
 
     private static final Set<String> PHASES = Set.of("w2", "w1", "w5", "idle", "durable", "w4");
@@ -521,11 +535,16 @@ public final class Bench {
         }
         long t0 = System.nanoTime();
         long cpu0 = peer.cpuNanos();
+        Map<String, Long> byCommand0 = peer.cpuNanosByCommand();
         open(groups);
         long openMs = (System.nanoTime() - t0) / 1_000_000;
         // Server CPU per connection (handshake, register, join, presence; the settle time is idle): unlike the join
         // latencies, it does not depend on what else the host runs.
         double cpuPerOpenMs = (peer.cpuNanos() - cpu0) / 1e6 / (rooms * 6);
+        StringBuilder split = new StringBuilder();
+        peer.cpuNanosByCommand()
+                .forEach((command, nanos) -> split.append(String.format(
+                        " %s %.3f", command, (nanos - byCommand0.getOrDefault(command, 0L)) / 1e6 / (rooms * 6))));
         sleep(2_000);
         gc(peer);
         long rss1 = peer.mainRssBytes();
@@ -533,10 +552,54 @@ public final class Bench {
         histogram(peer, sys + "-idle");
         int n = rooms * 6;
         idle.put(sys, new long[] {n, (rss1 - rss0) / n, heap0 < 0 ? -1 : (heap1 - heap0) / n, openMs, gen.closed});
+        if (sys == Sys.A) joinBursts(groups);
         log(sys + " W3: " + n + " idle, RSS/conn " + (rss1 - rss0) / n + " B, heap/conn "
                 + (heap0 < 0 ? "n/a" : (heap1 - heap0) / n + " B")
-                + String.format(", server CPU per connection opened %.3f ms (open took %d ms)", cpuPerOpenMs, openMs));
+                + String.format(
+                        ", server CPU per connection opened %.3f ms (by process:%s; open took %d ms)",
+                        cpuPerOpenMs, split, openMs));
         closeAll(groups);
+    }
+
+    /**
+     * Joins of loaded rooms sent 200 at once on open sockets: what a burst of joins costs without the handshakes that
+     * the joins sent while connecting queue behind (a burst of 200 handshakes alone takes most of 100 ms of a core).
+     */
+    void joinBursts(List<Group> groups) {
+        List<Conn.Bridge> sockets = new ArrayList<>();
+        groups.forEach(g -> g.members().forEach(c -> sockets.add((Conn.Bridge) c)));
+        int bursts = Math.min(5, sockets.size() / 200);
+        for (int b = 0; b < bursts; b++) {
+            List<Conn.Bridge> burst = sockets.subList(b * 200, b * 200 + 200);
+            List<Future<Void>> joined = new ArrayList<>();
+            gen.onLoop(() -> {
+                        for (Conn.Bridge socket : burst) {
+                            long t0 = System.nanoTime();
+                            joined.add(socket.request(
+                                            "vtt.in.room",
+                                            new JsonObject()
+                                                    .put("room", socket.member.room())
+                                                    .put("op", "join"))
+                                    .map(view -> {
+                                        long micros = (System.nanoTime() - t0) / 1000;
+                                        gen.burstJoinUs.recordValue(
+                                                Math.min(micros, gen.burstJoinUs.getHighestTrackableValue()));
+                                        return null;
+                                    }));
+                        }
+                        return null;
+                    })
+                    .await();
+            Future.join(joined).otherwiseEmpty().await();
+            sleep(200);
+        }
+        var h = gen.burstJoinUs;
+        log(String.format(
+                "A joins 200 at once on open sockets: %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0));
     }
 
     /** Vertable's own cost: durable token moves, acknowledged once in PostgreSQL, then delivered to the room. */
