@@ -26,8 +26,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.impl.UserContextInternal;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -165,6 +167,7 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
             event.complete(false);
             return;
         }
+        forgetWebUser(event.socket());
         sockets.put(
                 event.socket(),
                 new SocketState(
@@ -175,6 +178,15 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
         open.set(sockets.size());
         LOG.debug("socket opened node={} user={}", nodeId, identity.userId());
         event.complete(true);
+    }
+
+    /**
+     * The socket keeps its handshake's routing context as long as it is open, and with it the web user the token was
+     * read into (claims in nested JSON, a few hundred bytes): the identity taken from it is all the gate uses later.
+     */
+    private static void forgetWebUser(SockJSSocket socket) {
+        RoutingContext context = socket.routingContext();
+        if (context != null && context.userContext() instanceof UserContextInternal user) user.setUser(null);
     }
 
     private void closed(BridgeEvent event) {

@@ -257,7 +257,25 @@ public final class BridgeVerticle extends ServiceVerticle {
     }
 
     private Future<User> authenticate(RoutingContext ctx) {
-        return security.tokens().verify(ctx.queryParams().get("token")).map(Identity::toUser);
+        return security.tokens().verify(tokenOf(ctx.request().query())).map(Identity::toUser);
+    }
+
+    /**
+     * The {@code token} parameter of the query, read without {@code ctx.queryParams()}: that map (with its own decoded
+     * copy of the token) is kept by the routing context, which a WebSocket keeps for as long as it is open.
+     */
+    static String tokenOf(String query) {
+        if (query == null) return null;
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("token=")) {
+                try {
+                    return java.net.URLDecoder.decode(pair.substring(6), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformed) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private void refused(RoutingContext ctx) {

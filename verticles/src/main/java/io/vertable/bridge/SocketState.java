@@ -16,11 +16,13 @@ final class SocketState {
     final SockJSSocket socket;
     final Identity identity;
     final String id;
-    final Set<String> registered = new LinkedHashSet<>();
+    /** Most sockets hear a room and their user stream: a small table, not the default sixteen slots. */
+    final Set<String> registered = new LinkedHashSet<>(4);
     /** The user's roles, looked up once per room (membership changes close the socket). */
     final Membership.Roles roles;
 
-    private final Set<String> ownedReplies = new LinkedHashSet<>();
+    /** Made on the first request delivered to the socket: most never get one. */
+    private Set<String> ownedReplies;
     /** The socket's SENDs being decided: each acts once those before it have (frames keep their order). */
     final InOrder<JsonObject> sends = new InOrder<>();
     /** Bytes written to the socket and not yet handed to the network: a reader that stops lets this grow. */
@@ -34,6 +36,7 @@ final class SocketState {
     }
 
     void own(String replyAddress) {
+        if (ownedReplies == null) ownedReplies = new LinkedHashSet<>(4);
         ownedReplies.add(replyAddress);
         if (ownedReplies.size() > MAX_OWNED_REPLIES) {
             ownedReplies.remove(ownedReplies.iterator().next());
@@ -42,6 +45,6 @@ final class SocketState {
 
     /** True once per reply address that was delivered to this socket. */
     boolean consume(String replyAddress) {
-        return ownedReplies.remove(replyAddress);
+        return ownedReplies != null && ownedReplies.remove(replyAddress);
     }
 }

@@ -119,6 +119,38 @@ class PresenceChangesTest {
                 .isLessThanOrEqualTo(FEW_LISTS);
     }
 
+    /**
+     * A join writes its entry and reads the room's list back in one script: each user once with their name, in the
+     * order of their entries, without entries that expired (a dead node's sockets), every key kept alive.
+     */
+    @Test
+    void aJoinAnswersEachUserOnceWithoutExpiredEntries() {
+        String roomId = "joinscript" + System.nanoTime();
+        Presence presence = new Presence(node.vertx(), redis, 300_000);
+        redis.zadd(List.of(Presence.key(roomId), "1", "gone|s0")).await();
+        redis.hset(List.of(Presence.namesKey(roomId), "gone", "Gone")).await();
+
+        assertThat(presence.join(roomId, "ann", "Ann", "s1").await())
+                .isEqualTo(new JsonArray().add(person("ann", "Ann")));
+        presence.join(roomId, "bob", "Bob", "s2").await();
+        JsonArray online = presence.join(roomId, "ann", "Ann", "s3").await();
+
+        assertThat(online).isEqualTo(new JsonArray().add(person("ann", "Ann")).add(person("bob", "Bob")));
+        assertThat(redis.zscore(Presence.key(roomId), "gone|s0").await())
+                .as("expired entry")
+                .isNull();
+        assertThat(redis.zcard(Presence.socketsKey(roomId, "ann")).await().toInteger())
+                .isEqualTo(2);
+        for (String key :
+                List.of(Presence.key(roomId), Presence.namesKey(roomId), Presence.socketsKey(roomId, "ann"))) {
+            assertThat(redis.pttl(key).await().toLong()).as("expiry of %s", key).isPositive();
+        }
+    }
+
+    private static JsonObject person(String userId, String name) {
+        return new JsonObject().put("userId", userId).put("displayName", name);
+    }
+
     @Test
     void aUserWithTwoSocketsLeavesWithTheLastOne() {
         Table table = Table.create(rest, "Two tabs");

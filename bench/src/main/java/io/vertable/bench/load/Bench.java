@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
@@ -106,6 +107,8 @@ public final class Bench {
     final List<Path> w4DataDirs = new ArrayList<>();
     long openFailures;
     String lastOpenFailure;
+    /** Phases to run ({@code --only w2,w1,w5,idle,durable,w4}); empty runs them all. */
+    Set<String> only = Set.of();
 
     Bench(Profile profile, Path out) {
         this.profile = profile;
@@ -118,6 +121,7 @@ public final class Bench {
         Path out = null;
         Path repo = Path.of(".");
         boolean durableOnly = false;
+        Set<String> only = Set.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--short" -> profile = Profile.SHORT;
@@ -126,9 +130,10 @@ public final class Bench {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--durable-only" -> durableOnly = true;
+                case "--only" -> only = phases(args[++i]);
                 default -> {
-                    System.err.println(
-                            "usage: Bench [--short|--long|--smoke] [--durable-only] [--out dir] [--repo dir]");
+                    System.err.println("usage: Bench [--short|--long|--smoke] [--durable-only]"
+                            + " [--only w2,w1,w5,idle,durable,w4] [--out dir] [--repo dir]");
                     System.exit(2);
                 }
             }
@@ -136,6 +141,7 @@ public final class Bench {
         if (out == null) out = repo.resolve("bench/results/" + System.currentTimeMillis());
         Files.createDirectories(out);
         Bench bench = new Bench(profile, out);
+        bench.only = only;
         int code = 0;
         try {
             if (durableOnly) bench.runDurableOnly(repo.toAbsolutePath().normalize());
@@ -167,22 +173,65 @@ public final class Bench {
         long setupStart = System.currentTimeMillis();
         setupVertable();
         setupMillis = System.currentTimeMillis() - setupStart;
-        for (int round = 1; round <= profile.rounds; round++) {
+        for (int round = 1; round <= profile.rounds && runs("w2"); round++) {
             for (Sys sys : List.of(Sys.A, Sys.B, Sys.C)) w2(sys, round);
         }
+        if (only.equals(Set.of("idle"))) warmUpIdle();
         for (Sys sys : List.of(Sys.A, Sys.B, Sys.C)) {
-            w1(sys);
-            w5(sys);
-            w3(sys);
+            if (runs("w1")) w1(sys);
+            if (runs("w5")) w5(sys);
+            if (runs("idle")) w3(sys);
         }
-        durable();
-        w4(repo, env);
+        if (runs("durable")) durable();
+        if (runs("w4")) w4(repo, env);
+        log(joinSummary());
+        if (!only.isEmpty()) notes.add("only these phases ran: " + String.join(", ", only));
         notes.add("not measured here: chat and dice in W1; GC pauses");
         notes.add("connections that failed to open (counted; their expected deliveries count as lost): " + openFailures
                 + (lastOpenFailure == null ? "" : "; last: `" + lastOpenFailure.replace('|', '/') + "`"));
         env.seconds = (System.currentTimeMillis() - started) / 1000;
         new Report(this, env).write();
         log("report: " + out.resolve("report.md"));
+    }
+
+    /**
+     * W3 alone would measure a JVM that has compiled nothing yet (its CPU per connection was mostly the JIT's): one pass
+     * of A's first, its figures and joins dropped.
+     */
+    void warmUpIdle() {
+        w3(Sys.A);
+        idle.clear();
+        gen.warmJoinUs.reset();
+        gen.coldJoinUs.reset();
+        gen.burstJoinUs.reset();
+        log("(that W3 pass was a warm-up)");
+    }
+
+    private static final Set<String> PHASES = Set.of("w2", "w1", "w5", "idle", "durable", "w4");
+
+    /** The phases named by {@code --only}, checked against the known ones. */
+    static Set<String> phases(String list) {
+        Set<String> named = new java.util.LinkedHashSet<>(List.of(list.split(",")));
+        if (!PHASES.containsAll(named)) throw new IllegalArgumentException("--only takes some of " + PHASES);
+        return named;
+    }
+
+    boolean runs(String phase) {
+        return only.isEmpty() || only.contains(phase);
+    }
+
+    /** A's join latencies so far, for the log (a partial run's report has the same table). */
+    String joinSummary() {
+        var warm = gen.warmJoinUs;
+        var cold = gen.coldJoinUs;
+        return String.format(
+                "joins: loaded rooms %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms; first joins %d, p99 %.1f ms",
+                warm.getTotalCount(),
+                warm.getValueAtPercentile(50) / 1000.0,
+                warm.getValueAtPercentile(99) / 1000.0,
+                warm.getMaxValue() / 1000.0,
+                cold.getTotalCount(),
+                cold.getValueAtPercentile(99) / 1000.0);
     }
 
     /**
@@ -315,14 +364,17 @@ public final class Bench {
 
     void setupVertable() {
         setup = new VertableSetup(httpPort);
-        for (int size : profile.w2Sizes) {
+        for (int size : runs("w2") || runs("w5") ? profile.w2Sizes : List.<Integer>of()) {
             w2Rooms.put(size, setup.rooms("w2-" + size, 1, size).get(0));
             log("A: room of " + size + " made");
         }
-        int w1Max = profile.w1Rooms.stream().mapToInt(Integer::intValue).max().orElse(0);
+        // W3 spreads its idle sockets over the first rooms of six; a run of W3 alone makes only those.
+        int w1Max = runs("w1")
+                ? profile.w1Rooms.stream().mapToInt(Integer::intValue).max().orElse(0)
+                : runs("idle") ? profile.idleConnections / 6 : 0;
         w1Rooms = setup.rooms("w1", w1Max, 6);
         log("A: " + w1Max + " rooms of 6 made");
-        durableRooms = setup.rooms("durable", profile.durableRooms, 6);
+        if (runs("durable")) durableRooms = setup.rooms("durable", profile.durableRooms, 6);
     }
 
     // ---- connections ----
@@ -474,6 +526,7 @@ public final class Bench {
         gc(peer);
         long rss0 = peer.mainRssBytes();
         long heap0 = heapUsed(peer);
+        histogram(peer, sys + "-before");
         List<Group> groups = new ArrayList<>();
         int rooms = profile.idleConnections / 6;
         for (int r = 0; r < rooms; r++) {
@@ -481,17 +534,72 @@ public final class Bench {
             groups.add(new Group(roomConns(sys, room, "w3-" + r, 6), List.of()));
         }
         long t0 = System.nanoTime();
+        long cpu0 = peer.cpuNanos();
+        Map<String, Long> byCommand0 = peer.cpuNanosByCommand();
         open(groups);
         long openMs = (System.nanoTime() - t0) / 1_000_000;
+        // Server CPU per connection (handshake, register, join, presence; the settle time is idle): unlike the join
+        // latencies, it does not depend on what else the host runs.
+        double cpuPerOpenMs = (peer.cpuNanos() - cpu0) / 1e6 / (rooms * 6);
+        StringBuilder split = new StringBuilder();
+        peer.cpuNanosByCommand()
+                .forEach((command, nanos) -> split.append(String.format(
+                        " %s %.3f", command, (nanos - byCommand0.getOrDefault(command, 0L)) / 1e6 / (rooms * 6))));
         sleep(2_000);
         gc(peer);
         long rss1 = peer.mainRssBytes();
         long heap1 = heapUsed(peer);
+        histogram(peer, sys + "-idle");
         int n = rooms * 6;
         idle.put(sys, new long[] {n, (rss1 - rss0) / n, heap0 < 0 ? -1 : (heap1 - heap0) / n, openMs, gen.closed});
+        if (sys == Sys.A) joinBursts(groups);
         log(sys + " W3: " + n + " idle, RSS/conn " + (rss1 - rss0) / n + " B, heap/conn "
-                + (heap0 < 0 ? "n/a" : (heap1 - heap0) / n + " B"));
+                + (heap0 < 0 ? "n/a" : (heap1 - heap0) / n + " B")
+                + String.format(
+                        ", server CPU per connection opened %.3f ms (by process:%s; open took %d ms)",
+                        cpuPerOpenMs, split, openMs));
         closeAll(groups);
+    }
+
+    /**
+     * Joins of loaded rooms sent 200 at once on open sockets: what a burst of joins costs without the handshakes that
+     * the joins sent while connecting queue behind (a burst of 200 handshakes alone takes most of 100 ms of a core).
+     */
+    void joinBursts(List<Group> groups) {
+        List<Conn.Bridge> sockets = new ArrayList<>();
+        groups.forEach(g -> g.members().forEach(c -> sockets.add((Conn.Bridge) c)));
+        int bursts = Math.min(5, sockets.size() / 200);
+        for (int b = 0; b < bursts; b++) {
+            List<Conn.Bridge> burst = sockets.subList(b * 200, b * 200 + 200);
+            List<Future<Void>> joined = new ArrayList<>();
+            gen.onLoop(() -> {
+                        for (Conn.Bridge socket : burst) {
+                            long t0 = System.nanoTime();
+                            joined.add(socket.request(
+                                            "vtt.in.room",
+                                            new JsonObject()
+                                                    .put("room", socket.member.room())
+                                                    .put("op", "join"))
+                                    .map(view -> {
+                                        long micros = (System.nanoTime() - t0) / 1000;
+                                        gen.burstJoinUs.recordValue(
+                                                Math.min(micros, gen.burstJoinUs.getHighestTrackableValue()));
+                                        return null;
+                                    }));
+                        }
+                        return null;
+                    })
+                    .await();
+            Future.join(joined).otherwiseEmpty().await();
+            sleep(200);
+        }
+        var h = gen.burstJoinUs;
+        log(String.format(
+                "A joins 200 at once on open sockets: %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0));
     }
 
     /** Vertable's own cost: durable token moves, acknowledged once in PostgreSQL, then delivered to the room. */
@@ -815,6 +923,20 @@ public final class Bench {
     static void gc(Peer peer) {
         if (peer.name.startsWith("B")) return;
         Environment.exec(List.of("jcmd", String.valueOf(peer.process.pid()), "GC.run"));
+    }
+
+    /**
+     * With {@code BENCH_HISTO=1}, a JVM peer's live-object histogram into {@code heap-<name>.txt}: compare the idle
+     * phase's two to see what each socket holds.
+     */
+    void histogram(Peer peer, String name) {
+        if (peer.name.startsWith("B") || !"1".equals(System.getenv("BENCH_HISTO"))) return;
+        String histo = Environment.exec(List.of("jcmd", String.valueOf(peer.process.pid()), "GC.class_histogram"));
+        try {
+            Files.writeString(out.resolve("heap-" + name + ".txt"), histo);
+        } catch (IOException e) {
+            log("histogram not written: " + e);
+        }
     }
 
     /** Heap used of a JVM peer after its last GC (bytes), or -1 for Node. */

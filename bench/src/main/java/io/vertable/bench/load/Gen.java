@@ -29,6 +29,9 @@ public final class Gen implements AutoCloseable {
     private final Set<String> joinedRooms = new HashSet<>();
     final Histogram coldJoinUs = new Histogram(60_000_000L, 3);
     final Histogram warmJoinUs = new Histogram(60_000_000L, 3);
+    /** Joins sent 200 at once on sockets already open (W3's idle ones): the join alone, not the handshakes. */
+    final Histogram burstJoinUs = new Histogram(60_000_000L, 3);
+
     Histogram ackUs = new Histogram(60_000_000L, 3);
     Ledger ledger = new Ledger(-1);
     private long epochNanos = System.nanoTime();

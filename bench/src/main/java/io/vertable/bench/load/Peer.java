@@ -110,6 +110,21 @@ public final class Peer implements AutoCloseable {
         return ticks * (1_000_000_000L / CLOCK_TICKS);
     }
 
+    /** CPU time of the process tree by command name (java, postgres, redis-server…), ns. */
+    public java.util.Map<String, Long> cpuNanosByCommand() {
+        java.util.Map<String, Long> byCommand = new java.util.TreeMap<>();
+        for (long pid : tree()) {
+            String command;
+            try {
+                command = Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
+            byCommand.merge(command, statTicks(pid) * (1_000_000_000L / CLOCK_TICKS), Long::sum);
+        }
+        return byCommand;
+    }
+
     /** Resident memory of the process tree, bytes. */
     public long rssBytes() {
         long kb = 0;

@@ -270,6 +270,10 @@ final class Report {
                 "room load: join of a loaded room (view for the role; same bursts, plus one join per durable player"
                         + " after its room has events)",
                 bench.gen.warmJoinUs);
+        row(
+                "room load: join of a loaded room, 200 at once on open idle sockets (W3's; no handshakes in the"
+                        + " queue)",
+                bench.gen.burstJoinUs);
         md.append("\nREST set-up of the rooms (one GM, players joining by invite as guests) took ")
                 .append(bench.setupMillis / 1000)
                 .append(" s.\n\n");
