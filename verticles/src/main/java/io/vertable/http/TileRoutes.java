@@ -1,6 +1,7 @@
 package io.vertable.http;
 
 import io.vertable.kit.rooms.RoomOwnerClient;
+import io.vertable.security.RateLimiter.Limit;
 import io.vertable.security.RoomMember;
 import io.vertable.shared.room.SceneTiles;
 import io.vertable.shared.wire.Deadlines;
@@ -41,10 +42,18 @@ final class TileRoutes {
         this.owners = new RoomOwnerClient(api.vertx, api.nodeId);
     }
 
-    /** {@code /api/rooms*} is authenticated and write-limited by {@link RoomRoutes}. */
+    /**
+     * {@code /api/rooms*} is authenticated by {@link RoomRoutes}; tiles have a rate of their own per user, generous
+     * enough for a page fetching a large explored map at once, as each asks the room's owner.
+     */
     void mount(Router router) {
-        router.get(TILE).handler(this::serve);
+        router.get(TILE)
+                .handler(api.limited(TILE_RATE, ctx -> Api.identity(ctx).userId()))
+                .handler(this::serve);
     }
+
+    /** 40 a second, a burst of 2,000 (a 16,000-pixel-wide explored map is under 1,000 tiles). */
+    static final Limit TILE_RATE = new Limit("map-tiles", 40, 2_000);
 
     private record Wanted(String roomId, String sceneId, int col, int row) {}
 

@@ -319,7 +319,8 @@ final class RoomOwner {
                     && "tile".equals(body.getString("op"))
                     && body.getValue("col") instanceof Integer col
                     && body.getValue("row") instanceof Integer row) {
-                message.reply(SceneTiles.tile(committed, body.getString("sceneId"), actor.userId(), gm, col, row));
+                message.reply(SceneTiles.tile(
+                        committed, committedViews().vision(), body.getString("sceneId"), actor.userId(), gm, col, row));
             } else if (actor != null
                     && "wholeImage".equals(body.getString("op"))
                     && body.getValue("assetId") instanceof String assetId) {

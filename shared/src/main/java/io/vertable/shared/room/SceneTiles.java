@@ -60,13 +60,14 @@ public final class SceneTiles {
     }
 
     /**
-     * What to cut tile (col, row) of a scene from, {@code {asset, width, height, mask?}} (the mask when some of its cells
+     * What to cut tile (col, row) of a scene from (with {@code vision}, the state's own: {@link Vision#of}), {@code {asset, width, height, mask?}} (the mask when some of its cells
      * must be painted black for this player), when this member may have it; else
      * a refusal: {@code
      * NOT_FOUND} for a scene, image or tile that is not there (or a scene players are not shown), {@code
      * TILE_UNEXPLORED} for a tile of a vision scene the player has not explored.
      */
-    public static JsonObject tile(JsonObject state, String sceneId, String userId, boolean gm, int col, int row) {
+    public static JsonObject tile(
+            JsonObject state, Vision vision, String sceneId, String userId, boolean gm, int col, int row) {
         JsonObject scene =
                 sceneId == null ? null : state.getJsonObject("scenes").getJsonObject(sceneId);
         if (scene == null) throw new FailureException(ErrorCode.NOT_FOUND, "no such scene");
@@ -86,7 +87,6 @@ public final class SceneTiles {
         if (!sceneId.equals(state.getString("activeScene")))
             throw new FailureException(ErrorCode.NOT_FOUND, "no such scene");
         if (!scene.getBoolean("vision", false)) return source;
-        Vision vision = Vision.of(state);
         JsonObject explored = vision == null ? null : vision.of(userId).explored();
         Mask mask = explored == null ? null : Mask.of(explored, col, row);
         if (mask == null || mask.noneShown())
