@@ -423,12 +423,14 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
             socket.write(REJECTED);
             return;
         }
+        state.registering(address);
         registration(state, address).onComplete(decision -> {
+            boolean wanted = state.stillRegistering(address);
             if (decision.failed()) {
                 refuse(socket, frame, decision.cause());
             } else if (sockets.get(socket) != state) {
                 socket.write(REJECTED); // closed or kicked while the lookup ran
-            } else {
+            } else if (wanted) { // else unregistered while the lookup ran: the later frame stands
                 boolean fresh = state.registered.add(address);
                 fanout.join(state, address);
                 if (fresh && decision.result().kind() == StreamAddress.Kind.ROOM) {
@@ -454,6 +456,7 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
             refuse(socket, frame, Failure.of(ErrorCode.RATE_LIMITED, "slow down"));
             return;
         }
+        state.stillRegistering(address); // a registration still being looked up ends with nothing
         if (state.registered.remove(address)) {
             fanout.leave(state, address);
             leftStream(state, address);

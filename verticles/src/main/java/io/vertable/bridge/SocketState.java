@@ -21,6 +21,12 @@ final class SocketState {
     /** The user's roles, looked up once per room (membership changes close the socket). */
     final Membership.Roles roles;
 
+    /**
+     * Streams whose registration is being looked up; an unregister meanwhile takes its address out, and the lookup's
+     * end then registers nothing. Made on the first register.
+     */
+    private Set<String> registering;
+
     /** Made on the first request delivered to the socket: most never get one. */
     private Set<String> ownedReplies;
     /** The socket's SENDs being decided: each acts once those before it have (frames keep their order). */
@@ -33,6 +39,16 @@ final class SocketState {
         this.roles = roles;
         this.identity = identity;
         this.id = id;
+    }
+
+    void registering(String address) {
+        if (registering == null) registering = new LinkedHashSet<>(4);
+        registering.add(address);
+    }
+
+    /** Whether a registration looked up since is still wanted (no unregister came meanwhile); forgets it either way. */
+    boolean stillRegistering(String address) {
+        return registering != null && registering.remove(address);
     }
 
     void own(String replyAddress) {

@@ -133,7 +133,7 @@ class StreamFanoutTest {
         awaitListening(leaving, room);
         awaitListening(staying, room);
 
-        // Frames of one socket are taken in order: once its own stream answers, the unregister before it is done.
+        // The unregister is taken at once, before the own stream's register is: once that stream answers, it is done.
         leaving.send(new JsonObject().put("type", "unregister").put("address", room));
         leaving.register(own);
         awaitListening(leaving, own);
@@ -144,6 +144,27 @@ class StreamFanoutTest {
         leaving.await(
                 frame -> rec(own).test(frame) && frame.getJsonObject("body").containsKey("last"));
         assertThat(leaving.seen()).noneMatch(frame -> frame.encode().contains("too late"));
+    }
+
+    @ParameterizedTest(name = "sockJs={0}")
+    @ValueSource(booleans = {false, true})
+    void aRegisterTakenBackBeforeItsLookupEndsHearsNothing(boolean sockJs) {
+        JsonObject player = table.join("Pip", "PLAYER");
+        String room = Addresses.room(table.roomId());
+        String own = Addresses.user(Table.userId(player));
+        BridgeClient pip = open(player.getString("token"), sockJs);
+        pip.register(own);
+        awaitListening(pip, own);
+        // The register waits on the room's membership lookup; the unregister right behind it is taken at once. The GM
+        // stream's register after them waits on the same lookup and is refused once it is done.
+        pip.register(room);
+        pip.send(new JsonObject().put("type", "unregister").put("address", room));
+        pip.register(Addresses.roomGm(table.roomId()));
+        pip.awaitRefusal("GM_ONLY");
+        vertx.eventBus().publish(room, new JsonObject().put("late", "for the room"));
+        vertx.eventBus().publish(own, new JsonObject().put("last", true));
+        pip.await(frame -> rec(own).test(frame) && frame.getJsonObject("body").containsKey("last"));
+        assertThat(pip.seen()).noneMatch(rec(room));
     }
 
     @Test
