@@ -13,7 +13,7 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
 
 /**
  * What one eye sees in the dark, as the outlines a player's mask is drawn from: its sight polygon intersected with
- * each light's polygon and with its darkvision disc, with JTS. Sending the sight polygon
+ * each light's polygon (with JTS), and what it sees within its darkvision. Sending the sight polygon
  * whole, or the polygon of any light that might be near, would draw walls the player cannot see: the far end of a
  * dark corridor, the room around a lamp behind a wall. Outlines only: a dark hole inside a lit area is drawn as seen
  * (nothing in it is sent). Cached by what it depends on.
@@ -21,8 +21,6 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
 final class SeenArea {
 
     private static final GeometryFactory GEOMETRY = new GeometryFactory();
-    /** Segments of a quarter of a darkvision disc. */
-    private static final int DISC_SEGMENTS = 16;
 
     private static final SightCache<List<String>> SEEN = new SightCache<>(8192);
 
@@ -30,30 +28,25 @@ final class SeenArea {
 
     /**
      * The paths ({@code "x,y x,y …"}, whole pixels) of what the eye at its polygon's origin sees when only lit points
-     * and its darkvision show: the eye's polygon intersected with each light's polygon (and its disc) one by one —
-     * each intersection is clipped to the small light's box first, far cheaper than one with their union — so the
-     * paths may overlap; the browser fills them all.
+     * and its darkvision show: the eye's polygon intersected with each light's polygon one by one — each intersection
+     * is clipped to the small light's box first, far cheaper than one with their union — and the darkvision polygon
+     * whole, so the paths may overlap; the browser fills them all.
      *
+     * @param darkness what the eye sees within its darkvision: a sight polygon cast from the eye's place with the
+     *     darkvision as its range (the eye's polygon ∩ the darkvision disc, with no overlay to compute), or null
      * @param wallsKey the walls' revision: with the eye's and each light's place and range it keys each intersection
      */
-    static List<String> paths(SightPolygon eye, double darkvision, String wallsKey, List<SightPolygon> lights) {
+    static List<String> paths(SightPolygon eye, SightPolygon darkness, String wallsKey, List<SightPolygon> lights) {
         String eyeKey = wallsKey + "|" + eye.originX() + "," + eye.originY() + "," + eye.range();
         double[] box = eye.bounds();
         List<String> paths = new ArrayList<>();
-        double[][] ring = {null}; // the eye's outline, read once and only when an intersection is not cached
-        java.util.function.Supplier<double[]> eyeRing = () -> ring[0] != null ? ring[0] : (ring[0] = coordinates(eye));
         for (SightPolygon light : lights) {
             double[] b = light.bounds();
             if (b[2] < box[0] || b[0] > box[2] || b[3] < box[1] || b[1] > box[3]) continue;
             String key = eyeKey + "&" + light.originX() + "," + light.originY() + "," + light.range();
-            paths.addAll(SEEN.get(key, () -> outlines(intersection(eyeRing.get(), b, polygon(coordinates(light))))));
+            paths.addAll(SEEN.get(key, () -> outlines(intersection(eye.outline(), b, polygon(light.outline())))));
         }
-        if (darkvision > 0) {
-            double x = eye.originX(), y = eye.originY();
-            double[] b = {x - darkvision, y - darkvision, x + darkvision, y + darkvision};
-            Geometry disc = GEOMETRY.createPoint(new Coordinate(x, y)).buffer(darkvision, DISC_SEGMENTS);
-            paths.addAll(SEEN.get(eyeKey + "&dark" + darkvision, () -> outlines(intersection(eyeRing.get(), b, disc))));
-        }
+        if (darkness != null && darkness.outline().length >= 6) paths.add(darkness.path());
         return paths;
     }
 
@@ -98,22 +91,6 @@ final class SeenArea {
             case 2 -> y >= box[1];
             default -> y <= box[3];
         };
-    }
-
-    /** A polygon's outline from its path, as [x0, y0, x1, y1, …] without repeated points. */
-    private static double[] coordinates(SightPolygon polygon) {
-        String[] pairs = polygon.path().split(" ");
-        double[] ring = new double[pairs.length * 2];
-        int n = 0;
-        for (String pair : pairs) {
-            int comma = pair.indexOf(',');
-            if (comma < 0) continue;
-            double x = Double.parseDouble(pair.substring(0, comma)), y = Double.parseDouble(pair.substring(comma + 1));
-            if (n > 0 && ring[n - 2] == x && ring[n - 1] == y) continue;
-            ring[n++] = x;
-            ring[n++] = y;
-        }
-        return java.util.Arrays.copyOf(ring, n);
     }
 
     /** The polygon of a ring [x0, y0, …]; one that rounding or clipping made self-touching is repaired. */

@@ -319,9 +319,19 @@ public final class Vision {
             List<SightPolygon> lit = dark ? lights.stream().map(Light::polygon).toList() : List.of();
             for (Eye eye : eyes) {
                 if (!dark) sight.add(flat(eye.polygon));
-                else SeenArea.paths(eye.polygon, eye.darkvision, wallsKey, lit).forEach(sight::add);
+                else SeenArea.paths(eye.polygon, darkness(eye), wallsKey, lit).forEach(sight::add);
             }
             return new JsonObject().put("sight", sight).put("dark", dark);
+        }
+
+        /**
+         * What the eye sees within its darkvision, or null without: its sight cast again with the darkvision as range
+         * (or its own polygon when that reaches no further), cached as every sight polygon is.
+         */
+        private SightPolygon darkness(Eye eye) {
+            if (eye.darkvision <= 0) return null;
+            if (eye.darkvision >= eye.polygon.range()) return eye.polygon;
+            return polygon(eye.x, eye.y, eye.darkvision);
         }
 
         /** The explored cells as the browser gets them, or null when there are none. */
