@@ -44,26 +44,61 @@ final class SeenArea {
             double[] b = light.bounds();
             if (b[2] < box[0] || b[0] > box[2] || b[3] < box[1] || b[1] > box[3]) continue;
             String key = eyeKey + "&" + light.originX() + "," + light.originY() + "," + light.range();
-            paths.addAll(SEEN.get(key, () -> outlines(intersection(eye.outline(), b, polygon(light.outline())))));
+            paths.addAll(SEEN.get(key, () -> outlines(intersection(eye.outline(), b, light))));
         }
         if (darkness != null && darkness.outline().length >= 6) paths.add(darkness.path());
         return paths;
     }
 
     /**
-     * The eye's outline ∩ a small shape: the outline is first cut to the shape's box (Sutherland–Hodgman, linear), so
-     * JTS only meets a few vertices of a sight polygon that may have thousands.
+     * The eye's outline ∩ a light's polygon: the outline is first cut to the light's box (runs of points beyond one side
+     * of it shortened to their ends, then Sutherland–Hodgman), so JTS only meets a few vertices of a sight polygon that
+     * may have thousands, and only when something of it is left.
      */
-    private static Geometry intersection(double[] eye, double[] box, Geometry shape) {
-        double[] clipped = eye;
+    static Geometry intersection(double[] eye, double[] box, SightPolygon light) {
+        double[] clipped = nearBox(eye, box);
         for (int edge = 0; edge < 4 && clipped.length >= 6; edge++) clipped = clip(clipped, edge, box);
         Geometry near = polygon(clipped);
-        if (near.isEmpty() || shape.isEmpty()) return GEOMETRY.createPolygon();
+        if (near.isEmpty()) return GEOMETRY.createPolygon();
+        Geometry shape = polygon(light.outline());
+        if (shape.isEmpty()) return GEOMETRY.createPolygon();
         return OverlayNGRobust.overlay(near, shape, OverlayNG.INTERSECTION);
     }
 
+    /**
+     * The ring with each run of consecutive points that all lie beyond one side of the box (strictly) cut down to the
+     * run's first and last point. Inside the box the polygon is the same: the points left out and the chord that
+     * replaces them form a closed line within that open half-plane, which winds around no point of the box. The sight
+     * polygon of an eye seeing the whole scene has thousands of points, a light's box meets a few of them.
+     */
+    static double[] nearBox(double[] ring, double[] box) {
+        int points = ring.length / 2;
+        double[] out = new double[Math.min(ring.length, 64)];
+        int n = 0;
+        for (int i = 0; i < points; ) {
+            int common = beyond(ring, i, box), last = i;
+            while (common != 0 && last + 1 < points && (common & beyond(ring, last + 1, box)) != 0)
+                common &= beyond(ring, ++last, box);
+            if (n + 4 > out.length) out = java.util.Arrays.copyOf(out, Math.min(ring.length, out.length * 2));
+            out[n++] = ring[2 * i];
+            out[n++] = ring[2 * i + 1];
+            if (last > i) {
+                out[n++] = ring[2 * last];
+                out[n++] = ring[2 * last + 1];
+            }
+            i = last + 1;
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The sides of the box point {@code i} lies strictly beyond: 1 left, 2 right, 4 above, 8 below. */
+    private static int beyond(double[] ring, int i, double[] box) {
+        double x = ring[2 * i], y = ring[2 * i + 1];
+        return (x < box[0] ? 1 : 0) | (x > box[2] ? 2 : 0) | (y < box[1] ? 4 : 0) | (y > box[3] ? 8 : 0);
+    }
+
     /** The ring [x0, y0, x1, y1, …] cut by one side of the box: 0 left, 1 right, 2 top, 3 bottom. */
-    private static double[] clip(double[] ring, int edge, double[] box) {
+    static double[] clip(double[] ring, int edge, double[] box) {
         double[] out = new double[ring.length * 2 + 4];
         int n = 0, points = ring.length / 2;
         for (int i = 0; i < points; i++) {
@@ -94,7 +129,7 @@ final class SeenArea {
     }
 
     /** The polygon of a ring [x0, y0, …]; one that rounding or clipping made self-touching is repaired. */
-    private static Geometry polygon(double[] ring) {
+    static Geometry polygon(double[] ring) {
         if (ring.length < 6) return GEOMETRY.createPolygon();
         Coordinate[] points = new Coordinate[ring.length / 2 + 1];
         for (int i = 0; i < ring.length / 2; i++) points[i] = new Coordinate(ring[2 * i], ring[2 * i + 1]);
