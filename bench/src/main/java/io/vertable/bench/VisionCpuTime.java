@@ -48,7 +48,8 @@ public final class VisionCpuTime {
             long v = sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
             out.append(String.format("p%s=%.3fms ", p * 100, v / 1e6));
         }
-        return out.toString().trim();
+        out.append(String.format("max=%.3fms", sorted[sorted.length - 1] / 1e6));
+        return out.toString();
     }
 
     private static long gcCount() {

@@ -126,7 +126,10 @@ public final class RoomViews {
             if (active != null
                     && active.equals(drawing.getString("sceneId"))
                     && (sight == null || sight.seesAny(drawing))) {
-                drawings.put(entry.getKey(), drawing.copy());
+                // Shared, not copied: the reducer never changes a drawing in place, so an unchanged one compares equal
+                // by
+                // reference when a player's drawings are worked out again (the mover's, twice a move).
+                drawings.put(entry.getKey(), drawing);
             }
         });
         return drawings;

@@ -13,7 +13,7 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
 
 /**
  * What one eye sees in the dark, as the outlines a player's mask is drawn from: its sight polygon intersected with
- * each light's polygon and with its darkvision disc, with JTS. Sending the sight polygon
+ * each light's polygon (with JTS), and what it sees within its darkvision. Sending the sight polygon
  * whole, or the polygon of any light that might be near, would draw walls the player cannot see: the far end of a
  * dark corridor, the room around a lamp behind a wall. A piece's holes (dark inside a lit area) follow its outline,
  * marked {@link #HOLE}, so the page draws them dark. Cached by what it depends on.
@@ -21,8 +21,6 @@ import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
 final class SeenArea {
 
     private static final GeometryFactory GEOMETRY = new GeometryFactory();
-    /** Segments of a quarter of a darkvision disc. */
-    private static final int DISC_SEGMENTS = 16;
 
     private static final SightCache<List<String>> SEEN = new SightCache<>(8192);
     /** Marks a path as a hole of the outline before it (never the first character of an outline: a digit or '-'). */
@@ -32,47 +30,78 @@ final class SeenArea {
 
     /**
      * The paths ({@code "x,y x,y …"}, whole pixels) of what the eye at its polygon's origin sees when only lit points
-     * and its darkvision show: the eye's polygon intersected with each light's polygon (and its disc) one by one —
-     * each intersection is clipped to the small light's box first, far cheaper than one with their union — so the
-     * paths may overlap; the browser fills them all. A path marked {@link #HOLE} is a hole of the outline before it.
+     * and its darkvision show: the eye's polygon intersected with each light's polygon one by one — each intersection
+     * is clipped to the small light's box first, far cheaper than one with their union — and the darkvision polygon
+     * whole, so the paths may overlap; the browser fills them all. A path marked {@link #HOLE} is a hole of the outline
+     * before it.
      *
+     * @param darkness what the eye sees within its darkvision: a sight polygon cast from the eye's place with the
+     *     darkvision as its range (the eye's polygon ∩ the darkvision disc, with no overlay to compute), or null
      * @param wallsKey the walls' revision: with the eye's and each light's place and range it keys each intersection
      */
-    static List<String> paths(SightPolygon eye, double darkvision, String wallsKey, List<SightPolygon> lights) {
+    static List<String> paths(SightPolygon eye, SightPolygon darkness, String wallsKey, List<SightPolygon> lights) {
         String eyeKey = wallsKey + "|" + eye.originX() + "," + eye.originY() + "," + eye.range();
         double[] box = eye.bounds();
         List<String> paths = new ArrayList<>();
-        double[][] ring = {null}; // the eye's outline, read once and only when an intersection is not cached
-        java.util.function.Supplier<double[]> eyeRing = () -> ring[0] != null ? ring[0] : (ring[0] = coordinates(eye));
         for (SightPolygon light : lights) {
             double[] b = light.bounds();
             if (b[2] < box[0] || b[0] > box[2] || b[3] < box[1] || b[1] > box[3]) continue;
             String key = eyeKey + "&" + light.originX() + "," + light.originY() + "," + light.range();
-            paths.addAll(SEEN.get(key, () -> outlines(intersection(eyeRing.get(), b, polygon(coordinates(light))))));
+            paths.addAll(SEEN.get(key, () -> outlines(intersection(eye.outline(), b, light))));
         }
-        if (darkvision > 0) {
-            double x = eye.originX(), y = eye.originY();
-            double[] b = {x - darkvision, y - darkvision, x + darkvision, y + darkvision};
-            Geometry disc = GEOMETRY.createPoint(new Coordinate(x, y)).buffer(darkvision, DISC_SEGMENTS);
-            paths.addAll(SEEN.get(eyeKey + "&dark" + darkvision, () -> outlines(intersection(eyeRing.get(), b, disc))));
-        }
+        if (darkness != null && darkness.outline().length >= 6) paths.add(darkness.path());
         return paths;
     }
 
     /**
-     * The eye's outline ∩ a small shape: the outline is first cut to the shape's box (Sutherland–Hodgman, linear), so
-     * JTS only meets a few vertices of a sight polygon that may have thousands.
+     * The eye's outline ∩ a light's polygon: the outline is first cut to the light's box (runs of points beyond one side
+     * of it shortened to their ends, then Sutherland–Hodgman), so JTS only meets a few vertices of a sight polygon that
+     * may have thousands, and only when something of it is left.
      */
-    private static Geometry intersection(double[] eye, double[] box, Geometry shape) {
-        double[] clipped = eye;
+    static Geometry intersection(double[] eye, double[] box, SightPolygon light) {
+        double[] clipped = nearBox(eye, box);
         for (int edge = 0; edge < 4 && clipped.length >= 6; edge++) clipped = clip(clipped, edge, box);
         Geometry near = polygon(clipped);
-        if (near.isEmpty() || shape.isEmpty()) return GEOMETRY.createPolygon();
+        if (near.isEmpty()) return GEOMETRY.createPolygon();
+        Geometry shape = polygon(light.outline());
+        if (shape.isEmpty()) return GEOMETRY.createPolygon();
         return OverlayNGRobust.overlay(near, shape, OverlayNG.INTERSECTION);
     }
 
+    /**
+     * The ring with each run of consecutive points that all lie beyond one side of the box (strictly) cut down to the
+     * run's first and last point. Inside the box the polygon is the same: the points left out and the chord that
+     * replaces them form a closed line within that open half-plane, which winds around no point of the box. The sight
+     * polygon of an eye seeing the whole scene has thousands of points, a light's box meets a few of them.
+     */
+    static double[] nearBox(double[] ring, double[] box) {
+        int points = ring.length / 2;
+        double[] out = new double[Math.min(ring.length, 64)];
+        int n = 0;
+        for (int i = 0; i < points; ) {
+            int common = beyond(ring, i, box), last = i;
+            while (common != 0 && last + 1 < points && (common & beyond(ring, last + 1, box)) != 0)
+                common &= beyond(ring, ++last, box);
+            if (n + 4 > out.length) out = java.util.Arrays.copyOf(out, Math.min(ring.length, out.length * 2));
+            out[n++] = ring[2 * i];
+            out[n++] = ring[2 * i + 1];
+            if (last > i) {
+                out[n++] = ring[2 * last];
+                out[n++] = ring[2 * last + 1];
+            }
+            i = last + 1;
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The sides of the box point {@code i} lies strictly beyond: 1 left, 2 right, 4 above, 8 below. */
+    private static int beyond(double[] ring, int i, double[] box) {
+        double x = ring[2 * i], y = ring[2 * i + 1];
+        return (x < box[0] ? 1 : 0) | (x > box[2] ? 2 : 0) | (y < box[1] ? 4 : 0) | (y > box[3] ? 8 : 0);
+    }
+
     /** The ring [x0, y0, x1, y1, …] cut by one side of the box: 0 left, 1 right, 2 top, 3 bottom. */
-    private static double[] clip(double[] ring, int edge, double[] box) {
+    static double[] clip(double[] ring, int edge, double[] box) {
         double[] out = new double[ring.length * 2 + 4];
         int n = 0, points = ring.length / 2;
         for (int i = 0; i < points; i++) {
@@ -102,24 +131,8 @@ final class SeenArea {
         };
     }
 
-    /** A polygon's outline from its path, as [x0, y0, x1, y1, …] without repeated points. */
-    private static double[] coordinates(SightPolygon polygon) {
-        String[] pairs = polygon.path().split(" ");
-        double[] ring = new double[pairs.length * 2];
-        int n = 0;
-        for (String pair : pairs) {
-            int comma = pair.indexOf(',');
-            if (comma < 0) continue;
-            double x = Double.parseDouble(pair.substring(0, comma)), y = Double.parseDouble(pair.substring(comma + 1));
-            if (n > 0 && ring[n - 2] == x && ring[n - 1] == y) continue;
-            ring[n++] = x;
-            ring[n++] = y;
-        }
-        return java.util.Arrays.copyOf(ring, n);
-    }
-
     /** The polygon of a ring [x0, y0, …]; one that rounding or clipping made self-touching is repaired. */
-    private static Geometry polygon(double[] ring) {
+    static Geometry polygon(double[] ring) {
         if (ring.length < 6) return GEOMETRY.createPolygon();
         Coordinate[] points = new Coordinate[ring.length / 2 + 1];
         for (int i = 0; i < ring.length / 2; i++) points[i] = new Coordinate(ring[2 * i], ring[2 * i + 1]);

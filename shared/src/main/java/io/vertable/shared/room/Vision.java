@@ -321,13 +321,23 @@ public final class Vision {
             for (Eye eye : eyes) {
                 if (!dark) sight.add(flat(eye.polygon));
                 else
-                    for (String path : SeenArea.paths(eye.polygon, eye.darkvision, wallsKey, lit)) {
+                    for (String path : SeenArea.paths(eye.polygon, darkness(eye), wallsKey, lit)) {
                         if (path.charAt(0) != SeenArea.HOLE) sight.add(path);
                         else holes.add(new JsonArray().add(sight.size() - 1).add(path.substring(1)));
                     }
             }
             JsonObject mask = new JsonObject().put("sight", sight).put("dark", dark);
             return holes.isEmpty() ? mask : mask.put("holes", holes);
+        }
+
+        /**
+         * What the eye sees within its darkvision, or null without: its sight cast again with the darkvision as range
+         * (or its own polygon when that reaches no further), cached as every sight polygon is.
+         */
+        private SightPolygon darkness(Eye eye) {
+            if (eye.darkvision <= 0) return null;
+            if (eye.darkvision >= eye.polygon.range()) return eye.polygon;
+            return polygon(eye.x, eye.y, eye.darkvision);
         }
 
         /** The explored cells as the browser gets them, or null when there are none. */

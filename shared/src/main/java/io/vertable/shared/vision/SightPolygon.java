@@ -49,9 +49,8 @@ public final class SightPolygon {
     /** Casts the rays from (ox, oy) against the index's walls, out to {@code range} scene pixels. */
     public static SightPolygon cast(WallIndex walls, double ox, double oy, double range) {
         int[] seen = new int[Math.max(1, walls.size())];
-        int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, 1);
         // In index order, so the end a polyline's segment shares with the one before it is cast once.
-        Arrays.sort(near);
+        int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, 1);
         double[] ends = new double[near.length * 2];
         int e = 0;
         Segment previous = null;
@@ -197,6 +196,7 @@ public final class SightPolygon {
     }
 
     private String path;
+    private double[] outline;
 
     /**
      * The polygon as the browser draws it: "x,y x,y ..." in whole pixels, repeated points and points in line with
@@ -204,6 +204,22 @@ public final class SightPolygon {
      */
     public String path() {
         if (path != null) return path;
+        double[] ring = outline();
+        StringBuilder out = new StringBuilder(ring.length * 5);
+        for (int i = 0; i < ring.length; i += 2) {
+            if (i > 0) out.append(' ');
+            out.append((long) ring[i]).append(',').append((long) ring[i + 1]);
+        }
+        path = out.toString();
+        return path;
+    }
+
+    /**
+     * The points of {@link #path()} as [x0, y0, x1, y1, …] (whole pixels), for geometry that starts from the drawn
+     * outline without reading the string back. Built once; do not change it.
+     */
+    public double[] outline() {
+        if (outline != null) return outline;
         int n = xs.length;
         long[] px = new long[n], py = new long[n];
         int m = 0;
@@ -216,13 +232,13 @@ public final class SightPolygon {
             py[m] = y;
             m++;
         }
-        StringBuilder out = new StringBuilder(m * 10);
+        double[] ring = new double[2 * m];
         for (int i = 0; i < m; i++) {
-            if (i > 0) out.append(' ');
-            out.append(px[i]).append(',').append(py[i]);
+            ring[2 * i] = px[i];
+            ring[2 * i + 1] = py[i];
         }
-        path = out.toString();
-        return path;
+        outline = ring;
+        return ring;
     }
 
     /** The bounding box: {minX, minY, maxX, maxY}. */

@@ -279,30 +279,29 @@ public final class WallIndex {
         return Math.max(0, Math.min(t1, t2));
     }
 
-    /** Indexes of the segments whose buckets meet the box (some may lie outside it). */
+    /**
+     * Indexes of the segments whose buckets meet the box (some may lie outside it), in ascending order: each found
+     * segment is marked in {@code seen}, then the marks are read in index order, which costs less than sorting them.
+     */
     int[] near(double minX, double minY, double maxX, double maxY, int[] seen, int stamp) {
         long x0 = bucket(minX), x1 = bucket(maxX), y0 = bucket(minY), y1 = bucket(maxY);
-        // At most every segment once: no growing list, no boxing.
-        int[] found = new int[segments.length];
-        int n = 0;
         if ((x1 - x0 + 1) * (y1 - y0 + 1) > buckets.size()) {
-            for (int[] ids : buckets.values()) n = collect(ids, seen, stamp, found, n);
+            for (int[] ids : buckets.values()) mark(ids, seen, stamp);
         } else {
             for (long x = x0; x <= x1; x++)
                 for (long y = y0; y <= y1; y++) {
                     int[] ids = at(x, y);
-                    if (ids != null) n = collect(ids, seen, stamp, found, n);
+                    if (ids != null) mark(ids, seen, stamp);
                 }
         }
+        // At most every segment once: no growing list, no boxing.
+        int[] found = new int[segments.length];
+        int n = 0;
+        for (int id = 0; id < segments.length; id++) if (seen[id] == stamp) found[n++] = id;
         return Arrays.copyOf(found, n);
     }
 
-    private static int collect(int[] ids, int[] seen, int stamp, int[] found, int n) {
-        for (int id : ids) {
-            if (seen[id] == stamp) continue;
-            seen[id] = stamp;
-            found[n++] = id;
-        }
-        return n;
+    private static void mark(int[] ids, int[] seen, int stamp) {
+        for (int id : ids) seen[id] = stamp;
     }
 }

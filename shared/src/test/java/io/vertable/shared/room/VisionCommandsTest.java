@@ -387,6 +387,78 @@ class VisionCommandsTest {
         assertThat(vision.of("p1").sees(400, 125)).isFalse();
     }
 
+    /**
+     * In the dark without lights, the mask is what the token sees within its darkvision, cast as a sight polygon of that
+     * range: the same area as the whole sight polygon cut by the darkvision disc with JTS (as it once was computed),
+     * up to the disc's chords and whole-pixel rounding along the outline.
+     */
+    @Test
+    void theDarkvisionOutlineCoversTheSightPolygonCutByTheDisc() {
+        java.util.Random random = new java.util.Random(23);
+        for (int w = 0; w < 40; w++) {
+            JsonArray points = new JsonArray();
+            double x = 50 * random.nextInt(1, 20), y = 50 * random.nextInt(1, 20);
+            points.add(new JsonArray().add(x).add(y));
+            for (int s = 0; s < 3; s++) {
+                if (s % 2 == 0) x = x > 500 ? x - 50 * random.nextInt(1, 6) : x + 50 * random.nextInt(1, 6);
+                else y = y > 500 ? y - 50 * random.nextInt(1, 6) : y + 50 * random.nextInt(1, 6);
+                points.add(new JsonArray().add(x).add(y));
+            }
+            accept(gm, "wall.create", wall(points).put("kind", w % 7 == 0 ? "terrain" : "wall"));
+        }
+        accept(
+                gm,
+                "scene.update",
+                new JsonObject().put("sceneId", sceneId).put("vision", true).put("darkness", 1.0));
+        org.locationtech.jts.geom.GeometryFactory jts = new org.locationtech.jts.geom.GeometryFactory();
+        for (int move = 0; move < 60; move++) {
+            double x = 10 + random.nextDouble() * 980, y = 10 + random.nextDouble() * 980;
+            double darkvision = random.nextInt(1, 9);
+            accept(
+                    gm,
+                    "token.move",
+                    new JsonObject().put("tokenId", heroId).put("x", x).put("y", y));
+            accept(
+                    gm,
+                    "token.update",
+                    new JsonObject()
+                            .put("tokenId", heroId)
+                            .put("sight", new JsonObject().put("darkvision", darkvision)));
+            SightPolygon eye = SightPolygon.cast(Vision.index(state, sceneId), x, y, 4_000);
+            org.locationtech.jts.geom.Geometry cut = polygon(jts, eye.outline())
+                    .intersection(jts.createPoint(new org.locationtech.jts.geom.Coordinate(x, y))
+                            .buffer(darkvision * 50, 16));
+            JsonArray paths = Vision.of(state).of("p1").mask().getJsonArray("sight");
+            org.locationtech.jts.geom.Geometry drawn = jts.createPolygon();
+            for (Object path : paths) drawn = drawn.union(polygon(jts, parse((String) path)));
+            double apart = drawn.symDifference(cut).getArea();
+            assertThat(apart)
+                    .as("from (%s, %s), darkvision %s: %s", x, y, darkvision, paths)
+                    .isLessThanOrEqualTo(cut.getLength() * 1.0);
+        }
+    }
+
+    private static org.locationtech.jts.geom.Geometry polygon(
+            org.locationtech.jts.geom.GeometryFactory jts, double[] ring) {
+        org.locationtech.jts.geom.Coordinate[] points = new org.locationtech.jts.geom.Coordinate[ring.length / 2 + 1];
+        for (int i = 0; i < ring.length / 2; i++)
+            points[i] = new org.locationtech.jts.geom.Coordinate(ring[2 * i], ring[2 * i + 1]);
+        points[points.length - 1] = points[0];
+        org.locationtech.jts.geom.Polygon made = jts.createPolygon(points);
+        return made.isValid() ? made : made.buffer(0);
+    }
+
+    private static double[] parse(String path) {
+        String[] pairs = path.split(" ");
+        double[] ring = new double[pairs.length * 2];
+        for (int i = 0; i < pairs.length; i++) {
+            String[] xy = pairs[i].split(",");
+            ring[2 * i] = Double.parseDouble(xy[0]);
+            ring[2 * i + 1] = Double.parseDouble(xy[1]);
+        }
+        return ring;
+    }
+
     private JsonObject wall(JsonArray points) {
         return new JsonObject().put("sceneId", sceneId).put("points", points);
     }
