@@ -22,7 +22,17 @@ final class SeenArea {
 
     private static final GeometryFactory GEOMETRY = new GeometryFactory();
 
-    private static final SightCache<List<String>> SEEN = new SightCache<>(8192);
+    /**
+     * Cut pieces by eye, light and walls; weighed by their outlines' characters (an eye's piece of a big light may run
+     * to thousands of points), so a token walking about does not keep every place's outlines alive.
+     */
+    private static final SightCache<List<String>> SEEN = new SightCache<>(8192, Vision.PART_CHARS / 4, SeenArea::chars);
+
+    private static long chars(List<String> paths) {
+        long chars = 0;
+        for (String path : paths) chars += path.length();
+        return chars;
+    }
     /** Marks a path as a hole of the outline before it (never the first character of an outline: a digit or '-'). */
     static final char HOLE = 'h';
 
