@@ -351,12 +351,8 @@ public final class Vision {
     private static long weight(JsonObject part) {
         if (!part.containsKey("sight")) return part.size();
         long chars = 0;
-        for (String paths : List.of("sight", "lit")) {
-            JsonArray outlines = part.getJsonArray(paths);
-            if (outlines != null)
-                for (int i = 0; i < outlines.size(); i++)
-                    chars += outlines.getString(i).length();
-        }
+        JsonArray outlines = part.getJsonArray("sight");
+        for (int i = 0; i < outlines.size(); i++) chars += outlines.getString(i).length();
         JsonArray holes = part.getJsonArray("holes");
         if (holes != null)
             for (int i = 0; i < holes.size(); i++)
