@@ -2,6 +2,7 @@ package io.vertable.map;
 
 import io.vertable.kit.NodeContext;
 import io.vertable.kit.ServiceVerticle;
+import io.vertable.kit.bus.Departures;
 import io.vertable.kit.bus.Replies;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.Addresses;
@@ -15,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -79,6 +81,8 @@ public final class MapVerticle extends ServiceVerticle {
         return withdraw()
                 .compose(withdrawn -> {
                     withdrawnAt[0] = System.nanoTime();
+                    // A claim that reached this instance after it withdrew was dropped unanswered: its sender resends.
+                    Departures.of(vertx.eventBus()).announce(node.nodeId(), List.of(Addresses.MAP_CLAIM));
                     return Future.all(new ArrayList<>(owned.values())
                             .stream()
                                     .map(claim -> claim.compose(owner -> owner.handOver(this::claimElsewhere))
@@ -106,11 +110,12 @@ public final class MapVerticle extends ServiceVerticle {
     }
 
     private Future<JsonObject> claimElsewhere(String roomId, int attempt) {
-        return vertx.eventBus()
-                .<JsonObject>request(
+        return Departures.of(vertx.eventBus())
+                .<JsonObject>requestResending(
                         Addresses.MAP_CLAIM,
                         new JsonObject().put("room", roomId),
-                        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(Deadlines.CLAIM_MS))
+                        new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(Deadlines.CLAIM_MS),
+                        Departures::refusedByHandler)
                 .map(reply -> reply.body())
                 .recover(e -> attempt >= 8
                         ? Future.failedFuture(e)

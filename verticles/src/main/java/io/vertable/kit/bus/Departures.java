@@ -1,17 +1,25 @@
 package io.vertable.kit.bus;
 
 import io.vertable.shared.wire.Addresses;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +119,40 @@ public final class Departures {
         });
     }
 
+    /**
+     * A request whose handler may safely get it twice: sent again each time {@code address} is announced gone while it
+     * waits, and, while the cluster may still route to a member lost moments ago, after 0.5 s and 1.5 s unanswered.
+     * The first success answers, or the first failure {@code decisive} accepts (a handler's refusal, when any answer
+     * will do); otherwise it fails once every send has failed.
+     */
+    public <T> Future<Message<T>> requestResending(
+            String address, JsonObject body, DeliveryOptions options, Predicate<Throwable> decisive) {
+        Promise<Message<T>> answer = Promise.promise();
+        AtomicInteger open = new AtomicInteger(1);
+        Handler<AsyncResult<Message<T>>> settle = done -> {
+            int stillOpen = open.decrementAndGet();
+            if (done.succeeded()) answer.tryComplete(done.result());
+            else if (stillOpen == 0 || decisive.test(done.cause())) answer.tryFail(done.cause());
+        };
+        Runnable sendAgain = () -> {
+            if (answer.future().isComplete()) return;
+            open.incrementAndGet();
+            bus.<T>request(address, body.copy(), options).onComplete(settle);
+        };
+        Runnable unwatch = watch(address, sendAgain);
+        Runnable stopResending = resendWhileUnsettled(sendAgain);
+        bus.<T>request(address, body, options).onComplete(settle);
+        return answer.future().andThen(done -> {
+            unwatch.run();
+            stopResending.run();
+        });
+    }
+
+    /** A refusal by the handler itself (not a lost or unanswered send): it settles a request where any answer does. */
+    public static boolean refusedByHandler(Throwable e) {
+        return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+    }
+
     /** When the watches fire again after a member was lost. */
     static final long[] AFTER_MEMBER_LOST_MS = {500, 1_500};
 
@@ -129,7 +171,7 @@ public final class Departures {
      * returned handle is run first. At other times it does nothing, so a slow but live service is not sent every call
      * twice.
      */
-    public Runnable resendWhileUnsettled(Runnable resend) {
+    Runnable resendWhileUnsettled(Runnable resend) {
         if (vertx == null || System.nanoTime() - lastLossNanos > UNSETTLED_AFTER_LOSS_MS * 1_000_000) return () -> {};
         long[] timers = new long[AFTER_MEMBER_LOST_MS.length];
         for (int i = 0; i < timers.length; i++) timers[i] = vertx.setTimer(AFTER_MEMBER_LOST_MS[i], id -> resend.run());

@@ -163,11 +163,13 @@ public final class RoomOwnerClient {
         long left = deadline - System.currentTimeMillis();
         if (left <= 0) return Future.failedFuture("deadline");
         long sent = System.currentTimeMillis();
-        return vertx.eventBus()
-                .<JsonObject>request(
+        // Sent again if the map instance it went to leaves or died: a second claim of a room is shared or refused.
+        return departures
+                .<JsonObject>requestResending(
                         Addresses.MAP_CLAIM,
                         new JsonObject().put("room", roomId),
-                        new DeliveryOptions().setSendTimeout(Math.min(CLAIM_TIMEOUT_MS, left)))
+                        new DeliveryOptions().setSendTimeout(Math.min(CLAIM_TIMEOUT_MS, left)),
+                        Departures::refusedByHandler)
                 .onFailure(e -> logSlow("room claim failed", roomId, 0, sent, e))
                 .map(reply -> reply.body());
     }

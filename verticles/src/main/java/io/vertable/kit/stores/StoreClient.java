@@ -2,15 +2,11 @@ package io.vertable.kit.stores;
 
 import io.vertable.kit.bus.Departures;
 import io.vertable.shared.wire.Deadlines;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every store client shares: the store's internal address, the store-call deadline, and the one place that writes
@@ -42,32 +38,13 @@ public abstract class StoreClient {
     }
 
     /**
-     * Sent again each time a persistence instance announces it stopped while this call waits (the call may have gone
-     * to it and been dropped unanswered), and, while the cluster may still route to a member lost moments ago, after
-     * half a second and a second and a half unanswered; the first success answers, and the call fails only when every
-     * send failed.
+     * Sent again when the persistence instance it may have gone to is gone (reads and fenced appends are safe to
+     * repeat); only a success answers, as a repeat of an append that did go through is refused by the fence.
      */
     private Future<JsonObject> askResending(JsonObject body) {
-        Promise<JsonObject> answer = Promise.promise();
-        AtomicInteger open = new AtomicInteger(1);
-        Handler<AsyncResult<JsonObject>> settle = done -> {
-            int stillOpen = open.decrementAndGet();
-            if (done.succeeded()) answer.tryComplete(done.result());
-            else if (stillOpen == 0) answer.tryFail(done.cause());
-        };
-        Runnable sendAgain = () -> {
-            if (answer.future().isComplete()) return;
-            open.incrementAndGet();
-            call(body.copy()).onComplete(settle);
-        };
-        Departures departures = Departures.of(bus);
-        Runnable unwatch = departures.watch(address, sendAgain);
-        Runnable stopResending = departures.resendWhileUnsettled(sendAgain);
-        call(body).onComplete(settle);
-        return answer.future().andThen(done -> {
-            unwatch.run();
-            stopResending.run();
-        });
+        return Departures.of(bus)
+                .<JsonObject>requestResending(address, body, CALL, refused -> false)
+                .map(Message::body);
     }
 
     static JsonObject room(String roomId) {
