@@ -90,8 +90,12 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
             NodeContext node,
             AtomicInteger open) {
         JsonObject bridge = node.config().section("bridge");
-        this.fanout =
-                new StreamFanout(vertx, bridge.getInteger("maxQueuedBytes"), Deadlines.BRIDGE_REPLY_MS, this::tooSlow);
+        this.fanout = new StreamFanout(
+                vertx,
+                bridge.getInteger("maxQueuedBytes"),
+                Deadlines.BRIDGE_REPLY_MS,
+                BridgeVerticle.maxFrameSize(bridge),
+                this::tooSlow);
         this.membership = membership;
         this.meters = node.meters();
         this.open = open;
@@ -341,7 +345,7 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
                 "socket dropped as too slow node={} user={} queuedBytes={}",
                 nodeId,
                 state.identity.userId(),
-                state.queuedBytes);
+                StreamFanout.unsent(state));
         forget(state);
         writeError(state.socket, null, Failure.of(ErrorCode.CONNECTION_TOO_SLOW, null));
         state.socket.close(BridgeControl.CLOSE_TOO_SLOW, ErrorCode.CONNECTION_TOO_SLOW.name());

@@ -169,7 +169,8 @@ public final class BridgeVerticle extends ServiceVerticle {
         // StreamSocket and delivered by the gate's fan-out (one consumer per stream, one encoding per message).
         var busBridge = new EventBusBridgeImpl(vertx, null, options, gate);
         router.route(PATH + "/*")
-                .subRouter(sockJs.socketHandler(socket -> busBridge.handle(new StreamSocket(vertx, socket, gate))));
+                .subRouter(sockJs.socketHandler(
+                        socket -> busBridge.handle(new StreamSocket(vertx, socket, gate, maxFrameSize(bridge)))));
         router.route().failureHandler(this::refused);
         return router;
     }
@@ -194,12 +195,17 @@ public final class BridgeVerticle extends ServiceVerticle {
         ctx.next();
     }
 
+    /** The bridge server's largest WebSocket frame; direct writes ({@link StreamSocket}) split messages at it too. */
+    static int maxFrameSize(JsonObject bridge) {
+        return bridge.getInteger("maxMessageBytes") * 4;
+    }
+
     private Future<?> listen(Router router, JsonObject bridge) {
         int port = bridge.getInteger("port");
         int maxMessage = bridge.getInteger("maxMessageBytes");
         // Frames far over the limit are cut by the server; frames a little over get the gate's PAYLOAD_TOO_LARGE.
         var options = new HttpServerOptions()
-                .setMaxWebSocketFrameSize(maxMessage * 4)
+                .setMaxWebSocketFrameSize(maxFrameSize(bridge))
                 .setMaxWebSocketMessageSize(maxMessage * 4);
         return Servers.listen(
                         vertx, options, router, bridge.getString("host"), port, "bridge.port", NodeContext.BRIDGE_PORT)

@@ -1,5 +1,6 @@
 package io.vertable.bridge;
 
+import io.netty.buffer.ByteBuf;
 import io.vertable.shared.wire.StreamAddress;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -19,14 +20,18 @@ import java.util.function.Consumer;
  * sockets listen to it, and each message built into its {@code rec} frame and encoded once, then the same bytes written
  * to every member socket. Who may listen was decided when the socket registered (exact addresses, in
  * {@link BridgeGate}); nothing is matched per delivery. A socket whose unsent frames pass the bound is handed to
- * {@code tooSlow} instead of being written to (its page reconnects and catches up). Touched only on its verticle's event
- * loop, as the consumers are registered from it.
+ * {@code tooSlow} instead of being written to (its page reconnects and catches up). Raw WebSocket sockets get the
+ * message's WebSocket bytes, also built once and shared ({@link StreamSocket#writeShared}). Touched only on its
+ * verticle's event loop, as the consumers are registered from it.
  */
 final class StreamFanout {
 
     private final Vertx vertx;
     private final long maxQueuedBytes;
     private final long replyTimeoutMs;
+    /** The bridge server's largest WebSocket frame: longer messages are split as Vert.x splits them. */
+    private final int maxFrameSize;
+
     private final Consumer<SocketState> tooSlow;
     private final Map<String, Stream> streams = new HashMap<>();
     /**
@@ -57,27 +62,72 @@ final class StreamFanout {
             String room = userStream ? roomOf(message.body()) : null;
             String replyAddress = message.replyAddress();
             if (replyAddress != null) awaitReply(replyAddress, message);
-            Buffer frame = frame(address, message);
-            int size = frame.length();
+            Outbound frame = new Outbound(frame(address, message));
             List<SocketState> slow = null;
-            for (SocketState member : members) {
-                if (room != null && !member.roles.isMember(room)) continue;
-                if (member.queuedBytes > maxQueuedBytes) {
-                    if (slow == null) slow = new ArrayList<>(1);
-                    slow.add(member);
-                } else {
-                    if (replyAddress != null) member.own(replyAddress);
-                    member.queuedBytes += size;
-                    member.socket.write(frame).onComplete(written -> member.queuedBytes -= size);
+            try {
+                for (SocketState member : members) {
+                    if (room != null && !member.roles.isMember(room)) continue;
+                    if (unsent(member) > maxQueuedBytes) {
+                        if (slow == null) slow = new ArrayList<>(1);
+                        slow.add(member);
+                    } else {
+                        if (replyAddress != null) member.own(replyAddress);
+                        write(member, frame);
+                    }
                 }
+            } finally {
+                frame.release();
             }
             if (slow != null) slow.forEach(tooSlow);
         }
     }
 
+    /**
+     * One message on its way to a stream's sockets: its bridge frame, and the WebSocket bytes of that frame, built for
+     * the first raw-WebSocket socket and shared by the others.
+     */
+    private final class Outbound {
+        final Buffer frame;
+        private ByteBuf webSocketFrames;
+
+        Outbound(Buffer frame) {
+            this.frame = frame;
+        }
+
+        ByteBuf webSocketFrames() {
+            if (webSocketFrames == null) webSocketFrames = WebSocketFrames.binary(frame, maxFrameSize);
+            return webSocketFrames;
+        }
+
+        void release() {
+            if (webSocketFrames != null) webSocketFrames.release();
+        }
+    }
+
+    /** Bytes written to the socket that the network has not taken yet. */
+    static long unsent(SocketState member) {
+        return member.queuedBytes
+                + (member.socket instanceof StreamSocket stream && stream.direct() ? stream.unsentBytes() : 0);
+    }
+
+    /**
+     * A raw WebSocket gets the shared bytes straight on its channel (its unsent bytes are the channel's); other
+     * transports get the frame through Vert.x, counted until written.
+     */
+    private static void write(SocketState member, Outbound outbound) {
+        if (member.socket instanceof StreamSocket stream
+                && stream.direct()
+                && stream.writeShared(outbound.webSocketFrames())) return;
+        int size = outbound.frame.length();
+        member.queuedBytes += size;
+        member.socket.write(outbound.frame).onComplete(written -> member.queuedBytes -= size);
+    }
+
     /** @param tooSlow what to do with a socket that stopped reading: it must {@link #leaveAll} the socket */
-    StreamFanout(Vertx vertx, long maxQueuedBytes, long replyTimeoutMs, Consumer<SocketState> tooSlow) {
+    StreamFanout(
+            Vertx vertx, long maxQueuedBytes, long replyTimeoutMs, int maxFrameSize, Consumer<SocketState> tooSlow) {
         this.vertx = vertx;
+        this.maxFrameSize = maxFrameSize;
         this.replyTimeoutMs = replyTimeoutMs;
         this.maxQueuedBytes = maxQueuedBytes;
         this.tooSlow = tooSlow;
@@ -123,14 +173,16 @@ final class StreamFanout {
 
     /** Writes one message of a stream to one of its sockets only (what that socket alone needs, as it joins). */
     void writeTo(SocketState state, String address, JsonObject body) {
-        Buffer frame = new JsonObject()
+        Outbound frame = new Outbound(new JsonObject()
                 .put("type", "rec")
                 .put("address", address)
                 .put("body", body)
-                .toBuffer();
-        int size = frame.length();
-        state.queuedBytes += size;
-        state.socket.write(frame).onComplete(written -> state.queuedBytes -= size);
+                .toBuffer());
+        try {
+            write(state, frame);
+        } finally {
+            frame.release();
+        }
     }
 
     /** Adds the socket to the stream, opening the stream's consumer when it is the first. */

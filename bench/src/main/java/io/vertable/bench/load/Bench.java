@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
@@ -122,6 +124,7 @@ public final class Bench {
         Path repo = Path.of(".");
         boolean durableOnly = false;
         Set<String> only = Set.of();
+        boolean w2Ladder = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--short" -> profile = Profile.SHORT;
@@ -131,11 +134,8 @@ public final class Bench {
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--durable-only" -> durableOnly = true;
                 case "--only" -> only = phases(args[++i]);
-                default -> {
-                    System.err.println("usage: Bench [--short|--long|--smoke] [--durable-only]"
-                            + " [--only w2,w1,w5,idle,durable,w4] [--out dir] [--repo dir]");
-                    System.exit(2);
-                }
+                case "--w2-ladder" -> w2Ladder = true;
+                default -> usage();
             }
         }
         if (out == null) out = repo.resolve("bench/results/" + System.currentTimeMillis());
@@ -145,6 +145,7 @@ public final class Bench {
         int code = 0;
         try {
             if (durableOnly) bench.runDurableOnly(repo.toAbsolutePath().normalize());
+            else if (w2Ladder) bench.runW2Only(repo.toAbsolutePath().normalize());
             else bench.run(repo.toAbsolutePath().normalize());
         } catch (Peer.PeerFailure e) {
             System.err.println(e.getMessage());
@@ -163,6 +164,78 @@ public final class Bench {
             bench.w4DataDirs.forEach(Bench::deleteTree);
         }
         System.exit(code);
+    }
+
+    private static boolean usage() {
+        System.err.println(
+                "usage: Bench [--short|--long|--smoke] [--durable-only | --w2-ladder | --only w2,w1,w5,idle,durable,w4]"
+                        + " [--out dir] [--repo dir]");
+        System.exit(2);
+        return false;
+    }
+
+    /**
+     * Only the W2 ladder room (A, B and C, every round), for profiling the fan-out in a minute or two rather than the
+     * whole run; writes a table of its points, not the full report.
+     */
+    void runW2Only(Path repo) throws Exception {
+        Environment env = Environment.collect(repo, profile);
+        log("profile " + profile.name() + " W2 only → " + out + "; " + env.pinningNote());
+        startPeers(repo, env);
+        setup = new VertableSetup(httpPort);
+        w2Rooms.put(
+                profile.ladderSize,
+                setup.rooms("w2-" + profile.ladderSize, 1, profile.ladderSize).get(0));
+        StringBuilder md = new StringBuilder("# W2 room of " + profile.ladderSize + " only\n\n")
+                .append(env.pinningNote())
+                .append("\n\n| system | round | offered/s | delivered/s | p50 ms | p99 ms | p99.9 ms | lost | reord |"
+                        + " server CPU ms/1k | generator CPU | sustained | load average |\n"
+                        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        for (int round = 1; round <= profile.rounds; round++) {
+            for (Sys sys : systems()) {
+                int before = points.size();
+                w2Ladder(sys, round);
+                String load = loadAverage();
+                for (Point p : points.subList(before, points.size()))
+                    md.append(String.format(
+                            "| %s | %d | %.0f | %.0f | %.2f | %.2f | %.2f | %d | %d | %.1f | %.0f%% | %s | %s |%n",
+                            p.sys(),
+                            round,
+                            p.offered(),
+                            p.achieved(),
+                            p.p(50),
+                            p.p(99),
+                            p.p(99.9),
+                            p.lost(),
+                            p.reordered(),
+                            p.serverCpuMsPer1k(),
+                            p.genCpu() * 100,
+                            p.sustained() ? "yes" : "no",
+                            load));
+            }
+        }
+        Files.writeString(out.resolve("report.md"), md.toString());
+        log("report: " + out.resolve("report.md") + "\n" + md);
+    }
+
+    /** The systems a W2-only run measures ({@code BENCH_SYSTEMS}, e.g. {@code A} or {@code A,B}; all three else). */
+    private static List<Sys> systems() {
+        String names = System.getenv("BENCH_SYSTEMS");
+        return names == null
+                ? List.of(Sys.A, Sys.B, Sys.C)
+                : Arrays.stream(names.split(","))
+                        .map(String::trim)
+                        .map(Sys::valueOf)
+                        .toList();
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
     }
 
     void run(Path repo) throws Exception {
@@ -329,7 +402,8 @@ public final class Bench {
         javaA.addAll(profile.extraServerFlags);
         if ("1".equals(System.getenv("BENCH_JFR"))) {
             javaA.add("-XX:StartFlightRecording=filename="
-                    + out.toAbsolutePath().resolve("vertable.jfr") + ",settings=profile");
+                    + out.toAbsolutePath().resolve("vertable.jfr") + ",settings="
+                    + Objects.requireNonNullElse(System.getenv("BENCH_JFR_SETTINGS"), "profile"));
             notes.add("A ran with JFR (BENCH_JFR=1, settings=profile): a few % of A's CPU went to profiling");
         }
         javaA.addAll(List.of("-jar", jar.toString()));
@@ -454,29 +528,61 @@ public final class Bench {
 
     /** W2: one room, ten senders, offered deliveries/s stepped up until a step is not sustained. */
     void w2(Sys sys, int round) {
-        for (int size : round == 1 ? profile.w2Sizes : List.of(profile.ladderSize)) {
+        w2(sys, round, round == 1 ? profile.w2Sizes : List.of(profile.ladderSize));
+    }
+
+    /** W2's ladder room only. */
+    void w2Ladder(Sys sys, int round) {
+        w2(sys, round, List.of(profile.ladderSize));
+    }
+
+    /**
+     * W2-only runs for profiling may warm longer ({@code BENCH_WARMUP_S}: the JIT of a JVM server compiles for tens of
+     * seconds, and a short warm-up bills it to the first steps) and climb the whole ladder past an unsustained step
+     * ({@code BENCH_FULL_LADDER=1}: CPU per delivery at every rate even on a busy host).
+     */
+    private long warmupMs() {
+        String seconds = System.getenv("BENCH_WARMUP_S");
+        return seconds == null ? profile.warmupMs : Long.parseLong(seconds) * 1000;
+    }
+
+    /** The W2 ladder's rates ({@code BENCH_LADDER}, comma-separated deliveries/s; the profile's otherwise). */
+    private List<Integer> ladder() {
+        String rates = System.getenv("BENCH_LADDER");
+        return rates == null
+                ? profile.ladder
+                : Arrays.stream(rates.split(","))
+                        .map(String::trim)
+                        .map(Integer::valueOf)
+                        .toList();
+    }
+
+    /** A W2-only run's step length ({@code BENCH_STEP_S}; the profile's otherwise). */
+    private long stepMs() {
+        String seconds = System.getenv("BENCH_STEP_S");
+        return seconds == null ? profile.stepMs : Long.parseLong(seconds) * 1000;
+    }
+
+    private static boolean fullLadder() {
+        return "1".equals(System.getenv("BENCH_FULL_LADDER"));
+    }
+
+    private void w2(Sys sys, int round, List<Integer> sizes) {
+        for (int size : sizes) {
             List<Conn> conns = roomConns(sys, w2Rooms.get(size), "w2-" + size + "-" + round, size);
             List<Conn> senders = conns.subList(0, Math.min(10, size));
             Group group = new Group(conns, senders);
             open(List.of(group));
             String workload = "W2 room of " + size;
             if (round == 1 && size == profile.ladderSize) {
-                log(sys + " warm-up " + profile.warmupMs / 1000 + " s");
-                measure(
-                        sys,
-                        "warm-up",
-                        0,
-                        List.of(group),
-                        profile.ladder.get(0) / (double) size,
-                        profile.warmupMs,
-                        null);
+                log(sys + " warm-up " + warmupMs() / 1000 + " s");
+                measure(sys, "warm-up", 0, List.of(group), ladder().get(0) / (double) size, warmupMs(), null);
                 points.remove(points.size() - 1);
             }
-            List<Integer> ladder = size == profile.ladderSize ? profile.ladder : profile.fixedLoads;
+            List<Integer> ladder = size == profile.ladderSize ? ladder() : profile.fixedLoads;
             for (int deliveries : ladder) {
-                Point point =
-                        measure(sys, workload, round, List.of(group), (double) deliveries / size, profile.stepMs, null);
-                if (!point.sustained() && size == profile.ladderSize) break;
+                Point point = measure(sys, workload, round, List.of(group), (double) deliveries / size, stepMs(), null);
+                if (!point.sustained() && size == profile.ladderSize && !(fullLadder() && point.lost() == 0)) break;
             }
             closeAll(List.of(group));
         }
