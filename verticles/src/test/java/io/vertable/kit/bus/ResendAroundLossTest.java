@@ -1,12 +1,15 @@
-package io.vertable.kit.stores;
+package io.vertable.kit.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.kit.bus.Departures;
+import io.vertable.kit.stores.EventsClient;
 import io.vertable.shared.wire.Addresses;
 import io.vertable.shared.wire.Deadlines;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +20,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Store calls that may be sent again, around the loss of a cluster member. A persistence instance on a member that
- * died is stood for by one that never answers the first call it is handed: the cluster can route a call to the dead
- * member's registration until it drops it, and such a call is lost without a reply.
+ * Requests that may be sent again, around the loss of a cluster member: store calls (only a success answers) and room
+ * claims (any answer of a handler does). A service on a member that died is stood for by one that never answers the
+ * first request it is handed: the cluster can route a request to the dead member's registration until it drops it,
+ * and such a request is lost without a reply.
  */
-class StoreResendTest {
+class ResendAroundLossTest {
+
+    static final String CLAIMS = "test.claims";
+    static final long CLAIM_TIMEOUT_MS = 6_000;
 
     Vertx vertx;
 
@@ -87,5 +94,39 @@ class StoreResendTest {
 
         assertThat(reply.getLong("seq")).isEqualTo(7);
         assertThat(handed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusalOfTheRequestSentAgainAnswersWithoutWaitingForTheLostOne() throws Exception {
+        AtomicInteger handed = new AtomicInteger();
+        vertx.eventBus()
+                .<JsonObject>consumer(CLAIMS, claim -> {
+                    if (handed.incrementAndGet() > 1) claim.fail(503, "owned elsewhere");
+                })
+                .completion()
+                .await();
+        Departures.of(vertx.eventBus()).memberLost("dead-member");
+        // After the loss's own wake-ups, as a claim made when a forward to the dead owner failed.
+        AtomicLong sentAt = new AtomicLong();
+        Future<Message<JsonObject>> claimed = Future.future(answer -> vertx.setTimer(2_000, id -> {
+            sentAt.set(System.nanoTime());
+            Departures.of(vertx.eventBus())
+                    .<JsonObject>requestResending(
+                            CLAIMS,
+                            new JsonObject().put("room", "r1"),
+                            new DeliveryOptions().setSendTimeout(CLAIM_TIMEOUT_MS),
+                            Departures::refusedByHandler)
+                    .onComplete(answer);
+        }));
+
+        Throwable refused = claimed.transform(Future::succeededFuture)
+                .await(20, TimeUnit.SECONDS)
+                .cause();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt.get());
+
+        assertThat(refused).isInstanceOf(ReplyException.class).hasMessage("owned elsewhere");
+        assertThat(tookMs)
+                .as("settled by the second send's refusal, not the first's timeout")
+                .isLessThan(CLAIM_TIMEOUT_MS - 2_000);
     }
 }
