@@ -107,7 +107,7 @@ public final class Departures {
 
     /**
      * A member of the cluster is gone without a word (its JVM was killed): whatever waits on any service may have gone
-     * to it, so every watch fires, now and twice more while the cluster drops the member's registrations (until then
+     * to it, so every watch fires, now and three more times while the cluster drops the member's registrations (until then
      * a resend can still be routed to it).
      */
     public void memberLost(String member) {
@@ -121,7 +121,7 @@ public final class Departures {
 
     /**
      * A request whose handler may safely get it twice: sent again each time {@code address} is announced gone while it
-     * waits, and, while the cluster may still route to a member lost moments ago, after 0.5 s and 1.5 s unanswered.
+     * waits, and, while the cluster may still route to a member lost moments ago, after 0.5, 1.5 and 3 s unanswered.
      * The first success answers, or the first failure {@code decisive} accepts (a handler's refusal, when any answer
      * will do); otherwise it fails once every send has failed.
      */
@@ -153,8 +153,11 @@ public final class Departures {
         return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
     }
 
-    /** When the watches fire again after a member was lost. */
-    static final long[] AFTER_MEMBER_LOST_MS = {500, 1_500};
+    /**
+     * When the watches fire again after a member was lost: an append sent just before the loss was once still routed
+     * to the dead member at 1.5 s, and its owner stepped down on the 5 s store timeout.
+     */
+    static final long[] AFTER_MEMBER_LOST_MS = {500, 1_500, 3_000};
 
     /**
      * How long after a member is lost a new call may still be routed to it: the cluster drops a dead member's
