@@ -1,4 +1,4 @@
-// The page's dialogs, instead of the browser's prompt()/confirm(): they match the table, work on phones, and never
+// The page's dialogs, instead of the browser's native prompt and confirm boxes: they match the table, work on phones, and never
 // block the page's own event loop (a blocking prompt stalls the live map for everyone's moves).
 // Loaded on first use, so a page's first load does not carry the dialog (or Svelte's runtime, until a panel needs it).
 const kit = () => Promise.all([import('svelte'), import('./Dialog.svelte')]);
