@@ -54,7 +54,7 @@ class ProxyIT {
     @BeforeAll
     static void start() throws Exception {
         Path nginxBinary = nginxBinary();
-        dir = Files.createTempDirectory("vtt-proxy");
+        dir = TestStorage.scratchFolder("proxy");
         port = TestNodes.freePort();
         PgUrl database = TestStorage.freshDatabase("proxy");
         TestCluster cluster = TestCluster.create(2);

@@ -9,7 +9,6 @@ import io.vertable.testing.TestStorage;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -93,7 +92,7 @@ class RevocationsTest {
         String session = "s-" + UUID.randomUUID();
 
         try (EmbeddedStorage redisBack =
-                EmbeddedStorage.startRedis(Files.createTempDirectory("revocations-redis"), port)) {
+                EmbeddedStorage.startRedis(TestStorage.scratchFolder("revocations-redis"), port)) {
             RedisAPI.api(late)
                     .set(List.of("vtt:revoked:" + session, Long.toString(System.currentTimeMillis() / 1000 + 3600)))
                     .await();

@@ -17,11 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One embedded PostgreSQL and one embedded Redis per test JVM (each PostgreSQL start costs seconds), stopped by a
  * shutdown hook. Test classes isolate themselves with their own database.
+ *
+ * <p>Everything a test JVM writes lives in one temporary folder (hundreds of MB: PostgreSQL's files and WAL), removed by
+ * the same hook. A JVM that is killed cannot run its hook, so each start also removes the folders of test JVMs that no
+ * longer run: a suite run again and again on one machine would otherwise fill its disk.
  */
 public final class TestStorage {
 
+    private static final String FOLDER_PREFIX = "vertable-test-storage";
+    private static final String OWNER_FILE = "owner.pid";
+
     private static EmbeddedStorage postgres;
     private static EmbeddedStorage redis;
+    private static Path folder;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private TestStorage() {}
@@ -29,16 +37,56 @@ public final class TestStorage {
     private static synchronized void start() {
         if (postgres != null) return;
         try {
-            Path dir = Files.createTempDirectory("vertable-test-storage");
-            postgres = EmbeddedStorage.startPostgres(dir, 0);
-            redis = EmbeddedStorage.startRedis(dir, 0);
+            folder = Files.createTempDirectory(FOLDER_PREFIX);
+            Files.writeString(
+                    folder.resolve(OWNER_FILE),
+                    Long.toString(ProcessHandle.current().pid()));
+            removeAbandonedFolders(folder.getParent());
+            postgres = EmbeddedStorage.startPostgres(folder, 0);
+            redis = EmbeddedStorage.startRedis(folder, 0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             redis.close();
             postgres.close();
+            deleteTree(folder);
         }));
+    }
+
+    /** Folders of earlier test JVMs that were killed: their owner no longer runs (or never recorded itself). */
+    static void removeAbandonedFolders(Path temp) throws IOException {
+        try (var folders = Files.newDirectoryStream(temp, FOLDER_PREFIX + "*")) {
+            for (Path other : folders) {
+                if (!other.equals(folder) && abandoned(other)) deleteTree(other);
+            }
+        }
+    }
+
+    private static boolean abandoned(Path other) {
+        try {
+            long owner =
+                    Long.parseLong(Files.readString(other.resolve(OWNER_FILE)).trim());
+            return ProcessHandle.of(owner).map(p -> !p.isAlive()).orElse(true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Written a moment after the folder: only a folder that old without it is an earlier JVM's.
+            try {
+                return Files.getLastModifiedTime(other).toMillis() < System.currentTimeMillis() - 600_000;
+            } catch (IOException gone) {
+                return false;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Gone already, or being removed by another JVM's sweep.
+        }
     }
 
     /** A new, empty database on the shared server. */
@@ -80,13 +128,24 @@ public final class TestStorage {
      * signing key a node without {@code jwt.secret} keeps there), and a restarted node finds it again.
      */
     public static Path dataDirFor(PgUrl database) {
+        start();
         return DATA_BY_DATABASE.computeIfAbsent(database.url(), url -> {
             try {
-                return Files.createTempDirectory("vertable-test-data");
+                return Files.createTempDirectory(folder, "data");
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+    }
+
+    /** A new folder for a test's own files, removed with the rest of this JVM's test storage. */
+    public static Path scratchFolder(String purpose) {
+        start();
+        try {
+            return Files.createTempDirectory(folder, purpose);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static final java.util.Map<String, Path> DATA_BY_DATABASE = new java.util.concurrent.ConcurrentHashMap<>();

@@ -42,6 +42,7 @@ public final class RoomSoak {
     private int httpPort;
     private int bridgePort;
     private Peer node;
+    private Path dataDir;
 
     public static void main(String[] args) throws Exception {
         int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -54,12 +55,14 @@ public final class RoomSoak {
             System.out.println(report);
         } finally {
             if (soak.node != null) soak.node.close();
+            Bench.deleteTree(soak.dataDir);
         }
         System.exit(0);
     }
 
     String run(int rooms, Path out) throws Exception {
         Path data = Files.createTempDirectory("vertable-soak-");
+        dataDir = data;
         httpPort = Peer.freePort();
         bridgePort = Peer.freePort();
         Path config = out.resolve("soak-config.json");
