@@ -208,6 +208,60 @@ class MapTilesApiTest {
         }
     }
 
+    /**
+     * Tiles have a rate of their own per user: a page may fetch a large explored map at once (the burst), but a client
+     * asking again and again is refused with {@code RATE_LIMITED} and told when to come back.
+     */
+    @Test
+    void aUserFetchingTilesPastTheBurstIsRefusedWithTheRateCode() throws Exception {
+        JsonObject overrides = TestNodes.standalone(
+                "tilerate", "http:1,bridge:1,persistence:1,map:1", TestStorage.freshDatabase("tilerate"));
+        Node node = Node.start(TestNodes.config(overrides));
+        try {
+            Table table = Table.create(new Rest(node.httpPort()), "Tile rate");
+            String pipToken = table.join("Pip", "PLAYER").getString("token");
+            String asset = table.rest().uploadImage(table.roomId(), table.gmToken(), "keep.png", map());
+            String sceneId;
+            try (Player gm =
+                    new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+                gm.join();
+                gm.ok(
+                        Addresses.IN_MAP,
+                        new JsonObject()
+                                .put("op", "scene.create")
+                                .put("name", "Keep")
+                                .put("image", asset)
+                                .put("width", 1000)
+                                .put("height", 1000));
+                sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                        .getJsonObject("view")
+                        .getString("activeScene");
+            }
+            String tile = "/api/rooms/" + table.roomId() + "/scenes/" + sceneId + "/tiles/0/0";
+            int burst = TileRoutes.TILE_RATE.burst();
+            long started = System.nanoTime();
+            int served = 0;
+            HttpResponse<byte[]> answer = fetch(node, tile, pipToken);
+            while (answer.statusCode() == 200 && served < 3 * burst) {
+                served++;
+                answer = fetch(node, tile, pipToken);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertThat(answer.statusCode()).as("after %d tiles", served).isEqualTo(429);
+            assertThat(code(answer)).isEqualTo("RATE_LIMITED");
+            assertThat(answer.headers().firstValue("retry-after")).isPresent();
+            // The whole burst, plus what refilled while asking (and one lease's worth of rounding), no more.
+            double refilled = TileRoutes.TILE_RATE.ratePerSecond() * seconds;
+            assertThat(served).isGreaterThanOrEqualTo(burst);
+            assertThat((double) served).isLessThanOrEqualTo(burst + refilled + 10);
+            // Another user's tiles are not counted against Pip.
+            assertThat(fetch(node, tile, table.gmToken()).statusCode()).isEqualTo(200);
+        } finally {
+            node.shutdown();
+        }
+    }
+
     /** 1000 × 1000: blue-grey above and left of (768, 768), brick red from there. */
     private static byte[] map() throws Exception {
         BufferedImage image = new BufferedImage(1000, 1000, BufferedImage.TYPE_INT_RGB);
