@@ -54,18 +54,7 @@ class MapTilesApiTest {
                             new Player(node.vertx(), node.bridgePort(), pipToken, pipId, table.roomId(), false)) {
                 gm.join();
                 String asset = table.rest().uploadImage(table.roomId(), table.gmToken(), "keep.png", map());
-                gm.ok(
-                        Addresses.IN_MAP,
-                        new JsonObject()
-                                .put("op", "scene.create")
-                                .put("name", "Keep")
-                                .put("image", asset)
-                                .put("width", 1000)
-                                .put("height", 1000)
-                                .put("grid", new JsonObject().put("size", 50)));
-                String sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
-                        .getJsonObject("view")
-                        .getString("activeScene");
+                String sceneId = keep(gm, asset);
                 String tiles = "/api/rooms/" + table.roomId() + "/scenes/" + sceneId + "/tiles/";
 
                 // Vision off: the shown scene's tiles are any member's, as its whole image is.
@@ -225,17 +214,7 @@ class MapTilesApiTest {
             try (Player gm =
                     new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
                 gm.join();
-                gm.ok(
-                        Addresses.IN_MAP,
-                        new JsonObject()
-                                .put("op", "scene.create")
-                                .put("name", "Keep")
-                                .put("image", asset)
-                                .put("width", 1000)
-                                .put("height", 1000));
-                sceneId = gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
-                        .getJsonObject("view")
-                        .getString("activeScene");
+                sceneId = keep(gm, asset);
             }
             String tile = "/api/rooms/" + table.roomId() + "/scenes/" + sceneId + "/tiles/0/0";
             int burst = TileRoutes.TILE_RATE.burst();
@@ -260,6 +239,22 @@ class MapTilesApiTest {
         } finally {
             node.shutdown();
         }
+    }
+
+    /** The "Keep" scene, 1000 × 1000 on {@link #map()} with a 50-pixel grid: the room's first, so its shown one. */
+    private static String keep(Player gm, String asset) {
+        gm.ok(
+                Addresses.IN_MAP,
+                new JsonObject()
+                        .put("op", "scene.create")
+                        .put("name", "Keep")
+                        .put("image", asset)
+                        .put("width", 1000)
+                        .put("height", 1000)
+                        .put("grid", new JsonObject().put("size", 50)));
+        return gm.ok(Addresses.IN_ROOM, new JsonObject().put("op", "join"))
+                .getJsonObject("view")
+                .getString("activeScene");
     }
 
     /** 1000 × 1000: blue-grey above and left of (768, 768), brick red from there. */
