@@ -48,8 +48,7 @@ class LongAbsenceSyncTest {
     @Test
     void aSyncAfterHundredsOfMissedEventsArrivesWholeAndTheSocketStaysOpen() {
         Table table = Table.create(rest, "Absence");
-        try (Player gm = new Player(
-                        node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        try (Player gm = Player.gm(node, table);
                 BridgeClient away = BridgeClient.open(node.vertx(), node.bridgePort(), table.gmToken())) {
             gm.join();
             gm.map("scene.create", new JsonObject().put("name", "Road"));

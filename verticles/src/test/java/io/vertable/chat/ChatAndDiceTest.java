@@ -61,7 +61,7 @@ class ChatAndDiceTest {
         JsonObject quinSession = table.join("Quin", "PLAYER");
         pipToken = pipSession.getString("token");
         quinToken = quinSession.getString("token");
-        gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        gm = Player.gm(node, table);
         pip = new Player(node.vertx(), node.bridgePort(), pipToken, Table.userId(pipSession), table.roomId(), false);
         quin = new Player(node.vertx(), node.bridgePort(), quinToken, Table.userId(quinSession), table.roomId(), false);
         gm.join();

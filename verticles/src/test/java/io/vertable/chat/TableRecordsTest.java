@@ -55,21 +55,9 @@ class TableRecordsTest {
         JsonObject pipSession = table.join("Pip", "PLAYER");
         pipToken = pipSession.getString("token");
         JsonObject quinSession = table.join("Quin", "PLAYER");
-        gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
-        pip = new Player(
-                node.vertx(),
-                node.bridgePort(),
-                pipSession.getString("token"),
-                Table.userId(pipSession),
-                table.roomId(),
-                false);
-        quin = new Player(
-                node.vertx(),
-                node.bridgePort(),
-                quinSession.getString("token"),
-                Table.userId(quinSession),
-                table.roomId(),
-                false);
+        gm = Player.gm(node, table);
+        pip = Player.member(node, table, pipSession);
+        quin = Player.member(node, table, quinSession);
         gm.join();
         pip.join();
         quin.join();

@@ -127,8 +127,7 @@ class AssetsApiTest {
         String assetId = upload(table.gmToken(), file("crypt.png", "image/png", png))
                 .body()
                 .getString("id");
-        try (Player gm =
-                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+        try (Player gm = Player.gm(node, table)) {
             gm.join();
             long seq = gm.ok(
                             "vtt.in.map",
@@ -587,7 +586,7 @@ class AssetsApiTest {
     // ---- replay state ----
 
     private Player gmAtTable() {
-        Player gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        Player gm = Player.gm(node, table);
         gm.join();
         return gm;
     }
@@ -705,13 +704,7 @@ class AssetsApiTest {
         try (Player gm = gmAtTable();
                 Player pip = new Player(
                         node.vertx(), node.bridgePort(), pipToken, Table.userId(pipSession), table.roomId(), false);
-                Player quin = new Player(
-                        node.vertx(),
-                        node.bridgePort(),
-                        quinSession.getString("token"),
-                        Table.userId(quinSession),
-                        table.roomId(),
-                        false)) {
+                Player quin = Player.member(node, table, quinSession)) {
             pip.join();
             quin.join();
             List<Long> seqs = new ArrayList<>();

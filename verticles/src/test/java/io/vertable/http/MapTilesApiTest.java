@@ -48,8 +48,7 @@ class MapTilesApiTest {
             JsonObject pip = table.join("Pip", "PLAYER");
             String pipId = Table.userId(pip);
             String pipToken = pip.getString("token");
-            try (Player gm = new Player(
-                            node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+            try (Player gm = Player.gm(node, table);
                     Player player =
                             new Player(node.vertx(), node.bridgePort(), pipToken, pipId, table.roomId(), false)) {
                 gm.join();
@@ -211,8 +210,7 @@ class MapTilesApiTest {
             String pipToken = table.join("Pip", "PLAYER").getString("token");
             String asset = table.rest().uploadImage(table.roomId(), table.gmToken(), "keep.png", map());
             String sceneId;
-            try (Player gm =
-                    new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+            try (Player gm = Player.gm(node, table)) {
                 gm.join();
                 sceneId = keep(gm, asset);
             }

@@ -92,8 +92,7 @@ class RoomArchiveTest {
                         .status())
                 .isEqualTo(201);
         JsonObject before;
-        try (Player gm =
-                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+        try (Player gm = Player.gm(node, table)) {
             before = gm.join().getJsonObject("view");
         }
 

@@ -70,7 +70,7 @@ class GmTableIT {
         rest = new Rest(node.httpPort());
         table = Table.create(rest, "The Drowned Keep");
         pip = table.join("Pip", "PLAYER");
-        gmSocket = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        gmSocket = Player.gm(node, table);
         gmSocket.join();
         gmSocket.ok(
                 "vtt.in.map",

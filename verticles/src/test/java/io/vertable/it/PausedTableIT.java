@@ -64,7 +64,7 @@ class PausedTableIT {
                 .put("shutdown", new JsonObject().put("graceSeconds", 5));
         node = Node.start(TestNodes.config(config.mergeIn(TestNodes.generousBridgeLimits(), true)));
         table = Table.create(new Rest(node.httpPort()), "The Flooded Vault");
-        Player gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        Player gm = Player.gm(node, table);
         gm.join();
         gm.ok(
                 "vtt.in.map",

@@ -76,7 +76,7 @@ class TableIT {
         table = Table.create(rest, "The Sunken Crypt");
         pip = table.join("Pip", "PLAYER");
         quin = table.join("Quin", "PLAYER");
-        gmSocket = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        gmSocket = Player.gm(node, table);
         gmSocket.join();
         setUpScene();
         playwright = Browsers.playwright();
@@ -559,8 +559,7 @@ class TableIT {
         JsonObject ogre = tokenOn(quinPage, ogreToken);
         double toX = ogre.getDouble("x") + 70;
         // The GM's earlier socket went with the bridge restart: another client connects and moves the ogre.
-        try (Player gm =
-                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+        try (Player gm = Player.gm(node, table)) {
             gm.join();
             gm.ok(
                     "vtt.in.map",
@@ -590,8 +589,7 @@ class TableIT {
         waitFor(quinPage, "() => !__vertable.renderStats().busy", null);
         JsonObject before = renderStats(quinPage);
         long seq;
-        try (Player gm =
-                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+        try (Player gm = Player.gm(node, table)) {
             gm.join();
             seq = gm.ok(
                             "vtt.in.map",

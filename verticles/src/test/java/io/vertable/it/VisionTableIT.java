@@ -52,8 +52,7 @@ class VisionTableIT {
             Table table = Table.create(new Rest(node.httpPort()), "Vision");
             JsonObject pip = table.join("Pip", "PLAYER");
             String pipId = Table.userId(pip);
-            try (Player gm =
-                    new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+            try (Player gm = Player.gm(node, table)) {
                 gm.join();
                 String map = table.rest().uploadImage(table.roomId(), table.gmToken(), "keep.png", mapImage());
                 gm.ok(
@@ -255,8 +254,7 @@ class VisionTableIT {
                 Browser browser = Browsers.chromium(playwright)) {
             Table table = Table.create(new Rest(node.httpPort()), "Vision edit");
             JsonObject pip = table.join("Pip", "PLAYER");
-            try (Player gm =
-                    new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+            try (Player gm = Player.gm(node, table)) {
                 gm.join();
                 gm.ok(
                         "vtt.in.map",

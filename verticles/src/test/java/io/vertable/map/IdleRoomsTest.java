@@ -51,8 +51,7 @@ class IdleRoomsTest {
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             Table table = Table.create(rest, "Idle " + i);
-            Player gm =
-                    new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+            Player gm = Player.gm(node, table);
             gm.join();
             seqs.add(gm.ok(
                             Addresses.IN_MAP,

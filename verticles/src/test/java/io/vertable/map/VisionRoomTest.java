@@ -35,17 +35,10 @@ class VisionRoomTest {
             JsonObject pip = table.join("Pip", "PLAYER");
             JsonObject ned = table.join("Ned", "PLAYER");
             String pipId = Table.userId(pip);
-            try (Player gm = new Player(
-                            node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+            try (Player gm = Player.gm(node, table);
                     Player player = new Player(
                             node.vertx(), node.bridgePort(), pip.getString("token"), pipId, table.roomId(), false);
-                    Player bystander = new Player(
-                            node.vertx(),
-                            node.bridgePort(),
-                            ned.getString("token"),
-                            Table.userId(ned),
-                            table.roomId(),
-                            false)) {
+                    Player bystander = Player.member(node, table, ned)) {
                 gm.join();
                 // A corridor along y=125 from x=0 to the door at x=400; the ogre waits in the room beyond.
                 String sceneId = corridorScene(gm);
@@ -126,8 +119,7 @@ class VisionRoomTest {
             JsonObject pip = table.join("Pip", "PLAYER");
             JsonObject ned = table.join("Ned", "PLAYER");
             String pipId = Table.userId(pip), nedId = Table.userId(ned);
-            try (Player gm = new Player(
-                            node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+            try (Player gm = Player.gm(node, table);
                     Player player = new Player(
                             node.vertx(), node.bridgePort(), pip.getString("token"), pipId, table.roomId(), false);
                     Player other = new Player(

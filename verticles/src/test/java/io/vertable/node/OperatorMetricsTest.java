@@ -77,8 +77,7 @@ class OperatorMetricsTest {
             List<Player> late = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 Table table = Table.create(rest, "Late " + i);
-                late.add(new Player(
-                        node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true));
+                late.add(Player.gm(node, table));
                 late.get(i).join();
             }
             int onNewest = node.context().meters().roomsByInstance().values().stream()

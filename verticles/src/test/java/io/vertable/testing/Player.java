@@ -26,6 +26,22 @@ public final class Player implements AutoCloseable {
         this.gm = gm;
     }
 
+    /** The table's GM, on the node's bridge. */
+    public static Player gm(io.vertable.node.Node node, Table table) {
+        return new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+    }
+
+    /** A player of the table by the session {@link Table#join} gave them, on the node's bridge. */
+    public static Player member(io.vertable.node.Node node, Table table, JsonObject session) {
+        return new Player(
+                node.vertx(),
+                node.bridgePort(),
+                session.getString("token"),
+                Table.userId(session),
+                table.roomId(),
+                false);
+    }
+
     public String stream() {
         return gm ? Addresses.roomGm(roomId) : Addresses.room(roomId);
     }

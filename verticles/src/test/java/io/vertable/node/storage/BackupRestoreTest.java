@@ -55,8 +55,7 @@ class BackupRestoreTest {
         var rest = new Rest(node.httpPort());
         table = Table.create(rest, "Crypt");
         JsonObject pip = table.join("Pip", "PLAYER");
-        try (var gm =
-                new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true)) {
+        try (var gm = Player.gm(node, table)) {
             gm.join();
             gm.ok(Addresses.IN_MAP, new JsonObject().put("op", "scene.create").put("name", "Crypt"));
             String token = gm.createTokenOnActiveScene("Skeleton");

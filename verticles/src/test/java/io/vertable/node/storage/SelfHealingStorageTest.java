@@ -80,7 +80,7 @@ class SelfHealingStorageTest {
     void aKilledPostgresRefusesWithTheOutageCodeThenComesBackWithItsData() throws Exception {
         // A GM at a live table, the room loaded by its owner.
         Table table = Table.create(rest, "Crypt");
-        Player gm = new Player(node.vertx(), node.bridgePort(), table.gmToken(), table.gmId(), table.roomId(), true);
+        Player gm = Player.gm(node, table);
         gm.join();
         gm.ok(Addresses.IN_MAP, new JsonObject().put("op", "scene.create").put("name", "Hall"));
 
