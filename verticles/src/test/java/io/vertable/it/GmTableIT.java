@@ -687,9 +687,7 @@ class GmTableIT {
                 .isFalse();
         double[] from = TableIT.screenOf(gm, 10 + 80 * 9, 20 + 80 * 7);
         double[] to = TableIT.screenOf(gm, 10 + 80 * 10, 20 + 80 * 8);
-        gm.mouse().move(from[0], from[1]);
-        gm.mouse().down();
-        gm.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(8));
+        pressAndMove(gm, from, to, 8);
         gm.mouse().up();
         gm.waitForSelector("[data-testid=scene-editor]");
         assertThat(gm.inputValue("[data-testid=scene-edit-cell]")).isEqualTo("80");
@@ -785,10 +783,15 @@ class GmTableIT {
     }
 
     static void drag(Page page, double[] from, double[] to) {
+        pressAndMove(page, from, to, 10);
+        page.mouse().up();
+    }
+
+    /** The button pressed at {@code from} and moved to {@code to} in steps, still held. */
+    static void pressAndMove(Page page, double[] from, double[] to, int steps) {
         page.mouse().move(from[0], from[1]);
         page.mouse().down();
-        page.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(10));
-        page.mouse().up();
+        page.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(steps));
     }
 
     static double[] at(Page page, double x, double y) {
@@ -924,9 +927,7 @@ class GmTableIT {
         player.click("[data-testid=tool-ruler]");
         double[] from = at(player, 105, 105);
         double[] to = at(player, 385, 105);
-        player.mouse().move(from[0], from[1]);
-        player.mouse().down();
-        player.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(10));
+        pressAndMove(player, from, to, 10);
         waitFor(
                 gm,
                 "() => __vertable.measures().some(m => m.op === 'ruler' && m.name === 'Pip' && m.to[0] === 385)",
@@ -939,9 +940,7 @@ class GmTableIT {
         gm.click("[data-testid=tool-template-cone]");
         double[] origin = at(gm, 700, 500);
         double[] reach = at(gm, 910, 500);
-        gm.mouse().move(origin[0], origin[1]);
-        gm.mouse().down();
-        gm.mouse().move(reach[0], reach[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(10));
+        pressAndMove(gm, origin, reach, 10);
         waitFor(player, "() => __vertable.measures().some(m => m.op === 'template' && m.shape === 'cone')", null);
         screenshot(player, "table-shared-cone.png", true);
         gm.mouse().up();
@@ -1323,9 +1322,7 @@ class GmTableIT {
         gm.click("[data-testid=tool-ruler]");
         double[] from = at(gm, 805, 175);
         double[] to = at(gm, 945, 175);
-        gm.mouse().move(from[0], from[1]);
-        gm.mouse().down();
-        gm.mouse().move(to[0], to[1], new com.microsoft.playwright.Mouse.MoveOptions().setSteps(6));
+        pressAndMove(gm, from, to, 6);
         waitFor(player, "() => __vertable.measures().some(m => m.op === 'ruler' && m.to[0] === 945)", null);
         waitFor(player, "() => !__vertable.renderStats().busy", null);
         // The label starts 12 px right of and below the ruler's end: "<the GM's name>: 10 ft" (M, K and w in it).
