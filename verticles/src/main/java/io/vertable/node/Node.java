@@ -14,6 +14,7 @@ import io.vertable.kit.RunningPlan;
 import io.vertable.kit.StartupException;
 import io.vertable.kit.bus.BalancedConsumers;
 import io.vertable.kit.bus.Departures;
+import io.vertable.kit.bus.Routes;
 import io.vertable.node.storage.BackupSchedule;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.EmbeddedSupervisor;
@@ -28,6 +29,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -83,7 +85,8 @@ public final class Node implements AutoCloseable {
         try {
             NodeConfig config = KeptDiceKey.resolve(SigningKey.resolve(prepareStorage(requested, embedded)));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            vertx = createVertx(config, metrics);
+            Routes routes = new Routes();
+            vertx = createVertx(config, metrics, routes);
             ClusterManager clusterManager =
                     config.clustered() ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() : null;
             var context = new NodeContext(
@@ -94,7 +97,7 @@ public final class Node implements AutoCloseable {
                     new BalancedConsumers(vertx),
                     new NodeMeters(metrics),
                     new RunningPlan(config.plan()));
-            Departures.listen(vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+            Departures.listen(vertx, routes).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
             if (clusterManager instanceof HazelcastClusterManager hazelcast) reportLostMembers(hazelcast, vertx);
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
@@ -169,12 +172,27 @@ public final class Node implements AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                departures.memberLost(event.getMember().getAddress().toString());
+                departures.memberLost(
+                        event.getMember().getAddress().toString(),
+                        event.getMember().getAttribute(VERTX_NODE_ID));
             }
         });
     }
 
-    private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics) {
+    /** The member attribute where vertx-hazelcast keeps the member's event bus node id. */
+    private static final String VERTX_NODE_ID = "__vertx.nodeId";
+
+    /** Hazelcast, reporting the registrations the event bus routes by to {@code routes} as well. */
+    private static HazelcastClusterManager clusterManager(NodeConfig config, Routes routes) {
+        return new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)) {
+            @Override
+            public void registrationListener(RegistrationListener listener) {
+                super.registrationListener(routes.watching(listener));
+            }
+        };
+    }
+
+    private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics, Routes routes) {
         var options = new VertxOptions()
                 .setMetricsOptions(
                         new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
@@ -183,7 +201,7 @@ public final class Node implements AutoCloseable {
         options.setEventBusOptions(ClusterSetup.eventBusOptions(config));
         try {
             return builder.with(options)
-                    .withClusterManager(new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)))
+                    .withClusterManager(clusterManager(config, routes))
                     .buildClustered()
                     .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
