@@ -23,12 +23,14 @@ import io.vertable.node.storage.Migrations;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.FailureException;
+import io.vertx.core.Completable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -172,24 +174,26 @@ public final class Node implements AutoCloseable {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                departures.memberLost(
-                        event.getMember().getAddress().toString(),
-                        event.getMember().getAttribute(VERTX_NODE_ID));
+                departures.memberLost(event.getMember().getAddress().toString());
             }
         });
     }
 
-    /** The member attribute where vertx-hazelcast keeps the member's event bus node id. */
-    private static final String VERTX_NODE_ID = "__vertx.nodeId";
-
-    /** Hazelcast, reporting the registrations the event bus routes by to {@code routes} as well. */
+    /** Hazelcast, reporting the registrations the event bus routes by, and the members, to {@code routes} as well. */
     private static HazelcastClusterManager clusterManager(NodeConfig config, Routes routes) {
-        return new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)) {
+        HazelcastClusterManager hazelcast = new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)) {
             @Override
             public void registrationListener(RegistrationListener listener) {
                 super.registrationListener(routes.watching(listener));
             }
+
+            @Override
+            public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
+                super.getRegistrations(address, routes.fetching(address, promise));
+            }
         };
+        routes.membersFrom(hazelcast::getNodes);
+        return hazelcast;
     }
 
     private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics, Routes routes) {

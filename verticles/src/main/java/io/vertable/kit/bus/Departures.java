@@ -50,8 +50,6 @@ public final class Departures {
     private final Map<String, Set<Watch>> watching = new ConcurrentHashMap<>();
     /** The event bus's view of the cluster's registrations; never updated on a bus that is not clustered. */
     private final Routes routes;
-    /** Members lost lately, by event bus node id, with when: until their registrations are dropped they can be chosen. */
-    private final Map<String, Long> lostNodes = new ConcurrentHashMap<>();
 
     private Departures(Vertx vertx, EventBus bus, Context own, Routes routes) {
         this.vertx = vertx;
@@ -122,19 +120,10 @@ public final class Departures {
      * a resend can still be routed to it).
      */
     public void memberLost(String member) {
-        memberLost(member, null);
-    }
-
-    /**
-     * As {@link #memberLost(String)}, knowing the member's event bus node id: calls to an address this node still
-     * routes to it are re-sent when unanswered, and sent again at once when the cluster drops its registration there.
-     */
-    public void memberLost(String member, String nodeId) {
         if (vertx == null) return;
         lastLossNanos = System.nanoTime();
-        if (nodeId != null) lostNodes.put(nodeId, lastLossNanos);
         own.runOnContext(v -> {
-            LOG.info("cluster member lost member={} node={} resent={}", member, nodeId, wakeAll());
+            LOG.info("cluster member lost member={} resent={}", member, wakeAll());
             for (long delay : AFTER_MEMBER_LOST_MS) vertx.setTimer(delay, id -> wakeAll());
         });
     }
@@ -210,22 +199,16 @@ public final class Departures {
     private volatile long lastLossNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
     /**
-     * How long a lost member's registrations are watched for: the cluster drops them within seconds; should it never
-     * do so, calls are not re-sent for ever.
-     */
-    static final long LOST_ROUTES_WATCHED_MS = 60_000;
-
-    /**
      * For a call that may be sent again: while a member lost moments ago can still be chosen as its recipient (in the
-     * first {@link #UNSETTLED_AFTER_LOSS_MS}, and for as long as this node's view of {@code address} still holds the
-     * lost member), runs {@code resend} on the caller's context after each of {@link #AFTER_MEMBER_LOST_MS} (counted
+     * first {@link #UNSETTLED_AFTER_LOSS_MS} after a loss this node saw, and for as long as its view of {@code address}
+     * still holds a node that is no longer a member, which a node started after the loss sees too), runs {@code resend} on the caller's context after each of {@link #AFTER_MEMBER_LOST_MS} (counted
      * from now) unless the returned handle is run first. At other times it does nothing, so a slow but live service
      * is not sent every call twice.
      */
     Runnable resendWhileUnsettled(String address, Runnable resend) {
         if (vertx == null) return () -> {};
         boolean justLost = System.nanoTime() - lastLossNanos <= UNSETTLED_AFTER_LOSS_MS * 1_000_000;
-        if (!justLost && !routedToLost(address)) return () -> {};
+        if (!justLost && routes.departedIn(address).isEmpty()) return () -> {};
         long[] timers = new long[AFTER_MEMBER_LOST_MS.length];
         for (int i = 0; i < timers.length; i++) timers[i] = vertx.setTimer(AFTER_MEMBER_LOST_MS[i], id -> resend.run());
         return () -> {
@@ -235,38 +218,20 @@ public final class Departures {
 
     private static final long NOTEWORTHY_AFTER_LOSS_MS = 30_000;
 
-    /** Whether this node may still route a call to {@code address} to a member lost lately. */
-    private boolean routedToLost(String address) {
-        Set<String> nodes = routes.nodesOf(address);
-        return !nodes.isEmpty() && lostLately().stream().anyMatch(nodes::contains);
-    }
-
-    private Set<String> lostLately() {
-        long now = System.nanoTime();
-        lostNodes.values().removeIf(at -> now - at > LOST_ROUTES_WATCHED_MS * 1_000_000);
-        return lostNodes.keySet();
-    }
-
     /**
-     * The cluster dropped a lost member's registration of {@code address} from this node's view: whatever waits on
+     * The cluster dropped a departed node's registration of {@code address} from this node's view: whatever waits on
      * it may have gone there, and a send now reaches a live member only.
      */
     private void routesChanged(String address, Set<String> before, Set<String> now) {
-        if (vertx == null || lostNodes.isEmpty()) return;
-        List<String> dropped = lostLately().stream()
-                .filter(node -> !now.contains(node) && (before == null || before.contains(node)))
-                .toList();
-        if (dropped.isEmpty()) return;
-        own.runOnContext(v -> {
-            int woken = wake(address);
-            if (woken > 0 || before != null)
-                LOG.info(
-                        "lost member's registration dropped address={} node={} afterMs={} resent={}",
-                        address,
-                        dropped,
-                        lossAgoMs(),
-                        woken);
-        });
+        if (vertx == null || before.isEmpty()) return;
+        Set<String> dropped = routes.departed(before);
+        if (dropped.isEmpty() || dropped.stream().anyMatch(now::contains)) return;
+        own.runOnContext(v -> LOG.info(
+                "departed node's registration dropped address={} node={} lossAgoMs={} resent={}",
+                address,
+                dropped,
+                lossAgoMs(),
+                wake(address)));
     }
 
     private int wake(String address) {
