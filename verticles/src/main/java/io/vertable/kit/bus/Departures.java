@@ -164,8 +164,8 @@ public final class Departures {
         return answer.future().andThen(done -> {
             unwatch.run();
             stopResending.run();
-            // After a loss, which calls were still lost, so a slow failover says where its time went.
-            if (done.failed() && (sends.get() > 1 || lossAgoMs() < NOTEWORTHY_AFTER_LOSS_MS))
+            // Which calls were lost for good (not refused), so a slow failover says where its time went.
+            if (done.failed() && !refusedByHandler(done.cause()))
                 LOG.info(
                         "call failed address={} op={} room={} sends={} afterMs={} lossAgoMs={}: {}",
                         address,
@@ -215,8 +215,6 @@ public final class Departures {
             for (long timer : timers) vertx.cancelTimer(timer);
         };
     }
-
-    private static final long NOTEWORTHY_AFTER_LOSS_MS = 30_000;
 
     /**
      * The cluster dropped a departed node's registration of {@code address} from this node's view: whatever waits on
