@@ -14,6 +14,7 @@ import io.vertable.kit.RunningPlan;
 import io.vertable.kit.StartupException;
 import io.vertable.kit.bus.BalancedConsumers;
 import io.vertable.kit.bus.Departures;
+import io.vertable.kit.bus.Routes;
 import io.vertable.node.storage.BackupSchedule;
 import io.vertable.node.storage.EmbeddedStorage;
 import io.vertable.node.storage.EmbeddedSupervisor;
@@ -22,12 +23,15 @@ import io.vertable.node.storage.Migrations;
 import io.vertable.shared.VerticleName;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.FailureException;
+import io.vertx.core.Completable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.core.spi.cluster.RegistrationListener;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -83,7 +87,8 @@ public final class Node implements AutoCloseable {
         try {
             NodeConfig config = KeptDiceKey.resolve(SigningKey.resolve(prepareStorage(requested, embedded)));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            vertx = createVertx(config, metrics);
+            Routes routes = new Routes();
+            vertx = createVertx(config, metrics, routes);
             ClusterManager clusterManager =
                     config.clustered() ? ((io.vertx.core.internal.VertxInternal) vertx).clusterManager() : null;
             var context = new NodeContext(
@@ -94,7 +99,7 @@ public final class Node implements AutoCloseable {
                     new BalancedConsumers(vertx),
                     new NodeMeters(metrics),
                     new RunningPlan(config.plan()));
-            Departures.listen(vertx).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
+            Departures.listen(vertx, routes).await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
             if (clusterManager instanceof HazelcastClusterManager hazelcast) reportLostMembers(hazelcast, vertx);
             Map<VerticleName, List<String>> deployments = deploy(vertx, context);
             var node = new Node(context, vertx, embedded, deployments);
@@ -174,7 +179,24 @@ public final class Node implements AutoCloseable {
         });
     }
 
-    private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics) {
+    /** Hazelcast, reporting the registrations the event bus routes by, and the members, to {@code routes} as well. */
+    private static HazelcastClusterManager clusterManager(NodeConfig config, Routes routes) {
+        HazelcastClusterManager hazelcast = new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)) {
+            @Override
+            public void registrationListener(RegistrationListener listener) {
+                super.registrationListener(routes.watching(listener));
+            }
+
+            @Override
+            public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
+                super.getRegistrations(address, routes.fetching(address, promise));
+            }
+        };
+        routes.membersFrom(hazelcast::getNodes);
+        return hazelcast;
+    }
+
+    private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics, Routes routes) {
         var options = new VertxOptions()
                 .setMetricsOptions(
                         new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
@@ -183,7 +205,7 @@ public final class Node implements AutoCloseable {
         options.setEventBusOptions(ClusterSetup.eventBusOptions(config));
         try {
             return builder.with(options)
-                    .withClusterManager(new HazelcastClusterManager(ClusterSetup.hazelcastConfig(config)))
+                    .withClusterManager(clusterManager(config, routes))
                     .buildClustered()
                     .await(DEPLOY_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (TimeoutException e) {

@@ -48,11 +48,15 @@ public final class Departures {
     private final Context own;
 
     private final Map<String, Set<Watch>> watching = new ConcurrentHashMap<>();
+    /** The event bus's view of the cluster's registrations; never updated on a bus that is not clustered. */
+    private final Routes routes;
 
-    private Departures(Vertx vertx, EventBus bus, Context own) {
+    private Departures(Vertx vertx, EventBus bus, Context own, Routes routes) {
         this.vertx = vertx;
         this.bus = bus;
         this.own = own;
+        this.routes = routes;
+        routes.onChange(this::routesChanged);
     }
 
     /**
@@ -60,8 +64,13 @@ public final class Departures {
      * loop of its own and outlives the verticles that come and go.
      */
     public static Future<Void> listen(Vertx vertx) {
+        return listen(vertx, new Routes());
+    }
+
+    /** As {@link #listen(Vertx)}, for a clustered node whose cluster manager reports its registrations to {@code routes}. */
+    public static Future<Void> listen(Vertx vertx, Routes routes) {
         Context own = vertx.getOrCreateContext();
-        Departures departures = new Departures(vertx, vertx.eventBus(), own);
+        Departures departures = new Departures(vertx, vertx.eventBus(), own, routes);
         NODES.put(vertx.eventBus(), departures);
         return Future.future(started -> own.runOnContext(v -> vertx.eventBus()
                 .<JsonObject>consumer(Addresses.DEPARTURES, departures::noticed)
@@ -77,7 +86,7 @@ public final class Departures {
     /** This node's registry; a bus whose node does not listen (a bare test) gets one that never fires. */
     public static Departures of(EventBus bus) {
         Departures known = NODES.get(bus);
-        return known != null ? known : new Departures(null, bus, null);
+        return known != null ? known : new Departures(null, bus, null, new Routes());
     }
 
     /**
@@ -134,17 +143,38 @@ public final class Departures {
             if (done.succeeded()) answer.tryComplete(done.result());
             else if (stillOpen == 0 || decisive.test(done.cause())) answer.tryFail(done.cause());
         };
+        long started = System.nanoTime();
+        AtomicInteger sends = new AtomicInteger(1);
         Runnable sendAgain = () -> {
             if (answer.future().isComplete()) return;
             open.incrementAndGet();
+            LOG.info(
+                    "call sent again address={} op={} room={} send={} afterMs={} lossAgoMs={}",
+                    address,
+                    body.getString("op"),
+                    body.getString("roomId"),
+                    sends.incrementAndGet(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    lossAgoMs());
             bus.<T>request(address, body.copy(), options).onComplete(settle);
         };
         Runnable unwatch = watch(address, sendAgain);
-        Runnable stopResending = resendWhileUnsettled(sendAgain);
+        Runnable stopResending = resendWhileUnsettled(address, sendAgain);
         bus.<T>request(address, body, options).onComplete(settle);
         return answer.future().andThen(done -> {
             unwatch.run();
             stopResending.run();
+            // Which calls were lost for good (not refused), so a slow failover says where its time went.
+            if (done.failed() && !refusedByHandler(done.cause()))
+                LOG.info(
+                        "call failed address={} op={} room={} sends={} afterMs={} lossAgoMs={}: {}",
+                        address,
+                        body.getString("op"),
+                        body.getString("roomId"),
+                        sends.get(),
+                        (System.nanoTime() - started) / 1_000_000,
+                        lossAgoMs(),
+                        done.cause().getMessage());
         });
     }
 
@@ -169,18 +199,49 @@ public final class Departures {
     private volatile long lastLossNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
     /**
-     * For a call that may be sent again: while a member lost moments ago can still be chosen as its recipient, runs
-     * {@code resend} on the caller's context after each of {@link #AFTER_MEMBER_LOST_MS} (counted from now) unless the
-     * returned handle is run first. At other times it does nothing, so a slow but live service is not sent every call
-     * twice.
+     * For a call that may be sent again: while a member lost moments ago can still be chosen as its recipient (in the
+     * first {@link #UNSETTLED_AFTER_LOSS_MS} after a loss this node saw, and for as long as its view of {@code address}
+     * still holds a node that is no longer a member, which a node started after the loss sees too), runs {@code resend} on the caller's context after each of {@link #AFTER_MEMBER_LOST_MS} (counted
+     * from now) unless the returned handle is run first. At other times it does nothing, so a slow but live service
+     * is not sent every call twice.
      */
-    Runnable resendWhileUnsettled(Runnable resend) {
-        if (vertx == null || System.nanoTime() - lastLossNanos > UNSETTLED_AFTER_LOSS_MS * 1_000_000) return () -> {};
+    Runnable resendWhileUnsettled(String address, Runnable resend) {
+        if (vertx == null) return () -> {};
+        boolean justLost = System.nanoTime() - lastLossNanos <= UNSETTLED_AFTER_LOSS_MS * 1_000_000;
+        if (!justLost && routes.departedIn(address).isEmpty()) return () -> {};
         long[] timers = new long[AFTER_MEMBER_LOST_MS.length];
         for (int i = 0; i < timers.length; i++) timers[i] = vertx.setTimer(AFTER_MEMBER_LOST_MS[i], id -> resend.run());
         return () -> {
             for (long timer : timers) vertx.cancelTimer(timer);
         };
+    }
+
+    /**
+     * The cluster dropped a departed node's registration of {@code address} from this node's view: whatever waits on
+     * it may have gone there, and a send now reaches a live member only.
+     */
+    private void routesChanged(String address, Set<String> before, Set<String> now) {
+        if (vertx == null || before.isEmpty()) return;
+        Set<String> dropped = routes.departed(before);
+        if (dropped.isEmpty() || dropped.stream().anyMatch(now::contains)) return;
+        own.runOnContext(v -> LOG.info(
+                "departed node's registration dropped address={} node={} lossAgoMs={} resent={}",
+                address,
+                dropped,
+                lossAgoMs(),
+                wake(address)));
+    }
+
+    private int wake(String address) {
+        Set<Watch> watches = watching.get(address);
+        if (watches == null) return 0;
+        List<Watch> all = List.copyOf(watches);
+        all.forEach(Watch::fire);
+        return all.size();
+    }
+
+    private long lossAgoMs() {
+        return (System.nanoTime() - lastLossNanos) / 1_000_000;
     }
 
     private int wakeAll() {
@@ -197,14 +258,7 @@ public final class Departures {
     private void noticed(Message<JsonObject> notice) {
         JsonArray addresses = notice.body().getJsonArray("addresses", new JsonArray());
         int woken = 0;
-        for (Object address : addresses) {
-            Set<Watch> watches = watching.get(String.valueOf(address));
-            if (watches == null) continue;
-            for (Watch watch : List.copyOf(watches)) {
-                watch.fire();
-                woken++;
-            }
-        }
+        for (Object address : addresses) woken += wake(String.valueOf(address));
         if (woken > 0)
             LOG.info(
                     "service departure noticed from={} addresses={} resent={}",
