@@ -87,6 +87,84 @@ public final class WallIndex {
         this.sightIds = new int[total];
         for (int c = 0, k = 0; c < cells; c++)
             if (dense[c] != null) for (int id : dense[c]) if (sight[id] != NONE) sightIds[k++] = id;
+        this.splits = new double[segments.length][];
+        for (int[] ids : buckets.values()) findContacts(ids);
+        for (int i = 0; i < segments.length; i++) if (splits[i] != null) Arrays.sort(splits[i]);
+    }
+
+    /**
+     * Per segment that stops sight, where along it (0..1) another such segment touches, crosses or overlaps it, sorted;
+     * null when none does. Between two of these points (or its ends) nothing crosses the segment, so what lies in front
+     * of it stays in front: the sight sweep relies on that to skip wall ends hidden behind it. {@link #UNSPLITTABLE}
+     * marks segments in a bucket too crowded to compare pairwise.
+     */
+    private final double[][] splits;
+
+    /** A segment no stretch of which is known free of crossings. */
+    static final double[] UNSPLITTABLE = {};
+
+    /** Beyond this many sight-stopping segments in one bucket, pairs are not compared (they are marked instead). */
+    private static final int MAX_PAIRWISE = 64;
+
+    private void findContacts(int[] ids) {
+        int count = 0;
+        for (int id : ids) if (sight[id] != NONE) count++;
+        if (count > MAX_PAIRWISE) {
+            for (int id : ids) if (sight[id] != NONE) splits[id] = UNSPLITTABLE;
+            return;
+        }
+        for (int a = 0; a < ids.length; a++) {
+            int i = ids[a];
+            if (sight[i] == NONE) continue;
+            for (int b = a + 1; b < ids.length; b++) {
+                int j = ids[b];
+                if (sight[j] == NONE) continue;
+                Segment s = segments[i], t = segments[j];
+                if (!s.meets(t.x1(), t.y1(), t.x2(), t.y2())) continue;
+                addSplits(i, t);
+                addSplits(j, s);
+            }
+        }
+    }
+
+    /** Where {@code other} meets segment {@code id}: their crossing, or where it overlaps it when they are in line. */
+    private void addSplits(int id, Segment other) {
+        if (splits[id] == UNSPLITTABLE) return;
+        double x1 = sx1[id], y1 = sy1[id], ex = sx2[id] - x1, ey = sy2[id] - y1;
+        double fx = other.x2() - other.x1(), fy = other.y2() - other.y1();
+        double denom = ex * fy - ey * fx;
+        double len2 = ex * ex + ey * ey;
+        if (denom * denom > 1e-18 * len2 * (fx * fx + fy * fy)) {
+            addSplit(id, ((other.x1() - x1) * fy - (other.y1() - y1) * fx) / denom);
+        } else {
+            addSplit(id, ((other.x1() - x1) * ex + (other.y1() - y1) * ey) / len2);
+            addSplit(id, ((other.x2() - x1) * ex + (other.y2() - y1) * ey) / len2);
+        }
+    }
+
+    private void addSplit(int id, double u) {
+        double clamped = Math.max(0, Math.min(1, u));
+        double[] old = splits[id];
+        double[] grown = old == null ? new double[1] : Arrays.copyOf(old, old.length + 1);
+        grown[grown.length - 1] = clamped;
+        splits[id] = grown;
+    }
+
+    /**
+     * The stretch of segment {@code id} around {@code u} that nothing crosses, {lo, hi}, or null when {@code u} lies
+     * within {@code margin} of a contact or the segment was not compared pairwise.
+     */
+    double[] stretch(int id, double u, double margin) {
+        double[] at = splits[id];
+        if (at == UNSPLITTABLE) return null;
+        double lo = 0, hi = 1;
+        if (at != null)
+            for (double v : at) {
+                if (v <= u) lo = Math.max(lo, v);
+                else hi = Math.min(hi, v);
+            }
+        if (u - lo <= margin || hi - u <= margin) return null;
+        return new double[] {lo, hi};
     }
 
     /*
@@ -168,7 +246,19 @@ public final class WallIndex {
      * buckets counts once.
      */
     double cast(double ox, double oy, double dx, double dy, double range, int[] seen, int stamp) {
+        return cast(ox, oy, dx, dy, range, seen, stamp, new int[1]);
+    }
+
+    /**
+     * {@link #cast(double, double, double, double, double, int[], int)}, also telling which segment stopped the ray:
+     * {@code stopper[0]} is the {@link Segment.Sight#FULL} segment it stopped at with no terrain crossed before it, or
+     * -1 (nothing within range, or terrain involved).
+     */
+    double cast(double ox, double oy, double dx, double dy, double range, int[] seen, int stamp, int[] stopper) {
         double stop = range;
+        double full = Double.POSITIVE_INFINITY;
+        int fullId = -1;
+        stopper[0] = -1;
         double limited1 = Double.POSITIVE_INFINITY;
         double leaves = leaves(ox, oy, dx, dy);
         if (leaves < 0) return range;
@@ -204,6 +294,10 @@ public final class WallIndex {
                 if (t < 0) continue;
                 if (kind == FULL) {
                     stop = Math.min(stop, t);
+                    if (t < full) {
+                        full = t;
+                        fullId = id;
+                    }
                 } else if (t < limited1) {
                     stop = Math.min(stop, limited1);
                     limited1 = t;
@@ -212,7 +306,10 @@ public final class WallIndex {
                 }
             }
             double exit = Math.min(tMaxX, tMaxY);
-            if (exit >= stop || exit > leaves) return stop;
+            if (exit >= stop || exit > leaves) {
+                if (full == stop && full < range && limited1 >= stop) stopper[0] = fullId;
+                return stop;
+            }
             if (tMaxX < tMaxY) {
                 tMaxX += tDeltaX;
                 bx += stepX;
