@@ -273,31 +273,37 @@ public final class SightPolygon {
             sortEnds(angle, x, y, e);
         }
 
-        /** A wall end within range, not the origin itself. */
+        /**
+         * A wall end within range, not the origin itself. Squares decide unless the end lies within rounding of the
+         * circle, where {@link Math#hypot} (slow, exact to the last bit) decides as it always has.
+         */
         private boolean inRange(double x, double y) {
-            double d = Math.hypot(x - ox, y - oy);
-            return d <= range && d != 0;
+            double dx = x - ox, dy = y - oy;
+            double d2 = dx * dx + dy * dy, r2 = range * range;
+            if (Math.abs(d2 - r2) <= 1e-9 * r2) {
+                double d = Math.hypot(dx, dy);
+                return d <= range && d != 0;
+            }
+            return d2 < r2 && d2 != 0;
         }
 
+        /** Beyond this many ends in one bucket of angles, the bucket sort gives way to a comparison sort. */
+        private static final int MAX_PER_BUCKET = 32;
+
         /**
-         * Sorts the ends by angle, carrying their places: each angle's bits, made to order as the angles do, with the
-         * end's number in the lowest bits, sorted as longs; angles that differ only in those bits come out of order,
-         * which an insertion pass on the exact angles puts right.
+         * Sorts the ends by angle, carrying their places. Angles spread around the circle, so they are dealt into as
+         * many buckets of angle as there are ends, in order; an insertion pass on the exact angles then sorts within
+         * the buckets. Where many ends crowd into one bucket (a far cluster of walls), a comparison sort orders them
+         * instead. Either way the order is exactly that of sorting the angles.
          */
         private void sortEnds(double[] angle, double[] x, double[] y, int e) {
-            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, e));
-            long mask = (1L << bits) - 1;
-            long[] keys = new long[e];
-            for (int i = 0; i < e; i++) {
-                long b = Double.doubleToRawLongBits(angle[i]);
-                keys[i] = ((b ^ ((b >> 63) & Long.MAX_VALUE)) & ~mask) | i;
-            }
-            Arrays.sort(keys);
+            int[] order = bucketOrder(angle, e);
+            if (order == null) order = comparisonOrder(angle, e);
             endA = new double[e];
             endX = new double[e];
             endY = new double[e];
             for (int k = 0; k < e; k++) {
-                int i = (int) (keys[k] & mask);
+                int i = order[k];
                 double v = angle[i], vx = x[i], vy = y[i];
                 int j = k - 1;
                 while (j >= 0 && Double.compare(endA[j], v) > 0) {
@@ -311,6 +317,41 @@ public final class SightPolygon {
                 endY[j + 1] = vy;
             }
             ends = e;
+        }
+
+        /** The ends' numbers dealt into buckets of angle, bucket by bucket, or null when a bucket is crowded. */
+        private static int[] bucketOrder(double[] angle, int e) {
+            int[] start = new int[e + 1];
+            int[] slot = new int[e];
+            double scale = e / (2 * Math.PI);
+            for (int i = 0; i < e; i++) {
+                int b = Math.max(0, Math.min(e - 1, (int) ((angle[i] + Math.PI) * scale)));
+                slot[i] = b;
+                if (++start[b + 1] > MAX_PER_BUCKET) return null;
+            }
+            for (int b = 0; b < e; b++) start[b + 1] += start[b];
+            int[] order = new int[e];
+            for (int i = 0; i < e; i++) order[start[slot[i]]++] = i;
+            return order;
+        }
+
+        /**
+         * The ends' numbers by angle: each angle's bits, made to order as the angles do, with the end's number in the
+         * lowest bits, sorted as longs (angles that differ only in those bits may come out of order; the insertion
+         * pass puts them right).
+         */
+        private static int[] comparisonOrder(double[] angle, int e) {
+            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, e));
+            long mask = (1L << bits) - 1;
+            long[] keys = new long[e];
+            for (int i = 0; i < e; i++) {
+                long b = Double.doubleToRawLongBits(angle[i]);
+                keys[i] = ((b ^ ((b >> 63) & Long.MAX_VALUE)) & ~mask) | i;
+            }
+            Arrays.sort(keys);
+            int[] order = new int[e];
+            for (int k = 0; k < e; k++) order[k] = (int) (keys[k] & mask);
+            return order;
         }
 
         /**

@@ -260,16 +260,19 @@ public final class WallIndex {
         int fullId = -1;
         stopper[0] = -1;
         double limited1 = Double.POSITIVE_INFINITY;
-        double leaves = leaves(ox, oy, dx, dy);
+        // Multiplying by the inverses instead of dividing: these only steer the walk, which segments' padding in
+        // their buckets makes safe against the last bit of rounding; hits are computed exactly as before.
+        double invX = 1 / dx, invY = 1 / dy;
+        double leaves = leaves(ox, oy, dx, dy, invX, invY);
         if (leaves < 0) return range;
         long bx = bucket(ox), by = bucket(oy);
         int stepX = dx > 0 ? 1 : -1, stepY = dy > 0 ? 1 : -1;
         double nextX = (dx > 0 ? (bx + 1) * BUCKET : bx * BUCKET) - ox;
         double nextY = (dy > 0 ? (by + 1) * BUCKET : by * BUCKET) - oy;
-        double tMaxX = dx == 0 ? Double.POSITIVE_INFINITY : nextX / dx;
-        double tMaxY = dy == 0 ? Double.POSITIVE_INFINITY : nextY / dy;
-        double tDeltaX = dx == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dx);
-        double tDeltaY = dy == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dy);
+        double tMaxX = dx == 0 ? Double.POSITIVE_INFINITY : nextX * invX;
+        double tMaxY = dy == 0 ? Double.POSITIVE_INFINITY : nextY * invY;
+        double tDeltaX = dx == 0 ? Double.POSITIVE_INFINITY : BUCKET * Math.abs(invX);
+        double tDeltaY = dy == 0 ? Double.POSITIVE_INFINITY : BUCKET * Math.abs(invY);
         while (true) {
             int[] ids;
             int from, to;
@@ -321,7 +324,7 @@ public final class WallIndex {
     }
 
     /** Where the ray leaves the box around all segments (slab test), or -1 when it never meets it. */
-    private double leaves(double ox, double oy, double dx, double dy) {
+    private double leaves(double ox, double oy, double dx, double dy, double invX, double invY) {
         if (segments.length == 0) return -1;
         double tNear = 0, tFar = Double.POSITIVE_INFINITY;
         // No arrays here: this runs once per ray, thousands of times per polygon.
@@ -329,7 +332,7 @@ public final class WallIndex {
         if (Math.abs(dx) < 1e-15) {
             if (ox < lo || ox > hi) return -1;
         } else {
-            double t1 = (lo - ox) / dx, t2 = (hi - ox) / dx;
+            double t1 = (lo - ox) * invX, t2 = (hi - ox) * invX;
             tNear = Math.max(tNear, Math.min(t1, t2));
             tFar = Math.min(tFar, Math.max(t1, t2));
         }
@@ -338,7 +341,7 @@ public final class WallIndex {
         if (Math.abs(dy) < 1e-15) {
             if (oy < lo || oy > hi) return -1;
         } else {
-            double t1 = (lo - oy) / dy, t2 = (hi - oy) / dy;
+            double t1 = (lo - oy) * invY, t2 = (hi - oy) * invY;
             tNear = Math.max(tNear, Math.min(t1, t2));
             tFar = Math.min(tFar, Math.max(t1, t2));
         }

@@ -55,6 +55,22 @@ class SightPolygonTest {
         assertSame(index, 100, 400, 4_000);
     }
 
+    @Test
+    void endsCrowdedIntoANarrowAngleAreOrderedAsBySorting() {
+        // A far cluster of short walls within 0.01 rad of the origin: too many ends for one bucket of angles.
+        List<Segment> segments = new ArrayList<>();
+        Random random = new Random(3);
+        for (int i = 0; i < 150; i++) {
+            double x = 3_000 + random.nextDouble() * 20, y = 500 + random.nextDouble() * 20;
+            segments.add(
+                    new Segment(x, y, x + 1 + random.nextDouble(), y + random.nextDouble(), Segment.Sight.FULL, true));
+        }
+        segments.add(new Segment(100, 900, 900, 900, Segment.Sight.FULL, true));
+        WallIndex index = new WallIndex(segments);
+        assertSame(index, 500, 500, 4_000);
+        assertSame(index, 2_000, 510, 4_000);
+    }
+
     private static void assertSame(WallIndex index, double ox, double oy, double range) {
         double[][] fast = SightPolygon.castEveryRay(index, ox, oy, range).rays();
         double[][] plain = plainCast(index, ox, oy, range);
