@@ -48,9 +48,9 @@ public final class SightPolygon {
 
     /**
      * Casts the rays from (ox, oy) against the index's walls, out to {@code range} scene pixels, sweeping them in angle
-     * order. A wall end hidden behind the wall the last ray stopped at adds nothing to the outline (its three rays
-     * would stop on that wall, in line with their neighbours), so its rays are not cast: see {@link Sweep#hidden}.
-     * Every vertex kept is the one casting every ray gives, bit for bit.
+     * order. A wall end hidden behind the wall the last ray stopped at adds nothing to the outline when the next ray
+     * cast stops on that wall too (its three rays would stop on it, in line with their neighbours), so its rays are not
+     * cast: see {@link Sweep#hidden}. Every vertex kept is the one casting every ray gives, bit for bit.
      */
     public static SightPolygon cast(WallIndex walls, double ox, double oy, double range) {
         return new Sweep(walls, ox, oy, range).run(true);
@@ -63,9 +63,7 @@ public final class SightPolygon {
 
     /** One polygon's cast: the wall ends near the origin in angle order, then the rays swept around it. */
     private static final class Sweep {
-        /** How close (in radians) another end may come to a skipped one. */
-        private static final double WEDGE = 2 * EPSILON + 1e-9;
-        /** Margins of the hidden test: along the ray to the end, and along the wall (fractions of their lengths). */
+        /** How far in front of an end (a fraction of its distance) a wall must pass to hide it. */
         private static final double MARGIN = 1e-6;
 
         private final WallIndex walls;
@@ -76,10 +74,8 @@ public final class SightPolygon {
 
         private int ends;
 
-        /** The wall the last ray cast stopped at (no terrain before it), or -1; and the stretch of it nothing crosses. */
+        /** The wall the last ray cast stopped at (no terrain before it), or -1. */
         private int wall = -1;
-
-        private double stretchLo, stretchHi;
 
         Sweep(WallIndex walls, double ox, double oy, double range) {
             this.walls = walls;
@@ -131,7 +127,7 @@ public final class SightPolygon {
                 }
                 double t = ray(a);
                 double hx = ox + rayX * t, hy = oy + rayY * t;
-                follow(stopper[0], hx, hy);
+                follow(stopper[0]);
                 // The rays skipped since the last one cast lie on the wall both stopped at, between them, unless
                 // this one stopped elsewhere: then they are cast after all, before it.
                 if (waiting > 0 && followed != waitingIn)
@@ -175,7 +171,7 @@ public final class SightPolygon {
             m++;
         }
 
-        /** Numbers each (wall, stretch) followed in turn: equal numbers, same wall and stretch. */
+        /** Numbers each wall followed in turn: equal numbers, same wall, with no ray in between stopping elsewhere. */
         private int followed;
 
         private void forget() {
@@ -183,46 +179,28 @@ public final class SightPolygon {
             followed++;
         }
 
-        /**
-         * Remembers the wall the ray stopped at, when later ends can be tested against it: wholly within range (so it
-         * never gives way to the range's circle), and the ray met it on a stretch that no other wall crosses or
-         * touches, away from the stretch's ends.
-         */
-        private void follow(int id, double hx, double hy) {
-            double[] stretch = id < 0 ? null : stretchAt(id, hx, hy);
-            if (stretch == null) {
+        /** Follows the wall the last ray stopped at, if a wall did (with no terrain before it). */
+        private void follow(int id) {
+            if (id < 0) {
                 forget();
                 return;
             }
-            if (id != wall || stretch[0] != stretchLo || stretch[1] != stretchHi) followed++;
+            if (id != wall) followed++;
             wall = id;
-            stretchLo = stretch[0];
-            stretchHi = stretch[1];
-        }
-
-        private double[] stretchAt(int id, double hx, double hy) {
-            Segment s = walls.segment(id);
-            double r2 = range * range;
-            double d1 = sq(s.x1() - ox) + sq(s.y1() - oy), d2 = sq(s.x2() - ox) + sq(s.y2() - oy);
-            if (d1 > r2 || d2 > r2 || d1 == 0 || d2 == 0) return null;
-            double ex = s.x2() - s.x1(), ey = s.y2() - s.y1();
-            double u = ((hx - s.x1()) * ex + (hy - s.y1()) * ey) / (ex * ex + ey * ey);
-            return walls.stretch(id, u, MARGIN);
         }
 
         /**
-         * Whether end {@code e} lies behind the followed wall, on the stretch of it the last ray met, with no other end
-         * within 2ε of it. Its rays are then skipped, and kept skipped if the next ray cast stops on that same
-         * stretch: no other wall crosses it, and every end between the two rays lies behind it (a wall coming in
-         * front would have an end in front), so every ray between them stops on it, in line with the two.
+         * Whether end {@code e} lies behind the followed wall S (S crosses the line from the origin to the end, before
+         * it). Its rays are then skipped, and stay skipped if the next ray cast also stops on S; otherwise they are
+         * cast after all. Why that keeps the outline: say rays p and n, cast one after the other, both stop on S, and
+         * every end between them was found behind S. Were another wall T in front of S somewhere between, follow T
+         * from there towards p and towards n: where it stops being in front it either ends in front of S (an end
+         * between p and n in front of S: there is none), or crosses S; two straight walls cross at most once, so on
+         * one side T stays in front up to p or n, which then would have stopped on T. So every ray between p and n
+         * stops on S, and its vertex lies on the edge from p's to n's.
          */
         private boolean hidden(int e) {
             if (wall < 0) return false;
-            double a = endA[e];
-            // Near ±π the end's neighbour rays wrap around to the other end of the list: cast them.
-            if (a - WEDGE <= -Math.PI || a + WEDGE >= Math.PI) return false;
-            for (int i = e - 1; i >= 0 && a - endA[i] <= WEDGE; i--) if (!sameEnd(i, e)) return false;
-            for (int i = e + 1; i < ends && endA[i] - a <= WEDGE; i++) if (!sameEnd(i, e)) return false;
             double dx = endX[e] - ox, dy = endY[e] - oy;
             Segment s = walls.segment(wall);
             double sx = s.x2() - s.x1(), sy = s.y2() - s.y1();
@@ -230,12 +208,8 @@ public final class SightPolygon {
             double denom = dx * sy - dy * sx;
             // Seen almost edge on (within 10⁻³ rad): too close to call.
             if (denom * denom <= 1e-6 * (dx * dx + dy * dy) * (sx * sx + sy * sy)) return false;
-            double t = (wx * sy - wy * sx) / denom;
-            return t > 0 && t < 1 - MARGIN && onStretch((wx * dy - wy * dx) / denom);
-        }
-
-        private boolean onStretch(double u) {
-            return u > stretchLo + MARGIN && u < stretchHi - MARGIN;
+            double t = (wx * sy - wy * sx) / denom, u = (wx * dy - wy * dx) / denom;
+            return t > 0 && t < 1 - MARGIN && u >= 0 && u <= 1;
         }
 
         private boolean sameEnd(int i, int e) {
