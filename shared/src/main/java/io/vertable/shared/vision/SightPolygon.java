@@ -46,93 +46,337 @@ public final class SightPolygon {
         return b;
     }
 
-    /** Casts the rays from (ox, oy) against the index's walls, out to {@code range} scene pixels. */
+    /**
+     * Casts the rays from (ox, oy) against the index's walls, out to {@code range} scene pixels, sweeping them in angle
+     * order. A wall end hidden behind the wall the last ray stopped at adds nothing to the outline when the next ray
+     * cast stops on that wall too (its three rays would stop on it, in line with their neighbours), so its rays are not
+     * cast: see {@link Sweep#hidden}. Every vertex kept is the one casting every ray gives, bit for bit.
+     */
     public static SightPolygon cast(WallIndex walls, double ox, double oy, double range) {
-        int[] seen = new int[Math.max(1, walls.size())];
-        // In index order, so the end a polyline's segment shares with the one before it is cast once.
-        int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, 1);
-        double[] ends = new double[near.length * 2];
-        int e = 0;
-        Segment previous = null;
-        for (int id : near) {
-            Segment s = walls.segment(id);
-            if (s.sight() == Segment.Sight.NONE) {
-                previous = null;
-                continue;
-            }
-            // The end this segment shares with the last one cast from: casting it again would only give equal angles,
-            // which the sweep below drops, so skipping it changes nothing but the time.
-            boolean shared = previous != null && previous.x2() == s.x1() && previous.y2() == s.y1();
-            if (!shared) e = endAngle(ends, e, ox, oy, range, s.x1(), s.y1());
-            e = endAngle(ends, e, ox, oy, range, s.x2(), s.y2());
-            previous = s;
+        return new Sweep(walls, ox, oy, range).run(true);
+    }
+
+    /** Every ray cast, none skipped: the reference the sweep is checked against. */
+    static SightPolygon castEveryRay(WallIndex walls, double ox, double oy, double range) {
+        return new Sweep(walls, ox, oy, range).run(false);
+    }
+
+    /** One polygon's cast: the wall ends near the origin in angle order, then the rays swept around it. */
+    private static final class Sweep {
+        /** How far in front of an end (a fraction of its distance) a wall must pass to hide it. */
+        private static final double MARGIN = 1e-6;
+
+        private final WallIndex walls;
+        private final double ox, oy, range;
+        private final int[] seen;
+        /** The ends within range, sorted by angle: angle, x, y. */
+        private double[] endA, endX, endY;
+
+        private int ends;
+
+        /** The wall the last ray cast stopped at (no terrain before it), or -1. */
+        private int wall = -1;
+
+        Sweep(WallIndex walls, double ox, double oy, double range) {
+            this.walls = walls;
+            this.ox = ox;
+            this.oy = oy;
+            this.range = range;
+            this.seen = new int[Math.max(1, walls.size())];
         }
-        double[] candidates = rayAngles(ends, e);
-        int n = candidates.length;
-        double[] angles = new double[n];
-        double[] xs = new double[n];
-        double[] ys = new double[n];
-        int m = 0;
-        int stamp = 1;
-        boolean empty = walls.size() == 0;
-        for (int k = 0; k < n; k++) {
-            double a = candidates[k];
-            if (m > 0 && a - angles[m - 1] < 1e-12) continue;
-            double dx = Math.cos(a), dy = Math.sin(a);
-            double t = empty ? range : walls.cast(ox, oy, dx, dy, range, seen, ++stamp);
+
+        SightPolygon run(boolean skipHidden) {
+            collectEnds();
+            int[] tags = new int[3 * ends + CIRCLE_RAYS];
+            double[] candidates = rayAngles(tags);
+            int n = candidates.length;
+            angles = new double[n];
+            xs = new double[n];
+            ys = new double[n];
+            byte[] decided = new byte[ends];
+            int[] decidedIn = new int[ends];
+            int[] pending = new int[n];
+            int waiting = 0, waitingIn = 0;
+            boolean any = false;
+            double last = 0;
+            int lastTag = -1;
+            for (int k = 0; k < n; k++) {
+                double a = candidates[k];
+                int tag = tags[k];
+                // Rays closer than 10⁻¹² rad to the one before are dropped, as casting every ray drops them. Unless it
+                // is the same wall end again (two walls meeting there), stop skipping: a hidden end may be next to
+                // one that is not.
+                if (any && a - last < 1e-12) {
+                    if (tag < 0 || lastTag < 0 || !sameEnd(tag / 3, lastTag / 3)) forget();
+                    continue;
+                }
+                any = true;
+                last = a;
+                lastTag = tag;
+                if (skipHidden && tag >= 0) {
+                    int end = tag / 3;
+                    if (decided[end] == 0) {
+                        decided[end] = tag % 3 == 0 && hidden(end) ? SKIP : CAST;
+                        decidedIn[end] = followed;
+                    }
+                    if (decided[end] == SKIP && decidedIn[end] == followed && wall >= 0) {
+                        pending[waiting++] = k;
+                        waitingIn = followed;
+                        continue;
+                    }
+                }
+                double t = ray(a);
+                double hx = ox + rayX * t, hy = oy + rayY * t;
+                follow(stopper[0]);
+                // The rays skipped since the last one cast lie on the wall both stopped at, between them, unless
+                // this one stopped elsewhere: then they are cast after all, before it.
+                if (waiting > 0 && followed != waitingIn)
+                    for (int q = 0; q < waiting; q++) castAndAdd(candidates[pending[q]]);
+                waiting = 0;
+                add(a, hx, hy);
+            }
+            // Skipped rays after the last one cast: their next neighbour is the first vertex; cast them.
+            for (int q = 0; q < waiting; q++) castAndAdd(candidates[pending[q]]);
+            return new SightPolygon(
+                    ox, oy, range, Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m));
+        }
+
+        private static final byte SKIP = 1, CAST = 2;
+        private final int[] stopper = new int[1];
+        private int stamp = 1;
+        private double[] angles, xs, ys;
+        private int m;
+
+        /** The last ray's direction. */
+        private double rayX, rayY;
+
+        /** How far the ray at angle {@code a} goes; {@code stopper[0]} tells which wall stopped it (or -1). */
+        private double ray(double a) {
+            rayX = Math.cos(a);
+            rayY = Math.sin(a);
+            stopper[0] = -1;
+            if (walls.size() == 0) return range;
+            return walls.cast(ox, oy, rayX, rayY, range, seen, ++stamp, stopper);
+        }
+
+        private void castAndAdd(double a) {
+            double t = ray(a);
+            add(a, ox + rayX * t, oy + rayY * t);
+        }
+
+        private void add(double a, double x, double y) {
             angles[m] = a;
-            xs[m] = ox + dx * t;
-            ys[m] = oy + dy * t;
+            xs[m] = x;
+            ys[m] = y;
             m++;
         }
-        return new SightPolygon(ox, oy, range, Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m));
-    }
 
-    /** The angle of a wall end within range (not the origin itself), added to {@code into}. */
-    private static int endAngle(double[] into, int n, double ox, double oy, double range, double x, double y) {
-        double d = Math.hypot(x - ox, y - oy);
-        if (d > range || d == 0) return n;
-        into[n++] = Math.atan2(y - oy, x - ox);
-        return n;
-    }
+        /** Numbers each wall followed in turn: equal numbers, same wall, with no ray in between stopping elsewhere. */
+        private int followed;
 
-    /**
-     * Every ray's angle in ascending order: each wall end's, the two {@link #EPSILON} either side of it, and the
-     * circle's. Sorting only the ends' angles, then putting each one's neighbours beside it, leaves the list nearly
-     * sorted (out of place only where two ends lie closer than 2ε or a neighbour wraps past ±π), which an insertion
-     * sort finishes in about one pass; the circle's rays, already in order, are merged in. The same list as sorting
-     * all of them, in a third of the time.
-     */
-    private static double[] rayAngles(double[] ends, int e) {
-        Arrays.sort(ends, 0, e);
-        double[] around = new double[3 * e];
-        int r = 0;
-        for (int i = 0; i < e; i++) {
-            double a = ends[i];
-            around[r++] = wrap(a - EPSILON);
-            around[r++] = a;
-            around[r++] = wrap(a + EPSILON);
+        private void forget() {
+            wall = -1;
+            followed++;
         }
-        for (int i = 1; i < r; i++) {
-            double v = around[i];
-            int j = i - 1;
-            while (j >= 0 && Double.compare(around[j], v) > 0) {
-                around[j + 1] = around[j];
-                j--;
+
+        /** Follows the wall the last ray stopped at, if a wall did (with no terrain before it). */
+        private void follow(int id) {
+            if (id < 0) {
+                forget();
+                return;
             }
-            around[j + 1] = v;
+            if (id != wall) followed++;
+            wall = id;
         }
-        double[] all = new double[r + CIRCLE_RAYS];
-        int k = 0, c = 0, n = 0;
-        while (k < r || c < CIRCLE_RAYS) {
-            double circle = c < CIRCLE_RAYS ? circleAngle(c) : Double.POSITIVE_INFINITY;
-            if (k < r && (c >= CIRCLE_RAYS || Double.compare(around[k], circle) <= 0)) all[n++] = around[k++];
-            else {
-                all[n++] = circle;
-                c++;
+
+        /**
+         * Whether end {@code e} lies behind the followed wall S (S crosses the line from the origin to the end, before
+         * it). Its rays are then skipped, and stay skipped if the next ray cast also stops on S; otherwise they are
+         * cast after all. Why that keeps the outline: say rays p and n, cast one after the other, both stop on S, and
+         * every end between them was found behind S. Were another wall T in front of S somewhere between, follow T
+         * from there towards p and towards n: where it stops being in front it either ends in front of S (an end
+         * between p and n in front of S: there is none), or crosses S; two straight walls cross at most once, so on
+         * one side T stays in front up to p or n, which then would have stopped on T. So every ray between p and n
+         * stops on S, and its vertex lies on the edge from p's to n's.
+         */
+        private boolean hidden(int e) {
+            if (wall < 0) return false;
+            double dx = endX[e] - ox, dy = endY[e] - oy;
+            Segment s = walls.segment(wall);
+            double sx = s.x2() - s.x1(), sy = s.y2() - s.y1();
+            double wx = s.x1() - ox, wy = s.y1() - oy;
+            double denom = dx * sy - dy * sx;
+            // Seen almost edge on (within 10⁻³ rad): too close to call.
+            if (denom * denom <= 1e-6 * (dx * dx + dy * dy) * (sx * sx + sy * sy)) return false;
+            double t = (wx * sy - wy * sx) / denom, u = (wx * dy - wy * dx) / denom;
+            return t > 0 && t < 1 - MARGIN && u >= 0 && u <= 1;
+        }
+
+        private boolean sameEnd(int i, int e) {
+            return endX[i] == endX[e] && endY[i] == endY[e];
+        }
+
+        /** The ends of the sight-stopping walls near the origin within range, sorted by angle with their places. */
+        private void collectEnds() {
+            // In index order, so the end a polyline's segment shares with the one before it is taken once.
+            int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, 1);
+            double[] angle = new double[near.length * 2];
+            double[] x = new double[angle.length], y = new double[angle.length];
+            int e = 0;
+            Segment previous = null;
+            for (int id : near) {
+                Segment s = walls.segment(id);
+                if (s.sight() == Segment.Sight.NONE) {
+                    previous = null;
+                    continue;
+                }
+                // The end this segment shares with the last one taken: its rays would only repeat that end's.
+                boolean shared = previous != null && previous.x2() == s.x1() && previous.y2() == s.y1();
+                if (!shared && inRange(s.x1(), s.y1())) {
+                    angle[e] = Math.atan2(s.y1() - oy, s.x1() - ox);
+                    x[e] = s.x1();
+                    y[e++] = s.y1();
+                }
+                if (inRange(s.x2(), s.y2())) {
+                    angle[e] = Math.atan2(s.y2() - oy, s.x2() - ox);
+                    x[e] = s.x2();
+                    y[e++] = s.y2();
+                }
+                previous = s;
             }
+            sortEnds(angle, x, y, e);
         }
-        return all;
+
+        /**
+         * A wall end within range, not the origin itself. Squares decide unless the end lies within rounding of the
+         * circle, where {@link Math#hypot} (slow, exact to the last bit) decides as it always has.
+         */
+        private boolean inRange(double x, double y) {
+            double dx = x - ox, dy = y - oy;
+            double d2 = dx * dx + dy * dy, r2 = range * range;
+            if (Math.abs(d2 - r2) <= 1e-9 * r2) {
+                double d = Math.hypot(dx, dy);
+                return d <= range && d != 0;
+            }
+            return d2 < r2 && d2 != 0;
+        }
+
+        /** Beyond this many ends in one bucket of angles, the bucket sort gives way to a comparison sort. */
+        private static final int MAX_PER_BUCKET = 32;
+
+        /**
+         * Sorts the ends by angle, carrying their places. Angles spread around the circle, so they are dealt into as
+         * many buckets of angle as there are ends, in order; an insertion pass on the exact angles then sorts within
+         * the buckets. Where many ends crowd into one bucket (a far cluster of walls), a comparison sort orders them
+         * instead. Either way the order is exactly that of sorting the angles.
+         */
+        private void sortEnds(double[] angle, double[] x, double[] y, int e) {
+            int[] order = bucketOrder(angle, e);
+            if (order == null) order = comparisonOrder(angle, e);
+            endA = new double[e];
+            endX = new double[e];
+            endY = new double[e];
+            for (int k = 0; k < e; k++) {
+                int i = order[k];
+                double v = angle[i], vx = x[i], vy = y[i];
+                int j = k - 1;
+                while (j >= 0 && Double.compare(endA[j], v) > 0) {
+                    endA[j + 1] = endA[j];
+                    endX[j + 1] = endX[j];
+                    endY[j + 1] = endY[j];
+                    j--;
+                }
+                endA[j + 1] = v;
+                endX[j + 1] = vx;
+                endY[j + 1] = vy;
+            }
+            ends = e;
+        }
+
+        /** The ends' numbers dealt into buckets of angle, bucket by bucket, or null when a bucket is crowded. */
+        private static int[] bucketOrder(double[] angle, int e) {
+            int[] start = new int[e + 1];
+            int[] slot = new int[e];
+            double scale = e / (2 * Math.PI);
+            for (int i = 0; i < e; i++) {
+                int b = Math.max(0, Math.min(e - 1, (int) ((angle[i] + Math.PI) * scale)));
+                slot[i] = b;
+                if (++start[b + 1] > MAX_PER_BUCKET) return null;
+            }
+            for (int b = 0; b < e; b++) start[b + 1] += start[b];
+            int[] order = new int[e];
+            for (int i = 0; i < e; i++) order[start[slot[i]]++] = i;
+            return order;
+        }
+
+        /**
+         * The ends' numbers by angle: each angle's bits, made to order as the angles do, with the end's number in the
+         * lowest bits, sorted as longs (angles that differ only in those bits may come out of order; the insertion
+         * pass puts them right).
+         */
+        private static int[] comparisonOrder(double[] angle, int e) {
+            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, e));
+            long mask = (1L << bits) - 1;
+            long[] keys = new long[e];
+            for (int i = 0; i < e; i++) {
+                long b = Double.doubleToRawLongBits(angle[i]);
+                keys[i] = ((b ^ ((b >> 63) & Long.MAX_VALUE)) & ~mask) | i;
+            }
+            Arrays.sort(keys);
+            int[] order = new int[e];
+            for (int k = 0; k < e; k++) order[k] = (int) (keys[k] & mask);
+            return order;
+        }
+
+        /**
+         * Every ray's angle in ascending order, with in {@code tags} which end it belongs to (3 × the end's number, +1
+         * for the end itself, +2 for the ray just past it) or -1 for the circle's: each wall end's, the two
+         * {@link #EPSILON} either side of it, and the circle's. The ends are sorted, so putting each one's neighbours
+         * beside it leaves the list nearly sorted (out of place only where two ends lie closer than 2ε or a neighbour
+         * wraps past ±π), which an insertion sort finishes in about one pass; the circle's rays, already in order, are
+         * merged in.
+         */
+        private double[] rayAngles(int[] tags) {
+            int e = ends;
+            double[] around = new double[3 * e];
+            int[] aroundTags = new int[3 * e];
+            int r = 0;
+            for (int i = 0; i < e; i++) {
+                double a = endA[i];
+                aroundTags[r] = 3 * i;
+                around[r++] = wrap(a - EPSILON);
+                aroundTags[r] = 3 * i + 1;
+                around[r++] = a;
+                aroundTags[r] = 3 * i + 2;
+                around[r++] = wrap(a + EPSILON);
+            }
+            for (int i = 1; i < r; i++) {
+                double v = around[i];
+                int tag = aroundTags[i];
+                int j = i - 1;
+                while (j >= 0 && Double.compare(around[j], v) > 0) {
+                    around[j + 1] = around[j];
+                    aroundTags[j + 1] = aroundTags[j];
+                    j--;
+                }
+                around[j + 1] = v;
+                aroundTags[j + 1] = tag;
+            }
+            double[] all = new double[r + CIRCLE_RAYS];
+            int k = 0, c = 0, n = 0;
+            while (k < r || c < CIRCLE_RAYS) {
+                double circle = c < CIRCLE_RAYS ? circleAngle(c) : Double.POSITIVE_INFINITY;
+                if (k < r && (c >= CIRCLE_RAYS || Double.compare(around[k], circle) <= 0)) {
+                    tags[n] = aroundTags[k];
+                    all[n++] = around[k++];
+                } else {
+                    tags[n] = -1;
+                    all[n++] = circle;
+                    c++;
+                }
+            }
+            return all;
+        }
     }
 
     private static double circleAngle(int i) {

@@ -168,18 +168,33 @@ public final class WallIndex {
      * buckets counts once.
      */
     double cast(double ox, double oy, double dx, double dy, double range, int[] seen, int stamp) {
+        return cast(ox, oy, dx, dy, range, seen, stamp, new int[1]);
+    }
+
+    /**
+     * {@link #cast(double, double, double, double, double, int[], int)}, also telling which segment stopped the ray:
+     * {@code stopper[0]} is the {@link Segment.Sight#FULL} segment it stopped at with no terrain crossed before it, or
+     * -1 (nothing within range, or terrain involved).
+     */
+    double cast(double ox, double oy, double dx, double dy, double range, int[] seen, int stamp, int[] stopper) {
         double stop = range;
+        double full = Double.POSITIVE_INFINITY;
+        int fullId = -1;
+        stopper[0] = -1;
         double limited1 = Double.POSITIVE_INFINITY;
-        double leaves = leaves(ox, oy, dx, dy);
+        // Multiplying by the inverses instead of dividing: these only steer the walk, which segments' padding in
+        // their buckets makes safe against the last bit of rounding; hits are computed exactly as before.
+        double invX = 1 / dx, invY = 1 / dy;
+        double leaves = leaves(ox, oy, dx, dy, invX, invY);
         if (leaves < 0) return range;
         long bx = bucket(ox), by = bucket(oy);
         int stepX = dx > 0 ? 1 : -1, stepY = dy > 0 ? 1 : -1;
         double nextX = (dx > 0 ? (bx + 1) * BUCKET : bx * BUCKET) - ox;
         double nextY = (dy > 0 ? (by + 1) * BUCKET : by * BUCKET) - oy;
-        double tMaxX = dx == 0 ? Double.POSITIVE_INFINITY : nextX / dx;
-        double tMaxY = dy == 0 ? Double.POSITIVE_INFINITY : nextY / dy;
-        double tDeltaX = dx == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dx);
-        double tDeltaY = dy == 0 ? Double.POSITIVE_INFINITY : BUCKET / Math.abs(dy);
+        double tMaxX = dx == 0 ? Double.POSITIVE_INFINITY : nextX * invX;
+        double tMaxY = dy == 0 ? Double.POSITIVE_INFINITY : nextY * invY;
+        double tDeltaX = dx == 0 ? Double.POSITIVE_INFINITY : BUCKET * Math.abs(invX);
+        double tDeltaY = dy == 0 ? Double.POSITIVE_INFINITY : BUCKET * Math.abs(invY);
         while (true) {
             int[] ids;
             int from, to;
@@ -204,6 +219,10 @@ public final class WallIndex {
                 if (t < 0) continue;
                 if (kind == FULL) {
                     stop = Math.min(stop, t);
+                    if (t < full) {
+                        full = t;
+                        fullId = id;
+                    }
                 } else if (t < limited1) {
                     stop = Math.min(stop, limited1);
                     limited1 = t;
@@ -212,7 +231,10 @@ public final class WallIndex {
                 }
             }
             double exit = Math.min(tMaxX, tMaxY);
-            if (exit >= stop || exit > leaves) return stop;
+            if (exit >= stop || exit > leaves) {
+                if (full == stop && full < range && limited1 >= stop) stopper[0] = fullId;
+                return stop;
+            }
             if (tMaxX < tMaxY) {
                 tMaxX += tDeltaX;
                 bx += stepX;
@@ -224,7 +246,7 @@ public final class WallIndex {
     }
 
     /** Where the ray leaves the box around all segments (slab test), or -1 when it never meets it. */
-    private double leaves(double ox, double oy, double dx, double dy) {
+    private double leaves(double ox, double oy, double dx, double dy, double invX, double invY) {
         if (segments.length == 0) return -1;
         double tNear = 0, tFar = Double.POSITIVE_INFINITY;
         // No arrays here: this runs once per ray, thousands of times per polygon.
@@ -232,7 +254,7 @@ public final class WallIndex {
         if (Math.abs(dx) < 1e-15) {
             if (ox < lo || ox > hi) return -1;
         } else {
-            double t1 = (lo - ox) / dx, t2 = (hi - ox) / dx;
+            double t1 = (lo - ox) * invX, t2 = (hi - ox) * invX;
             tNear = Math.max(tNear, Math.min(t1, t2));
             tFar = Math.min(tFar, Math.max(t1, t2));
         }
@@ -241,7 +263,7 @@ public final class WallIndex {
         if (Math.abs(dy) < 1e-15) {
             if (oy < lo || oy > hi) return -1;
         } else {
-            double t1 = (lo - oy) / dy, t2 = (hi - oy) / dy;
+            double t1 = (lo - oy) * invY, t2 = (hi - oy) * invY;
             tNear = Math.max(tNear, Math.min(t1, t2));
             tFar = Math.min(tFar, Math.max(t1, t2));
         }

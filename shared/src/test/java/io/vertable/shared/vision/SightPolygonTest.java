@@ -12,10 +12,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fast ray casting gives exactly the polygon of the plain method: a ray to every end of every sight-stopping
- * segment and ε either side of it, plus the circle's rays, all sorted, each tested against every segment. The fast one
- * casts a shared polyline end once, sorts only the ends' angles and walks each ray through buckets of walls; none of
- * that may change a single vertex.
+ * The fast ray casting against the plain method: a ray to every end of every sight-stopping segment and ε either side of
+ * it, plus the circle's rays, all sorted, each tested against every segment. Casting every ray, the fast one (which
+ * casts a shared polyline end once, sorts only the ends' angles and walks each ray through buckets of walls) gives the
+ * plain polygon exactly. The sweep that skips the rays of ends hidden behind a wall keeps a subset of those vertices,
+ * bit for bit, and every vertex it leaves out lies on the straight edge between the vertices kept either side of it: the
+ * same outline.
  */
 class SightPolygonTest {
 
@@ -53,8 +55,24 @@ class SightPolygonTest {
         assertSame(index, 100, 400, 4_000);
     }
 
+    @Test
+    void endsCrowdedIntoANarrowAngleAreOrderedAsBySorting() {
+        // A far cluster of short walls within 0.01 rad of the origin: too many ends for one bucket of angles.
+        List<Segment> segments = new ArrayList<>();
+        Random random = new Random(3);
+        for (int i = 0; i < 150; i++) {
+            double x = 3_000 + random.nextDouble() * 20, y = 500 + random.nextDouble() * 20;
+            segments.add(
+                    new Segment(x, y, x + 1 + random.nextDouble(), y + random.nextDouble(), Segment.Sight.FULL, true));
+        }
+        segments.add(new Segment(100, 900, 900, 900, Segment.Sight.FULL, true));
+        WallIndex index = new WallIndex(segments);
+        assertSame(index, 500, 500, 4_000);
+        assertSame(index, 2_000, 510, 4_000);
+    }
+
     private static void assertSame(WallIndex index, double ox, double oy, double range) {
-        double[][] fast = SightPolygon.cast(index, ox, oy, range).rays();
+        double[][] fast = SightPolygon.castEveryRay(index, ox, oy, range).rays();
         double[][] plain = plainCast(index, ox, oy, range);
         for (int k = 0; k < 3; k++)
             assertThat(fast[k])
