@@ -38,8 +38,6 @@ public final class NodeConfig {
             new EnvironmentVariable(
                     "VTT_PRODUCTION", "node.production", "require a configured JWT key of 32+ characters"),
             new EnvironmentVariable("VTT_DATA_DIR", "node.dataDir", "folder of the embedded PostgreSQL and Redis"),
-            new EnvironmentVariable(
-                    "VTT_EVENT_LOOPS", "node.eventLoops", "event-loop threads; 0 = one per processor the JVM may use"),
             new EnvironmentVariable("VTT_DEPLOY", "deploy", "deployment plan, e.g. http:2,bridge:2"),
             new EnvironmentVariable("VTT_CLUSTER", "cluster.enabled", "join the Hazelcast cluster"),
             new EnvironmentVariable("VTT_CLUSTER_NAME", "cluster.name", "cluster name; nodes join only their own"),
@@ -333,7 +331,6 @@ public final class NodeConfig {
         check.range("rateLimits.registerPerHour", 1, 100_000);
         check.range("rateLimits.restWritesPerMinute", 1, 100_000);
         check.range("presence.ttlSeconds", 2, 3600);
-        check.range("node.eventLoops", 0, 1024);
         check.range("uploads.maxBytes", 1024, MAX_UPLOAD_BYTES);
         check.range("archives.maxBytes", 1024, Integer.MAX_VALUE);
         check.range("archives.maxEntries", 1, 1_000_000);
@@ -501,16 +498,6 @@ public final class NodeConfig {
 
     public boolean production() {
         return section("node").getBoolean("production");
-    }
-
-    /**
-     * Event-loop threads of the node: one per processor unless set. Vert.x's own default is two per processor; here
-     * a move crosses from the bridge's loop to its room owner's and back, and two loops per core only take turns on
-     * it, each crossing a thread wake-up.
-     */
-    public int eventLoops() {
-        int configured = section("node").getInteger("eventLoops");
-        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     public Path dataDir() {

@@ -176,7 +176,6 @@ public final class Node implements AutoCloseable {
 
     private static Vertx createVertx(NodeConfig config, PrometheusMeterRegistry metrics) {
         var options = new VertxOptions()
-                .setEventLoopPoolSize(config.eventLoops())
                 .setMetricsOptions(
                         new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
         var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics));

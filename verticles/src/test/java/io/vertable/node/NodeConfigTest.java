@@ -41,17 +41,6 @@ class NodeConfigTest {
     }
 
     @Test
-    void aNodeRunsOneEventLoopPerProcessorUnlessTold() {
-        // Vert.x's default is two per processor; on one core they only take turns, and each hop between them wakes
-        // a thread.
-        assertThat(load(Map.of()).eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(load(Map.of("VTT_EVENT_LOOPS", "3")).eventLoops()).isEqualTo(3);
-        assertThatThrownBy(() -> load(Map.of("VTT_EVENT_LOOPS", "-1")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("node.eventLoops (from VTT_EVENT_LOOPS): must be between 0 and 1024, got -1");
-    }
-
-    @Test
     void fileOverridesDefaultsAndEnvironmentOverridesFileAndOverridesWinLast() throws IOException {
         Path file = file("{\"http\": {\"port\": 9000, \"host\": \"127.0.0.1\"}, \"node\": {\"id\": \"from-file\"}}");
         NodeConfig fromFile = load(Map.of("VTT_CONFIG", file.toString()));
