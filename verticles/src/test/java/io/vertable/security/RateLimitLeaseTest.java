@@ -163,7 +163,6 @@ class RateLimitLeaseTest {
         Limit limit = new Limit("lease-steady", 30, 60); // the bridge's default user limit: leases of 3
         RateLimiter node = new RateLimiter(vertx, api);
         String subject = UUID.randomUUID().toString();
-        long before = scriptCalls();
         assertThat(decidedAtOnce(node, limit, subject))
                 .as("the first waits for its lease")
                 .isFalse();
@@ -175,8 +174,9 @@ class RateLimitLeaseTest {
         }
         // A frame late by most of a second on a busy machine may wait again; most go at once.
         assertThat(atOnce).isGreaterThanOrEqualTo(7);
-        // Redis still counts each frame: the next lease is asked for as the kept token is taken.
-        assertThat(scriptCalls() - before).isBetween(10L, 12L);
+        // Redis still counts each frame (off its path): the next lease is asked for as the kept token is taken. A
+        // frame that came while that answer was still on its way took from it instead, so a few asks fewer may do.
+        assertThat(node.leaseRequests).isBetween(6, 11);
     }
 
     @Test
