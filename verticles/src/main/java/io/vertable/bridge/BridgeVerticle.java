@@ -110,11 +110,15 @@ public final class BridgeVerticle extends ServiceVerticle {
         return new CommandRouter(vertx, node.nodeId()).register();
     }
 
-    /** Closes expired sessions' sockets and refreshes this instance's presence entries before they lapse. */
+    /**
+     * Closes expired sessions' sockets and refreshes this instance's presence entries before they lapse: every entry
+     * once per third of the TTL, a slice of the rooms at a time.
+     */
     private void sweepEveryThirdOfPresenceTtl() {
-        presenceTimer = vertx.setPeriodic(presenceTtlMs() / 3, id -> {
-            gate.closeExpired(System.currentTimeMillis() / 1000);
-            presence.refresh(gate.presenceEntries());
+        long[] tick = {0};
+        presenceTimer = vertx.setPeriodic(Math.max(1, presenceTtlMs() / 3 / Presence.REFRESH_SLICES), id -> {
+            if (tick[0] % Presence.REFRESH_SLICES == 0) gate.closeExpired(System.currentTimeMillis() / 1000);
+            presence.refresh(Presence.slice(gate.presenceEntries(), tick[0]++));
         });
     }
 

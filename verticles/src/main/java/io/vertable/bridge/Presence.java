@@ -160,6 +160,21 @@ final class Presence {
     }
 
     /**
+     * How many parts a refresh period is cut into: each part refreshes the rooms of one slice, so a node with a thousand
+     * sockets sends a tenth of their Redis commands at a time instead of all at once (a burst that queued every other
+     * Redis call of the bridge, such as the user limits' leases, behind it).
+     */
+    static final int REFRESH_SLICES = 10;
+
+    /** The entries of the rooms whose turn it is at {@code tick}: every room once in {@link #REFRESH_SLICES} ticks. */
+    static List<String[]> slice(List<String[]> roomUserSocket, long tick) {
+        int turn = (int) Math.floorMod(tick, (long) REFRESH_SLICES);
+        return roomUserSocket.stream()
+                .filter(entry -> Math.floorMod(entry[0].hashCode(), REFRESH_SLICES) == turn)
+                .toList();
+    }
+
+    /**
      * Refreshes live sockets' entries, and drops the rooms' entries that expired (a dead node's sockets): a room that
      * lost any gets its whole list.
      */

@@ -68,6 +68,12 @@ public final class RateLimiter {
     /** How much of a limit's rate one lease covers: a node asks Redis about once per this long per busy subject. */
     static final long LEASE_MS = 100;
 
+    /**
+     * How long a lease's last unused token stays usable: longer than the gap between a steady sender's frames (a drag
+     * sends a few a second), so its next frame need not wait for Redis; short enough that a node holds little.
+     */
+    static final long KEEP_MS = 1_000;
+
     /** Leases held for subjects no longer busy are dropped once there are this many. */
     private static final int MAX_LEASES = 10_000;
 
@@ -118,9 +124,13 @@ public final class RateLimiter {
     /**
      * Like {@link #take}, but tokens come from a lease this instance took from the cluster-wide bucket ahead of use (a
      * tenth of a second of the limit's rate, at most a quarter of its burst): Redis is asked about once a lease instead
-     * of once a call. Leased tokens are out of the shared bucket, so the cluster never lets more through than the
-     * limit; tokens a node leased and did not use within {@link #LEASE_MS} are lost, so a subject busy on {@code k}
-     * nodes may be refused up to {@code k × (lease − 1)} tokens early. A lease of one is {@link #take} itself.
+     * of once a call. Leased tokens are out of the shared bucket. A lease's unused tokens lapse after {@link #LEASE_MS}
+     * except one, kept up to {@link #KEEP_MS}; and when a call takes a lease's last token, the next lease is asked for
+     * at once, without that call waiting for it. So a subject sending steadily, even a player dragging twice a second,
+     * is decided without a Redis round trip on its path. Bounds: over any span the cluster lets through at most what
+     * the shared bucket gave in that span and the {@link #LEASE_MS} before it, plus one kept token per node; a subject
+     * busy on {@code k} nodes may be refused up to {@code k × lease} tokens early. A lease of one is {@link #take}
+     * itself.
      */
     public Future<Decision> takeLeased(Limit limit, String subject) {
         int size = leaseSize(limit);
@@ -139,10 +149,28 @@ public final class RateLimiter {
     /** Tokens taken from Redis ahead of use: how many are left, until when, and the request for more in flight. */
     private static final class Lease {
         int tokens;
+        /** Until when all {@link #tokens} may be used ... */
         long expiresAt;
+        /** ... and until when the last one may. */
+        long keptUntil;
+
         Future<Decision> asking;
         /** The last request for tokens went unanswered (Redis failed or timed out). */
         boolean unanswered;
+
+        /** Takes a token if one is usable now. */
+        boolean take(long now) {
+            if (now >= expiresAt) tokens = now < keptUntil ? Math.min(tokens, 1) : 0;
+            if (tokens == 0) return false;
+            tokens--;
+            return true;
+        }
+
+        void granted(int count, long now) {
+            tokens = count;
+            expiresAt = now + LEASE_MS;
+            keptUntil = now + KEEP_MS;
+        }
     }
 
     /** Requests for a lease sent to Redis (for tests). */
@@ -152,18 +180,31 @@ public final class RateLimiter {
         Lease lease = leases.computeIfAbsent(key, k -> new Lease());
         if (lease.asking != null)
             return lease.asking.compose(asked -> afterWaiting(lease, asked, key, limit, size, here));
-        if (lease.tokens > 0 && System.currentTimeMillis() < lease.expiresAt) {
-            lease.tokens--;
+        if (lease.take(System.currentTimeMillis())) {
+            if (lease.tokens == 0) askAhead(lease, key, limit, size, here);
             return Future.succeededFuture(Decision.ALLOW);
         }
+        return ask(lease, key, limit, size, here, true);
+    }
+
+    /**
+     * Asks for the next lease while the call that took the last token goes on: calls arriving before the answer wait
+     * for it as for any request in flight.
+     */
+    private void askAhead(Lease lease, String key, Limit limit, int size, Decision here) {
+        ask(lease, key, limit, size, here, false);
+    }
+
+    /** @param forCaller whether the first granted token is the caller's (else all go to the lease) */
+    private Future<Decision> ask(Lease lease, String key, Limit limit, int size, Decision here, boolean forCaller) {
         leaseRequests++;
         Future<Decision> asking = leaseInRedis(key, limit, size)
                 .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .map(granted -> {
                     lease.asking = null;
                     lease.unanswered = false;
-                    lease.tokens = Math.max(0, granted.tokens - 1);
-                    lease.expiresAt = System.currentTimeMillis() + LEASE_MS;
+                    int kept = forCaller ? granted.tokens - 1 : granted.tokens;
+                    lease.granted(Math.max(0, kept), System.currentTimeMillis());
                     return recovered(granted.decision);
                 })
                 .recover(e -> {
@@ -183,8 +224,8 @@ public final class RateLimiter {
      */
     private Future<Decision> afterWaiting(
             Lease lease, Decision asked, String key, Limit limit, int size, Decision here) {
-        if (lease.tokens > 0 && System.currentTimeMillis() < lease.expiresAt) {
-            lease.tokens--;
+        if (lease.take(System.currentTimeMillis())) {
+            if (lease.tokens == 0 && lease.asking == null) askAhead(lease, key, limit, size, here);
             return Future.succeededFuture(Decision.ALLOW);
         }
         if (lease.unanswered) return Future.succeededFuture(here);
@@ -194,7 +235,7 @@ public final class RateLimiter {
 
     private void dropIdleLeases() {
         long now = System.currentTimeMillis();
-        leases.values().removeIf(lease -> lease.asking == null && now >= lease.expiresAt);
+        leases.values().removeIf(lease -> lease.asking == null && now >= lease.keptUntil);
     }
 
     /** What a lease request got: some tokens (the first is the caller's), or a refusal with its wait. */

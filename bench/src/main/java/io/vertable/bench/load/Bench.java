@@ -251,7 +251,7 @@ public final class Bench {
         }
         if (only.equals(Set.of("idle"))) warmUpIdle();
         for (Sys sys : List.of(Sys.A, Sys.B, Sys.C)) {
-            if (runs("w1")) w1(sys);
+            if (runs("w1") && systems().contains(sys)) w1(sys);
             if (runs("w5")) w5(sys);
             if (runs("idle")) w3(sys);
         }
@@ -444,7 +444,7 @@ public final class Bench {
         }
         // W3 spreads its idle sockets over the first rooms of six; a run of W3 alone makes only those.
         int w1Max = runs("w1")
-                ? profile.w1Rooms.stream().mapToInt(Integer::intValue).max().orElse(0)
+                ? w1Steps().stream().mapToInt(Integer::intValue).max().orElse(0)
                 : runs("idle") ? profile.idleConnections / 6 : 0;
         w1Rooms = setup.rooms("w1", w1Max, 6);
         log("A: " + w1Max + " rooms of 6 made");
@@ -588,9 +588,25 @@ public final class Bench {
         }
     }
 
-    /** W1: rooms of 6, every player moving at the profile's rate. */
+    /**
+     * W1's numbers of rooms ({@code BENCH_W1_ROOMS}, comma-separated, for profiling one size; the profile's otherwise).
+     */
+    private List<Integer> w1Steps() {
+        String rooms = System.getenv("BENCH_W1_ROOMS");
+        return rooms == null
+                ? profile.w1Rooms
+                : Arrays.stream(rooms.split(","))
+                        .map(String::trim)
+                        .map(Integer::valueOf)
+                        .toList();
+    }
+
+    /**
+     * W1: rooms of 6, every player moving at the profile's rate. With {@code BENCH_WARMUP_S} each step is first run
+     * that long unmeasured (a W1-only run otherwise measures a cold JIT in its first step).
+     */
     void w1(Sys sys) {
-        for (int rooms : profile.w1Rooms) {
+        for (int rooms : w1Steps()) {
             List<Group> groups = new ArrayList<>();
             for (int r = 0; r < rooms; r++) {
                 List<Conn> conns = roomConns(sys, w1Rooms.isEmpty() ? null : w1Rooms.get(r), "w1-" + r, 6);
@@ -598,6 +614,10 @@ public final class Bench {
             }
             open(groups);
             double moves = rooms * 6 * profile.w1MovesPerUser;
+            if (System.getenv("BENCH_WARMUP_S") != null) {
+                measure(sys, "warm-up", 0, groups, moves, warmupMs(), null);
+                points.remove(points.size() - 1);
+            }
             measure(sys, "W1 " + rooms + " rooms of 6", 1, groups, moves, profile.stepMs, null);
             closeAll(groups);
         }

@@ -55,7 +55,8 @@ final class Environment {
 
     String pinningNote() {
         return pinned
-                ? "servers pinned to CPU 0 (taskset -c 0, -XX:ActiveProcessorCount=1, one event loop); generator on CPU "
+                ? "servers pinned to CPU 0 (taskset -c 0, -XX:ActiveProcessorCount=1; C runs one event loop, A Vert.x's"
+                        + " default two, its bridge's and its room owners' verticles on different ones); generator on CPU "
                         + generatorAffinity
                 : "NOT PINNED (taskset missing or a single core): server and generator share the CPUs";
     }
