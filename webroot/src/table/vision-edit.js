@@ -220,12 +220,16 @@ export function createVisionEdit({ map, view, scene, onScene, snap, lightAt, com
     bar.hidden = !point || Boolean(drag);
     if (bar.hidden) return;
     const [sx, sy] = map.toScreen(...point);
-    const box = canvas.getBoundingClientRect();
+    // Kept inside the map's box as laid out now, and inside the window: the canvas itself is resized by the renderer
+    // a frame later, so right after a phone turns or a window shrinks its box is still the old, wider one.
     const host = canvas.parentElement.getBoundingClientRect();
-    const left = Math.max(4, Math.min(sx - box.left, box.width - bar.offsetWidth - 4));
-    const top = sy - box.top + HANDLE_PX + 10 + bar.offsetHeight > box.height ? sy - box.top - HANDLE_PX - 10 - bar.offsetHeight : sy - box.top + HANDLE_PX + 10;
-    bar.style.left = `${left + box.left - host.left}px`;
-    bar.style.top = `${top + box.top - host.top}px`;
+    const width = Math.min(host.right, innerWidth) - host.left;
+    const height = Math.min(host.bottom, innerHeight) - host.top;
+    const left = Math.max(4, Math.min(sx - host.left, width - bar.offsetWidth - 4));
+    const below = sy - host.top + HANDLE_PX + 10;
+    const top = below + bar.offsetHeight > height ? sy - host.top - HANDLE_PX - 10 - bar.offsetHeight : below;
+    bar.style.left = `${left}px`;
+    bar.style.top = `${top}px`;
     const remove = bar.querySelector('[data-testid=wall-point-remove]');
     remove.disabled = wall.points.length <= 2;
     remove.title = remove.disabled ? 'A wall keeps at least two points; remove the whole wall in Edit walls and lights' : 'Remove this point (Delete)';
