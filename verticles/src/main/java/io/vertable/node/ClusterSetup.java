@@ -73,6 +73,11 @@ final class ClusterSetup {
         hz.setProperty(
                 "hazelcast.max.no.heartbeat.seconds",
                 cluster.getInteger("heartbeatSeconds").toString());
+        // Hazelcast sends a heartbeat every 5 s by default: with a 5 s limit one late heartbeat made a member
+        // suspect another. Five heartbeats per limit.
+        hz.setProperty(
+                "hazelcast.heartbeat.interval.seconds",
+                Integer.toString(Math.max(1, cluster.getInteger("heartbeatSeconds") / 5)));
         hz.setProperty("hazelcast.socket.bind.any", "false");
         NetworkConfig network = hz.getNetworkConfig();
         network.setPort(cluster.getInteger("port")).setPortAutoIncrement(true).setPortCount(20);

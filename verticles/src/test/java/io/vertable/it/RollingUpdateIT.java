@@ -149,6 +149,6 @@ class RollingUpdateIT {
                                 .put("loginPerMinute", 10_000)
                                 .put("registerPerHour", 100_000)
                                 .put("restWritesPerMinute", 100_000))
-                .put("cluster", new JsonObject().put("heartbeatSeconds", 5));
+                .put("cluster", new JsonObject().put("heartbeatSeconds", TestNodes.HEARTBEAT_SECONDS));
     }
 }

@@ -48,6 +48,9 @@ class ClusterSetupTest {
         assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
         assertThat(hz.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(1);
         assertThat(hz.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
+        // Several heartbeats within the limit, so one late heartbeat does not make a member suspect another.
+        assertThat(hz.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
+        assertThat(hz.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
     }
 
     @Test

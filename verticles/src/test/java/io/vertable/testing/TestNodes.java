@@ -16,6 +16,14 @@ import java.util.stream.IntStream;
 /** Builds in-process nodes for tests: port 0 everywhere, shared test storage, optional loopback cluster. */
 public final class TestNodes {
 
+    /**
+     * How long test nodes wait for a member's heartbeat before suspecting it. Hazelcast checks heartbeats by the wall
+     * clock, and the wall clock of the hosts these tests run on is stepped by 2–5 s every few seconds: with 5 s, two
+     * members once suspected each other after a step and the cluster stayed half split for over a minute. A member
+     * whose process dies is removed as soon as its connections close, so the tests' failovers do not wait for this.
+     */
+    public static final int HEARTBEAT_SECONDS = 15;
+
     private TestNodes() {}
 
     /** Overrides for a standalone node using the shared test PostgreSQL database and Redis. */
@@ -67,7 +75,7 @@ public final class TestNodes {
                     .put("host", "127.0.0.1")
                     .put("port", basePort)
                     .put("members", members)
-                    .put("heartbeatSeconds", 5);
+                    .put("heartbeatSeconds", HEARTBEAT_SECONDS);
         }
 
         public Node start(String nodeId, String plan, PgUrl database) {
