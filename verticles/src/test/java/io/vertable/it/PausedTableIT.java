@@ -98,7 +98,9 @@ class PausedTableIT {
                 killAndHoldPort(dataDir.resolve("postgres").resolve("postmaster.pid"), url);
 
         TableIT.mouseDrag(page, tokenId, 490, 350);
-        waitFor("() => document.body.innerText.includes('The table is paused')", TIMEOUT_MS);
+        // Among the toasts shown (kept by the page's observer): a toast fades after a few seconds, and on a busy
+        // host it could be gone before a look at the page saw it.
+        waitFor("() => __toasts.some(text => text.includes('The table is paused'))", TIMEOUT_MS);
         waitFor("() => __vertable.state().queued > 0", TIMEOUT_MS);
         // Shown for as long as it lasts, not only in a toast that fades while the table is still paused.
         String paused = "() => { const s = document.querySelector('[data-testid=connection-status]');"
@@ -108,7 +110,7 @@ class PausedTableIT {
         page.screenshot(new Page.ScreenshotOptions().setPath(shot));
         portTaken.close();
 
-        waitFor("() => document.body.innerText.includes('The table is back')", COMES_BACK_MS);
+        waitFor("() => __toasts.some(text => text.includes('The table is back'))", COMES_BACK_MS);
         waitFor("() => __vertable.state().queued === 0 && __vertable.state().pendingMoves === 0", TIMEOUT_MS);
         waitFor(
                 "() => document.querySelector('[data-testid=connection-status]').dataset.state === 'connected'",
