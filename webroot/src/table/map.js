@@ -124,8 +124,11 @@ export async function createMap({ host, room, me, actions }) {
     remember(stats.renderTimes, performance.now() - started);
     remember(stats.frameTimes, now);
     frameQueued = false;
+    afterFrame.forEach((then) => then());
     if (gliding || pinging || sharpenTo) requestRender();
   }
+  // Page elements pinned to a map point (the vision tools' point bar) follow each pan, zoom and resize.
+  const afterFrame = [];
 
   const remember = (list, value) => {
     list.push(value);
@@ -566,7 +569,7 @@ export async function createMap({ host, room, me, actions }) {
   applyCamera();
   markScene();
   const fps = fpsOverlay(host, stats, () => tokenSprites.size());
-  const inner = { app, canvas, layers, room, me, actions, camera, grid, scene, select, picked, hitToken, shownTokens, isMine, markToken, requestRender: renderOverlay, begin: (next) => (gesture = next), playerEyes, drawings: () => drawings, toScreen, toWorld, round, tool: () => tool, cancel: () => (gesture = null) };
+  const inner = { app, canvas, layers, room, me, actions, camera, grid, scene, select, picked, hitToken, shownTokens, isMine, markToken, requestRender: renderOverlay, begin: (next) => (gesture = next), playerEyes, drawings: () => drawings, toScreen, toWorld, round, afterFrame, tool: () => tool, cancel: () => (gesture = null) };
   import('./map-tools.js').then(({ createMapTools }) => {
     tools = createMapTools(inner);
     markScene();

@@ -214,8 +214,12 @@ export function createVisionEdit({ map, view, scene, onScene, snap, lightAt, com
     });
   }
 
+  let barWall = null;
+  map.afterFrame.push(() => bar.hidden || placeBar(barWall));
+
   /** The bar by the chosen point of the selected wall, on screen; hidden without one. */
   function placeBar(wall) {
+    barWall = wall;
     const point = wall && selected?.index !== null ? wall.points[selected.index] : null;
     bar.hidden = !point || Boolean(drag);
     if (bar.hidden) return;
