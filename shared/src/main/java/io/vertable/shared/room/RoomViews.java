@@ -35,8 +35,31 @@ public final class RoomViews {
     private static JsonObject copyOf(JsonObject state, String collection) {
         JsonObject entries = state.getJsonObject(collection, new JsonObject());
         if (!SHARED.contains(collection)) return entries.copy();
+        Object revision = revisionOf(state, collection);
+        if (revision == null) return shallowCopy(entries);
+        // Walls and drawings have revisions: an unchanged collection is the same object in every view, which a diff
+        // skips whole instead of looking up each of a scene's walls.
+        return COPIES.get(new CopyKey(state.getString("room"), collection, revision), () -> shallowCopy(entries));
+    }
+
+    private static JsonObject shallowCopy(JsonObject entries) {
         return new JsonObject(new java.util.LinkedHashMap<>(entries.getMap()));
     }
+
+    /** What changes whenever a collection does, or null when nothing tells (tokens and lights). */
+    private static Object revisionOf(JsonObject state, String collection) {
+        return switch (collection) {
+            case "walls" -> state.getValue("visionRevs") instanceof JsonObject revs ? revs.encode() : "";
+            case "drawings" -> Walls.drawingsRevision(state);
+            default -> null;
+        };
+    }
+
+    private record CopyKey(String room, String collection, Object revision) {}
+
+    /** Walls, drawings and doors of GM and shared player views by revision. Shared between views: never change one. */
+    private static final io.vertable.shared.vision.SightCache<JsonObject> COPIES =
+            new io.vertable.shared.vision.SightCache<>(256);
 
     private static final Set<String> SHARED = Set.of("walls", "lights", "drawings", "tokens");
 
@@ -70,25 +93,38 @@ public final class RoomViews {
         view.put("scenes", scenes);
         JsonObject tokens = new JsonObject();
         Set<String> visible = new HashSet<>();
-        state.getJsonObject("tokens").forEach(entry -> {
+        // With vision on, the tokens players may see at all were picked out once for every view of this event.
+        List<java.util.Map.Entry<String, Object>> shown = vision == null ? null : vision.shownTokens(state);
+        Iterable<java.util.Map.Entry<String, Object>> candidates =
+                shown != null ? shown : state.getJsonObject("tokens");
+        for (java.util.Map.Entry<String, Object> entry : candidates) {
             JsonObject token = (JsonObject) entry.getValue();
-            if (visibleToPlayers(scene, token) && (sight == null || owns(token, userId) || sight.sees(token))) {
+            if ((shown != null || visibleToPlayers(scene, token))
+                    && (sight == null || owns(token, userId) || sight.sees(token))) {
                 tokens.put(entry.getKey(), playerToken(token));
                 visible.add(entry.getKey());
             }
-        });
+        }
         view.put("tokens", tokens);
         view.put(
                 "drawings",
                 sight == null
-                        ? playerDrawings(state, active, null)
+                        ? COPIES.get(
+                                new CopyKey(
+                                        state.getString("room"), "drawings@" + active, Walls.drawingsRevision(state)),
+                                () -> playerDrawings(state, active, null))
                         : sight.part(
                                 "drawings:" + Walls.drawingsRevision(state),
                                 () -> playerDrawings(state, active, sight)));
         view.put(
                 "walls",
                 sight == null
-                        ? playerDoors(state, active, null)
+                        ? COPIES.get(
+                                new CopyKey(
+                                        state.getString("room"),
+                                        "doors@" + active,
+                                        active == null ? 0L : Walls.revision(state, active)),
+                                () -> playerDoors(state, active, null))
                         : sight.part("doors", () -> playerDoors(state, active, sight)));
         view.put("lights", new JsonObject());
         JsonObject notes = new JsonObject();
@@ -145,13 +181,9 @@ public final class RoomViews {
      */
     private static JsonObject playerDoors(JsonObject state, String active, Vision.PlayerSight sight) {
         JsonObject doors = new JsonObject();
-        Walls.walls(state).forEach(entry -> {
-            JsonObject wall = (JsonObject) entry.getValue();
-            if (active != null
-                    && active.equals(wall.getString("sceneId"))
-                    && "door".equals(wall.getString("kind"))
-                    && (sight == null || sight.seesAny(wall))) doors.put(entry.getKey(), wall);
-        });
+        if (active == null) return doors;
+        for (java.util.Map.Entry<String, JsonObject> door : Walls.doors(state, active))
+            if (sight == null || sight.seesAny(door.getValue())) doors.put(door.getKey(), door.getValue());
         return doors;
     }
 
@@ -299,7 +331,9 @@ public final class RoomViews {
         JsonObject upsert = patch.getJsonObject("upsert", new JsonObject());
         JsonObject remove = patch.getJsonObject("remove", new JsonObject());
         for (String collection : COLLECTIONS) {
-            JsonObject entries = view.getJsonObject(collection);
+            // A copy to change: a view's collections may be shared with other views.
+            JsonObject entries = shallowCopy(view.getJsonObject(collection));
+            view.put(collection, entries);
             remove.getJsonArray(collection, new JsonArray()).forEach(id -> entries.remove((String) id));
             upsert.getJsonArray(collection, new JsonArray())
                     .forEach(e -> entries.put(((JsonObject) e).getString("id"), ((JsonObject) e).copy()));

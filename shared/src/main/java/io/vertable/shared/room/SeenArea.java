@@ -33,6 +33,9 @@ final class SeenArea {
         for (String path : paths) chars += path.length();
         return chars;
     }
+    /** One light's piece of what one eye sees: the walls' revision, the eye's and the light's place and range. */
+    private record PieceKey(String walls, double ex, double ey, double eyeRange, double lx, double ly, double dim) {}
+
     /** Marks a path as a hole of the outline before it (never the first character of an outline: a digit or '-'). */
     static final char HOLE = 'h';
 
@@ -50,13 +53,19 @@ final class SeenArea {
      * @param wallsKey the walls' revision: with the eye's and each light's place and range it keys each intersection
      */
     static List<String> paths(SightPolygon eye, SightPolygon darkness, String wallsKey, List<SightPolygon> lights) {
-        String eyeKey = wallsKey + "|" + eye.originX() + "," + eye.originY() + "," + eye.range();
         double[] box = eye.bounds();
         List<String> paths = new ArrayList<>();
         for (SightPolygon light : lights) {
             double[] b = light.bounds();
             if (b[2] < box[0] || b[0] > box[2] || b[3] < box[1] || b[1] > box[3]) continue;
-            String key = eyeKey + "&" + light.originX() + "," + light.originY() + "," + light.range();
+            PieceKey key = new PieceKey(
+                    wallsKey,
+                    eye.originX(),
+                    eye.originY(),
+                    eye.range(),
+                    light.originX(),
+                    light.originY(),
+                    light.range());
             paths.addAll(SEEN.get(key, () -> outlines(intersection(eye.outline(), b, light))));
         }
         if (darkness != null && darkness.outline().length >= 6) paths.add(darkness.path());

@@ -6,11 +6,13 @@ import io.vertable.shared.vision.WallIndex;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What each player's tokens see on the shown scene when its vision is on (docs/vision.md). A player sees a point
@@ -47,12 +49,17 @@ public final class Vision {
     private final String sceneId;
     private final WallIndex walls;
     private final String wallsKey;
-    private final String lightsKey;
+    /** The lights' places and dim radii in order, {x, y, dim, …}: with the walls, what the lights depend on. */
+    private final double[] lightsKey;
+
     private final double gridPx;
     private final double unlimited;
     private final boolean dark;
     private final List<Light> lights = new ArrayList<>();
     private final Map<String, PlayerSight> players = new LinkedHashMap<>();
+    /** The tokens players may see at all ({@link RoomViews#visibleToPlayers}), in the state's order: one test per event. */
+    private final List<Map.Entry<String, Object>> shownTokens = new ArrayList<>();
+
     final double exploredCell;
     final int cols;
     final int rows;
@@ -61,8 +68,48 @@ public final class Vision {
 
     private record Eye(double x, double y, double darkvision, SightPolygon polygon) {}
 
-    /** A view part's key: the sight's key is one string per player and event, hashed once for all its parts. */
-    private record PartKey(String inputs, String sight) {}
+    /** A view part's key: what else the part is made of, and the sight it was worked out for. */
+    private record PartKey(String inputs, Object sight) {}
+
+    /** A sight or light polygon's key: the walls' revision, the place and the range. */
+    private record PolygonKey(String walls, double x, double y, double range) {}
+
+    /**
+     * What a player's sight depends on, as numbers (no decimal printing or long strings to hash per event): the walls'
+     * revision, then {@code numbers} (darkness, explored grid, each light, each eye), and the explored cells' bits
+     * when it keys parts that show remembered things. Arrays compare by content; the hash is worked out once.
+     */
+    static final class SightKey {
+        private final String walls;
+        private final double[] numbers;
+        private final String explored;
+        private final int hash;
+
+        SightKey(String walls, double[] numbers, String explored) {
+            this.walls = walls;
+            this.numbers = numbers;
+            this.explored = explored;
+            this.hash = 31 * (31 * walls.hashCode() + Arrays.hashCode(numbers)) + Objects.hashCode(explored);
+        }
+
+        SightKey withExplored(String bits) {
+            return new SightKey(walls, numbers, bits == null ? "-" : bits);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SightKey k
+                    && hash == k.hash
+                    && walls.equals(k.walls)
+                    && Arrays.equals(numbers, k.numbers)
+                    && Objects.equals(explored, k.explored);
+        }
+    }
 
     /** The vision of the shown scene, or null when no scene is shown or its vision is off. */
     public static Vision of(JsonObject state) {
@@ -85,9 +132,14 @@ public final class Vision {
         this.rows = (int) Math.ceil(height / exploredCell);
         this.wallsKey = wallsKey(state, sceneId);
         this.walls = index(state, sceneId);
-        StringBuilder lightsKey = new StringBuilder();
-        if (dark) collectLights(scene, lightsKey);
-        this.lightsKey = lightsKey.toString();
+        if (dark) collectLights(scene);
+        this.lightsKey = new double[lights.size() * 3];
+        for (int i = 0; i < lights.size(); i++) {
+            Light light = lights.get(i);
+            lightsKey[3 * i] = light.x;
+            lightsKey[3 * i + 1] = light.y;
+            lightsKey[3 * i + 2] = light.dim;
+        }
         collectEyes(scene);
     }
 
@@ -100,12 +152,12 @@ public final class Vision {
         return INDEXES.get(wallsKey(state, sceneId), () -> new WallIndex(Walls.segments(state, sceneId)));
     }
 
-    private void collectLights(JsonObject scene, StringBuilder key) {
+    private void collectLights(JsonObject scene) {
         JsonObject all = state.getJsonObject("lights", new JsonObject());
         for (String id : all.fieldNames()) {
             JsonObject light = all.getJsonObject(id);
             if (sceneId.equals(light.getString("sceneId")))
-                addLight(light.getDouble("x"), light.getDouble("y"), light.getDouble("dim"), key);
+                addLight(light.getDouble("x"), light.getDouble("y"), light.getDouble("dim"));
         }
         JsonObject tokens = state.getJsonObject("tokens");
         for (String id : tokens.fieldNames()) {
@@ -113,28 +165,30 @@ public final class Vision {
             JsonObject light = token.getJsonObject("light");
             if (light == null || !sceneId.equals(token.getString("sceneId")) || token.getBoolean("hidden", false))
                 continue;
-            addLight(token.getDouble("x"), token.getDouble("y"), light.getDouble("dim"), key);
+            addLight(token.getDouble("x"), token.getDouble("y"), light.getDouble("dim"));
         }
     }
 
-    private void addLight(double x, double y, double dimCells, StringBuilder key) {
+    private void addLight(double x, double y, double dimCells) {
         double dim = dimCells * gridPx;
         if (dim <= 0) return;
         lights.add(new Light(x, y, dim, polygon(x, y, dim)));
-        key.append(x).append(',').append(y).append(',').append(dim).append(';');
     }
 
     private SightPolygon polygon(double x, double y, double range) {
-        return POLYGONS.get(wallsKey + "@" + x + "," + y + "," + range, () -> SightPolygon.cast(walls, x, y, range));
+        return POLYGONS.get(new PolygonKey(wallsKey, x, y, range), () -> SightPolygon.cast(walls, x, y, range));
     }
 
     /** Each player owning a token they can see on the scene looks through it. */
     private void collectEyes(JsonObject scene) {
         JsonObject tokens = state.getJsonObject("tokens");
-        for (String id : tokens.fieldNames()) {
-            JsonObject token = tokens.getJsonObject(id);
+        for (Map.Entry<String, Object> entry : tokens) {
+            JsonObject token = (JsonObject) entry.getValue();
+            if (!RoomViews.visibleToPlayers(scene, token)) continue;
+            // The entry's own copy: the map's entries change in place when the reducer replaces a token.
+            shownTokens.add(Map.entry(entry.getKey(), token));
             JsonArray owners = token.getJsonArray("owners");
-            if (owners == null || owners.isEmpty() || !RoomViews.visibleToPlayers(scene, token)) continue;
+            if (owners == null || owners.isEmpty()) continue;
             JsonObject sight = token.getJsonObject("sight", new JsonObject());
             Double rangeCells = sight.getDouble("range");
             double range = rangeCells == null ? unlimited : rangeCells * gridPx;
@@ -161,6 +215,14 @@ public final class Vision {
         return found != null ? found : new PlayerSight(userId);
     }
 
+    /**
+     * The tokens on the shown scene that are neither hidden nor under fog (each player sees some of them), or null when
+     * asked about another state than this vision's.
+     */
+    List<Map.Entry<String, Object>> shownTokens(JsonObject of) {
+        return of == state ? shownTokens : null;
+    }
+
     public String sceneId() {
         return sceneId;
     }
@@ -178,8 +240,8 @@ public final class Vision {
         private final String userId;
         private final List<Eye> eyes = new ArrayList<>();
         private BitSet remembered;
-        private String seeingKey;
-        private String key;
+        private SightKey seeingKey;
+        private SightKey key;
 
         private PlayerSight(String userId) {
             this.userId = userId;
@@ -189,38 +251,31 @@ public final class Vision {
          * Everything what this player sees now depends on: the walls, the lights, the darkness, the explored grid, each
          * eye's place, range and darkvision. Two sights with one such key see the same points.
          */
-        private String seeingKey() {
+        private SightKey seeingKey() {
             if (seeingKey != null) return seeingKey;
-            StringBuilder k = new StringBuilder(wallsKey)
-                    .append('|')
-                    .append(lightsKey)
-                    .append('|')
-                    .append(dark)
-                    .append('|')
-                    .append(exploredCell)
-                    .append(',')
-                    .append(cols)
-                    .append(',')
-                    .append(rows)
-                    .append('|');
-            for (Eye eye : eyes)
-                k.append(eye.x)
-                        .append(',')
-                        .append(eye.y)
-                        .append(',')
-                        .append(eye.polygon.range())
-                        .append(',')
-                        .append(eye.darkvision)
-                        .append(';');
-            seeingKey = k.toString();
+            double[] numbers = new double[5 + lightsKey.length + 4 * eyes.size()];
+            numbers[0] = dark ? 1 : 0;
+            numbers[1] = exploredCell;
+            numbers[2] = cols;
+            numbers[3] = rows;
+            numbers[4] = lights.size();
+            System.arraycopy(lightsKey, 0, numbers, 5, lightsKey.length);
+            int n = 5 + lightsKey.length;
+            for (Eye eye : eyes) {
+                numbers[n++] = eye.x;
+                numbers[n++] = eye.y;
+                numbers[n++] = eye.polygon.range();
+                numbers[n++] = eye.darkvision;
+            }
+            seeingKey = new SightKey(wallsKey, numbers, null);
             return seeingKey;
         }
 
         /** What this player sees now and remembers depends on: {@link #seeingKey()} and the explored cells. */
-        String key() {
+        SightKey key() {
             if (key != null) return key;
             JsonObject stored = storedExploredJson(userId);
-            key = seeingKey() + '|' + (stored == null ? "-" : stored.getString("bits"));
+            key = seeingKey().withExplored(stored == null ? null : stored.getString("bits"));
             return key;
         }
 
@@ -260,7 +315,8 @@ public final class Vision {
 
         /** Seen now, or in a cell explored before. */
         public boolean seesOrRemembers(double x, double y) {
-            return sees(x, y) || remembers(x, y);
+            // The explored cell first: one bit, where seeing means a polygon test per eye (and per light in the dark).
+            return remembers(x, y) || sees(x, y);
         }
 
         public boolean remembers(double x, double y) {
