@@ -89,7 +89,8 @@ public final class RoomViews {
         JsonObject scene = active == null ? null : state.getJsonObject("scenes").getJsonObject(active);
         JsonObject view = new JsonObject().put("activeScene", active);
         JsonObject scenes = new JsonObject();
-        if (scene != null) scenes.put(active, playerScene(scene));
+        JsonObject shared = vision == null ? null : vision.playerScene(state);
+        if (scene != null) scenes.put(active, shared != null ? shared : playerScene(scene));
         view.put("scenes", scenes);
         JsonObject tokens = new JsonObject();
         Set<String> visible = new HashSet<>();
@@ -142,7 +143,7 @@ public final class RoomViews {
     }
 
     /** With vision on, the map image is not named: players fetch the tiles they explored ({@link SceneTiles}). */
-    private static JsonObject playerScene(JsonObject scene) {
+    static JsonObject playerScene(JsonObject scene) {
         JsonObject shown = scene.copy();
         if (SceneTiles.tiled(scene)) {
             shown.remove("image");
@@ -296,13 +297,15 @@ public final class RoomViews {
             // A part shared by both views (walls, a player's drawings while their sight and the drawings stay): equal.
             if (was == now) continue;
             JsonArray changed = new JsonArray();
-            now.forEach(entry -> {
-                if (!entry.getValue().equals(was.getValue(entry.getKey()))) changed.add(entry.getValue());
-            });
             JsonArray gone = new JsonArray();
-            was.fieldNames().forEach(id -> {
-                if (!now.containsKey(id)) gone.add(id);
-            });
+            if (!changedInStep(was, now, changed)) {
+                now.forEach(entry -> {
+                    if (!entry.getValue().equals(was.getValue(entry.getKey()))) changed.add(entry.getValue());
+                });
+                was.fieldNames().forEach(id -> {
+                    if (!now.containsKey(id)) gone.add(id);
+                });
+            }
             if (!changed.isEmpty()) upsert.put(collection, changed);
             if (!gone.isEmpty()) remove.put(collection, gone);
         }
@@ -321,6 +324,24 @@ public final class RoomViews {
             }
         }
         return patch;
+    }
+
+    /**
+     * The entries of {@code now} that differ from {@code was}'s, when both hold the same ids in the same order (views of
+     * one room list entries in the state's order, so they mostly do): one walk of both, no look-ups. False, with
+     * {@code changed} left empty, when the ids differ; the caller then compares by id.
+     */
+    private static boolean changedInStep(JsonObject was, JsonObject now, JsonArray changed) {
+        if (was.size() != now.size()) return false;
+        java.util.Iterator<java.util.Map.Entry<String, Object>> before = was.iterator(), after = now.iterator();
+        List<Object> differing = new java.util.ArrayList<>();
+        while (after.hasNext()) {
+            java.util.Map.Entry<String, Object> old = before.next(), current = after.next();
+            if (!old.getKey().equals(current.getKey())) return false;
+            if (!current.getValue().equals(old.getValue())) differing.add(current.getValue());
+        }
+        differing.forEach(changed::add);
+        return true;
     }
 
     /** Whole values a patch replaces: the room's settings and dice, and a player's vision mask and explored cells. */

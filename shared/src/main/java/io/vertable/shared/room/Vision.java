@@ -47,6 +47,7 @@ public final class Vision {
 
     private final JsonObject state;
     private final String sceneId;
+    private final JsonObject scene;
     private final WallIndex walls;
     private final String wallsKey;
     /** The lights' places and dim radii in order, {x, y, dim, …}: with the walls, what the lights depend on. */
@@ -122,6 +123,7 @@ public final class Vision {
     private Vision(JsonObject state, JsonObject scene) {
         this.state = state;
         this.sceneId = scene.getString("id");
+        this.scene = scene;
         JsonObject grid = scene.getJsonObject("grid");
         this.gridPx = grid == null ? 70 : grid.getDouble("size", 70.0);
         double width = scene.getDouble("width"), height = scene.getDouble("height");
@@ -222,6 +224,18 @@ public final class Vision {
     List<Map.Entry<String, Object>> shownTokens(JsonObject of) {
         return of == state ? shownTokens : null;
     }
+
+    /**
+     * The shown scene as players get it ({@link RoomViews#playerScene}), copied once for every view of this state (do
+     * not change it), or null when asked about another state.
+     */
+    JsonObject playerScene(JsonObject of) {
+        if (of != state) return null;
+        if (playerScene == null) playerScene = RoomViews.playerScene(scene);
+        return playerScene;
+    }
+
+    private JsonObject playerScene;
 
     public String sceneId() {
         return sceneId;
@@ -447,10 +461,19 @@ public final class Vision {
                 && explored.getInteger("rows") == rows;
     }
 
+    /**
+     * A player's explored cells, decoded once per stored string (the state keeps that string until they change), for
+     * every player on every event. Shared: never change one.
+     */
     private BitSet storedExplored(String userId) {
         JsonObject mine = storedExploredJson(userId);
-        return mine == null ? new BitSet() : BitSet.valueOf(Base64.getDecoder().decode(mine.getString("bits")));
+        if (mine == null) return new BitSet();
+        String bits = mine.getString("bits");
+        return DECODED.get(bits, () -> BitSet.valueOf(Base64.getDecoder().decode(bits)));
     }
+
+    /** Decoded explored cells by their stored string. */
+    private static final SightCache<BitSet> DECODED = new SightCache<>(1024);
 
     /**
      * The events that add what each player sees now to what they have explored: one per player who sees a cell

@@ -125,7 +125,7 @@ public final class SightPolygon {
                         continue;
                     }
                 }
-                double t = ray(a);
+                double t = tag >= 0 ? ray(a) : circleRay(-1 - tag);
                 double hx = ox + rayX * t, hy = oy + rayY * t;
                 follow(stopper[0]);
                 // The rays skipped since the last one cast lie on the wall both stopped at, between them, unless
@@ -154,6 +154,15 @@ public final class SightPolygon {
         private double ray(double a) {
             rayX = Math.cos(a);
             rayY = Math.sin(a);
+            stopper[0] = -1;
+            if (walls.size() == 0) return range;
+            return walls.cast(ox, oy, rayX, rayY, range, seen, ++stamp, stopper);
+        }
+
+        /** {@link #ray} at the circle's ray {@code c}: its direction from a table (the same numbers). */
+        private double circleRay(int c) {
+            rayX = CIRCLE_COS[c];
+            rayY = CIRCLE_SIN[c];
             stopper[0] = -1;
             if (walls.size() == 0) return range;
             return walls.cast(ox, oy, rayX, rayY, range, seen, ++stamp, stopper);
@@ -370,7 +379,7 @@ public final class SightPolygon {
                     tags[n] = aroundTags[k];
                     all[n++] = around[k++];
                 } else {
-                    tags[n] = -1;
+                    tags[n] = -1 - c;
                     all[n++] = circle;
                     c++;
                 }
@@ -381,6 +390,16 @@ public final class SightPolygon {
 
     private static double circleAngle(int i) {
         return -Math.PI + 2 * Math.PI * i / CIRCLE_RAYS;
+    }
+
+    /** The circle's rays' directions, worked out once: every polygon casts them. */
+    private static final double[] CIRCLE_COS = new double[CIRCLE_RAYS], CIRCLE_SIN = new double[CIRCLE_RAYS];
+
+    static {
+        for (int i = 0; i < CIRCLE_RAYS; i++) {
+            CIRCLE_COS[i] = Math.cos(circleAngle(i));
+            CIRCLE_SIN[i] = Math.sin(circleAngle(i));
+        }
     }
 
     private static double wrap(double a) {

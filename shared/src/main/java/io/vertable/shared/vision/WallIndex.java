@@ -306,6 +306,12 @@ public final class WallIndex {
      * segment is marked in {@code seen}, then the marks are read in index order, which costs less than sorting them.
      */
     int[] near(double minX, double minY, double maxX, double maxY, int[] seen, int stamp) {
+        // A box around every wall (an eye that sees the whole scene): all of them, in order, with nothing to mark.
+        if (minX <= this.minX && minY <= this.minY && maxX >= this.maxX && maxY >= this.maxY) {
+            int[] all = new int[segments.length];
+            for (int id = 0; id < all.length; id++) all[id] = id;
+            return all;
+        }
         long x0 = bucket(minX), x1 = bucket(maxX), y0 = bucket(minY), y1 = bucket(maxY);
         if ((x1 - x0 + 1) * (y1 - y0 + 1) > buckets.size()) {
             for (int[] ids : buckets.values()) mark(ids, seen, stamp);
