@@ -61,6 +61,44 @@ public final class SightPolygon {
         return new Sweep(walls, ox, oy, range).run(false);
     }
 
+    /**
+     * One thread's working arrays for its casts, grown as needed and kept: a whole-scene cast would otherwise allocate
+     * a few hundred kilobytes, each time a token moves. Only the polygon's own arrays are new per cast. A cast never
+     * starts another on its thread, so one set per thread is enough.
+     */
+    private static final class Scratch {
+        /** Marks of segments already tested (by stamp), and the last stamp used: stamps only grow, so never clear. */
+        int[] seen = new int[0];
+
+        int stamp;
+        double[] angle = new double[0], x = new double[0], y = new double[0];
+        double[] endA = new double[0], endX = new double[0], endY = new double[0];
+        int[] start = new int[0], slot = new int[0], order = new int[0];
+        double[] around = new double[0], all = new double[0];
+        int[] aroundTags = new int[0], tags = new int[0], pending = new int[0], decidedIn = new int[0];
+        double[] angles = new double[0], xs = new double[0], ys = new double[0];
+        byte[] decided = new byte[0];
+
+        /** The marks array for an index of {@code segments}, with a fresh start when stamps would run out. */
+        int[] seen(int segments) {
+            if (seen.length < segments || stamp > Integer.MAX_VALUE / 2) {
+                seen = new int[Math.max(segments, seen.length)];
+                stamp = 0;
+            }
+            return seen;
+        }
+
+        static double[] grow(double[] a, int n) {
+            return a.length >= n ? a : new double[Math.max(n, a.length + a.length / 2)];
+        }
+
+        static int[] grow(int[] a, int n) {
+            return a.length >= n ? a : new int[Math.max(n, a.length + a.length / 2)];
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /** One polygon's cast: the wall ends near the origin in angle order, then the rays swept around it. */
     private static final class Sweep {
         /** How far in front of an end (a fraction of its distance) a wall must pass to hide it. */
@@ -68,6 +106,7 @@ public final class SightPolygon {
 
         private final WallIndex walls;
         private final double ox, oy, range;
+        private final Scratch scratch = SCRATCH.get();
         private final int[] seen;
         /** The ends within range, sorted by angle: angle, x, y. */
         private double[] endA, endX, endY;
@@ -82,20 +121,23 @@ public final class SightPolygon {
             this.ox = ox;
             this.oy = oy;
             this.range = range;
-            this.seen = new int[Math.max(1, walls.size())];
+            this.seen = scratch.seen(Math.max(1, walls.size()));
+            this.stamp = scratch.stamp;
         }
 
         SightPolygon run(boolean skipHidden) {
             collectEnds();
-            int[] tags = new int[3 * ends + CIRCLE_RAYS];
+            int[] tags = scratch.tags = Scratch.grow(scratch.tags, 3 * ends + CIRCLE_RAYS);
             double[] candidates = rayAngles(tags);
-            int n = candidates.length;
-            angles = new double[n];
-            xs = new double[n];
-            ys = new double[n];
-            byte[] decided = new byte[ends];
-            int[] decidedIn = new int[ends];
-            int[] pending = new int[n];
+            int n = 3 * ends + CIRCLE_RAYS;
+            angles = scratch.angles = Scratch.grow(scratch.angles, n);
+            xs = scratch.xs = Scratch.grow(scratch.xs, n);
+            ys = scratch.ys = Scratch.grow(scratch.ys, n);
+            if (scratch.decided.length < ends) scratch.decided = new byte[Math.max(ends, 2 * scratch.decided.length)];
+            byte[] decided = scratch.decided;
+            Arrays.fill(decided, 0, ends, (byte) 0);
+            int[] decidedIn = scratch.decidedIn = Scratch.grow(scratch.decidedIn, ends);
+            int[] pending = scratch.pending = Scratch.grow(scratch.pending, n);
             int waiting = 0, waitingIn = 0;
             boolean any = false;
             double last = 0;
@@ -137,13 +179,14 @@ public final class SightPolygon {
             }
             // Skipped rays after the last one cast: their next neighbour is the first vertex; cast them.
             for (int q = 0; q < waiting; q++) castAndAdd(candidates[pending[q]]);
+            scratch.stamp = stamp;
             return new SightPolygon(
                     ox, oy, range, Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m));
         }
 
         private static final byte SKIP = 1, CAST = 2;
         private final int[] stopper = new int[1];
-        private int stamp = 1;
+        private int stamp;
         private double[] angles, xs, ys;
         private int m;
 
@@ -228,9 +271,10 @@ public final class SightPolygon {
         /** The ends of the sight-stopping walls near the origin within range, sorted by angle with their places. */
         private void collectEnds() {
             // In index order, so the end a polyline's segment shares with the one before it is taken once.
-            int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, 1);
-            double[] angle = new double[near.length * 2];
-            double[] x = new double[angle.length], y = new double[angle.length];
+            int[] near = walls.near(ox - range, oy - range, ox + range, oy + range, seen, ++stamp);
+            double[] angle = scratch.angle = Scratch.grow(scratch.angle, near.length * 2);
+            double[] x = scratch.x = Scratch.grow(scratch.x, near.length * 2);
+            double[] y = scratch.y = Scratch.grow(scratch.y, near.length * 2);
             int e = 0;
             Segment previous = null;
             for (int id : near) {
@@ -282,9 +326,9 @@ public final class SightPolygon {
         private void sortEnds(double[] angle, double[] x, double[] y, int e) {
             int[] order = bucketOrder(angle, e);
             if (order == null) order = comparisonOrder(angle, e);
-            endA = new double[e];
-            endX = new double[e];
-            endY = new double[e];
+            endA = scratch.endA = Scratch.grow(scratch.endA, e);
+            endX = scratch.endX = Scratch.grow(scratch.endX, e);
+            endY = scratch.endY = Scratch.grow(scratch.endY, e);
             for (int k = 0; k < e; k++) {
                 int i = order[k];
                 double v = angle[i], vx = x[i], vy = y[i];
@@ -303,9 +347,10 @@ public final class SightPolygon {
         }
 
         /** The ends' numbers dealt into buckets of angle, bucket by bucket, or null when a bucket is crowded. */
-        private static int[] bucketOrder(double[] angle, int e) {
-            int[] start = new int[e + 1];
-            int[] slot = new int[e];
+        private int[] bucketOrder(double[] angle, int e) {
+            int[] start = scratch.start = Scratch.grow(scratch.start, e + 1);
+            Arrays.fill(start, 0, e + 1, 0);
+            int[] slot = scratch.slot = Scratch.grow(scratch.slot, e);
             double scale = e / (2 * Math.PI);
             for (int i = 0; i < e; i++) {
                 int b = Math.max(0, Math.min(e - 1, (int) ((angle[i] + Math.PI) * scale)));
@@ -313,7 +358,7 @@ public final class SightPolygon {
                 if (++start[b + 1] > MAX_PER_BUCKET) return null;
             }
             for (int b = 0; b < e; b++) start[b + 1] += start[b];
-            int[] order = new int[e];
+            int[] order = scratch.order = Scratch.grow(scratch.order, e);
             for (int i = 0; i < e; i++) order[start[slot[i]]++] = i;
             return order;
         }
@@ -347,8 +392,8 @@ public final class SightPolygon {
          */
         private double[] rayAngles(int[] tags) {
             int e = ends;
-            double[] around = new double[3 * e];
-            int[] aroundTags = new int[3 * e];
+            double[] around = scratch.around = Scratch.grow(scratch.around, 3 * e);
+            int[] aroundTags = scratch.aroundTags = Scratch.grow(scratch.aroundTags, 3 * e);
             int r = 0;
             for (int i = 0; i < e; i++) {
                 double a = endA[i];
@@ -371,7 +416,7 @@ public final class SightPolygon {
                 around[j + 1] = v;
                 aroundTags[j + 1] = tag;
             }
-            double[] all = new double[r + CIRCLE_RAYS];
+            double[] all = scratch.all = Scratch.grow(scratch.all, r + CIRCLE_RAYS);
             int k = 0, c = 0, n = 0;
             while (k < r || c < CIRCLE_RAYS) {
                 double circle = c < CIRCLE_RAYS ? circleAngle(c) : Double.POSITIVE_INFINITY;
