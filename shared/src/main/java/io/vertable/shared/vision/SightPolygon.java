@@ -419,7 +419,7 @@ public final class SightPolygon {
             double[] all = scratch.all = Scratch.grow(scratch.all, r + CIRCLE_RAYS);
             int k = 0, c = 0, n = 0;
             while (k < r || c < CIRCLE_RAYS) {
-                double circle = c < CIRCLE_RAYS ? circleAngle(c) : Double.POSITIVE_INFINITY;
+                double circle = c < CIRCLE_RAYS ? CIRCLE_ANGLES[c] : Double.POSITIVE_INFINITY;
                 if (k < r && (c >= CIRCLE_RAYS || Double.compare(around[k], circle) <= 0)) {
                     tags[n] = aroundTags[k];
                     all[n++] = around[k++];
@@ -437,11 +437,14 @@ public final class SightPolygon {
         return -Math.PI + 2 * Math.PI * i / CIRCLE_RAYS;
     }
 
-    /** The circle's rays' directions, worked out once: every polygon casts them. */
-    private static final double[] CIRCLE_COS = new double[CIRCLE_RAYS], CIRCLE_SIN = new double[CIRCLE_RAYS];
+    /** The circle's rays' angles and directions, worked out once: every polygon casts them. */
+    private static final double[] CIRCLE_ANGLES = new double[CIRCLE_RAYS],
+            CIRCLE_COS = new double[CIRCLE_RAYS],
+            CIRCLE_SIN = new double[CIRCLE_RAYS];
 
     static {
         for (int i = 0; i < CIRCLE_RAYS; i++) {
+            CIRCLE_ANGLES[i] = circleAngle(i);
             CIRCLE_COS[i] = Math.cos(circleAngle(i));
             CIRCLE_SIN[i] = Math.sin(circleAngle(i));
         }
