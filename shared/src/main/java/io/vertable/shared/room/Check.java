@@ -56,10 +56,12 @@ final class Check {
         return text;
     }
 
+    private static final java.util.regex.Pattern COLOR = java.util.regex.Pattern.compile("#[0-9a-fA-F]{6}");
+
     static String color(JsonObject body, String field, String fallback) throws Invalid {
         Object value = body.getValue(field);
         if (value == null) return fallback;
-        if (!(value instanceof String color) || !color.matches("#[0-9a-fA-F]{6}")) {
+        if (!(value instanceof String color) || !COLOR.matcher(color).matches()) {
             throw new Invalid(field + " must be a colour like #a0b1c2");
         }
         return color.toLowerCase();
@@ -74,7 +76,7 @@ final class Check {
 
     static String id(JsonObject body, String field) throws Invalid {
         Object value = body.getValue(field);
-        if (!(value instanceof String id) || !id.matches("[A-Za-z0-9_-]{1,64}"))
+        if (!(value instanceof String id) || !io.vertable.shared.wire.StreamAddress.isId(id))
             throw new Invalid(field + " is required");
         return id;
     }

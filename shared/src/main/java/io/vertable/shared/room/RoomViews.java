@@ -49,7 +49,10 @@ public final class RoomViews {
     /** What changes whenever a collection does, or null when nothing tells (tokens and lights). */
     private static Object revisionOf(JsonObject state, String collection) {
         return switch (collection) {
-            case "walls" -> state.getValue("visionRevs") instanceof JsonObject revs ? revs.encode() : "";
+                // A copy of the scenes' wall revisions (the state's map changes in place): compared, not printed.
+            case "walls" -> state.getValue("visionRevs") instanceof JsonObject revs
+                    ? new java.util.HashMap<>(revs.getMap())
+                    : java.util.Map.of();
             case "drawings" -> Walls.drawingsRevision(state);
             default -> null;
         };
