@@ -40,6 +40,45 @@ final class ConvexClip {
     }
 
     /**
+     * The ring without its spikes: a point where the ring turns straight back (out along a line and back along it, as a
+     * cut to the light's box leaves along the box's sides) is left out until none is left. A spike encloses nothing,
+     * so every point off it is wound around as often as before; computed exactly, so only exact spikes go.
+     */
+    static double[] despiked(double[] ring) {
+        int n = ring.length / 2;
+        double[] xs = new double[n], ys = new double[n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = ring[2 * i];
+            ys[i] = ring[2 * i + 1];
+        }
+        boolean removed = true;
+        while (removed && n >= 3) {
+            removed = false;
+            for (int i = 0; i < n && n >= 3; ) {
+                int prev = (i + n - 1) % n, next = (i + 1) % n;
+                double ax = xs[i] - xs[prev], ay = ys[i] - ys[prev], bx = xs[next] - xs[i], by = ys[next] - ys[i];
+                boolean back = ax * by - ay * bx == 0 && ax * bx + ay * by <= 0;
+                if (!back) {
+                    i++;
+                    continue;
+                }
+                System.arraycopy(xs, i + 1, xs, i, n - i - 1);
+                System.arraycopy(ys, i + 1, ys, i, n - i - 1);
+                n--;
+                removed = true;
+            }
+        }
+        if (n < 3) return EMPTY;
+        if (2 * n == ring.length) return ring;
+        double[] out = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            out[2 * i] = xs[i];
+            out[2 * i + 1] = ys[i];
+        }
+        return out;
+    }
+
+    /**
      * Whether a ring without repeated points is convex and counter-clockwise: every corner turns left or goes
      * straight on (never back), and the turns add up to one full turn, so it does not wind around twice.
      */

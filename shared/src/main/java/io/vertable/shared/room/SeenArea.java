@@ -118,7 +118,7 @@ final class SeenArea {
      */
     static Geometry withoutOverlay(double[] piece, Lit light) {
         if (piece.length < 6 || light.outline().length < 6) return GEOMETRY.createPolygon();
-        double[] near = ConvexClip.distinct(piece);
+        double[] near = ConvexClip.despiked(ConvexClip.distinct(piece));
         if (near.length < 6) return GEOMETRY.createPolygon();
         if (ConvexClip.separated(near, light.outline()) || ConvexClip.separated(light.outline(), near))
             return GEOMETRY.createPolygon();

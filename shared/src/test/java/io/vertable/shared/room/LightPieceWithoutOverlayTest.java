@@ -94,6 +94,18 @@ class LightPieceWithoutOverlayTest {
     }
 
     @Test
+    void aSpikeAlongASideOfTheBoxDoesNotStopTheQuickWay() {
+        // Out along the right side and back, as the cut to a light's box leaves the eye's outline.
+        double[] spiked = {0, 0, 10, 0, 10, 15, 10, 10, 0, 10};
+        double[] light = {-5, -5, 30, -5, 30, 30, -5, 30};
+
+        Geometry seen = SeenArea.withoutOverlay(spiked, SeenArea.Lit.of(light));
+        assertThat(seen).isNotNull();
+        assertThat(seen.getArea()).isCloseTo(100, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(ConvexClip.despiked(spiked)).containsExactly(0, 0, 10, 0, 10, 10, 0, 10);
+    }
+
+    @Test
     void aLightWhoseOutlineEnclosesAHoleIsLeftToTheOverlay() {
         // Two simply connected polygons meet without holes; a hole comes only from an outline that touches itself
         // (as rounding to whole pixels may make one): around the square, along a bridge, and around the dark middle.
