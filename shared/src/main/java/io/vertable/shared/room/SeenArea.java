@@ -96,12 +96,13 @@ final class SeenArea {
     }
 
     static Geometry intersection(double[] eye, double[] box, Lit light) {
-        double[] piece = piece(eye, box);
-        Geometry quick = withoutOverlay(piece, light);
+        double[] near = cleaned(piece(eye, box));
+        Geometry quick = quick(near, light);
         if (quick != null) return quick;
-        Geometry near = polygon(piece);
-        if (near.isEmpty() || light.polygon().isEmpty()) return GEOMETRY.createPolygon();
-        return OverlayNGRobust.overlay(near, light.polygon(), OverlayNG.INTERSECTION);
+        // Without its spikes the piece is mostly a valid polygon, which JTS need not repair.
+        Geometry piece = polygon(near);
+        if (piece.isEmpty() || light.polygon().isEmpty()) return GEOMETRY.createPolygon();
+        return OverlayNGRobust.overlay(piece, light.polygon(), OverlayNG.INTERSECTION);
     }
 
     /** The eye's outline cut to the box. */
@@ -111,15 +112,22 @@ final class SeenArea {
         return clipped;
     }
 
+    /** The piece without repeated points and spikes: the same area. */
+    private static double[] cleaned(double[] piece) {
+        return piece.length < 6 ? piece : ConvexClip.despiked(ConvexClip.distinct(piece));
+    }
+
     /**
      * The eye's piece ∩ the light's polygon for the cases that need no general overlay, or null: nothing left of the
      * piece; the two apart on either side of a line through a side of one of them (as across a wall both end at);
      * a convex piece (often, the box cuts it small) clipping a simple light polygon, when the result is one piece.
      */
     static Geometry withoutOverlay(double[] piece, Lit light) {
-        if (piece.length < 6 || light.outline().length < 6) return GEOMETRY.createPolygon();
-        double[] near = ConvexClip.despiked(ConvexClip.distinct(piece));
-        if (near.length < 6) return GEOMETRY.createPolygon();
+        return quick(cleaned(piece), light);
+    }
+
+    private static Geometry quick(double[] near, Lit light) {
+        if (near.length < 6 || light.outline().length < 6) return GEOMETRY.createPolygon();
         if (ConvexClip.separated(near, light.outline()) || ConvexClip.separated(light.outline(), near))
             return GEOMETRY.createPolygon();
         if (!light.simple() || !ConvexClip.convex(near)) return null;
