@@ -5,7 +5,8 @@ package io.vertable.shared.room;
  * For a simple subject the clipped ring winds once around exactly the points of the intersection (each run of points
  * beyond a side and the chord that replaces it form a loop outside that side), so its area is exact; the only flaw is
  * that a disconnected result comes out joined by zero-width bridges running both ways along a side. Such a ring is
- * refused, as is anything not proven, and the caller falls back to the general overlay.
+ * refused, as is anything not proven, and the caller falls back to the general overlay. Pieces that only meet at a
+ * point come out as one ring pinched there (JTS gives two polygons): the page fills them the same.
  *
  * <p>Rings are [x0, y0, x1, y1, …], not closed; a convex ring runs counter-clockwise (positive shoelace area, as sight
  * polygons do: their points go by increasing angle).
