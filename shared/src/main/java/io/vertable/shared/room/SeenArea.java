@@ -34,6 +34,9 @@ final class SeenArea {
         return chars;
     }
     /** One light's piece of what one eye sees: the walls' revision, the eye's and the light's place and range. */
+    /** A light's checked polygon: the walls' revision, its place and range. */
+    private record LightKey(String walls, double x, double y, double dim) {}
+
     private record PieceKey(String walls, double ex, double ey, double eyeRange, double lx, double ly, double dim) {}
 
     /** Marks a path as a hole of the outline before it (never the first character of an outline: a digit or '-'). */
@@ -66,25 +69,88 @@ final class SeenArea {
                     light.originX(),
                     light.originY(),
                     light.range());
-            paths.addAll(SEEN.get(key, () -> outlines(intersection(eye.outline(), b, light))));
+            paths.addAll(SEEN.get(
+                    key,
+                    () -> outlines(intersection(
+                            eye.outline(),
+                            b,
+                            LIT.get(
+                                    new LightKey(wallsKey, light.originX(), light.originY(), light.range()),
+                                    () -> Lit.of(light))))));
         }
         if (darkness != null && darkness.outline().length >= 6) paths.add(darkness.path());
         return paths;
     }
 
     /**
+     * A light's outline with its polygon for JTS, checked (and repaired if need be) once rather than at every
+     * intersection; {@code simple} when the outline itself is a valid counter-clockwise polygon, which the convex clip
+     * needs.
+     */
+    record Lit(double[] outline, Geometry polygon, boolean simple) {
+        static Lit of(SightPolygon light) {
+            return of(light.outline());
+        }
+
+        static Lit of(double[] ring) {
+            if (ring.length < 6) return new Lit(ring, GEOMETRY.createPolygon(), false);
+            Polygon made = GEOMETRY.createPolygon(coordinates(ring));
+            boolean valid = made.isValid();
+            return new Lit(ring, valid ? made : made.buffer(0), valid && ConvexClip.area(ring) > 0);
+        }
+    }
+
+    /** Lights' checked polygons, by walls' revision, place and range; weighed by their points. */
+    private static final SightCache<Lit> LIT = new SightCache<>(2048, 200_000, lit -> lit.outline().length / 2);
+
+    /**
      * The eye's outline ∩ a light's polygon: the outline is first cut to the light's box (runs of points beyond one side
-     * of it shortened to their ends, then Sutherland–Hodgman), so JTS only meets a few vertices of a sight polygon that
-     * may have thousands, and only when something of it is left.
+     * of it shortened to their ends, then Sutherland–Hodgman), so only a few vertices of a sight polygon that may have
+     * thousands are left, and only when something of it is left. Then {@link #withoutOverlay} if it can, else JTS.
      */
     static Geometry intersection(double[] eye, double[] box, SightPolygon light) {
+        return intersection(eye, box, Lit.of(light));
+    }
+
+    static Geometry intersection(double[] eye, double[] box, Lit light) {
+        double[] near = cleaned(piece(eye, box));
+        Geometry quick = quick(near, light);
+        if (quick != null) return quick;
+        // Without its spikes the piece is mostly a valid polygon, which JTS need not repair.
+        Geometry piece = polygon(near);
+        if (piece.isEmpty() || light.polygon().isEmpty()) return GEOMETRY.createPolygon();
+        return OverlayNGRobust.overlay(piece, light.polygon(), OverlayNG.INTERSECTION);
+    }
+
+    /** The eye's outline cut to the box. */
+    static double[] piece(double[] eye, double[] box) {
         double[] clipped = nearBox(eye, box);
         for (int edge = 0; edge < 4 && clipped.length >= 6; edge++) clipped = clip(clipped, edge, box);
-        Geometry near = polygon(clipped);
-        if (near.isEmpty()) return GEOMETRY.createPolygon();
-        Geometry shape = polygon(light.outline());
-        if (shape.isEmpty()) return GEOMETRY.createPolygon();
-        return OverlayNGRobust.overlay(near, shape, OverlayNG.INTERSECTION);
+        return clipped;
+    }
+
+    /** The piece without repeated points and spikes: the same area. */
+    private static double[] cleaned(double[] piece) {
+        return piece.length < 6 ? piece : ConvexClip.despiked(ConvexClip.distinct(piece));
+    }
+
+    /**
+     * The eye's piece ∩ the light's polygon for the cases that need no general overlay, or null: nothing left of the
+     * piece; the two apart on either side of a line through a side of one of them (as across a wall both end at);
+     * a convex piece (often, the box cuts it small) clipping a simple light polygon, when the result is one piece.
+     */
+    static Geometry withoutOverlay(double[] piece, Lit light) {
+        return quick(cleaned(piece), light);
+    }
+
+    private static Geometry quick(double[] near, Lit light) {
+        if (near.length < 6 || light.outline().length < 6) return GEOMETRY.createPolygon();
+        if (ConvexClip.separated(near, light.outline()) || ConvexClip.separated(light.outline(), near))
+            return GEOMETRY.createPolygon();
+        if (!light.simple() || !ConvexClip.convex(near)) return null;
+        double[] ring = ConvexClip.clip(light.outline(), near);
+        if (ring == null) return null;
+        return ring.length < 6 ? GEOMETRY.createPolygon() : GEOMETRY.createPolygon(coordinates(ring));
     }
 
     /**
@@ -153,11 +219,16 @@ final class SeenArea {
     /** The polygon of a ring [x0, y0, …]; one that rounding or clipping made self-touching is repaired. */
     static Geometry polygon(double[] ring) {
         if (ring.length < 6) return GEOMETRY.createPolygon();
+        Polygon made = GEOMETRY.createPolygon(coordinates(ring));
+        return made.isValid() ? made : made.buffer(0);
+    }
+
+    /** The ring's points, closed. */
+    private static Coordinate[] coordinates(double[] ring) {
         Coordinate[] points = new Coordinate[ring.length / 2 + 1];
         for (int i = 0; i < ring.length / 2; i++) points[i] = new Coordinate(ring[2 * i], ring[2 * i + 1]);
         points[points.length - 1] = points[0];
-        Polygon made = GEOMETRY.createPolygon(points);
-        return made.isValid() ? made : made.buffer(0);
+        return points;
     }
 
     static List<String> outlines(Geometry seen) {
