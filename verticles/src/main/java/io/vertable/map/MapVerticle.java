@@ -30,14 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class MapVerticle extends ServiceVerticle {
 
     private static final Logger LOG = LoggerFactory.getLogger(MapVerticle.class);
-    /**
-     * How long a claim tries for a room's lock. Short: a lock that is taken means the room has an owner or is being
-     * claimed, and the caller does better to send to the owner address again than to wait here (a 2 s wait was most
-     * of a room's pause in a rescale). A dead owner's lock frees only when its member leaves, seconds later, and
-     * the callers keep claiming until their own deadline anyway.
-     */
-    private static final long LOCK_WAIT_MS = 250;
-
     private static final long SLOW_CLAIM_MS = 1_000;
 
     private final Map<String, Future<RoomOwner>> owned = new HashMap<>();
@@ -152,7 +144,8 @@ public final class MapVerticle extends ServiceVerticle {
         if (existing != null) return existing;
         long started = System.nanoTime();
         long[] lockedAt = new long[1];
-        Future<RoomOwner> claim = Ownership.take(vertx, roomId, node.nodeId() + "/" + deploymentID(), LOCK_WAIT_MS)
+        Future<RoomOwner> claim = Ownership.take(
+                        vertx, roomId, node.nodeId() + "/" + deploymentID(), Deadlines.ROOM_LOCK_MS)
                 .compose(ownership -> {
                     lockedAt[0] = System.nanoTime();
                     return RoomOwner.load(

@@ -20,6 +20,22 @@ public final class Deadlines {
     /** Asking any map instance to claim an ownerless room: it loads the room, so longer than one store call. */
     public static final long CLAIM_MS = 6_000;
 
+    /**
+     * How long a map instance tries for a room's lock. Short: a lock that is taken means the room has an owner or is
+     * being claimed, and the caller does better to send to the owner address again than to wait here (a 2 s wait was
+     * most of a room's pause in a rescale). A dead owner's lock frees only when its member leaves, seconds later, and
+     * the callers keep claiming until their own deadline anyway.
+     */
+    public static final long ROOM_LOCK_MS = 250;
+
+    /**
+     * What a room claim may spend past {@link #ROOM_LOCK_MS}: the answer to its last lock attempt, then the record of
+     * who holds the room (cluster-map calls that take milliseconds when the cluster is well). A claim ends by both
+     * together, whatever Hazelcast does; an owner letting go waits this long for its record's erasure, then frees the
+     * lock anyway.
+     */
+    public static final long ROOM_CLAIM_GRACE_MS = 500;
+
     /** Chat and dice handing a finished message to the room's owner, retries included. */
     public static final long ROOM_POST_MS = 7_000;
 
