@@ -107,8 +107,19 @@ public class VisionBenchmark {
             Vision vision = Vision.of(state);
             if (!EventType.EXPLORED_ADDED.wire().equals(change.type()))
                 vision.exploredChanges().forEach(changes::addFirst);
-            size += views(vision);
+            String onlyViewOf = RoomViews.onlyViewOf(change.type(), change.data());
+            size += onlyViewOf != null && vision.players().equals(views.keySet())
+                    ? view(vision, onlyViewOf)
+                    : views(vision);
         }
+        return size;
+    }
+
+    /** An event that changes one player's view alone: theirs rebuilt and diffed, as the room owner does. */
+    private int view(Vision vision, String user) {
+        JsonObject mine = RoomViews.player(state, vision, user);
+        int size = RoomViews.diff(views.getOrDefault(user, playerView), mine).size();
+        views.put(user, mine);
         return size;
     }
 

@@ -509,9 +509,14 @@ final class RoomOwner {
                 // change no one's sight, so the events they make are not looked at again (each player's once).
                 if (vision != null && !EventType.EXPLORED_ADDED.wire().equals(change.type()))
                     vision.exploredChanges().forEach(changes::addFirst);
-                JsonObject gmView = RoomViews.gm(pending);
-                JsonObject playerView = RoomViews.player(pending, vision, null);
-                java.util.Map<String, JsonObject> personalViews = personalViews(pending, vision);
+                String onlyViewOf = RoomViews.onlyViewOf(change.type(), change.data());
+                boolean oneView =
+                        vision != null && onlyViewOf != null && vision.players().equals(pendingPersonalViews.keySet());
+                JsonObject gmView = oneView ? pendingGmView : RoomViews.gm(pending);
+                JsonObject playerView = oneView ? pendingPlayerView : RoomViews.player(pending, vision, null);
+                java.util.Map<String, JsonObject> personalViews = oneView
+                        ? withView(pendingPersonalViews, onlyViewOf, RoomViews.player(pending, vision, onlyViewOf))
+                        : personalViews(pending, vision);
                 events.add(RoomEvents.of(
                         roomId,
                         seq,
@@ -551,6 +556,14 @@ final class RoomOwner {
         java.util.Map<String, JsonObject> views = new java.util.TreeMap<>();
         for (String userId : vision.players()) views.put(userId, RoomViews.player(state, vision, userId));
         return views;
+    }
+
+    /** The views with one player's replaced. */
+    private static java.util.Map<String, JsonObject> withView(
+            java.util.Map<String, JsonObject> views, String userId, JsonObject view) {
+        java.util.Map<String, JsonObject> replaced = new java.util.TreeMap<>(views);
+        replaced.put(userId, view);
+        return replaced;
     }
 
     /**

@@ -289,6 +289,14 @@ public final class RoomViews {
                 .put("round", initiative.getInteger("round"));
     }
 
+    /**
+     * The one player whose own view is all an event changes, or null: cells added to a player's explored area change
+     * their view alone (no other view shows them), so the room owner rebuilds that view only.
+     */
+    public static String onlyViewOf(String type, JsonObject data) {
+        return io.vertable.shared.wire.EventType.EXPLORED_ADDED.wire().equals(type) ? data.getString("userId") : null;
+    }
+
     /** The patch that turns view {@code before} into view {@code after}; empty when they are equal. */
     public static JsonObject diff(JsonObject before, JsonObject after) {
         JsonObject patch = new JsonObject();

@@ -332,7 +332,7 @@ class VisionPropertiesTest {
                 if (vision != null) {
                     List<Change> explored = vision.exploredChanges();
                     checkCachesAgree(vision, explored);
-                    explored.forEach(this::apply);
+                    explored.forEach(this::applyChangingOneView);
                 }
                 checkPatches();
             }
@@ -353,6 +353,34 @@ class VisionPropertiesTest {
                         .isEqualTo(RoomViews.player(fresh, cold, player));
             assertThat(RoomViews.player(state, vision, null)).isEqualTo(RoomViews.player(fresh, cold, null));
             assertThat(RoomViews.gm(state)).isEqualTo(RoomViews.gm(fresh));
+        }
+
+        /**
+         * Applies an event that {@link RoomViews#onlyViewOf} says changes one player's view alone (the room owner then
+         * rebuilds only that one), and checks that every other view — the GM's, the shared one, each other player's —
+         * is the same after it.
+         */
+        void applyChangingOneView(Change change) {
+            String only = RoomViews.onlyViewOf(change.type(), change.data());
+            assertThat(only).as("the player whose explored cells grow").isNotNull();
+            Map<String, JsonObject> before = everyView();
+            apply(change);
+            Map<String, JsonObject> after = everyView();
+            before.remove(only);
+            after.remove(only);
+            assertThat(after)
+                    .as("views other than %s's after %s", only, change.data())
+                    .isEqualTo(before);
+        }
+
+        /** The GM's view, the shared player view and each player's own, computed afresh. */
+        Map<String, JsonObject> everyView() {
+            Vision vision = Vision.of(state);
+            Map<String, JsonObject> all = new java.util.HashMap<>();
+            all.put("<gm>", RoomViews.gm(state));
+            all.put("<players>", RoomViews.player(state, vision, null));
+            for (String player : PLAYERS) all.put(player, RoomViews.player(state, vision, player));
+            return all;
         }
 
         void apply(Change change) {
