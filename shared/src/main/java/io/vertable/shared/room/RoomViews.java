@@ -39,7 +39,7 @@ public final class RoomViews {
         if (revision == null) return shallowCopy(entries);
         // Walls and drawings have revisions: an unchanged collection is the same object in every view, which a diff
         // skips whole instead of looking up each of a scene's walls.
-        return COPIES.get(new CopyKey(state.getString("room"), collection, revision), () -> shallowCopy(entries));
+        return COPIES.get(entries, revision, () -> shallowCopy(entries));
     }
 
     private static JsonObject shallowCopy(JsonObject entries) {
@@ -58,11 +58,17 @@ public final class RoomViews {
         };
     }
 
-    private record CopyKey(String room, String collection, Object revision) {}
+    /**
+     * Walls, drawings and doors of GM and shared player views, by the state's collection they come from and its
+     * revision. Shared between views: never change one.
+     */
+    private static final Derived<JsonObject> COPIES = new Derived<>();
 
-    /** Walls, drawings and doors of GM and shared player views by revision. Shared between views: never change one. */
-    private static final io.vertable.shared.vision.SightCache<JsonObject> COPIES =
-            new io.vertable.shared.vision.SightCache<>(256);
+    private static final Derived<JsonObject> SHOWN_DRAWINGS = new Derived<>();
+    private static final Derived<JsonObject> SHOWN_DOORS = new Derived<>();
+
+    /** What the shared player view's drawings or doors are worked out for: the shown scene and a revision. */
+    private record ShownRevision(String scene, long revision) {}
 
     private static final Set<String> SHARED = Set.of("walls", "lights", "drawings", "tokens");
 
@@ -113,9 +119,9 @@ public final class RoomViews {
         view.put(
                 "drawings",
                 sight == null
-                        ? COPIES.get(
-                                new CopyKey(
-                                        state.getString("room"), "drawings@" + active, Walls.drawingsRevision(state)),
+                        ? SHOWN_DRAWINGS.get(
+                                state.getJsonObject("drawings"),
+                                new ShownRevision(active, Walls.drawingsRevision(state)),
                                 () -> playerDrawings(state, active, null))
                         : sight.part(
                                 "drawings:" + Walls.drawingsRevision(state),
@@ -123,11 +129,9 @@ public final class RoomViews {
         view.put(
                 "walls",
                 sight == null
-                        ? COPIES.get(
-                                new CopyKey(
-                                        state.getString("room"),
-                                        "doors@" + active,
-                                        active == null ? 0L : Walls.revision(state, active)),
+                        ? SHOWN_DOORS.get(
+                                Walls.walls(state),
+                                new ShownRevision(active, active == null ? 0L : Walls.revision(state, active)),
                                 () -> playerDoors(state, active, null))
                         : sight.part("doors", () -> playerDoors(state, active, sight)));
         view.put("lights", new JsonObject());

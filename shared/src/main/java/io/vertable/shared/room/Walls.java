@@ -1,7 +1,6 @@
 package io.vertable.shared.room;
 
 import io.vertable.shared.vision.Segment;
-import io.vertable.shared.vision.SightCache;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -69,17 +68,17 @@ public final class Walls {
         return hash;
     }
 
-    /** Each scene's doors by the walls' revision: views pick the doors out of every wall on each event. */
-    private static final SightCache<List<Map.Entry<String, JsonObject>>> DOORS = new SightCache<>(256);
+    /** Each scene's doors, by the state's walls and their revision: views pick the doors out of every wall on each event. */
+    private static final Derived<List<Map.Entry<String, JsonObject>>> DOORS = new Derived<>();
 
-    private record DoorsKey(String room, String sceneId, long revision) {}
+    private record SceneRevision(String sceneId, long revision) {}
 
     /**
      * The scene's doors (id and wall), in the state's order. Walls are replaced, never changed in place, and every
      * change of a scene's walls makes a new revision, so the list holds the state's own walls while it is current.
      */
     static List<Map.Entry<String, JsonObject>> doors(JsonObject state, String sceneId) {
-        return DOORS.get(new DoorsKey(state.getString("room"), sceneId, revision(state, sceneId)), () -> {
+        return DOORS.get(walls(state), new SceneRevision(sceneId, revision(state, sceneId)), () -> {
             List<Map.Entry<String, JsonObject>> doors = new ArrayList<>();
             walls(state).forEach(entry -> {
                 JsonObject wall = (JsonObject) entry.getValue();
