@@ -62,10 +62,10 @@ public final class RoomViews {
      * Walls, drawings and doors of GM and shared player views, by the state's collection they come from and its
      * revision. Shared between views: never change one.
      */
-    private static final Derived<JsonObject> COPIES = new Derived<>();
+    private static final Derived<JsonObject> COPIES = Derived.whileUsed();
 
-    private static final Derived<JsonObject> SHOWN_DRAWINGS = new Derived<>();
-    private static final Derived<JsonObject> SHOWN_DOORS = new Derived<>();
+    private static final Derived<JsonObject> SHOWN_DRAWINGS = Derived.whileUsed();
+    private static final Derived<JsonObject> SHOWN_DOORS = Derived.whileUsed();
 
     /** What the shared player view's drawings or doors are worked out for: the shown scene and a revision. */
     private record ShownRevision(String scene, long revision) {}

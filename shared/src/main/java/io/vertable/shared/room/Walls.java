@@ -69,7 +69,7 @@ public final class Walls {
     }
 
     /** Each scene's doors, by the state's walls and their revision: views pick the doors out of every wall on each event. */
-    private static final Derived<List<Map.Entry<String, JsonObject>>> DOORS = new Derived<>();
+    private static final Derived<List<Map.Entry<String, JsonObject>>> DOORS = Derived.whileSourceLives();
 
     private record SceneRevision(String sceneId, long revision) {}
 

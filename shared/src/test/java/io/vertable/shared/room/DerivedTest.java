@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class DerivedTest {
 
-    private final Derived<String> derived = new Derived<>();
+    private final Derived<String> derived = Derived.whileSourceLives();
     private final AtomicInteger computed = new AtomicInteger();
 
     private String derive(Object of, Object revision) {
@@ -34,6 +34,25 @@ class DerivedTest {
         assertThat(derive(one, 1L)).isEqualTo("value 1");
         assertThat(derive(copy, 1L)).isEqualTo("value 2");
         assertThat(derive(one, 1L)).isEqualTo("value 1");
+    }
+
+    @Test
+    void aValueUsedByNothingElseIsLetGo() {
+        Derived<JsonObject> copies = Derived.whileUsed();
+        JsonObject walls = new JsonObject();
+        JsonObject held = copies.get(walls, 1L, JsonObject::new);
+        JsonObject source = new JsonObject().put("drawings", 1);
+        AtomicInteger made = new AtomicInteger();
+        copies.get(source, 1L, () -> new JsonObject().put("made", made.incrementAndGet()));
+        // Bounded: once collected, the value nothing held is worked out afresh for its (still live) source.
+        for (int tries = 0; tries < 200 && made.get() == 1; tries++) {
+            System.gc();
+            copies.get(source, 1L, () -> new JsonObject().put("made", made.incrementAndGet()));
+        }
+        assertThat(made.get()).as("a value nobody held, worked out again").isEqualTo(2);
+        assertThat(copies.get(walls, 1L, JsonObject::new))
+                .as("a value a view still holds")
+                .isSameAs(held);
     }
 
     @Test
