@@ -83,7 +83,12 @@ public class VisionBenchmark {
         for (String user : vision.players()) views.put(user, RoomViews.player(state, vision, user));
     }
 
+    /**
+     * Warmed up for 30 s: on one core the JIT keeps compiling JTS's rarer paths (the light pieces' overlays) for about
+     * 20 s, and a shorter warm-up measures the compiler thread taking the core, not the move.
+     */
     @Benchmark
+    @Warmup(iterations = 6, time = 5)
     public int moveAndViews() {
         String tokenId = heroes.get(random.nextInt(heroes.size()));
         JsonObject token = state.getJsonObject("tokens").getJsonObject(tokenId);
