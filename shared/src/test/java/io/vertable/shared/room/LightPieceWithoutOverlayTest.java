@@ -2,7 +2,6 @@ package io.vertable.shared.room;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertable.shared.vision.Segment;
 import io.vertable.shared.vision.SightPolygon;
 import io.vertable.shared.vision.WallIndex;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ class LightPieceWithoutOverlayTest {
     void inRandomDungeonsTheQuickWayAgreesWithTheOverlay() {
         Random random = new Random(7);
         for (int scene = 0; scene < 60; scene++) {
-            WallIndex walls = new WallIndex(gridWalls(random));
+            WallIndex walls = new WallIndex(SeenAreaTest.randomWalls(random));
             for (int eyes = 0; eyes < 4; eyes++) {
                 // On a cell's corner or centre half the time: points in line with walls and with the lights.
                 double ex = place(random), ey = place(random);
@@ -177,29 +176,6 @@ class LightPieceWithoutOverlayTest {
     }
 
     /** Walls along the 50 px grid (both polygons end on them), a few oblique; some terrain or windows. */
-    private static List<Segment> gridWalls(Random random) {
-        List<Segment> segments = new ArrayList<>();
-        for (int w = 0; w < 50; w++) {
-            double x = 50 * random.nextInt(21), y = 50 * random.nextInt(21);
-            for (int s = 0; s < 3; s++) {
-                double nx = x, ny = y;
-                if (random.nextInt(6) == 0) {
-                    nx += 50 * random.nextInt(1, 3);
-                    ny += 50 * random.nextInt(1, 3);
-                } else if (s % 2 == 0) nx += 50 * random.nextInt(-4, 5);
-                else ny += 50 * random.nextInt(-4, 5);
-                if (nx == x && ny == y) continue;
-                int kind = random.nextInt(10);
-                Segment.Sight sight =
-                        kind == 0 ? Segment.Sight.NONE : kind == 1 ? Segment.Sight.LIMITED : Segment.Sight.FULL;
-                segments.add(new Segment(x, y, nx, ny, sight, true));
-                x = nx;
-                y = ny;
-            }
-        }
-        return segments;
-    }
-
     /**
      * A star-shaped ring around (50, 50) with whole-number points at a few radii, so edges often run along a side of
      * the convex piece or meet it at a corner; sometimes a point at the centre.

@@ -75,7 +75,7 @@ class SeenAreaTest {
     }
 
     /** Rooms and corridors on a 50 px grid, some segments oblique, some terrain or windows. */
-    private static List<Segment> randomWalls(Random random) {
+    static List<Segment> randomWalls(Random random) {
         List<Segment> segments = new ArrayList<>();
         for (int w = 0; w < 60; w++) {
             double x = 50 * random.nextInt(21), y = 50 * random.nextInt(21);
