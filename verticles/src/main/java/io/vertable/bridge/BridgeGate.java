@@ -351,13 +351,16 @@ final class BridgeGate implements Handler<BridgeEvent>, StreamSocket.StreamFrame
         state.socket.close(BridgeControl.CLOSE_TOO_SLOW, ErrorCode.CONNECTION_TOO_SLOW.name());
     }
 
-    /** Live sockets' room streams, for the presence refresh: {room, user, socket}. */
-    List<String[]> presenceEntries() {
+    /**
+     * Live sockets' streams of the rooms that pass {@code rooms}, for the presence refresh (a slice of the rooms a
+     * tick): {room, user, socket}.
+     */
+    List<String[]> presenceEntries(java.util.function.Predicate<String> rooms) {
         List<String[]> entries = new ArrayList<>();
         for (SocketState state : sockets.values()) {
             for (String address : state.registered) {
                 StreamAddress.parse(address)
-                        .filter(stream -> stream.kind() == StreamAddress.Kind.ROOM)
+                        .filter(stream -> stream.kind() == StreamAddress.Kind.ROOM && rooms.test(stream.id()))
                         .ifPresent(
                                 stream -> entries.add(new String[] {stream.id(), state.identity.userId(), state.id}));
             }

@@ -118,7 +118,9 @@ public final class BridgeVerticle extends ServiceVerticle {
         long[] tick = {0};
         presenceTimer = vertx.setPeriodic(Math.max(1, presenceTtlMs() / 3 / Presence.REFRESH_SLICES), id -> {
             if (tick[0] % Presence.REFRESH_SLICES == 0) gate.closeExpired(System.currentTimeMillis() / 1000);
-            presence.refresh(Presence.slice(gate.presenceEntries(), tick[0]++));
+            long turn = tick[0]++;
+            // Only the slice's rooms are gathered: the other nine tenths of the sockets are not even listed.
+            presence.refresh(gate.presenceEntries(room -> Presence.inSlice(room, turn)));
         });
     }
 

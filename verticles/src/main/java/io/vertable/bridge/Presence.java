@@ -168,10 +168,12 @@ final class Presence {
 
     /** The entries of the rooms whose turn it is at {@code tick}: every room once in {@link #REFRESH_SLICES} ticks. */
     static List<String[]> slice(List<String[]> roomUserSocket, long tick) {
-        int turn = (int) Math.floorMod(tick, (long) REFRESH_SLICES);
-        return roomUserSocket.stream()
-                .filter(entry -> Math.floorMod(entry[0].hashCode(), REFRESH_SLICES) == turn)
-                .toList();
+        return roomUserSocket.stream().filter(entry -> inSlice(entry[0], tick)).toList();
+    }
+
+    /** Whether the room's turn is at {@code tick}. */
+    static boolean inSlice(String roomId, long tick) {
+        return Math.floorMod(roomId.hashCode(), REFRESH_SLICES) == (int) Math.floorMod(tick, (long) REFRESH_SLICES);
     }
 
     /**
