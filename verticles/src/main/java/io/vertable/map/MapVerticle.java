@@ -156,9 +156,10 @@ public final class MapVerticle extends ServiceVerticle {
                                     seeds,
                                     node.meters(),
                                     () -> released(roomId))
+                            .onFailure(e -> ownership.release())
+                            // An owner that cannot serve lets the room go itself, its addresses dropped first.
                             .compose(RoomOwner::serve)
-                            .onSuccess(owner -> owned(owner, ownership))
-                            .onFailure(e -> ownership.release());
+                            .onSuccess(owner -> owned(owner, ownership));
                 });
         claim.onComplete(done -> slowClaim(roomId, started, lockedAt[0], done.cause()));
         owned.put(roomId, claim);

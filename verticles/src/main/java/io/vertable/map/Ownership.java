@@ -171,6 +171,11 @@ final class Ownership implements Lock {
     private static final long RETRY_FIRST_MS = 5;
     private static final long RETRY_MAX_MS = 80;
 
+    /** Who holds the room ({@code node/deployment}), as the log lines name it. */
+    String holder() {
+        return holder;
+    }
+
     /** The previous owner never let go: this ownership is a failover. */
     boolean takenOver() {
         return takenOver;

@@ -1,5 +1,6 @@
 package io.vertable.map;
 
+import io.vertable.kit.Bounded;
 import io.vertable.kit.NodeMeters;
 import io.vertable.kit.bus.Departures;
 import io.vertable.kit.stores.EventsClient;
@@ -19,11 +20,13 @@ import io.vertable.shared.room.RoomViews;
 import io.vertable.shared.room.SceneTiles;
 import io.vertable.shared.room.Vision;
 import io.vertable.shared.wire.Addresses;
+import io.vertable.shared.wire.Deadlines;
 import io.vertable.shared.wire.ErrorCode;
 import io.vertable.shared.wire.EventType;
 import io.vertable.shared.wire.Failure;
 import io.vertable.shared.wire.FailureException;
 import io.vertable.shared.wire.StreamAddress;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -64,6 +67,9 @@ final class RoomOwner {
     private MessageConsumer<JsonObject> postConsumer;
     private MessageConsumer<JsonObject> queryConsumer;
     private MessageConsumer<JsonObject> liveConsumer;
+    /** The context the addresses were registered from: the owner's state is touched there only. */
+    private Context home;
+
     private JsonObject committed;
     /**
      * The members' views of {@link #committed}, built on the first join after a change and shared by every join until
@@ -177,17 +183,67 @@ final class RoomOwner {
         });
     }
 
+    /**
+     * Answers on the room's addresses once the cluster has them, by {@link Deadlines#ROOM_ADDRESSES_MS}. Otherwise the
+     * owner stops, drops the addresses it took and lets the room go, and the claim fails: registering an address is a
+     * Hazelcast call, and one that hangs would keep the room locked by an owner nobody can reach.
+     */
     Future<RoomOwner> serve() {
+        long started = System.nanoTime();
+        home = vertx.getOrCreateContext();
         consumer = vertx.eventBus().consumer(Addresses.roomOwner(roomId), this::handle);
         postConsumer = vertx.eventBus().consumer(Addresses.roomPost(roomId), this::post);
         queryConsumer = vertx.eventBus().consumer(Addresses.roomQuery(roomId), this::query);
         liveConsumer = vertx.eventBus().consumer(Addresses.roomLive(roomId), this::live);
-        return Future.all(
+        Future<Void> registered = Future.all(
                         consumer.completion(),
                         postConsumer.completion(),
                         queryConsumer.completion(),
                         liveConsumer.completion())
-                .map(this);
+                .mapEmpty();
+        return Bounded.within(registered, Deadlines.ROOM_ADDRESSES_MS, late -> {})
+                .map(this)
+                .recover(e -> atHome(() -> cannotServe(e, started)));
+    }
+
+    /**
+     * Runs {@code action} on the context the addresses were registered from. A deadline of a future that has no context
+     * (a {@code Future.all}) fires on a thread of no context; the owner's state belongs to its own, and the cluster
+     * queues an address's registration and removal in order per context, so a removal made from another could run
+     * before the registration it undoes and leave the address registered.
+     */
+    private <T> Future<T> atHome(java.util.function.Supplier<Future<T>> action) {
+        if (home == null || Vertx.currentContext() == home) return action.get();
+        Promise<T> done = Promise.promise();
+        home.runOnContext(v -> action.get().onComplete(done));
+        return done.future();
+    }
+
+    /**
+     * Stops before serving: what reached the addresses meanwhile is told to retry, the addresses go (on this node at
+     * once; the cluster's removal is queued after the registration that hangs, so it never outlives it), and the room
+     * is let go for the next claim.
+     */
+    private Future<RoomOwner> cannotServe(Throwable e, long startedNs) {
+        active = false;
+        accepting = false;
+        Failure retry = Failure.of(ErrorCode.SERVICE_UNAVAILABLE, "the room is moving to another node; retry");
+        batch.forEach(w -> w.fail(retry));
+        batch = new ArrayList<>();
+        inFlight.clear();
+        unregister();
+        LOG.warn(
+                "room claim gave up room={} holder={} stage=serve afterMs={}: {}",
+                roomId,
+                holder(),
+                (System.nanoTime() - startedNs) / 1_000_000,
+                Bounded.overran(e) ? "the cluster did not register the room's addresses in time" : e.getMessage());
+        return Ownership.letGo(lock).transform(free -> Future.failedFuture(e));
+    }
+
+    /** Who holds the room, as the claim's log lines name it ({@code node/deployment}). */
+    private String holder() {
+        return lock instanceof Ownership ownership ? ownership.holder() : nodeId;
     }
 
     long seq() {
@@ -760,7 +816,7 @@ final class RoomOwner {
         active = false;
         accepting = false;
         lock.release();
-        Future<Void> unregistered = unregisterConsumers();
+        Future<Void> unregistered = unregisterConsumers("stepDown");
         return unregistered.eventually(() -> {
             onStepDown.run();
             return Future.succeededFuture();
@@ -809,7 +865,7 @@ final class RoomOwner {
                             (now - started) / 1_000_000);
                     meters.handedOver();
                     active = false;
-                    Future<Void> unregistered = unregisterConsumers();
+                    Future<Void> unregistered = unregisterConsumers("handOver");
                     return unregistered.eventually(() -> {
                         onStepDown.run();
                         return Future.succeededFuture();
@@ -834,10 +890,12 @@ final class RoomOwner {
         return saved.recover(e -> Future.succeededFuture()).compose(done -> {
             LOG.info("room unloaded room={} node={} seq={} idleSeconds={}", roomId, nodeId, seq(), idleSeconds);
             active = false;
-            return Ownership.letGo(lock).compose(free -> unregisterConsumers()).eventually(() -> {
-                onStepDown.run();
-                return Future.succeededFuture();
-            });
+            return Ownership.letGo(lock)
+                    .compose(free -> unregisterConsumers("unload"))
+                    .eventually(() -> {
+                        onStepDown.run();
+                        return Future.succeededFuture();
+                    });
         });
     }
 
@@ -845,13 +903,25 @@ final class RoomOwner {
      * Stops answering the room's addresses, then says so: a sender whose request reached this node too late gets no
      * reply from the bus, and sends again at once on the notice instead of waiting out its timeout.
      */
-    private Future<Void> unregisterConsumers() {
-        return Future.all(
-                        consumer == null ? Future.succeededFuture() : consumer.unregister(),
-                        postConsumer == null ? Future.succeededFuture() : postConsumer.unregister(),
-                        queryConsumer == null ? Future.succeededFuture() : queryConsumer.unregister(),
-                        liveConsumer == null ? Future.succeededFuture() : liveConsumer.unregister())
-                .<Void>mapEmpty()
+    private Future<Void> unregisterConsumers(String stage) {
+        long started = System.nanoTime();
+        // This node stops delivering to them at once; only the cluster's removal can hang, and it stays queued.
+        return Bounded.within(unregister(), Deadlines.ROOM_ADDRESSES_MS, late -> {})
+                .transform(unregistered -> atHome(() -> {
+                    if (unregistered.failed()) {
+                        LOG.warn(
+                                "room addresses not unregistered, let go anyway room={} holder={} stage={} afterMs={}:"
+                                        + " {}",
+                                roomId,
+                                holder(),
+                                stage,
+                                (System.nanoTime() - started) / 1_000_000,
+                                Bounded.overran(unregistered.cause())
+                                        ? "the cluster did not answer in time"
+                                        : unregistered.cause().getMessage());
+                    }
+                    return Future.<Void>succeededFuture();
+                }))
                 .eventually(() -> {
                     Departures.of(vertx.eventBus())
                             .announce(
@@ -862,6 +932,16 @@ final class RoomOwner {
                                             Addresses.roomQuery(roomId)));
                     return Future.succeededFuture();
                 });
+    }
+
+    /** Drops the room's addresses: gone from this node when this returns, from the cluster when the future is. */
+    private Future<Void> unregister() {
+        return Future.all(
+                        consumer == null ? Future.succeededFuture() : consumer.unregister(),
+                        postConsumer == null ? Future.succeededFuture() : postConsumer.unregister(),
+                        queryConsumer == null ? Future.succeededFuture() : queryConsumer.unregister(),
+                        liveConsumer == null ? Future.succeededFuture() : liveConsumer.unregister())
+                .mapEmpty();
     }
 
     private static void refuse(Message<JsonObject> message, ErrorCode code, String text) {

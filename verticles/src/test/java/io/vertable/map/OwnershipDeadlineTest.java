@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertable.kit.NodeMeters;
+import io.vertable.shared.room.RoomReducer;
+import io.vertable.shared.wire.Addresses;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestNodes.TestCluster;
 import io.vertx.core.Context;
@@ -14,14 +18,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,10 +42,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Room claims held to their own deadline, on two real Hazelcast members on loopback. A Hazelcast call is made to hang
- * for real the way it hangs in production when a node's worker pool is full: Vert.x runs lock attempts (and a
- * record's erasure) on the worker pool, and member {@code stuck}'s only worker thread is kept busy by the test until
- * it lets go. Member {@code other} works normally. Waits are bounded far above the claim's own deadline (about
- * 0.75 s), so only a claim that waits on Hazelcast without bound fails them.
+ * for real the way it hangs in production when a node's worker pool is full: Vert.x runs lock attempts, a record's
+ * erasure and the registration and removal of event-bus addresses on the worker pool, and member {@code stuck}'s only
+ * worker thread is kept busy by the test until it lets go. Member {@code other} works normally. Waits are bounded far
+ * above the claim's own deadlines (about 0.75 s for the lock and record, 1 s for the addresses), so only a claim that
+ * waits on Hazelcast without bound fails them.
  */
 class OwnershipDeadlineTest {
 
@@ -122,6 +136,130 @@ class OwnershipDeadlineTest {
             within(on(onOther, next::letGo));
         } finally {
             gate.countDown();
+        }
+    }
+
+    @Test
+    void aClaimWhoseAddressesDoNotRegisterFailsByItsDeadlineAndLeavesNoAddressBehind() throws Exception {
+        String room = room();
+        Ownership ownership = within(on(onStuck, () -> Ownership.take(stuck, room, "stuck/claim", WAIT_MS)));
+        RoomOwner owner = ownerOf(stuck, room, ownership);
+        AtomicInteger steppedDown = new AtomicInteger();
+        CountDownLatch gate = occupyTheWorkerOf(stuck);
+        try {
+            // Registering an address is a Hazelcast call on the worker pool: it waits for the busy worker.
+            Future<RoomOwner> served = on(onStuck, owner::serve);
+
+            assertThatThrownBy(() -> within(served))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TimeoutException.class);
+            assertThat(owner.active()).isFalse();
+            assertThat(stuck.sharedData().getLocalMap(Ownership.LOCAL_HOLDERS).containsKey(room))
+                    .isFalse();
+            // Let go while the registrations still wait: the room is free for the next claim.
+            Ownership next = await().atMost(BOUND)
+                    .until(() -> tryToTake(onOther, other, room, "other/next"), java.util.Objects::nonNull);
+            within(on(onOther, next::letGo));
+        } finally {
+            gate.countDown();
+        }
+
+        // The registrations now run late, and the removals queued after them: no address of the room stays.
+        drainRegistrationsOf(stuck, onStuck);
+        for (String address : addressesOf(room)) {
+            assertThat(registrations(address)).as(address).isEmpty();
+        }
+        await().atMost(BOUND).until(() -> failureOf(other, Addresses.roomOwner(room)) == ReplyFailure.NO_HANDLERS);
+
+        // A later claim serves the room: its addresses register and answer (a command without a member is refused).
+        Ownership taken = await().atMost(BOUND)
+                .until(() -> tryToTake(onOther, other, room, "other/owner"), java.util.Objects::nonNull);
+        RoomOwner successor = ownerOf(other, room, taken, steppedDown::incrementAndGet);
+        within(on(onOther, successor::serve));
+        await().atMost(BOUND)
+                .until(() -> failureOf(stuck, Addresses.roomOwner(room)) == ReplyFailure.RECIPIENT_FAILURE);
+        within(on(onOther, successor::stepDown));
+        assertThat(steppedDown).hasValue(1);
+    }
+
+    @Test
+    void anOwnerWhoseAddressesDoNotUnregisterStillStepsDownByItsDeadline() throws Exception {
+        String room = room();
+        Ownership ownership = within(on(onStuck, () -> Ownership.take(stuck, room, "stuck/owner", WAIT_MS)));
+        AtomicInteger steppedDown = new AtomicInteger();
+        RoomOwner owner = ownerOf(stuck, room, ownership, steppedDown::incrementAndGet);
+        within(on(onStuck, owner::serve));
+        CountDownLatch gate = occupyTheWorkerOf(stuck);
+        try {
+            // The removals wait for the busy worker; the owner lets go anyway, and its instance hears it once.
+            within(on(onStuck, owner::stepDown));
+            assertThat(steppedDown).hasValue(1);
+            Ownership next = await().atMost(BOUND)
+                    .until(() -> tryToTake(onOther, other, room, "other/next"), java.util.Objects::nonNull);
+            within(on(onOther, next::letGo));
+        } finally {
+            gate.countDown();
+        }
+
+        drainRegistrationsOf(stuck, onStuck);
+        for (String address : addressesOf(room)) {
+            assertThat(registrations(address)).as(address).isEmpty();
+        }
+    }
+
+    private static RoomOwner ownerOf(Vertx vertx, String room, Ownership ownership) {
+        return ownerOf(vertx, room, ownership, () -> {});
+    }
+
+    /** An owner of an empty room (what a load finds for a room with no events), as the claim builds it. */
+    private static RoomOwner ownerOf(Vertx vertx, String room, Ownership ownership, Runnable onStepDown) {
+        return new RoomOwner(
+                vertx,
+                room,
+                ownership.holder(),
+                ownership,
+                new DiceSeeds(new byte[32]),
+                new NodeMeters(new SimpleMeterRegistry()),
+                RoomReducer.empty(room),
+                onStepDown);
+    }
+
+    private static List<String> addressesOf(String room) {
+        return List.of(
+                Addresses.roomOwner(room),
+                Addresses.roomPost(room),
+                Addresses.roomQuery(room),
+                Addresses.roomLive(room));
+    }
+
+    /**
+     * Waits until every registration and removal made from {@code context} so far has reached the cluster: the cluster
+     * manager queues them in order per context, so a probe's registration and removal from it come after them.
+     */
+    private static void drainRegistrationsOf(Vertx vertx, Context context) throws Exception {
+        within(on(context, () -> {
+            MessageConsumer<Object> probe = vertx.eventBus().consumer("probe-" + UUID.randomUUID(), m -> {});
+            return probe.completion().compose(registered -> probe.unregister());
+        }));
+    }
+
+    /** What the cluster's subscription map holds for {@code address}, read from the member that works. */
+    private static List<RegistrationInfo> registrations(String address) throws Exception {
+        Promise<List<RegistrationInfo>> found = Promise.promise();
+        onOther.runOnContext(v -> clusterManager(other).getRegistrations(address, found));
+        return within(found.future());
+    }
+
+    /** How a request from {@code vertx} to {@code address} fails (null: it was answered). */
+    private static ReplyFailure failureOf(Vertx vertx, String address) throws Exception {
+        Future<Object> answer = vertx.eventBus()
+                .request(address, new JsonObject().put("op", "join"), new DeliveryOptions().setSendTimeout(5_000))
+                .map(reply -> reply.body());
+        try {
+            within(answer);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof ReplyException reply ? reply.failureType() : null;
         }
     }
 

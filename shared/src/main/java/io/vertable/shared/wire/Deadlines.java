@@ -36,6 +36,18 @@ public final class Deadlines {
      */
     public static final long ROOM_CLAIM_GRACE_MS = 500;
 
+    /**
+     * How long a room's owner waits for the cluster to take (or drop) its addresses. Each is a Hazelcast call made on
+     * the worker pool, queued one after another per map instance: milliseconds when the cluster is well (at most 73 ms
+     * in a rescale on a busy test machine), without end when a half-split cluster or a full worker pool holds them. An
+     * owner not on its addresses by then drops them, lets the room go and its claim fails like a refused one; an owner
+     * letting go stops waiting and carries on (its addresses are gone from this node at once, from the cluster when it
+     * answers again). Generous, because a claim given up by mistake adds its removals to the same queue; so a claim
+     * whose load also took a whole store call may outlast the asker's {@link #CLAIM_MS}, but still ends inside the
+     * router's {@link #ROUTE_MS}, and the router's next claim finds the room free.
+     */
+    public static final long ROOM_ADDRESSES_MS = 1_000;
+
     /** Chat and dice handing a finished message to the room's owner, retries included. */
     public static final long ROOM_POST_MS = 7_000;
 

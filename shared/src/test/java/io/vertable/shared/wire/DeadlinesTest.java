@@ -18,6 +18,9 @@ class DeadlinesTest {
         assertThat(CLAIM_MS).isLessThan(ROUTE_MS);
         // a claim takes the lock, records its holder and loads the room, all inside the claim's own wait
         assertThat(ROOM_LOCK_MS + ROOM_CLAIM_GRACE_MS + STORE_CALL_MS).isLessThan(CLAIM_MS);
+        // ...and ends, registering its addresses too, whatever hangs, while the router that asked can still ask again
+        assertThat(ROOM_LOCK_MS + ROOM_CLAIM_GRACE_MS + STORE_CALL_MS + ROOM_ADDRESSES_MS)
+                .isLessThan(ROUTE_MS);
         // chat and dice post to the owner inside the router's relay to them
         assertThat(STORE_CALL_MS).isLessThan(ROOM_POST_MS);
         assertThat(ROOM_POST_MS).isLessThan(ROUTE_MS);
