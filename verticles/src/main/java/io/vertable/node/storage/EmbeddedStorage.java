@@ -6,6 +6,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -91,7 +92,7 @@ public final class EmbeddedStorage implements AutoCloseable {
                 "VTT_PG_URL=postgresql://postgres@127.0.0.1:" + chosen + "/" + DATABASE);
         try {
             Files.createDirectories(dir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
                     .setPort(chosen)
@@ -100,8 +101,8 @@ public final class EmbeddedStorage implements AutoCloseable {
                     // These -c settings come after the library's own "-F -c synchronous_commit=off", so they win.
                     .setServerConfig("fsync", durability.fsync)
                     .setServerConfig("synchronous_commit", durability.synchronousCommit)
-                    .setServerConfig("full_page_writes", durability.fsync)
-                    .start();
+                    .setServerConfig("full_page_writes", durability.fsync);
+            EmbeddedPostgres pg = start(builder, dir);
             createDatabase(pg);
             var url = new PgUrl("postgresql://postgres@127.0.0.1:" + pg.getPort() + "/" + DATABASE);
             LOG.info(
@@ -122,9 +123,9 @@ public final class EmbeddedStorage implements AutoCloseable {
                     null,
                     dir.resolve("postmaster.pid"),
                     () -> startPostgres(dataDir, bound, durability));
-        } catch (IOException | SQLException e) {
-            throw new StartupException(
-                    "postgres: the embedded PostgreSQL did not start in " + dir + " (" + e.getMessage() + ")", e);
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (e instanceof StartupException startup) throw startup;
+            throw new StartupException("postgres: the embedded PostgreSQL did not start in " + dir + " (" + e + ")", e);
         }
     }
 
@@ -153,6 +154,28 @@ public final class EmbeddedStorage implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new StartupException(
                     "redis: the embedded Redis did not start in " + dir + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The folder lock the embedded PostgreSQL library takes in the data folder before it starts the server. */
+    static final String LIBRARY_LOCK = "epg-lock";
+
+    /**
+     * Starts the server. A start that failed before (the port taken between our check and the server's bind, a server
+     * that did not come up in time) leaves the library's lock on the folder held in this JVM, by an instance the
+     * library never returned; every later start in this JVM would then fail at once, and the supervisor would never
+     * bring the database back. No other process holds it (the pid file check before said so), so the lock file is
+     * replaced by a fresh one and the start tried once more.
+     */
+    private static EmbeddedPostgres start(EmbeddedPostgres.Builder builder, Path dir) throws IOException {
+        try {
+            return builder.start();
+        } catch (OverlappingFileLockException heldHere) {
+            LOG.warn(
+                    "embedded PostgreSQL folder still locked by a start that failed in this process; unlocking dir={}",
+                    dir);
+            Files.deleteIfExists(dir.resolve(LIBRARY_LOCK));
+            return builder.start();
         }
     }
 
