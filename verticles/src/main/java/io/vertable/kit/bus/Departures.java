@@ -115,6 +115,17 @@ public final class Departures {
     }
 
     /**
+     * Completes once what this node's departures scheduled before the call has run (wakes after a route change run on
+     * their own context): for tests that must send only after such a wake.
+     */
+    Future<Void> settled() {
+        if (vertx == null) return Future.succeededFuture();
+        Promise<Void> done = Promise.promise();
+        own.runOnContext(v -> done.complete());
+        return done.future();
+    }
+
+    /**
      * A member of the cluster is gone without a word (its JVM was killed): whatever waits on any service may have gone
      * to it, so every watch fires, now and three more times while the cluster drops the member's registrations (until then
      * a resend can still be routed to it).

@@ -120,6 +120,8 @@ class ResendWhileRoutedToLostMemberTest {
         members.add(LIVE);
         fetchedViewOfEvents(DEAD, LIVE);
         updatedViewOfEvents(LIVE);
+        // The view's change wakes what waits at that moment (on the departures' own context): the call comes after.
+        Departures.of(vertx.eventBus()).settled().await(20, TimeUnit.SECONDS);
 
         JsonObject reply = append().await(20, TimeUnit.SECONDS);
 
