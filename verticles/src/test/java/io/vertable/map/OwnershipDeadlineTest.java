@@ -157,18 +157,13 @@ class OwnershipDeadlineTest {
             assertThat(stuck.sharedData().getLocalMap(Ownership.LOCAL_HOLDERS).containsKey(room))
                     .isFalse();
             // Let go while the registrations still wait: the room is free for the next claim.
-            Ownership next = await().atMost(BOUND)
-                    .until(() -> tryToTake(onOther, other, room, "other/next"), java.util.Objects::nonNull);
-            within(on(onOther, next::letGo));
+            theOtherMemberCanTakeAndLeave(room);
         } finally {
             gate.countDown();
         }
 
         // The registrations now run late, and the removals queued after them: no address of the room stays.
-        drainRegistrationsOf(stuck, onStuck);
-        for (String address : addressesOf(room)) {
-            assertThat(registrations(address)).as(address).isEmpty();
-        }
+        noAddressOfTheRoomStays(room);
         await().atMost(BOUND).until(() -> failureOf(other, Addresses.roomOwner(room)) == ReplyFailure.NO_HANDLERS);
 
         // A later claim serves the room: its addresses register and answer (a command without a member is refused).
@@ -194,13 +189,23 @@ class OwnershipDeadlineTest {
             // The removals wait for the busy worker; the owner lets go anyway, and its instance hears it once.
             within(on(onStuck, owner::stepDown));
             assertThat(steppedDown).hasValue(1);
-            Ownership next = await().atMost(BOUND)
-                    .until(() -> tryToTake(onOther, other, room, "other/next"), java.util.Objects::nonNull);
-            within(on(onOther, next::letGo));
+            theOtherMemberCanTakeAndLeave(room);
         } finally {
             gate.countDown();
         }
 
+        noAddressOfTheRoomStays(room);
+    }
+
+    /** The other member takes the room (within the bound) and lets it go again. */
+    private void theOtherMemberCanTakeAndLeave(String room) throws Exception {
+        Ownership next = await().atMost(BOUND)
+                .until(() -> tryToTake(onOther, other, room, "other/next"), java.util.Objects::nonNull);
+        within(on(onOther, next::letGo));
+    }
+
+    /** Once the stuck member's queued registrations and removals ran, none of the room's addresses is registered. */
+    private void noAddressOfTheRoomStays(String room) throws Exception {
         drainRegistrationsOf(stuck, onStuck);
         for (String address : addressesOf(room)) {
             assertThat(registrations(address)).as(address).isEmpty();

@@ -126,6 +126,15 @@ public final class SightPolygon {
         }
 
         SightPolygon run(boolean skipHidden) {
+            try {
+                return sweep(skipHidden);
+            } finally {
+                // Even a cast that failed hands its stamps on: a later cast reusing them would skip segments.
+                scratch.stamp = stamp;
+            }
+        }
+
+        private SightPolygon sweep(boolean skipHidden) {
             collectEnds();
             int[] tags = scratch.tags = Scratch.grow(scratch.tags, 3 * ends + CIRCLE_RAYS);
             double[] candidates = rayAngles(tags);
@@ -179,7 +188,6 @@ public final class SightPolygon {
             }
             // Skipped rays after the last one cast: their next neighbour is the first vertex; cast them.
             for (int q = 0; q < waiting; q++) castAndAdd(candidates[pending[q]]);
-            scratch.stamp = stamp;
             return new SightPolygon(
                     ox, oy, range, Arrays.copyOf(angles, m), Arrays.copyOf(xs, m), Arrays.copyOf(ys, m));
         }
