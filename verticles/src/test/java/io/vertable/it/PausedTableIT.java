@@ -16,7 +16,6 @@ import io.vertable.testing.Table;
 import io.vertable.testing.TestNodes;
 import io.vertable.testing.TestStorage;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -94,8 +93,8 @@ class PausedTableIT {
         PgUrl url = new PgUrl(node.context().config().section("postgres").getString("url"));
         // Its port taken, PostgreSQL cannot come back until the move has been refused: the outage is certain, not a
         // race between the supervisor's restart and the drag.
-        java.net.ServerSocket portTaken =
-                killAndHoldPort(dataDir.resolve("postgres").resolve("postmaster.pid"), url);
+        TestStorage.HeldPort portTaken =
+                TestStorage.killAndHoldPort(dataDir.resolve("postgres").resolve("postmaster.pid"), url);
 
         TableIT.mouseDrag(page, tokenId, 490, 350);
         // Among the toasts shown (kept by the page's observer): a toast fades after a few seconds, and on a busy
@@ -190,46 +189,5 @@ class PausedTableIT {
             }
         }
         return ids;
-    }
-
-    /**
-     * Kills PostgreSQL and listens on its port. The node's supervisor restarts a dead server within a second or so, and
-     * on a busy machine it may have done so before the port was taken: then the new server is killed in turn.
-     */
-    static java.net.ServerSocket killAndHoldPort(Path pidFile, PgUrl url) throws Exception {
-        for (int round = 0; round < 10; round++) {
-            awaitRunning(pidFile);
-            TestStorage.killServer(pidFile);
-            java.net.ServerSocket held = takePort(url);
-            if (held != null) return held;
-        }
-        throw new AssertionError("PostgreSQL was back on its port each time before the test could take it");
-    }
-
-    /** Waits until the pid file names a live server (the supervisor's restart may still be writing it). */
-    private static void awaitRunning(Path pidFile) {
-        for (int attempt = 0; attempt < 600; attempt++) {
-            try {
-                long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return;
-            } catch (java.io.IOException | RuntimeException notYet) {
-                // not written yet, or half written
-            }
-            page.waitForTimeout(50);
-        }
-        throw new AssertionError("no PostgreSQL running after 30 s: " + pidFile);
-    }
-
-    /** Listens on the database's port, retrying briefly while the killed server's socket goes away; null if taken. */
-    static java.net.ServerSocket takePort(PgUrl url) throws Exception {
-        java.net.URI uri = java.net.URI.create(url.url().replace("postgresql://", "http://"));
-        for (int attempt = 0; attempt <= 200; attempt++) {
-            try {
-                return new java.net.ServerSocket(uri.getPort(), 50, java.net.InetAddress.getByName(uri.getHost()));
-            } catch (java.net.BindException stillBound) {
-                page.waitForTimeout(10); // the kernel frees a killed listener's port within milliseconds
-            }
-        }
-        return null;
     }
 }

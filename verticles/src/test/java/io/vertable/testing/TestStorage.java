@@ -191,4 +191,76 @@ public final class TestStorage {
         process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         for (ProcessHandle backend : backends) backend.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
+
+    /**
+     * Kills PostgreSQL and holds its port, so it cannot come back until the returned port is closed: an outage that
+     * lasts, not a race with the node's supervisor, which restarts a dead server within a second or so. Whoever
+     * connects meanwhile is hung up on at once, as by a database that is down (left unanswered, a client would wait out
+     * its own timeout instead). On a busy machine the supervisor may have restarted the server before the port was
+     * taken: then the new server is killed in turn.
+     */
+    public static HeldPort killAndHoldPort(Path pidFile, PgUrl url) throws Exception {
+        for (int round = 0; round < 10; round++) {
+            awaitRunning(pidFile);
+            killServer(pidFile);
+            java.net.ServerSocket held = takePort(url);
+            if (held != null) return new HeldPort(held);
+        }
+        throw new AssertionError("PostgreSQL was back on its port each time before the test could take it");
+    }
+
+    /** A database's port held by a test: every connection closed as soon as it is made, until {@link #close()}. */
+    public static final class HeldPort implements AutoCloseable {
+        private final java.net.ServerSocket socket;
+
+        HeldPort(java.net.ServerSocket socket) {
+            this.socket = socket;
+            Thread hangUp = new Thread(this::hangUpOnEveryone, "held-port-" + socket.getLocalPort());
+            hangUp.setDaemon(true);
+            hangUp.start();
+        }
+
+        private void hangUpOnEveryone() {
+            while (!socket.isClosed()) {
+                try {
+                    socket.accept().close();
+                } catch (IOException closedOrFailed) {
+                    // closed by close(): the loop ends
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Waits until the pid file names a live server (the supervisor's restart may still be writing it). */
+    private static void awaitRunning(Path pidFile) {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            try {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return;
+            } catch (IOException | RuntimeException notYet) {
+                // not written yet, or half written
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+        throw new AssertionError("no PostgreSQL running after 30 s: " + pidFile);
+    }
+
+    /** Listens on the database's port, retrying briefly while the killed server's socket goes away; null if taken. */
+    private static java.net.ServerSocket takePort(PgUrl url) throws Exception {
+        java.net.URI uri = java.net.URI.create(url.url().replace("postgresql://", "http://"));
+        for (int attempt = 0; attempt <= 200; attempt++) {
+            try {
+                return new java.net.ServerSocket(uri.getPort(), 50, java.net.InetAddress.getByName(uri.getHost()));
+            } catch (java.net.BindException stillBound) {
+                // The kernel frees a killed listener's port within milliseconds.
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+        }
+        return null;
+    }
 }
