@@ -542,25 +542,34 @@ public final class Bench {
      * ({@code BENCH_FULL_LADDER=1}: CPU per delivery at every rate even on a busy host).
      */
     private long warmupMs() {
-        String seconds = System.getenv("BENCH_WARMUP_S");
-        return seconds == null ? profile.warmupMs : Long.parseLong(seconds) * 1000;
+        return msFromSeconds("BENCH_WARMUP_S", profile.warmupMs);
     }
 
     /** The W2 ladder's rates ({@code BENCH_LADDER}, comma-separated deliveries/s; the profile's otherwise). */
     private List<Integer> ladder() {
-        String rates = System.getenv("BENCH_LADDER");
-        return rates == null
-                ? profile.ladder
-                : Arrays.stream(rates.split(","))
-                        .map(String::trim)
-                        .map(Integer::valueOf)
-                        .toList();
+        return numbers("BENCH_LADDER", profile.ladder);
     }
 
     /** A W2-only run's step length ({@code BENCH_STEP_S}; the profile's otherwise). */
     private long stepMs() {
-        String seconds = System.getenv("BENCH_STEP_S");
-        return seconds == null ? profile.stepMs : Long.parseLong(seconds) * 1000;
+        return msFromSeconds("BENCH_STEP_S", profile.stepMs);
+    }
+
+    /** The environment variable's whole seconds as milliseconds, or {@code fallback} when it is not set. */
+    private static long msFromSeconds(String variable, long fallback) {
+        String seconds = System.getenv(variable);
+        return seconds == null ? fallback : Long.parseLong(seconds) * 1000;
+    }
+
+    /** The environment variable's comma-separated numbers, or {@code fallback} when it is not set. */
+    private static List<Integer> numbers(String variable, List<Integer> fallback) {
+        String listed = System.getenv(variable);
+        return listed == null
+                ? fallback
+                : Arrays.stream(listed.split(","))
+                        .map(String::trim)
+                        .map(Integer::valueOf)
+                        .toList();
     }
 
     private static boolean fullLadder() {
@@ -592,13 +601,7 @@ public final class Bench {
      * W1's numbers of rooms ({@code BENCH_W1_ROOMS}, comma-separated, for profiling one size; the profile's otherwise).
      */
     private List<Integer> w1Steps() {
-        String rooms = System.getenv("BENCH_W1_ROOMS");
-        return rooms == null
-                ? profile.w1Rooms
-                : Arrays.stream(rooms.split(","))
-                        .map(String::trim)
-                        .map(Integer::valueOf)
-                        .toList();
+        return numbers("BENCH_W1_ROOMS", profile.w1Rooms);
     }
 
     /**
